@@ -1,0 +1,108 @@
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import {
+  type Config,
+  type LoadConfigResult,
+  listOptions,
+  loadConfig,
+  readConfig,
+} from '../config/index.ts';
+import { createLogger, type Logger, type LogLevel } from '../shared/index.ts';
+
+/** What a CLI run reads from and writes to; tests pass their own. */
+export interface CliIO {
+  stdout: { write(text: string): unknown; isTTY?: boolean };
+  stderr: { write(text: string): unknown; isTTY?: boolean };
+  env: Record<string, string | undefined>;
+  cwd: string;
+}
+
+export interface GlobalOptions {
+  config?: string;
+  json?: boolean;
+  quiet?: boolean;
+  verbose?: boolean;
+  color?: boolean;
+  [flag: string]: unknown;
+}
+
+/** Everything a command needs, derived once from the global flags. */
+export interface CliContext {
+  io: CliIO;
+  json: boolean;
+  quiet: boolean;
+  verbose: boolean;
+  color: boolean;
+  isTTY: boolean;
+  /** The validated config; throws `config_invalid` with every problem listed. */
+  config(): Config;
+  /** The raw load result, for `config check`, which reports rather than throws. */
+  loadConfig(): LoadConfigResult;
+  configFile(): string | undefined;
+  logger(): Logger;
+  out(text: string): void;
+  err(text: string): void;
+  /** Prints `value` as one JSON document on stdout. */
+  printJson(value: unknown): void;
+}
+
+export const VERSION: string = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  }
+).version;
+
+function flagValues(options: GlobalOptions): Record<string, string | undefined> {
+  const values: Record<string, string | undefined> = {};
+  for (const entry of listOptions()) {
+    if (!entry.flag) continue;
+    const attribute = entry.flag.slice(2).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+    const value = options[attribute];
+    if (typeof value === 'string') values[entry.key] = value;
+  }
+  return values;
+}
+
+export function createContext(program: Command, io: CliIO): CliContext {
+  const options = program.opts<GlobalOptions>();
+  const isTTY = Boolean(io.stdout.isTTY);
+  const color = options.color !== false && !io.env.NO_COLOR && Boolean(io.stderr.isTTY);
+  const loadOptions = () => ({
+    cwd: io.cwd,
+    configPath: options.config,
+    env: io.env,
+    flags: flagValues(options),
+  });
+  let cached: { config: Config; file: string | undefined } | undefined;
+  let logger: Logger | undefined;
+  const context: CliContext = {
+    io,
+    json: Boolean(options.json),
+    quiet: Boolean(options.quiet),
+    verbose: Boolean(options.verbose),
+    color,
+    isTTY,
+    config() {
+      cached ??= readConfig(loadOptions());
+      return cached.config;
+    },
+    loadConfig: () => loadConfig(loadOptions()),
+    configFile() {
+      cached ??= readConfig(loadOptions());
+      return cached.file;
+    },
+    logger() {
+      if (!logger) {
+        let level: LogLevel = cached?.config.log.level ?? 'info';
+        if (options.verbose) level = 'debug';
+        if (options.quiet) level = 'error';
+        logger = createLogger({ level, pretty: Boolean(io.stderr.isTTY), color });
+      }
+      return logger;
+    },
+    out: (text) => void io.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+    err: (text) => void io.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+    printJson: (value) => void io.stdout.write(`${JSON.stringify(value, null, 2)}\n`),
+  };
+  return context;
+}

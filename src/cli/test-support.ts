@@ -1,0 +1,25 @@
+import type { CliIO } from './context.ts';
+import { runCli } from './main.ts';
+
+export interface CliRun {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI in-process with captured output (the `*.e2e.test.ts` files spawn it instead). */
+export async function runCliCaptured(
+  argv: string[],
+  options: { cwd?: string; env?: Record<string, string | undefined> } = {},
+): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIO = {
+    stdout: { write: (t: string) => (stdout += t) },
+    stderr: { write: (t: string) => (stderr += t) },
+    env: options.env ?? {},
+    cwd: options.cwd ?? process.cwd(),
+  };
+  const status = await runCli(argv, io);
+  return { status, stdout, stderr };
+}

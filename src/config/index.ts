@@ -1,0 +1,23 @@
+export {
+  type Config,
+  LOG_LEVELS,
+  listOptions,
+  NOTION_VERSIONS,
+  type NotionVersion,
+  type OptionEntry,
+  type OptionSpec,
+  type SourceConfig,
+} from './declaration.ts';
+export {
+  CONFIG_FILE_NAMES,
+  type ConfigProblem,
+  findConfigFile,
+  formatKeyPath,
+  formatProblems,
+  type LoadConfigOptions,
+  type LoadConfigResult,
+  loadConfig,
+  readConfig,
+} from './load-config.ts';
+export { redactConfig } from './redact.ts';
+export { renderConfigReference, renderJsonSchema } from './schema.ts';

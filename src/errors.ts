@@ -1,0 +1,76 @@
+/**
+ * The one error type notion-sync raises on purpose. `code` is stable and machine-readable;
+ * `message` says what happened, to which object, and what to do next; `details` is JSON-safe
+ * context that never holds a secret.
+ */
+export type ErrorCode =
+  | 'usage'
+  | 'config_invalid'
+  | 'config_not_found'
+  | 'config_unreadable'
+  | 'notion_unauthorized'
+  | 'notion_not_found'
+  | 'notion_rate_limited'
+  | 'notion_validation'
+  | 'notion_conflict'
+  | 'notion_unavailable'
+  | 'notion_timeout'
+  | 'notion_error'
+  | 'notion_bad_response'
+  | 'pagination_loop'
+  | 'store_invalid_url'
+  | 'store_too_new'
+  | 'store_error'
+  | 'store_append_only'
+  | 'secret_key_missing'
+  | 'secret_key_invalid'
+  | 'secret_decrypt_failed'
+  | 'source_not_found'
+  | 'source_busy'
+  | 'source_ambiguous'
+  | 'access_lost'
+  | 'value_invalid'
+  | 'sync_conflict'
+  | 'internal';
+
+export type ErrorDetails = Record<string, unknown>;
+
+export interface NotionSyncErrorOptions {
+  details?: ErrorDetails;
+  cause?: unknown;
+}
+
+export class NotionSyncError extends Error {
+  override readonly name = 'NotionSyncError';
+  readonly code: ErrorCode;
+  readonly details: ErrorDetails;
+
+  constructor(code: ErrorCode, message: string, options: NotionSyncErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.details = options.details ?? {};
+  }
+
+  toJSON(): { code: ErrorCode; message: string; details: ErrorDetails } {
+    return { code: this.code, message: this.message, details: this.details };
+  }
+}
+
+export function isNotionSyncError(value: unknown): value is NotionSyncError {
+  return value instanceof NotionSyncError;
+}
+
+/** Exit status a CLI run ends with for an error of this code (DESIGN.md §8). */
+export function exitCodeFor(code: ErrorCode): number {
+  switch (code) {
+    case 'usage':
+    case 'config_invalid':
+    case 'config_not_found':
+    case 'config_unreadable':
+      return 2;
+    case 'sync_conflict':
+      return 3;
+    default:
+      return 1;
+  }
+}

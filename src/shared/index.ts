@@ -1,0 +1,13 @@
+export { type Clock, createManualClock, type ManualClock, systemClock } from './clock.ts';
+export { editDistance, findClosest } from './closest.ts';
+export { parseDuration } from './duration.ts';
+export { hashValue, stableStringify } from './hash.ts';
+export {
+  createLogger,
+  type Logger,
+  type LoggerOptions,
+  type LogLevel,
+  REDACTED_PATHS,
+  silentLogger,
+} from './logger.ts';
+export { formatNotionId, isNotionId, parseNotionId } from './notion-id.ts';

@@ -1,0 +1,59 @@
+import { type DestinationStream, type Logger, pino } from 'pino';
+import pretty from 'pino-pretty';
+
+export type { Logger } from 'pino';
+export type LogLevel = 'silent' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+
+/** Keys whose values are secrets, at any of the depths our log calls use. */
+const SECRET_KEYS = [
+  'token',
+  'accessToken',
+  'access_token',
+  'refreshToken',
+  'refresh_token',
+  'clientSecret',
+  'client_secret',
+  'secret',
+  'secretKey',
+  'verificationToken',
+  'verification_token',
+  'authorization',
+  'Authorization',
+  'auth',
+  'password',
+];
+
+export const REDACTED_PATHS: string[] = SECRET_KEYS.flatMap((key) => [
+  key,
+  `*.${key}`,
+  `*.*.${key}`,
+  `*.*.*.${key}`,
+]);
+
+export interface LoggerOptions {
+  level?: LogLevel;
+  /** Human-readable lines instead of JSON; the CLI turns this on for a TTY. */
+  pretty?: boolean;
+  color?: boolean;
+  /** Where lines go; stderr by default so stdout stays clean for `--json` output. */
+  destination?: DestinationStream;
+}
+
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const level = options.level ?? 'info';
+  const destination =
+    options.destination ?? (options.pretty ? undefined : pino.destination({ fd: 2, sync: true }));
+  const stream = options.pretty
+    ? pretty({
+        destination: options.destination ?? 2,
+        sync: true,
+        colorize: options.color ?? false,
+        ignore: 'pid,hostname',
+        translateTime: 'HH:MM:ss',
+      })
+    : destination;
+  return pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, stream);
+}
+
+/** A logger that drops everything; the default for library calls that were given none. */
+export const silentLogger: Logger = pino({ level: 'silent' });

@@ -1,0 +1,2 @@
+// Surface of src/store/ for other folders (DESIGN.md §3). Filled in by the issue that builds it.
+export {};

@@ -1,0 +1,2 @@
+// Surface of src/targets/ for other folders (DESIGN.md §3). Filled in by the issue that builds it.
+export {};
