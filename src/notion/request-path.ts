@@ -139,6 +139,9 @@ export function createRequestPath(options: RequestPathOptions): RequestPath {
           durationMs: clock.now() - startedAt,
           ...(error.requestId ? { requestId: error.requestId } : {}),
           ...(error.rateLimitReason ? { rateLimitReason: error.rateLimitReason } : {}),
+          ...(error.kind === 'rate_limited'
+            ? { retryAfterMs: error.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS }
+            : {}),
         });
         if (error.kind === 'rate_limited') {
           breaker.recordSuccess();

@@ -14,6 +14,8 @@ export interface RequestRecord {
   /** Time this attempt waited for the pacer (tokens, in-flight bound, Retry-After pause). */
   pacingWaitMs: number;
   requestId?: string;
+  /** For 429/529 answers: how long Notion asked us to wait. */
+  retryAfterMs?: number;
   rateLimitReason?: string;
 }
 
