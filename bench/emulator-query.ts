@@ -45,4 +45,6 @@ for (;;) {
   cursor = page.next_cursor;
 }
 const ms = performance.now() - started;
-console.log(`sorted+filtered cursor loop: ${calls} calls, ${rows} rows, ${ms.toFixed(0)} ms (${(ms / calls).toFixed(1)} ms/call)`);
+console.log(
+  `sorted+filtered cursor loop: ${calls} calls, ${rows} rows, ${ms.toFixed(0)} ms (${(ms / calls).toFixed(1)} ms/call)`,
+);
