@@ -103,13 +103,14 @@ const COVERED_ROUTES: readonly RegExp[] = [
   /^POST \/v1\/search$/,
   /^GET \/v1\/users(\/me|\/\{id\})?$/,
   /^(GET|POST) \/v1\/comments$/,
+  /^GET \/v1\/comments\/\{id\}$/,
   /^GET \/v1\/invalid$/,
 ];
 
 /**
  * Whether the emulator is expected to answer this interaction: an implemented endpoint on
  * api.notion.com (file uploads, views, templates, custom emojis, async tasks, comment
- * retrieve/update/delete and third-party hosts are out of scope).
+ * update/delete and third-party hosts are out of scope).
  */
 export function isCoveredInteraction(interaction: RecordedInteraction): boolean {
   if (interaction.url.hostname !== 'api.notion.com') return false;
