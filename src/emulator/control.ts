@@ -5,7 +5,7 @@ import { newId, newToken, normalizeId } from './ids.ts';
 import { createPage, detachFromParent, parseProperties, writeProperties } from './page-writes.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 import type { WorkspaceState } from './state.ts';
-import type { Workspace } from './workspace.ts';
+import { personAvatarUrl, type Workspace } from './workspace.ts';
 
 /** A deep copy of the whole emulator state (workspace and clock offset). */
 export interface EmulatorSnapshot {
