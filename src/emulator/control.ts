@@ -177,7 +177,7 @@ export function createControl(deps: ControlDeps): EmulatorControl {
         id,
         type: 'person',
         name: input.name,
-        avatarUrl: null,
+        avatarUrl: personAvatarUrl(id),
         email: input.email,
       };
       ws.touch();
