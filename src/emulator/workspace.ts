@@ -6,6 +6,7 @@ import type {
   DatabaseRecord,
   DataSourceRecord,
   IntegrationRecord,
+  JsonObject,
   PageRecord,
   WorkspaceState,
 } from './state.ts';
@@ -15,6 +16,11 @@ export type FoundObject =
   | { kind: 'database'; record: DatabaseRecord }
   | { kind: 'data_source'; record: DataSourceRecord }
   | { kind: 'block'; record: BlockRecord };
+
+/** Persons get an avatar URL like Notion-hosted ones (bots have none). */
+export function personAvatarUrl(id: string): string {
+  return `https://s3-us-west-2.amazonaws.com/public.notion-static.com/${id}/avatar.png`;
+}
 
 /** A fresh workspace: one person, the default integration and a root page shared with it. */
 export function createInitialState(nowMs: number): WorkspaceState {
@@ -32,7 +38,7 @@ export function createInitialState(nowMs: number): WorkspaceState {
         id: ownerId,
         type: 'person',
         name: 'Emulator Owner',
-        avatarUrl: null,
+        avatarUrl: personAvatarUrl(ownerId),
         email: 'owner@example.com',
       },
       [integrationId]: {
@@ -76,6 +82,8 @@ export function createInitialState(nowMs: number): WorkspaceState {
 export class Workspace {
   state: WorkspaceState;
   readonly now: () => number;
+  /** Finished async tasks (`allow_async`), by id; not part of snapshots. */
+  readonly tasks = new Map<string, JsonObject>();
   #tokens = new Map<string, string>();
   #shares = new Map<string, Set<string>>();
 

@@ -62,6 +62,32 @@ describe('resilience against the emulator', () => {
     expect(stats?.byStatus).toStrictEqual({ '200': 1, '503': 2 });
   });
 
+  it('retries a read after a connection reset; a reset write is ambiguous and not repeated', async () => {
+    const { clock, emulator, client } = await setup();
+    emulator.control.setFaults([{ method: 'GET', reset: true, count: 1 }]);
+    const page = await settle(clock, client.pages.retrieve({ page_id: emulator.rootPageId }));
+    expect(page.id).toBe(emulator.rootPageId);
+    expect(client.stats().byEndpoint['GET /v1/pages/{id}']?.byStatus).toStrictEqual({
+      network: 1,
+      '200': 1,
+    });
+
+    emulator.control.clearRequestLog();
+    emulator.control.setFaults([{ method: 'PATCH', applyThenFail: 'reset', count: 1 }]);
+    const error = await failure(
+      settle(
+        clock,
+        client.pages.update({
+          page_id: emulator.rootPageId,
+          properties: { title: { title: [{ text: { content: 'Renamed' } }] } },
+        }),
+      ),
+    );
+    expect(error.code).toBe('notion_unavailable');
+    expect(error.ambiguous).toBe(true);
+    expect(pageRequests(emulator, 'PATCH')).toHaveLength(1);
+  });
+
   it('never repeats a write; a write applied then failed is reported as ambiguous', async () => {
     const { clock, emulator, client } = await setup();
     emulator.control.clearRequestLog();
