@@ -1,0 +1,227 @@
+// commitPullBatch: one page of pulled rows and the advanced checkpoint, in ONE transaction.
+// Invariants: a version is appended only when the row's hash differs from the record's latest
+// Notion-side hash (so the overlap window never writes duplicates); a row seen again after a
+// tombstone is restored and its history continues; the base version (the last state both sides
+// agreed on) moves only when the record has no pending local edit. A crash leaves either the
+// whole batch with its checkpoint, or neither.
+import type { Kysely } from 'kysely';
+import { NotionSyncError } from '../errors.ts';
+import { writeCheckpointIn } from './checkpoints-repository.ts';
+import { toJsonText, toNullableJsonText } from './json-columns.ts';
+import type { RepositoryContext, Row } from './repository-context.ts';
+import type { Database } from './schema.ts';
+import type { CheckpointUpdate, JsonValue, Provenance } from './store-types.ts';
+
+export interface PulledRow {
+  pageId: string;
+  /** Normalized values keyed by Notion property id (plain JSON: what the views show). */
+  fields: Record<string, JsonValue>;
+  /** The page's raw Notion properties, as received. */
+  raw?: JsonValue | null;
+  /** Markdown content; `undefined` = not fetched, keep the previous version's content. */
+  content?: string | null;
+  /** Normalized hash of fields (+ content), volatile parts excluded; decides created/unchanged. */
+  hash: string;
+  notionLastEditedTime: string;
+  createdTime: string;
+  parentId?: string | null;
+  /** Overrides the batch provenance's request id for this row. */
+  requestId?: string | null;
+}
+
+export interface CommitPullBatchInput {
+  sourceId: number;
+  rows: PulledRow[];
+  /** The checkpoint after this batch; omitted leaves it unchanged. */
+  checkpoint?: CheckpointUpdate;
+  runId?: number | null;
+  provenance?: Provenance;
+}
+
+export type PullRowOutcome = 'created' | 'updated' | 'unchanged';
+
+export interface PullRowResult {
+  pageId: string;
+  recordId: number;
+  outcome: PullRowOutcome;
+  /** True when the record was tombstoned and is live again. */
+  restored: boolean;
+  /** The appended version, or null when unchanged. */
+  versionId: number | null;
+}
+
+export interface CommitPullBatchResult {
+  rows: PullRowResult[];
+  created: number;
+  updated: number;
+  unchanged: number;
+  restored: number;
+}
+
+type RecordRow = Row<'records'>;
+
+export async function commitPullBatchIn(
+  ctx: RepositoryContext,
+  trx: Kysely<Database>,
+  input: CommitPullBatchInput,
+): Promise<CommitPullBatchResult> {
+  const now = ctx.now();
+  const runId = input.runId ?? input.provenance?.runId ?? null;
+  assertUniquePages(input.rows);
+  const pageIds = input.rows.map((r) => r.pageId);
+  const existing = new Map<string, RecordRow>();
+  if (pageIds.length > 0) {
+    const rows = await trx
+      .selectFrom('records')
+      .selectAll()
+      .where('source_id', '=', input.sourceId)
+      .where('page_id', 'in', pageIds)
+      .execute();
+    for (const row of rows) if (row.page_id) existing.set(row.page_id, row);
+  }
+  const pending = await pendingLocalRecords(trx, [...existing.values()].map((r) => r.id));
+  await insertMissingRecords(trx, input, existing, now);
+
+  const results: PullRowResult[] = [];
+  const toVersion: { row: PulledRow; record: RecordRow }[] = [];
+  for (const row of input.rows) {
+    const record = existing.get(row.pageId)!;
+    const restored = record.tombstone !== null;
+    if (record.notion_hash === row.hash) {
+      results.push({ pageId: row.pageId, recordId: record.id, outcome: 'unchanged', restored, versionId: null });
+      if (restored || record.notion_last_edited_time !== row.notionLastEditedTime) {
+        await trx
+          .updateTable('records')
+          .set({ tombstone: null, tombstoned_at: null, notion_last_edited_time: row.notionLastEditedTime, updated_at: now })
+          .where('id', '=', record.id)
+          .execute();
+      }
+    } else toVersion.push({ row, record });
+  }
+  const contents = await previousContents(trx, toVersion.filter((v) => v.row.content === undefined).map((v) => v.record));
+  const versionRows = toVersion.map(({ row, record }) => ({
+    record_id: record.id,
+    seq: record.last_seq + 1,
+    origin: 'notion',
+    fields: toJsonText(row.fields),
+    raw: toNullableJsonText(row.raw),
+    content: row.content === undefined ? (contents.get(record.id) ?? null) : row.content,
+    hash: row.hash,
+    notion_last_edited_time: row.notionLastEditedTime,
+    run_id: runId,
+    trigger: input.provenance?.trigger ?? null,
+    request_id: row.requestId ?? input.provenance?.requestId ?? null,
+    created_at: now,
+  }));
+  const inserted =
+    versionRows.length === 0
+      ? []
+      : await trx.insertInto('versions').values(versionRows).returning(['id', 'record_id']).execute();
+  const versionIdByRecord = new Map(inserted.map((v) => [v.record_id, v.id]));
+  for (const { row, record } of toVersion) {
+    const versionId = versionIdByRecord.get(record.id)!;
+    await trx
+      .updateTable('records')
+      .set({
+        current_version_id: versionId,
+        base_version_id: pending.has(record.id) ? record.base_version_id : versionId,
+        last_seq: record.last_seq + 1,
+        notion_hash: row.hash,
+        notion_last_edited_time: row.notionLastEditedTime,
+        created_time: row.createdTime,
+        parent_id: row.parentId ?? record.parent_id,
+        tombstone: null,
+        tombstoned_at: null,
+        updated_at: now,
+      })
+      .where('id', '=', record.id)
+      .execute();
+    results.push({
+      pageId: row.pageId,
+      recordId: record.id,
+      outcome: record.last_seq === 0 ? 'created' : 'updated',
+      restored: record.tombstone !== null,
+      versionId,
+    });
+  }
+  if (input.checkpoint) await writeCheckpointIn(trx, input.sourceId, input.checkpoint, runId, now);
+  return summarize(input.rows, results);
+}
+
+function assertUniquePages(rows: PulledRow[]): void {
+  const seen = new Set<string>();
+  for (const row of rows) {
+    if (seen.has(row.pageId)) {
+      throw new NotionSyncError(
+        'store_invalid_state',
+        `Page ${row.pageId} appears twice in one pull batch; commit each page once per batch.`,
+        { details: { pageId: row.pageId } },
+      );
+    }
+    seen.add(row.pageId);
+  }
+}
+
+/** Records among `recordIds` with a local edit not yet pushed. */
+async function pendingLocalRecords(trx: Kysely<Database>, recordIds: number[]): Promise<Set<number>> {
+  if (recordIds.length === 0) return new Set();
+  const rows = await trx
+    .selectFrom('outbox')
+    .select('record_id')
+    .where('record_id', 'in', recordIds)
+    .where('state', 'in', ['pending', 'in_flight', 'dead'])
+    .execute();
+  return new Set(rows.map((r) => r.record_id));
+}
+
+async function insertMissingRecords(
+  trx: Kysely<Database>,
+  input: CommitPullBatchInput,
+  existing: Map<string, RecordRow>,
+  now: string,
+): Promise<void> {
+  const missing = input.rows.filter((r) => !existing.has(r.pageId));
+  if (missing.length === 0) return;
+  const inserted = await trx
+    .insertInto('records')
+    .values(
+      missing.map((row) => ({
+        source_id: input.sourceId,
+        page_id: row.pageId,
+        local_key: row.pageId,
+        parent_id: row.parentId ?? null,
+        last_seq: 0,
+        notion_last_edited_time: row.notionLastEditedTime,
+        created_time: row.createdTime,
+        created_at: now,
+        updated_at: now,
+      })),
+    )
+    .returningAll()
+    .execute();
+  for (const row of inserted) if (row.page_id) existing.set(row.page_id, row);
+}
+
+async function previousContents(trx: Kysely<Database>, records: RecordRow[]): Promise<Map<number, string | null>> {
+  const versionIds = records.map((r) => r.current_version_id).filter((id): id is number => id !== null);
+  if (versionIds.length === 0) return new Map();
+  const rows = await trx
+    .selectFrom('versions')
+    .select(['record_id', 'content'])
+    .where('id', 'in', versionIds)
+    .execute();
+  return new Map(rows.map((r) => [r.record_id, r.content]));
+}
+
+function summarize(rows: PulledRow[], results: PullRowResult[]): CommitPullBatchResult {
+  const order = new Map(rows.map((r, i) => [r.pageId, i]));
+  results.sort((a, b) => (order.get(a.pageId) ?? 0) - (order.get(b.pageId) ?? 0));
+  const count = (o: PullRowOutcome) => results.filter((r) => r.outcome === o).length;
+  return {
+    rows: results,
+    created: count('created'),
+    updated: count('updated'),
+    unchanged: count('unchanged'),
+    restored: results.filter((r) => r.restored).length,
+  };
+}
