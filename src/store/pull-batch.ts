@@ -68,6 +68,25 @@ export async function commitPullBatchIn(
   const now = ctx.now();
   const runId = input.runId ?? input.provenance?.runId ?? null;
   assertUniquePages(input.rows);
+  const results: PullRowResult[] = [];
+  // Chunks keep every statement far below the engines' bound-parameter limits.
+  for (let i = 0; i < input.rows.length; i += CHUNK_ROWS) {
+    const chunk = { ...input, rows: input.rows.slice(i, i + CHUNK_ROWS) };
+    results.push(...(await commitChunk(ctx, trx, chunk, runId, now)));
+  }
+  if (input.checkpoint) await writeCheckpointIn(trx, input.sourceId, input.checkpoint, runId, now);
+  return summarize(input.rows, results);
+}
+
+const CHUNK_ROWS = 500;
+
+async function commitChunk(
+  ctx: RepositoryContext,
+  trx: Kysely<Database>,
+  input: CommitPullBatchInput,
+  runId: number | null,
+  now: string,
+): Promise<PullRowResult[]> {
   const records = await loadRecords(trx, input, now);
   const pending = await pendingLocalRecords(
     trx,
@@ -123,8 +142,7 @@ export async function commitPullBatchIn(
       versionId: versionIds.get(record.id)!,
     });
   }
-  if (input.checkpoint) await writeCheckpointIn(trx, input.sourceId, input.checkpoint, runId, now);
-  return summarize(input.rows, results);
+  return results;
 }
 
 /** The batch's records by page id; records for pages seen for the first time are inserted. */
