@@ -25,6 +25,8 @@ export type ErrorCode =
   | 'store_too_new'
   | 'store_error'
   | 'store_append_only'
+  | 'store_not_found'
+  | 'store_invalid_state'
   | 'secret_key_missing'
   | 'secret_key_invalid'
   | 'secret_decrypt_failed'

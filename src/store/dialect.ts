@@ -1,0 +1,54 @@
+// The small interface each database engine implements (kysely style: one file per dialect).
+// Everything dialect-specific — connection setup, names, transactions, triggers, JSON access in
+// views — lives behind it, so repositories are written once and tested on both engines.
+import type { ColumnDefinitionBuilder, Kysely } from 'kysely';
+import type { Database, EngineTable } from './schema.ts';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+export interface MigrationTableOptions {
+  migrationTableName: string;
+  migrationLockTableName: string;
+  migrationTableSchema?: string;
+}
+
+export interface StoreDialect {
+  readonly name: DialectName;
+  /** Kysely bound to the engine namespace: logical table names resolve to the engine's tables. */
+  readonly db: Kysely<Database>;
+  /** Where the engine tables and views live, for messages: `ns_* tables` or `schema notion_sync`. */
+  readonly namespace: string;
+  readonly migrationTables: MigrationTableOptions;
+  /** Column type of JSON columns. */
+  readonly jsonType: 'text' | 'jsonb';
+  /** Engine-side setup before migrations (pragmas, schema). */
+  prepare(): Promise<void>;
+  /** Runs `fn` in one write transaction; commits when it resolves, rolls back when it throws. */
+  transaction<T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T>;
+  /** Declares an auto-increment integer primary key. */
+  primaryKey(column: ColumnDefinitionBuilder): ColumnDefinitionBuilder;
+  /** Fully qualified, quoted name of an engine table for raw SQL. */
+  tableRef(table: EngineTable): string;
+  /** Fully qualified, quoted name of a user-facing view. */
+  viewRef(name: string): string;
+  /** Statements that make `versions` append-only (triggers). */
+  appendOnlyStatements(): string[];
+  /** Opens (or closes) the retention path inside a transaction, letting janitor delete versions. */
+  setRetentionAllowed(trx: Kysely<Database>, allowed: boolean): Promise<void>;
+  /** SQL expression reading property `propertyId` of type `type` from `<alias>.fields`. */
+  fieldExpression(alias: string, propertyId: string, type: string): string;
+  /** Names of objects in the engine namespace that are not views (tables, indexes, …). */
+  relationKind(name: string, trx: Kysely<Database>): Promise<'view' | 'other' | null>;
+  /** Releases connections; the store is unusable afterwards. */
+  close(): Promise<void>;
+}
+
+/** Doubles quotes so `value` is a safe SQL identifier inside double quotes. */
+export function quoteIdentifier(value: string): string {
+  return `"${value.replaceAll('"', '""')}"`;
+}
+
+/** Doubles single quotes so `value` is a safe SQL string literal. */
+export function quoteLiteral(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}

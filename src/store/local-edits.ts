@@ -1,0 +1,185 @@
+// Local edits: every local change appends a version (origin `local`) AND its outbox row in ONE
+// transaction, so a crash can never leave an edit that push will not see, nor an outbox row
+// without its version. A pending (not yet sent) update or create of the same record absorbs the
+// newer edit, so push writes the latest local state once.
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { NotionSyncError } from '../errors.ts';
+import { toJsonText } from './json-columns.ts';
+import type { RepositoryContext, Row } from './repository-context.ts';
+import { toOutboxItem, toRecord, toVersion } from './row-mappers.ts';
+import type { Database } from './schema.ts';
+import type { JsonValue, OutboxItem, Provenance, StoreRecord, Version } from './store-types.ts';
+
+export interface CreateLocalRecordInput {
+  sourceId: number;
+  fields: Record<string, JsonValue>;
+  hash: string;
+  content?: string | null;
+  /** What push should send; defaults to `fields`. */
+  payload?: JsonValue;
+  /** The record's local key and the page's sync key; a random UUID by default. */
+  localKey?: string;
+  provenance?: Provenance;
+}
+
+export interface AppendLocalVersionInput {
+  recordId: number;
+  fields: Record<string, JsonValue>;
+  hash: string;
+  op?: 'update' | 'delete';
+  content?: string | null;
+  payload?: JsonValue;
+  provenance?: Provenance;
+}
+
+export interface LocalEditResult {
+  record: StoreRecord;
+  version: Version;
+  outbox: OutboxItem;
+}
+
+export async function createLocalRecordIn(
+  ctx: RepositoryContext,
+  trx: Kysely<Database>,
+  input: CreateLocalRecordInput,
+): Promise<LocalEditResult> {
+  const now = ctx.now();
+  const localKey = input.localKey ?? randomUUID();
+  const record = await trx
+    .insertInto('records')
+    .values({
+      source_id: input.sourceId,
+      local_key: localKey,
+      last_seq: 0,
+      created_at: now,
+      updated_at: now,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return appendIn(ctx, trx, record, { ...input, recordId: record.id, op: 'create' }, now);
+}
+
+export async function appendLocalVersionIn(
+  ctx: RepositoryContext,
+  trx: Kysely<Database>,
+  input: AppendLocalVersionInput,
+): Promise<LocalEditResult> {
+  const record = await trx
+    .selectFrom('records')
+    .selectAll()
+    .where('id', '=', input.recordId)
+    .executeTakeFirst();
+  if (!record) {
+    throw new NotionSyncError(
+      'store_not_found',
+      `No record with id ${input.recordId} in the store.`,
+      {
+        details: { recordId: input.recordId },
+      },
+    );
+  }
+  return appendIn(ctx, trx, record, { ...input, op: input.op ?? 'update' }, ctx.now());
+}
+
+async function appendIn(
+  ctx: RepositoryContext,
+  trx: Kysely<Database>,
+  record: Row<'records'>,
+  input: Omit<AppendLocalVersionInput, 'op'> & { op: 'create' | 'update' | 'delete' },
+  now: string,
+): Promise<LocalEditResult> {
+  const previousContent =
+    input.content === undefined && record.current_version_id !== null
+      ? ((
+          await trx
+            .selectFrom('versions')
+            .select('content')
+            .where('id', '=', record.current_version_id)
+            .executeTakeFirst()
+        )?.content ?? null)
+      : null;
+  const version = await trx
+    .insertInto('versions')
+    .values({
+      record_id: record.id,
+      seq: record.last_seq + 1,
+      origin: 'local',
+      fields: toJsonText(input.fields),
+      raw: null,
+      content: input.content === undefined ? previousContent : input.content,
+      hash: input.hash,
+      notion_last_edited_time: null,
+      run_id: input.provenance?.runId ?? null,
+      trigger: input.provenance?.trigger ?? null,
+      request_id: input.provenance?.requestId ?? null,
+      created_at: now,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  const updatedRecord = await trx
+    .updateTable('records')
+    .set({ current_version_id: version.id, last_seq: version.seq, updated_at: now })
+    .where('id', '=', record.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  const outbox = await enqueue(
+    trx,
+    updatedRecord,
+    version.id,
+    input.op,
+    input.payload ?? input.fields,
+    now,
+  );
+  ctx.logger.debug({ recordId: record.id, op: input.op, outboxId: outbox.id }, 'local edit queued');
+  return {
+    record: toRecord(updatedRecord),
+    version: toVersion(version),
+    outbox: toOutboxItem(outbox),
+  };
+}
+
+async function enqueue(
+  trx: Kysely<Database>,
+  record: Row<'records'>,
+  versionId: number,
+  op: 'create' | 'update' | 'delete',
+  payload: JsonValue,
+  now: string,
+): Promise<Row<'outbox'>> {
+  if (op !== 'delete') {
+    const absorbing = await trx
+      .selectFrom('outbox')
+      .selectAll()
+      .where('record_id', '=', record.id)
+      .where('state', '=', 'pending')
+      .where('op', 'in', op === 'create' ? ['create'] : ['create', 'update'])
+      .orderBy('id', 'desc')
+      .executeTakeFirst();
+    if (absorbing) {
+      return trx
+        .updateTable('outbox')
+        .set({ version_id: versionId, payload: toJsonText(payload), updated_at: now })
+        .where('id', '=', absorbing.id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+    }
+  }
+  return trx
+    .insertInto('outbox')
+    .values({
+      source_id: record.source_id,
+      record_id: record.id,
+      version_id: versionId,
+      op,
+      payload: toJsonText(payload),
+      sync_key: record.local_key,
+      state: 'pending',
+      attempts: 0,
+      next_attempt_at: now,
+      created_at: now,
+      updated_at: now,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}

@@ -1,0 +1,107 @@
+// SQLite through better-sqlite3: one connection per store, WAL with synchronous=FULL (a commit
+// survives power loss), foreign keys on, a busy timeout. Write transactions start with
+// BEGIN IMMEDIATE so two processes never deadlock upgrading a read lock. Engine tables carry the
+// `ns_` prefix; the user's tables are never touched.
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import {
+  type ColumnDefinitionBuilder,
+  Kysely,
+  type Kysely as KyselyType,
+  SqliteDialect,
+  sql,
+} from 'kysely';
+import { NotionSyncError } from '../errors.ts';
+import { quoteIdentifier, quoteLiteral, type StoreDialect } from './dialect.ts';
+import type { Database, EngineTable } from './schema.ts';
+import { TablePrefixPlugin } from './table-prefix-plugin.ts';
+
+export const SQLITE_TABLE_PREFIX = 'ns_';
+const BUSY_TIMEOUT_MS = 10_000;
+
+export interface SqliteDialectOptions {
+  /** File path, or `:memory:`. */
+  path: string;
+}
+
+/** Opens a SQLite database file (created if missing) as a store dialect. */
+export function createSqliteDialect(options: SqliteDialectOptions): StoreDialect {
+  const memory = options.path === ':memory:';
+  const file = memory ? ':memory:' : resolve(options.path);
+  if (!memory) mkdirSync(dirname(file), { recursive: true });
+  let database: SqliteDatabase.Database;
+  try {
+    database = new SqliteDatabase(file, { timeout: BUSY_TIMEOUT_MS });
+  } catch (cause) {
+    throw new NotionSyncError(
+      'store_error',
+      `Cannot open the SQLite store at ${file}: check that the directory exists and is writable.`,
+      { details: { path: file }, cause },
+    );
+  }
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = FULL');
+  database.pragma('foreign_keys = ON');
+  database.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database }),
+    plugins: [new TablePrefixPlugin(SQLITE_TABLE_PREFIX)],
+  });
+  const tableRef = (table: EngineTable) => quoteIdentifier(`${SQLITE_TABLE_PREFIX}${table}`);
+
+  return {
+    name: 'sqlite',
+    db,
+    namespace: `tables prefixed ${SQLITE_TABLE_PREFIX} in ${file}`,
+    migrationTables: {
+      migrationTableName: `${SQLITE_TABLE_PREFIX}migrations`,
+      migrationLockTableName: `${SQLITE_TABLE_PREFIX}migrations_lock`,
+    },
+    jsonType: 'text',
+    prepare: async () => {},
+    transaction: (fn) =>
+      db.connection().execute(async (conn) => {
+        await sql`begin immediate`.execute(conn);
+        try {
+          const result = await fn(conn);
+          await sql`commit`.execute(conn);
+          return result;
+        } catch (error) {
+          if (database.inTransaction) await sql`rollback`.execute(conn);
+          throw error;
+        }
+      }),
+    primaryKey: (column: ColumnDefinitionBuilder) => column.primaryKey().autoIncrement(),
+    tableRef,
+    viewRef: (name) => quoteIdentifier(name),
+    appendOnlyStatements: () => {
+      const versions = tableRef('versions');
+      const guard = tableRef('retention_guard');
+      const body = (op: string) =>
+        `CREATE TRIGGER ${quoteIdentifier(`${SQLITE_TABLE_PREFIX}versions_no_${op.toLowerCase()}`)} ` +
+        `BEFORE ${op} ON ${versions} ` +
+        `WHEN NOT EXISTS (SELECT 1 FROM ${guard} WHERE id = 1 AND allow_prune = 1) ` +
+        `BEGIN SELECT RAISE(ABORT, 'notion-sync: versions are append-only (${op} refused)'); END`;
+      return [body('UPDATE'), body('DELETE')];
+    },
+    setRetentionAllowed: async (trx, allowed) => {
+      await trx
+        .updateTable('retention_guard')
+        .set({ allow_prune: allowed ? 1 : 0 })
+        .where('id', '=', 1)
+        .execute();
+    },
+    fieldExpression: (alias, propertyId) =>
+      propertyId.includes('"')
+        ? `(SELECT value FROM json_each(${alias}.fields) WHERE key = ${quoteLiteral(propertyId)})`
+        : `${alias}.fields ->> ${quoteLiteral(propertyId)}`,
+    relationKind: async (name, trx: KyselyType<Database>) => {
+      const { rows } = await sql<{ type: string }>`
+        select type from sqlite_master where name = ${name}`.execute(trx);
+      const type = rows[0]?.type;
+      return type === undefined ? null : type === 'view' ? 'view' : 'other';
+    },
+    close: () => db.destroy(),
+  };
+}

@@ -1,0 +1,135 @@
+// The store: opens a SQLite file or a PostgreSQL schema, applies migrations, and hands out the
+// repositories. Every repository operation runs in ONE transaction, so a crash leaves either all
+// of an operation or none of it.
+import type { Kysely } from 'kysely';
+import { type Clock, type Logger, silentLogger, systemClock } from '../shared/index.ts';
+import {
+  type CheckpointsRepository,
+  createCheckpointsRepository,
+} from './checkpoints-repository.ts';
+import { type ConflictsRepository, createConflictsRepository } from './conflicts-repository.ts';
+import {
+  type ConnectionsRepository,
+  createConnectionsRepository,
+} from './connections-repository.ts';
+import type { DialectName, StoreDialect } from './dialect.ts';
+import { createHistoryRepository, type HistoryRepository } from './history-repository.ts';
+import {
+  type AppendLocalVersionInput,
+  appendLocalVersionIn,
+  type CreateLocalRecordInput,
+  createLocalRecordIn,
+  type LocalEditResult,
+} from './local-edits.ts';
+import { migrateStore } from './migrate.ts';
+import { createOutboxRepository, type OutboxRepository } from './outbox-repository.ts';
+import { createRecordsRepository, type RecordsRepository } from './records-repository.ts';
+import type { RepositoryContext } from './repository-context.ts';
+import { createRunsRepository, type RunsRepository } from './runs-repository.ts';
+import type { Database } from './schema.ts';
+import { createSecretBox } from './secret-box.ts';
+import { createSourcesRepository, type SourcesRepository } from './sources-repository.ts';
+import { DEFAULT_STORE_URL, parseStoreUrl, redactUrl } from './store-url.ts';
+import { type PruneVersionsInput, pruneVersions } from './version-retention.ts';
+import {
+  createWebhookEventsRepository,
+  type WebhookEventsRepository,
+} from './webhook-events-repository.ts';
+
+export interface StoreOptions {
+  /** File path, `sqlite:` URL, `:memory:`, or `postgres://` URL; `./notion-sync.db` by default. */
+  url?: string;
+  /** PostgreSQL schema for the engine tables and views; `notion_sync` by default. */
+  schema?: string;
+  logger?: Logger;
+  /** NOTION_SYNC_SECRET_KEY: 32 bytes as base64 or hex; needed only to store or read tokens. */
+  secretKey?: string;
+  /** Older keys that can still decrypt (key rotation). */
+  previousSecretKeys?: string[];
+  /** Time source for timestamps; the system clock by default. */
+  clock?: Clock;
+}
+
+export interface LocalEditsRepository {
+  /** A new local record (no page yet): its first version and a `create` outbox item. */
+  createRecord(input: CreateLocalRecordInput): Promise<LocalEditResult>;
+  /** A local version of an existing record and its `update`/`delete` outbox item. */
+  appendVersion(input: AppendLocalVersionInput): Promise<LocalEditResult>;
+}
+
+export interface Store {
+  readonly dialect: DialectName;
+  /** Where the tables live, for messages: a file path or a PostgreSQL schema. */
+  readonly location: string;
+  readonly sources: SourcesRepository;
+  readonly checkpoints: CheckpointsRepository;
+  readonly records: RecordsRepository;
+  readonly local: LocalEditsRepository;
+  readonly history: HistoryRepository;
+  readonly outbox: OutboxRepository;
+  readonly conflicts: ConflictsRepository;
+  readonly runs: RunsRepository;
+  readonly webhookEvents: WebhookEventsRepository;
+  readonly connections: ConnectionsRepository;
+  /** Janitor retention: the only path that deletes versions. */
+  pruneVersions(input: PruneVersionsInput): Promise<number>;
+  /** The Kysely instance bound to the engine namespace (for tests and advanced reads). */
+  readonly db: Kysely<Database>;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the store at `url` and migrates it. Errors: `store_invalid_url`, `store_too_new`,
+ * `store_error`, `secret_key_invalid` (a malformed `secretKey`).
+ */
+export async function createStore(options: StoreOptions = {}): Promise<Store> {
+  const url = options.url ?? DEFAULT_STORE_URL;
+  const location = parseStoreUrl(url);
+  const box = options.secretKey
+    ? createSecretBox(options.secretKey, options.previousSecretKeys)
+    : null;
+  // Each dialect loads its driver only when used (a SQLite user never loads pg, and back).
+  const dialect: StoreDialect =
+    location.dialect === 'sqlite'
+      ? (await import('./sqlite-dialect.ts')).createSqliteDialect({ path: location.path })
+      : (await import('./postgres-dialect.ts')).createPostgresDialect({
+          connectionString: location.connectionString,
+          ...(options.schema ? { schema: options.schema } : {}),
+        });
+  const logger = options.logger ?? silentLogger;
+  const clock = options.clock ?? systemClock;
+  try {
+    await dialect.prepare();
+    const { applied } = await migrateStore(dialect);
+    if (applied.length > 0) logger.debug({ store: redactUrl(url), applied }, 'store migrated');
+  } catch (error) {
+    await dialect.close();
+    throw error;
+  }
+  const ctx: RepositoryContext = {
+    dialect,
+    logger,
+    now: () => new Date(clock.now()).toISOString(),
+  };
+  return {
+    dialect: dialect.name,
+    location:
+      location.dialect === 'sqlite' ? location.path : `${redactUrl(url)} (${dialect.namespace})`,
+    sources: createSourcesRepository(ctx),
+    checkpoints: createCheckpointsRepository(ctx),
+    records: createRecordsRepository(ctx),
+    local: {
+      createRecord: (input) => dialect.transaction((trx) => createLocalRecordIn(ctx, trx, input)),
+      appendVersion: (input) => dialect.transaction((trx) => appendLocalVersionIn(ctx, trx, input)),
+    },
+    history: createHistoryRepository(ctx),
+    outbox: createOutboxRepository(ctx),
+    conflicts: createConflictsRepository(ctx),
+    runs: createRunsRepository(ctx),
+    webhookEvents: createWebhookEventsRepository(ctx),
+    connections: createConnectionsRepository(ctx, box),
+    pruneVersions: (input) => pruneVersions(ctx, input),
+    db: dialect.db,
+    close: () => dialect.close(),
+  };
+}
