@@ -89,7 +89,8 @@ export function computeValue(
       );
     }
     case 'relation': {
-      const ids = idList(stored);
+      // Pages deleted for good (emptied trash) drop out of relations.
+      const ids = idList(stored).filter((id) => id in ws.state.pages);
       return (options.truncate ? ids.slice(0, PAGE_REFERENCE_LIMIT) : ids).map((id) => ({ id }));
     }
     case 'checkbox':
