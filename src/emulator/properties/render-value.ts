@@ -114,7 +114,7 @@ export function computeValue(
     case 'rollup':
       return depth > MAX_DEPTH
         ? { type: 'incomplete', incomplete: {}, function: String(schema.config.function) }
-        : computeRollup(ws, page, schema, depth);
+        : computeRollup(ws, page, schema, depth, options.truncate);
     case 'button':
       return {};
     default:
