@@ -91,19 +91,26 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     if (response.headers.get(RESET_MARKER)) throw connectionReset();
     return response;
   }) as typeof fetch;
-  const integrationId = ws.state.defaultIntegrationId;
-  const token = ws.state.integrations[integrationId]?.tokens[0] ?? '';
   const emulator: Emulator = {
     app,
     fetch: inProcessFetch,
     baseUrl,
-    token,
-    integrationId,
-    workspaceId: ws.state.workspaceId,
-    rootPageId: ws.state.rootPageId,
+    // Getters: loadState/restore may bring another workspace with its own ids and token.
+    get token() {
+      return ws.state.integrations[ws.state.defaultIntegrationId]?.tokens[0] ?? '';
+    },
+    get integrationId() {
+      return ws.state.defaultIntegrationId;
+    },
+    get workspaceId() {
+      return ws.state.workspaceId;
+    },
+    get rootPageId() {
+      return ws.state.rootPageId;
+    },
     client: (clientOptions = {}) =>
       new Client({
-        auth: clientOptions.token ?? token,
+        auth: clientOptions.token ?? emulator.token,
         fetch: inProcessFetch,
         baseUrl,
         notionVersion: clientOptions.notionVersion ?? '2026-03-11',

@@ -70,7 +70,14 @@ export function invalidRequestUrl(): NotionApiError {
   return new NotionApiError(400, 'invalid_request_url', 'Invalid request URL.');
 }
 
-export type NotFoundKind = 'page' | 'database' | 'data_source' | 'block' | 'user' | 'comment';
+export type NotFoundKind =
+  | 'page'
+  | 'database'
+  | 'data_source'
+  | 'block'
+  | 'user'
+  | 'comment'
+  | 'async_task';
 
 const KIND_WORDS: Record<NotFoundKind, string> = {
   page: 'page',
@@ -79,6 +86,7 @@ const KIND_WORDS: Record<NotFoundKind, string> = {
   block: 'block',
   user: 'user',
   comment: 'comment',
+  async_task: 'async task',
 };
 
 /** 404 worded exactly as recorded, naming the integration. */

@@ -6,6 +6,7 @@ import type {
   DatabaseRecord,
   DataSourceRecord,
   IntegrationRecord,
+  JsonObject,
   PageRecord,
   WorkspaceState,
 } from './state.ts';
@@ -76,6 +77,8 @@ export function createInitialState(nowMs: number): WorkspaceState {
 export class Workspace {
   state: WorkspaceState;
   readonly now: () => number;
+  /** Finished async tasks (`allow_async`), by id; not part of snapshots. */
+  readonly tasks = new Map<string, JsonObject>();
   #tokens = new Map<string, string>();
   #shares = new Map<string, Set<string>>();
 

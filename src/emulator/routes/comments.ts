@@ -1,4 +1,4 @@
-import { bodyValidationError, validationError } from '../errors.ts';
+import { bodyValidationError, NotionApiError, validationError } from '../errors.ts';
 import { newId, normalizeId } from '../ids.ts';
 import { renderComment } from '../render.ts';
 import { isObject, parseRichText, textToRichText } from '../rich-text.ts';
@@ -82,7 +82,7 @@ function listCommentsRoute(request: ApiRequest): JsonObject {
   );
 }
 
-function retrieveCommentRoute(request: ApiRequest): JsonObject {
+function visibleComment(request: ApiRequest): CommentRecord {
   const { ws, actor } = request;
   const id = pathId(request, 'comment_id');
   const comment = ws.state.comments[id];
@@ -93,11 +93,59 @@ function retrieveCommentRoute(request: ApiRequest): JsonObject {
   ) {
     return ws.notFound('comment', id, actor);
   }
+  return comment;
+}
+
+function updateCommentRoute(request: ApiRequest): JsonObject {
+  const { ws, actor, body } = request;
+  const comment = visibleComment(request);
+  if (comment.createdBy !== actor.id) {
+    throw new NotionApiError(
+      403,
+      'restricted_resource',
+      'Integrations can only edit their own comments.',
+    );
+  }
+  if (body.rich_text !== undefined)
+    comment.richText = parseRichText(body.rich_text, 'body.rich_text', ws.resolver);
+  else if (typeof body.markdown === 'string') comment.richText = textToRichText(body.markdown);
+  else throw bodyValidationError('body.rich_text', 'should be defined, instead was `undefined`');
+  comment.lastEditedTime = ws.now();
   return renderComment(ws, comment);
+}
+
+function deleteCommentRoute(request: ApiRequest): JsonObject {
+  const comment = visibleComment(request);
+  if (comment.createdBy !== request.actor.id) {
+    throw new NotionApiError(
+      403,
+      'restricted_resource',
+      'Integrations can only delete their own comments.',
+    );
+  }
+  delete request.ws.state.comments[comment.id];
+  return renderComment(request.ws, comment);
 }
 
 export const commentRoutes: Route[] = [
   { method: 'POST', template: '/v1/comments', handler: createCommentRoute },
   { method: 'GET', template: '/v1/comments', handler: listCommentsRoute },
-  { method: 'GET', template: '/v1/comments/{comment_id}', handler: retrieveCommentRoute },
+  {
+    method: 'GET',
+    template: '/v1/comments/{comment_id}',
+    handler: (r) => renderComment(r.ws, visibleComment(r)),
+  },
+  { method: 'PATCH', template: '/v1/comments/{comment_id}', handler: updateCommentRoute },
+  { method: 'DELETE', template: '/v1/comments/{comment_id}', handler: deleteCommentRoute },
+  {
+    method: 'GET',
+    template: '/v1/custom_emojis',
+    handler: () => ({
+      object: 'list',
+      type: 'custom_emoji',
+      results: [],
+      has_more: false,
+      next_cursor: null,
+    }),
+  },
 ];

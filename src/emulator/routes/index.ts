@@ -1,4 +1,5 @@
 import type { Route } from '../router.ts';
+import { asyncTaskRoutes } from './async-tasks.ts';
 import { blockRoutes } from './blocks.ts';
 import { commentRoutes } from './comments.ts';
 import { dataSourceRoutes } from './data-sources.ts';
@@ -18,4 +19,5 @@ export const apiRoutes: readonly Route[] = [
   ...searchRoutes,
   ...userRoutes,
   ...commentRoutes,
+  ...asyncTaskRoutes,
 ];

@@ -12,6 +12,7 @@ import { isObject } from '../rich-text.ts';
 import { type ApiRequest, pathId, type Route } from '../router.ts';
 import type { JsonObject, PageRecord } from '../state.ts';
 import type { Workspace } from '../workspace.ts';
+import { startAsyncTask } from './async-tasks.ts';
 import { insertDrafts, trashSubtree } from './block-tree.ts';
 
 /** Pages longer than this many blocks come back with `truncated: true`. */
@@ -154,10 +155,20 @@ function editedMarkdown(
   }
 }
 
-function updateMarkdownRoute(request: ApiRequest): JsonObject {
+/** Appends or prepends without rebuilding, so existing blocks keep their ids. */
+function insertWithoutRebuild(request: ApiRequest, page: PageRecord): boolean {
+  const args = request.body.insert_content;
+  if (request.body.type !== 'insert_content' || !isObject(args) || args.after !== undefined)
+    return false;
+  const drafts = markdownBodyToDrafts(request.ws, args.content, 'body.insert_content.content');
+  const atStart = isObject(args.position) && args.position.type === 'start';
+  insertDrafts(request.ws, page, drafts, request.actor.id, atStart ? 0 : page.childIds.length);
+  return true;
+}
+
+function applyMarkdownEdit(request: ApiRequest, page: PageRecord): void {
   const { ws, actor, body } = request;
-  const page = ws.page(pathId(request, 'page_id'), actor);
-  assertNotInTrash(page, 'page');
+  if (insertWithoutRebuild(request, page)) return;
   const current = String(renderMarkdown(ws, page).markdown);
   const { markdown, allowDeleting } = editedMarkdown(current, body);
   const requests = markdownToBlocks(markdown);
@@ -185,9 +196,20 @@ function updateMarkdownRoute(request: ApiRequest): JsonObject {
   const childObjects = page.childIds.filter((id) => kept.has(id));
   page.childIds = childObjects;
   insertDrafts(ws, page, drafts, actor.id, 0);
+}
+
+function updateMarkdownRoute(
+  request: ApiRequest,
+): JsonObject | { status: number; body: JsonObject } {
+  const { ws, actor } = request;
+  const page = ws.page(pathId(request, 'page_id'), actor);
+  assertNotInTrash(page, 'page');
+  applyMarkdownEdit(request, page);
   page.lastEditedTime = ws.now();
   page.lastEditedBy = actor.id;
-  return renderMarkdown(ws, page);
+  const result = renderMarkdown(ws, page);
+  if (request.body.allow_async !== true) return result;
+  return { status: 202, body: startAsyncTask(ws, 'PATCH /v1/pages/:page_id/markdown', result) };
 }
 
 export const markdownRoutes: Route[] = [

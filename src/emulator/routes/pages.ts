@@ -21,6 +21,7 @@ import {
   type Route,
 } from '../router.ts';
 import type { JsonObject, JsonValue, PageRecord, PropertySchema } from '../state.ts';
+import { startAsyncTask } from './async-tasks.ts';
 import { markdownBodyToDrafts } from './markdown.ts';
 
 function filterProperties(request: ApiRequest): string[] | undefined {
@@ -42,7 +43,7 @@ function trashFlag(request: ApiRequest): boolean | undefined {
   return value;
 }
 
-function createPageRoute(request: ApiRequest): JsonObject {
+function createPageRoute(request: ApiRequest): JsonObject | { status: number; body: JsonObject } {
   const { ws, actor, body } = request;
   const { ref, ds } = resolvePageParent(ws, actor, body.parent);
   if (ds) assertNotInTrash(ds, 'data source');
@@ -69,7 +70,13 @@ function createPageRoute(request: ApiRequest): JsonObject {
     children,
     createdBy: actor.id,
   });
-  return renderPage(ws, page, request.version, { filterProperties: filterProperties(request) });
+  const result = renderPage(ws, page, request.version, {
+    filterProperties: filterProperties(request),
+  });
+  if (body.allow_async === true && body.markdown !== undefined) {
+    return { status: 202, body: startAsyncTask(ws, 'POST /v1/pages', result) };
+  }
+  return result;
 }
 
 function updatePageRoute(request: ApiRequest): JsonObject {
