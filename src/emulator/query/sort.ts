@@ -72,6 +72,19 @@ export function compileSorts(ws: Workspace, ds: DataSourceRecord, sorts: unknown
     const schema = findSchema(ds, sort.property);
     if (!schema)
       throw validationError(`Could not find sort property with name or id: ${sort.property}`);
+    if (schema.type === 'select' || schema.type === 'status') {
+      // Notion orders options by their position in the schema, not by name.
+      const order = new Map(
+        ((schema.config.options ?? []) as { name?: unknown }[]).map((o, index) => [o.name, index]),
+      );
+      return {
+        keys: (page: PageRecord) => {
+          const name = propertyComparable(ws, page, schema).value;
+          return name === null ? null : (order.get(name as string) ?? null);
+        },
+        direction,
+      };
+    }
     return { keys: (page: PageRecord) => keyOf(propertyComparable(ws, page, schema)), direction };
   });
 }
