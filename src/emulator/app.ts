@@ -86,26 +86,36 @@ async function readBody(request: Request, method: string): Promise<Record<string
 }
 
 /** multipart/form-data (file upload parts): `file` becomes `{ base64, filename, contentType }`. */
+/**
+ * multipart/form-data (file upload parts): `file` becomes `{ base64, filename, contentType }`.
+ * Bodies with bare LF line breaks (some recorders normalise CRLF) are read leniently.
+ */
 async function readForm(request: Request): Promise<Record<string, unknown>> {
-  let form: FormData;
-  try {
-    form = await request.formData();
-  } catch {
+  const contentType = request.headers.get('content-type') ?? '';
+  const boundary = /boundary=("?)([^";]+)\1/i.exec(contentType)?.[2];
+  const bytes = Buffer.from(await request.arrayBuffer());
+  if (!boundary)
     throw validationError(
       'body failed validation: expected a multipart/form-data body with a `file` field.',
     );
-  }
   const body: Record<string, unknown> = {};
-  for (const [key, value] of form.entries()) {
-    if (typeof value === 'string') body[key] = value;
-    else {
-      const bytes = Buffer.from(await value.arrayBuffer());
-      body[key] = {
-        base64: bytes.toString('base64'),
-        filename: value.name || null,
-        contentType: value.type || null,
-      };
-    }
+  const text = bytes.toString('latin1');
+  for (const chunk of text.split(`--${boundary}`).slice(1)) {
+    if (chunk.startsWith('--')) break;
+    const part = chunk.replace(/^\r?\n/, '');
+    const split = /\r?\n\r?\n/.exec(part);
+    if (!split) continue;
+    const headers = part.slice(0, split.index);
+    const content = part.slice(split.index + split[0].length).replace(/\r?\n$/, '');
+    const name = /name="([^"]*)"/i.exec(headers)?.[1];
+    if (!name) continue;
+    const filename = /filename="([^"]*)"/i.exec(headers)?.[1];
+    const type = /content-type:\s*([^\r\n]+)/i.exec(headers)?.[1]?.trim();
+    const raw = Buffer.from(content, 'latin1');
+    body[name] =
+      filename === undefined && type === undefined
+        ? raw.toString('utf8')
+        : { base64: raw.toString('base64'), filename: filename || null, contentType: type ?? null };
   }
   return body;
 }
@@ -205,13 +215,16 @@ export function createApiApp(options: ApiAppOptions): Hono {
           : 200;
       const body = ('status' in result && 'body' in result ? result.body : result) as JsonObject;
       return finish(
-        new Response(JSON.stringify({ ...body, request_id: requestId }), {
-          status,
-          headers: {
-            'content-type': 'application/json; charset=utf-8',
-            'x-notion-request-id': requestId,
+        new Response(
+          JSON.stringify(match.route.bareBody ? body : { ...body, request_id: requestId }),
+          {
+            status,
+            headers: {
+              'content-type': 'application/json; charset=utf-8',
+              'x-notion-request-id': requestId,
+            },
           },
-        }),
+        ),
       );
     } catch (error) {
       if (error instanceof NotionApiError) return finish(errorResponse(error, requestId));

@@ -85,5 +85,6 @@ export const dataSourceRoutes: Route[] = [
     method: 'GET',
     template: '/v1/data_sources/{data_source_id}/templates',
     handler: listTemplatesRoute,
+    bareBody: true,
   },
 ];
