@@ -36,7 +36,7 @@ export interface Route {
  */
 export function displayTemplate(template: string): string {
   return template.replace(
-    /\{(?:page|block|database|data_source|user|comment|task|file_upload)_id\}/g,
+    /\{(?:page|block|database|data_source|user|comment|task|file_upload|view)_id\}/g,
     '{id}',
   );
 }
