@@ -134,5 +134,9 @@ describe('blocks and page Markdown', () => {
     expect(moved).toMatchObject({ parent: { type: 'page_id', page_id: pageId } });
     const children = await notion.blocks.children.list({ block_id: pageId });
     expect(children.results.map((b) => b.id)).toEqual([created.id]);
+    const cycle = await rejectionOf(
+      notion.pages.move({ page_id: pageId, parent: { page_id: created.id } }),
+    );
+    expect((cycle as APIResponseError).code).toBe('validation_error');
   });
 });

@@ -153,7 +153,10 @@ function movePageRoute(request: ApiRequest): JsonObject {
     throw bodyValidationError('body.parent', 'should define page_id or data_source_id');
   }
   const { ref, ds } = resolvePageParent(ws, actor, parent);
-  if (ref.id === page.id) throw validationError('A page cannot be moved into itself.');
+  for (let at: string | undefined = ref.id; at !== undefined; at = ws.parentIdOf(at)) {
+    if (at === page.id)
+      throw validationError('A page cannot be moved into itself or one of its descendants.');
+  }
   detachFromParent(ws, page.id, page.parent);
   if (ds) {
     const title = page.properties.title;
