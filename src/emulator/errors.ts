@@ -77,7 +77,10 @@ export type NotFoundKind =
   | 'block'
   | 'user'
   | 'comment'
-  | 'async_task';
+  | 'async_task'
+  | 'file_upload'
+  | 'view'
+  | 'view_query';
 
 const KIND_WORDS: Record<NotFoundKind, string> = {
   page: 'page',
@@ -87,6 +90,9 @@ const KIND_WORDS: Record<NotFoundKind, string> = {
   user: 'user',
   comment: 'comment',
   async_task: 'async task',
+  file_upload: 'file upload',
+  view: 'view',
+  view_query: 'view query',
 };
 
 /** 404 worded exactly as recorded, naming the integration. */
