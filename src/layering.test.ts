@@ -44,4 +44,15 @@ describe('layering', () => {
     const found = findLayeringViolations(root).map((v) => `${v.from}→${v.to}`);
     expect(found.sort()).toEqual(['notion→server', 'store→cli', 'sync→runner']);
   });
+
+  it('lets tests, and only tests, use the emulator as their oracle', () => {
+    const root = tree({
+      'notion/client.test.ts': "import { createEmulator } from '../emulator/index.ts';\n",
+      'notion/client.ts': "import { createEmulator } from '../emulator/index.ts';\n",
+      'emulator/index.ts': 'export const createEmulator = 1;\n',
+    });
+    expect(findLayeringViolations(root).map((v) => v.file.split('/').at(-1))).toEqual([
+      'client.ts',
+    ]);
+  });
 });

@@ -1,2 +1,67 @@
-// Surface of src/notion/ for other folders (DESIGN.md §3). Filled in by the issue that builds it.
-export {};
+// Surface of src/notion/ for other folders (DESIGN.md §3): named exports only.
+export { type CircuitBreaker, type CircuitState, createCircuitBreaker } from './circuit-breaker.ts';
+export type {
+  AllRowsOptions,
+  AllRowsPage,
+  AllRowsPosition,
+  DataSourceFilter,
+  DataSourceQueryOptions,
+  DataSourceSorts,
+} from './data-source-rows.ts';
+export type { SearchOptions } from './list-iterators.ts';
+export { ENDPOINTS, type NotionApi } from './notion-api.ts';
+export {
+  type CircuitBreakerSettings,
+  createNotionClient,
+  type NotionClient,
+  type NotionClientOptions,
+  type PacingOptions,
+} from './notion-client.ts';
+export {
+  classifyNotionError,
+  type FailureKind,
+  isAmbiguousWriteError,
+  isNotionApiError,
+  NotionApiError,
+} from './notion-error.ts';
+export { hashNotionValue, normalizeNotionValue } from './notion-hash.ts';
+export {
+  createPacer,
+  type Pacer,
+  type PacerOptions,
+  type PacerPermit,
+  type PacerState,
+} from './pacer.ts';
+export {
+  type BlockNode,
+  type BlockTreeOptions,
+  type PageMarkdownOptions,
+  type PageMarkdownResult,
+  type ReplaceMarkdownOptions,
+  spliceSubtree,
+} from './page-content.ts';
+export type { ListPage } from './pagination.ts';
+export type { CompletedPage, CompletePageOptions, PropertyItems } from './property-completion.ts';
+export {
+  COMPUTED_TYPES,
+  type DecodedProperty,
+  decodeProperties,
+  decodeProperty,
+  type IncompleteReason,
+  PAGE_REFERENCE_LIMIT,
+  type PlainDate,
+  type PlainFile,
+  type PlainPlace,
+  type PlainUniqueId,
+  type PlainValue,
+  type PlainVerification,
+} from './property-decoder.ts';
+export {
+  encodeProperties,
+  encodePropertyValue,
+  MAX_REFERENCES_PER_WRITE,
+  type PropertySchema,
+} from './property-encoder.ts';
+export type { RequestListener } from './request-path.ts';
+export type { EndpointStats, RequestRecord, RequestStats } from './request-stats.ts';
+export { plainTextOf, textToRichTextRequest } from './rich-text.ts';

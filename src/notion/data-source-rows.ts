@@ -1,0 +1,163 @@
+import type { PageObjectResponse, QueryDataSourceParameters } from '@notionhq/client';
+import { NotionSyncError } from '../errors.ts';
+import type { NotionApi } from './notion-api.ts';
+import { iterateListItems, iterateListPages, type ListPage } from './pagination.ts';
+
+export type DataSourceFilter = NonNullable<QueryDataSourceParameters['filter']>;
+export type DataSourceSorts = NonNullable<QueryDataSourceParameters['sorts']>;
+
+export interface DataSourceQueryOptions {
+  filter?: DataSourceFilter | undefined;
+  sorts?: DataSourceSorts | undefined;
+  /** Property ids to return (trims `properties` of each row). */
+  filterProperties?: string[] | undefined;
+  /** true lists trashed rows instead of live ones. */
+  inTrash?: boolean | undefined;
+  pageSize?: number | undefined;
+  startCursor?: string | undefined;
+}
+
+function isFullPage(value: { object: string }): value is PageObjectResponse {
+  return value.object === 'page' && 'properties' in value;
+}
+
+/** One query, page by page (resumable with `startCursor`; `incomplete` set at the 10,000-row cap). */
+export function iterateDataSourceQueryPages(
+  api: NotionApi,
+  dataSourceId: string,
+  options: DataSourceQueryOptions = {},
+): AsyncGenerator<ListPage<PageObjectResponse>> {
+  const what = `rows of data source ${dataSourceId}`;
+  return (async function* () {
+    const pages = iterateListPages(
+      (cursor) =>
+        api.dataSources.query({
+          data_source_id: dataSourceId,
+          ...(options.filter ? { filter: options.filter } : {}),
+          ...(options.sorts ? { sorts: options.sorts } : {}),
+          ...(options.filterProperties ? { filter_properties: options.filterProperties } : {}),
+          ...(options.inTrash !== undefined ? { in_trash: options.inTrash } : {}),
+          page_size: options.pageSize ?? 100,
+          ...(cursor ? { start_cursor: cursor } : {}),
+        }),
+      { what, startCursor: options.startCursor },
+    );
+    for await (const page of pages) yield { ...page, results: page.results.filter(isFullPage) };
+  })();
+}
+
+/** Rows of one query; throws `notion_incomplete` after the last row if the query was capped. */
+export function iterateDataSourceRows(
+  api: NotionApi,
+  dataSourceId: string,
+  options: DataSourceQueryOptions = {},
+): AsyncGenerator<PageObjectResponse> {
+  return iterateListItems(
+    iterateDataSourceQueryPages(api, dataSourceId, options),
+    `rows of data source ${dataSourceId}`,
+  );
+}
+
+/** Where a full enumeration stands; pass it back as `resume` to continue after a crash. */
+export interface AllRowsPosition {
+  /** created_time lower bound of the current window (inclusive); null for the first window. */
+  windowStart: string | null;
+  /** Cursor within the window; null to start the window from its beginning. */
+  cursor: string | null;
+}
+
+export interface AllRowsPage {
+  /** New rows (boundary rows already yielded by the previous window are left out). */
+  results: PageObjectResponse[];
+  /** Position after this page; null once every row has been listed. */
+  next: AllRowsPosition | null;
+  requestId?: string;
+}
+
+export interface AllRowsOptions {
+  /** The caller's filter; AND-ed with each created_time window. */
+  filter?: DataSourceFilter | undefined;
+  filterProperties?: string[] | undefined;
+  inTrash?: boolean | undefined;
+  pageSize?: number | undefined;
+  resume?: AllRowsPosition | undefined;
+}
+
+function withLowerBound(filter: DataSourceFilter | undefined, windowStart: string | null) {
+  if (windowStart === null) return filter;
+  const bound = { timestamp: 'created_time', created_time: { on_or_after: windowStart } };
+  if (!filter) return bound as DataSourceFilter;
+  // Appending to a top-level `and` keeps Notion's two-level nesting limit.
+  if ('and' in filter) return { and: [...filter.and, bound] } as DataSourceFilter;
+  return { and: [filter, bound] } as DataSourceFilter;
+}
+
+/**
+ * Every row of a data source, past the 10,000-row cap of a single query: rows are read in
+ * created_time order, and when a query is capped a new one starts at the last row's
+ * created_time (inclusive), skipping boundary rows already yielded. Throws `notion_query_capped`
+ * if more rows than the cap share one created_time minute. After `resume`, rows of the boundary
+ * minute may be yielded a second time (callers de-duplicate by hash).
+ */
+export async function* iterateAllDataSourceRowPages(
+  api: NotionApi,
+  dataSourceId: string,
+  options: AllRowsOptions = {},
+): AsyncGenerator<AllRowsPage> {
+  let windowStart = options.resume?.windowStart ?? null;
+  let cursor = options.resume?.cursor ?? undefined;
+  let carried = new Set<string>();
+  for (;;) {
+    let lastCreatedTime: string | null = null;
+    let boundary = new Set<string>();
+    let capped = false;
+    const pages = iterateDataSourceQueryPages(api, dataSourceId, {
+      filter: withLowerBound(options.filter, windowStart),
+      sorts: [{ timestamp: 'created_time', direction: 'ascending' }],
+      filterProperties: options.filterProperties,
+      inTrash: options.inTrash,
+      pageSize: options.pageSize,
+      startCursor: cursor ?? undefined,
+    });
+    for await (const page of pages) {
+      const results: PageObjectResponse[] = [];
+      for (const row of page.results) {
+        if (row.created_time !== lastCreatedTime) {
+          lastCreatedTime = row.created_time;
+          boundary = new Set();
+        }
+        boundary.add(row.id);
+        if (!carried.has(row.id)) results.push(row);
+      }
+      if (page.incomplete) capped = true;
+      let next: AllRowsPosition | null = null;
+      if (page.nextCursor) next = { windowStart, cursor: page.nextCursor };
+      else if (capped && lastCreatedTime !== null && lastCreatedTime !== windowStart)
+        next = { windowStart: lastCreatedTime, cursor: null };
+      yield { results, next, ...(page.requestId ? { requestId: page.requestId } : {}) };
+    }
+    if (!capped) return;
+    if (lastCreatedTime === null || lastCreatedTime === windowStart) {
+      throw new NotionSyncError(
+        'notion_query_capped',
+        `More rows of data source ${dataSourceId} than one query may return share the created_time ${String(lastCreatedTime)}; ` +
+          'add a filter to the source so each part stays under 10,000 rows.',
+        { details: { dataSourceId, createdTime: lastCreatedTime } },
+      );
+    }
+    windowStart = lastCreatedTime;
+    cursor = undefined;
+    carried = boundary;
+  }
+}
+
+/** Rows of `iterateAllDataSourceRowPages`, one by one. */
+export async function* iterateAllDataSourceRows(
+  api: NotionApi,
+  dataSourceId: string,
+  options: AllRowsOptions = {},
+): AsyncGenerator<PageObjectResponse> {
+  for await (const page of iterateAllDataSourceRowPages(api, dataSourceId, options)) {
+    yield* page.results;
+  }
+}

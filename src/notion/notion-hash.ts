@@ -1,0 +1,34 @@
+import { hashValue } from '../shared/index.ts';
+
+const VOLATILE_KEYS = new Set(['request_id', 'expiry_time']);
+
+function stripSignature(url: string): string {
+  const queryAt = url.indexOf('?');
+  return queryAt === -1 ? url : url.slice(0, queryAt);
+}
+
+/**
+ * A copy of a Notion value without the parts that change when nothing did: `request_id`, and
+ * for Notion-hosted files the signed query string and `expiry_time` of the URL (the path, which
+ * names the file, stays).
+ */
+export function normalizeNotionValue(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(normalizeNotionValue);
+  if (value === null || typeof value !== 'object') return value;
+  const source = value as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const [key, inner] of Object.entries(source)) {
+    if (VOLATILE_KEYS.has(key)) continue;
+    out[key] = normalizeNotionValue(inner);
+  }
+  const hosted = out.file as Record<string, unknown> | undefined;
+  if (source.type === 'file' && hosted && typeof hosted.url === 'string') {
+    out.file = { ...hosted, url: stripSignature(hosted.url) };
+  }
+  return out;
+}
+
+/** sha256 of the normalized value: equal when only volatile parts differ (change detection). */
+export function hashNotionValue(value: unknown): string {
+  return hashValue(normalizeNotionValue(value));
+}
