@@ -27,7 +27,11 @@ export interface ResolveConflictInput {
 
 export interface ConflictsRepository {
   open(input: OpenConflictInput): Promise<Conflict>;
-  list(options?: { sourceId?: number; recordId?: number; state?: 'open' | 'resolved' | 'all' }): Promise<Conflict[]>;
+  list(options?: {
+    sourceId?: number;
+    recordId?: number;
+    state?: 'open' | 'resolved' | 'all';
+  }): Promise<Conflict[]>;
   get(conflictId: number): Promise<Conflict | null>;
   /** Resolves an open conflict; `store_invalid_state` when it is already resolved. */
   resolve(conflictId: number, input: ResolveConflictInput): Promise<Conflict>;
@@ -55,10 +59,21 @@ export function createConflictsRepository(ctx: RepositoryContext): ConflictsRepo
           .where('state', '=', 'open')
           .executeTakeFirst();
         const row = existing
-          ? await trx.updateTable('conflicts').set(values).where('id', '=', existing.id).returningAll().executeTakeFirstOrThrow()
+          ? await trx
+              .updateTable('conflicts')
+              .set(values)
+              .where('id', '=', existing.id)
+              .returningAll()
+              .executeTakeFirstOrThrow()
           : await trx
               .insertInto('conflicts')
-              .values({ ...values, record_id: input.recordId, property_id: input.propertyId, state: 'open', created_at: ctx.now() })
+              .values({
+                ...values,
+                record_id: input.recordId,
+                property_id: input.propertyId,
+                state: 'open',
+                created_at: ctx.now(),
+              })
               .returningAll()
               .executeTakeFirstOrThrow();
         return toConflict(row);
@@ -68,7 +83,8 @@ export function createConflictsRepository(ctx: RepositoryContext): ConflictsRepo
       let query = db.selectFrom('conflicts').selectAll('conflicts');
       const state = options.state ?? 'open';
       if (state !== 'all') query = query.where('conflicts.state', '=', state);
-      if (options.recordId !== undefined) query = query.where('conflicts.record_id', '=', options.recordId);
+      if (options.recordId !== undefined)
+        query = query.where('conflicts.record_id', '=', options.recordId);
       if (options.sourceId !== undefined) {
         query = query
           .innerJoin('records', 'records.id', 'conflicts.record_id')
@@ -78,15 +94,25 @@ export function createConflictsRepository(ctx: RepositoryContext): ConflictsRepo
     },
 
     get: async (conflictId) => {
-      const row = await db.selectFrom('conflicts').selectAll().where('id', '=', conflictId).executeTakeFirst();
+      const row = await db
+        .selectFrom('conflicts')
+        .selectAll()
+        .where('id', '=', conflictId)
+        .executeTakeFirst();
       return row ? toConflict(row) : null;
     },
 
     resolve: (conflictId, input) =>
       dialect.transaction(async (trx) => {
-        const row = await trx.selectFrom('conflicts').selectAll().where('id', '=', conflictId).executeTakeFirst();
+        const row = await trx
+          .selectFrom('conflicts')
+          .selectAll()
+          .where('id', '=', conflictId)
+          .executeTakeFirst();
         if (!row) {
-          throw new NotionSyncError('store_not_found', `No conflict with id ${conflictId}.`, { details: { conflictId } });
+          throw new NotionSyncError('store_not_found', `No conflict with id ${conflictId}.`, {
+            details: { conflictId },
+          });
         }
         if (row.state !== 'open') {
           throw new NotionSyncError(
@@ -96,13 +122,21 @@ export function createConflictsRepository(ctx: RepositoryContext): ConflictsRepo
           );
         }
         if (input.take === 'value' && input.value === undefined) {
-          throw new NotionSyncError('value_invalid', `Resolving conflict ${conflictId} with a value needs the value.`, {
-            details: { conflictId },
-          });
+          throw new NotionSyncError(
+            'value_invalid',
+            `Resolving conflict ${conflictId} with a value needs the value.`,
+            {
+              details: { conflictId },
+            },
+          );
         }
         const conflict = toConflict(row);
         const chosen =
-          input.take === 'notion' ? conflict.notionValue : input.take === 'local' ? conflict.localValue : (input.value ?? null);
+          input.take === 'notion'
+            ? conflict.notionValue
+            : input.take === 'local'
+              ? conflict.localValue
+              : (input.value ?? null);
         const updated = await trx
           .updateTable('conflicts')
           .set({

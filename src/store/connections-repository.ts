@@ -35,7 +35,10 @@ export interface ConnectionsRepository {
 
 const aadFor = (id: number, column: string) => `connections:${id}:${column}`;
 
-export function createConnectionsRepository(ctx: RepositoryContext, box: SecretBox | null): ConnectionsRepository {
+export function createConnectionsRepository(
+  ctx: RepositoryContext,
+  box: SecretBox | null,
+): ConnectionsRepository {
   const { dialect } = ctx;
   const db = dialect.db;
 
@@ -63,7 +66,11 @@ export function createConnectionsRepository(ctx: RepositoryContext, box: SecretB
           workspace_name: input.workspaceName ?? null,
           updated_at: now,
         };
-        const existing = await trx.selectFrom('connections').select('id').where('name', '=', input.name).executeTakeFirst();
+        const existing = await trx
+          .selectFrom('connections')
+          .select('id')
+          .where('name', '=', input.name)
+          .executeTakeFirst();
         const id = existing
           ? existing.id
           : (
@@ -76,8 +83,12 @@ export function createConnectionsRepository(ctx: RepositoryContext, box: SecretB
         const seal = (value: string | null, column: string) =>
           value === null ? null : sealer!.encrypt(value, aadFor(id, column));
         const tokens = {
-          ...(input.accessToken !== undefined ? { access_token_enc: seal(input.accessToken, 'access_token') } : {}),
-          ...(input.refreshToken !== undefined ? { refresh_token_enc: seal(input.refreshToken, 'refresh_token') } : {}),
+          ...(input.accessToken !== undefined
+            ? { access_token_enc: seal(input.accessToken, 'access_token') }
+            : {}),
+          ...(input.refreshToken !== undefined
+            ? { refresh_token_enc: seal(input.refreshToken, 'refresh_token') }
+            : {}),
           ...(needsBox ? { secret_key_id: sealer!.keyId } : {}),
         };
         const row = await trx
@@ -90,16 +101,25 @@ export function createConnectionsRepository(ctx: RepositoryContext, box: SecretB
       }),
 
     get: async (id) => {
-      const row = await db.selectFrom('connections').selectAll().where('id', '=', id).executeTakeFirst();
+      const row = await db
+        .selectFrom('connections')
+        .selectAll()
+        .where('id', '=', id)
+        .executeTakeFirst();
       return row ? toConnection(row) : null;
     },
 
     getByName: async (name) => {
-      const row = await db.selectFrom('connections').selectAll().where('name', '=', name).executeTakeFirst();
+      const row = await db
+        .selectFrom('connections')
+        .selectAll()
+        .where('name', '=', name)
+        .executeTakeFirst();
       return row ? toConnection(row) : null;
     },
 
-    list: async () => (await db.selectFrom('connections').selectAll().orderBy('id').execute()).map(toConnection),
+    list: async () =>
+      (await db.selectFrom('connections').selectAll().orderBy('id').execute()).map(toConnection),
 
     readTokens: async (id) => {
       const row = await db
@@ -107,12 +127,22 @@ export function createConnectionsRepository(ctx: RepositoryContext, box: SecretB
         .select(['access_token_enc', 'refresh_token_enc'])
         .where('id', '=', id)
         .executeTakeFirst();
-      if (!row) throw new NotionSyncError('store_not_found', `No connection with id ${id}.`, { details: { connectionId: id } });
-      if (row.access_token_enc === null && row.refresh_token_enc === null) return { accessToken: null, refreshToken: null };
+      if (!row)
+        throw new NotionSyncError('store_not_found', `No connection with id ${id}.`, {
+          details: { connectionId: id },
+        });
+      if (row.access_token_enc === null && row.refresh_token_enc === null)
+        return { accessToken: null, refreshToken: null };
       const opener = requireBox();
       return {
-        accessToken: row.access_token_enc === null ? null : opener.decrypt(row.access_token_enc, aadFor(id, 'access_token')),
-        refreshToken: row.refresh_token_enc === null ? null : opener.decrypt(row.refresh_token_enc, aadFor(id, 'refresh_token')),
+        accessToken:
+          row.access_token_enc === null
+            ? null
+            : opener.decrypt(row.access_token_enc, aadFor(id, 'access_token')),
+        refreshToken:
+          row.refresh_token_enc === null
+            ? null
+            : opener.decrypt(row.refresh_token_enc, aadFor(id, 'refresh_token')),
       };
     },
   };

@@ -46,7 +46,13 @@ export function diffFields(
     const b = had ? (before[id] ?? null) : null;
     const a = has ? (after[id] ?? null) : null;
     if (had && has && isDeepStrictEqual(a, b)) continue;
-    diffs.push({ propertyId: id, name: names[id] ?? id, change: !had ? 'added' : !has ? 'removed' : 'changed', before: b, after: a });
+    diffs.push({
+      propertyId: id,
+      name: names[id] ?? id,
+      change: !had ? 'added' : !has ? 'removed' : 'changed',
+      before: b,
+      after: a,
+    });
   }
   return diffs;
 }
@@ -66,16 +72,28 @@ export function createHistoryRepository(ctx: RepositoryContext): HistoryReposito
 
   return {
     listVersions: async (recordId) => {
-      const rows = await db.selectFrom('versions').selectAll().where('record_id', '=', recordId).orderBy('seq').execute();
+      const rows = await db
+        .selectFrom('versions')
+        .selectAll()
+        .where('record_id', '=', recordId)
+        .orderBy('seq')
+        .execute();
       return rows.map(toVersion);
     },
     getVersion,
     getVersionById: async (versionId) => {
-      const row = await db.selectFrom('versions').selectAll().where('id', '=', versionId).executeTakeFirst();
+      const row = await db
+        .selectFrom('versions')
+        .selectAll()
+        .where('id', '=', versionId)
+        .executeTakeFirst();
       return row ? toVersion(row) : null;
     },
     diff: async (recordId, fromSeq, toSeq) => {
-      const [from, to] = await Promise.all([getVersion(recordId, fromSeq), getVersion(recordId, toSeq)]);
+      const [from, to] = await Promise.all([
+        getVersion(recordId, fromSeq),
+        getVersion(recordId, toSeq),
+      ]);
       if (!from || !to) {
         throw new NotionSyncError(
           'store_not_found',

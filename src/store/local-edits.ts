@@ -48,7 +48,13 @@ export async function createLocalRecordIn(
   const localKey = input.localKey ?? randomUUID();
   const record = await trx
     .insertInto('records')
-    .values({ source_id: input.sourceId, local_key: localKey, last_seq: 0, created_at: now, updated_at: now })
+    .values({
+      source_id: input.sourceId,
+      local_key: localKey,
+      last_seq: 0,
+      created_at: now,
+      updated_at: now,
+    })
     .returningAll()
     .executeTakeFirstOrThrow();
   return appendIn(ctx, trx, record, { ...input, recordId: record.id, op: 'create' }, now);
@@ -59,11 +65,19 @@ export async function appendLocalVersionIn(
   trx: Kysely<Database>,
   input: AppendLocalVersionInput,
 ): Promise<LocalEditResult> {
-  const record = await trx.selectFrom('records').selectAll().where('id', '=', input.recordId).executeTakeFirst();
+  const record = await trx
+    .selectFrom('records')
+    .selectAll()
+    .where('id', '=', input.recordId)
+    .executeTakeFirst();
   if (!record) {
-    throw new NotionSyncError('store_not_found', `No record with id ${input.recordId} in the store.`, {
-      details: { recordId: input.recordId },
-    });
+    throw new NotionSyncError(
+      'store_not_found',
+      `No record with id ${input.recordId} in the store.`,
+      {
+        details: { recordId: input.recordId },
+      },
+    );
   }
   return appendIn(ctx, trx, record, { ...input, op: input.op ?? 'update' }, ctx.now());
 }
@@ -78,7 +92,11 @@ async function appendIn(
   const previousContent =
     input.content === undefined && record.current_version_id !== null
       ? ((
-          await trx.selectFrom('versions').select('content').where('id', '=', record.current_version_id).executeTakeFirst()
+          await trx
+            .selectFrom('versions')
+            .select('content')
+            .where('id', '=', record.current_version_id)
+            .executeTakeFirst()
         )?.content ?? null)
       : null;
   const version = await trx
@@ -105,9 +123,20 @@ async function appendIn(
     .where('id', '=', record.id)
     .returningAll()
     .executeTakeFirstOrThrow();
-  const outbox = await enqueue(trx, updatedRecord, version.id, input.op, input.payload ?? input.fields, now);
+  const outbox = await enqueue(
+    trx,
+    updatedRecord,
+    version.id,
+    input.op,
+    input.payload ?? input.fields,
+    now,
+  );
   ctx.logger.debug({ recordId: record.id, op: input.op, outboxId: outbox.id }, 'local edit queued');
-  return { record: toRecord(updatedRecord), version: toVersion(version), outbox: toOutboxItem(outbox) };
+  return {
+    record: toRecord(updatedRecord),
+    version: toVersion(version),
+    outbox: toOutboxItem(outbox),
+  };
 }
 
 async function enqueue(

@@ -7,16 +7,145 @@ import { isNotionSyncError } from '../errors.ts';
 import { storeFactories } from './test-support/store-factories.ts';
 
 const EXPECTED_COLUMNS: Record<string, string[]> = {
-  connections: ['id', 'name', 'kind', 'bot_id', 'workspace_id', 'workspace_name', 'access_token_enc', 'refresh_token_enc', 'secret_key_id', 'created_at', 'updated_at'],
-  sources: ['id', 'name', 'kind', 'notion_id', 'database_id', 'connection_id', 'direction', 'schema_json', 'schema_hash', 'view_name', 'access_state', 'access_changed_at', 'access_reason', 'created_at', 'updated_at'],
-  schema_changes: ['id', 'source_id', 'property_id', 'change', 'before_json', 'after_json', 'run_id', 'detected_at'],
-  records: ['id', 'source_id', 'page_id', 'local_key', 'parent_id', 'current_version_id', 'base_version_id', 'last_seq', 'notion_hash', 'notion_last_edited_time', 'created_time', 'tombstone', 'tombstoned_at', 'created_at', 'updated_at'],
-  versions: ['id', 'record_id', 'seq', 'origin', 'fields', 'raw', 'content', 'hash', 'notion_last_edited_time', 'run_id', 'trigger', 'request_id', 'created_at'],
-  checkpoints: ['source_id', 'cursor', 'cursor_page_id', 'query_state', 'last_complete_reconcile_at', 'run_id', 'updated_at'],
-  runs: ['id', 'source_id', 'kind', 'trigger', 'status', 'started_at', 'heartbeat_at', 'finished_at', 'counts', 'api_calls', 'rate_limit_waits', 'errors'],
-  conflicts: ['id', 'record_id', 'outbox_id', 'property_id', 'property_name', 'base_value', 'notion_value', 'local_value', 'state', 'resolution', 'resolved_value', 'resolved_by', 'run_id', 'created_at', 'resolved_at'],
-  outbox: ['id', 'source_id', 'record_id', 'version_id', 'op', 'payload', 'sync_key', 'state', 'attempts', 'next_attempt_at', 'last_error', 'created_at', 'updated_at', 'completed_at'],
-  webhook_events: ['event_id', 'type', 'entity_id', 'payload', 'state', 'attempts', 'last_error', 'received_at', 'processed_at'],
+  connections: [
+    'id',
+    'name',
+    'kind',
+    'bot_id',
+    'workspace_id',
+    'workspace_name',
+    'access_token_enc',
+    'refresh_token_enc',
+    'secret_key_id',
+    'created_at',
+    'updated_at',
+  ],
+  sources: [
+    'id',
+    'name',
+    'kind',
+    'notion_id',
+    'database_id',
+    'connection_id',
+    'direction',
+    'schema_json',
+    'schema_hash',
+    'view_name',
+    'access_state',
+    'access_changed_at',
+    'access_reason',
+    'created_at',
+    'updated_at',
+  ],
+  schema_changes: [
+    'id',
+    'source_id',
+    'property_id',
+    'change',
+    'before_json',
+    'after_json',
+    'run_id',
+    'detected_at',
+  ],
+  records: [
+    'id',
+    'source_id',
+    'page_id',
+    'local_key',
+    'parent_id',
+    'current_version_id',
+    'base_version_id',
+    'last_seq',
+    'notion_hash',
+    'notion_last_edited_time',
+    'created_time',
+    'tombstone',
+    'tombstoned_at',
+    'created_at',
+    'updated_at',
+  ],
+  versions: [
+    'id',
+    'record_id',
+    'seq',
+    'origin',
+    'fields',
+    'raw',
+    'content',
+    'hash',
+    'notion_last_edited_time',
+    'run_id',
+    'trigger',
+    'request_id',
+    'created_at',
+  ],
+  checkpoints: [
+    'source_id',
+    'cursor',
+    'cursor_page_id',
+    'query_state',
+    'last_complete_reconcile_at',
+    'run_id',
+    'updated_at',
+  ],
+  runs: [
+    'id',
+    'source_id',
+    'kind',
+    'trigger',
+    'status',
+    'started_at',
+    'heartbeat_at',
+    'finished_at',
+    'counts',
+    'api_calls',
+    'rate_limit_waits',
+    'errors',
+  ],
+  conflicts: [
+    'id',
+    'record_id',
+    'outbox_id',
+    'property_id',
+    'property_name',
+    'base_value',
+    'notion_value',
+    'local_value',
+    'state',
+    'resolution',
+    'resolved_value',
+    'resolved_by',
+    'run_id',
+    'created_at',
+    'resolved_at',
+  ],
+  outbox: [
+    'id',
+    'source_id',
+    'record_id',
+    'version_id',
+    'op',
+    'payload',
+    'sync_key',
+    'state',
+    'attempts',
+    'next_attempt_at',
+    'last_error',
+    'created_at',
+    'updated_at',
+    'completed_at',
+  ],
+  webhook_events: [
+    'event_id',
+    'type',
+    'entity_id',
+    'payload',
+    'state',
+    'attempts',
+    'last_error',
+    'received_at',
+    'processed_at',
+  ],
 };
 
 const EXPECTED_INDEXES = [
@@ -52,8 +181,18 @@ describe.each(storeFactories())('migrations on $name', (factory) => {
     }
     const indexes =
       factory.dialect === 'sqlite'
-        ? (await sql<{ name: string }>`select name from sqlite_master where type = 'index'`.execute(store.db)).rows.map((r) => r.name.replace(/^ns_/, ''))
-        : (await sql<{ name: string }>`select indexname as name from pg_indexes where schemaname = ${schema}`.execute(store.db)).rows.map((r) => r.name);
+        ? (
+            await sql<{
+              name: string;
+            }>`select name from sqlite_master where type = 'index'`.execute(store.db)
+          ).rows.map((r) => r.name.replace(/^ns_/, ''))
+        : (
+            await sql<{
+              name: string;
+            }>`select indexname as name from pg_indexes where schemaname = ${schema}`.execute(
+              store.db,
+            )
+          ).rows.map((r) => r.name);
     for (const index of EXPECTED_INDEXES) expect(indexes).toContain(index);
   });
 
@@ -68,7 +207,9 @@ describe.each(storeFactories())('migrations on $name', (factory) => {
   it.runIf(factory.persistent)('refuses a database migrated by a newer notion-sync', async () => {
     const { store, reopen, schema } = await factory.create();
     const table = sql.table(schema ? `${schema}.migrations` : 'ns_migrations');
-    await sql`insert into ${table} (name, timestamp) values ('9999_from_the_future', '2030-01-01T00:00:00.000Z')`.execute(store.db);
+    await sql`insert into ${table} (name, timestamp) values ('9999_from_the_future', '2030-01-01T00:00:00.000Z')`.execute(
+      store.db,
+    );
     await store.close();
     const error = await reopen().catch((e: unknown) => e);
     expect(isNotionSyncError(error) && error.code).toBe('store_too_new');

@@ -73,7 +73,10 @@ export function createOutboxRepository(ctx: RepositoryContext): OutboxRepository
         .where('state', '=', 'pending')
         .where('next_attempt_at', '<=', options.now ?? ctx.now());
       if (options.sourceId !== undefined) query = query.where('source_id', '=', options.sourceId);
-      const rows = await query.orderBy('id').limit(options.limit ?? 100).execute();
+      const rows = await query
+        .orderBy('id')
+        .limit(options.limit ?? 100)
+        .execute();
       return rows.map(toOutboxItem);
     },
 
@@ -85,7 +88,11 @@ export function createOutboxRepository(ctx: RepositoryContext): OutboxRepository
     },
 
     get: async (outboxId) => {
-      const row = await db.selectFrom('outbox').selectAll().where('id', '=', outboxId).executeTakeFirst();
+      const row = await db
+        .selectFrom('outbox')
+        .selectAll()
+        .where('id', '=', outboxId)
+        .executeTakeFirst();
       return row ? toOutboxItem(row) : null;
     },
 
@@ -106,7 +113,8 @@ export function createOutboxRepository(ctx: RepositoryContext): OutboxRepository
       dialect.transaction(async (trx) => {
         const item = await mustGetOpen(trx, outboxId);
         const attempts = item.attempts + 1;
-        const dead = input.retryable === false || attempts >= (input.maxAttempts ?? DEFAULT_MAX_ATTEMPTS);
+        const dead =
+          input.retryable === false || attempts >= (input.maxAttempts ?? DEFAULT_MAX_ATTEMPTS);
         const nowMs = Date.parse(ctx.now());
         const row = await trx
           .updateTable('outbox')
@@ -114,7 +122,9 @@ export function createOutboxRepository(ctx: RepositoryContext): OutboxRepository
             state: dead ? 'dead' : 'pending',
             attempts,
             last_error: input.error,
-            next_attempt_at: new Date(nowMs + (dead ? 0 : computeBackoffMs(attempts))).toISOString(),
+            next_attempt_at: new Date(
+              nowMs + (dead ? 0 : computeBackoffMs(attempts)),
+            ).toISOString(),
             updated_at: ctx.now(),
           })
           .where('id', '=', outboxId)
@@ -150,7 +160,11 @@ export function createOutboxRepository(ctx: RepositoryContext): OutboxRepository
 }
 
 async function mustGetOpen(trx: Kysely<Database>, outboxId: number): Promise<Row<'outbox'>> {
-  const item = await trx.selectFrom('outbox').selectAll().where('id', '=', outboxId).executeTakeFirst();
+  const item = await trx
+    .selectFrom('outbox')
+    .selectAll()
+    .where('id', '=', outboxId)
+    .executeTakeFirst();
   if (!item) {
     throw new NotionSyncError('store_not_found', `No outbox item with id ${outboxId}.`, {
       details: { outboxId },
@@ -173,7 +187,11 @@ async function completeIn(
 ): Promise<CompleteOutboxResult> {
   const now = ctx.now();
   const item = await mustGetOpen(trx, input.outboxId);
-  const record = await trx.selectFrom('records').selectAll().where('id', '=', item.record_id).executeTakeFirstOrThrow();
+  const record = await trx
+    .selectFrom('records')
+    .selectAll()
+    .where('id', '=', item.record_id)
+    .executeTakeFirstOrThrow();
   const others = await trx
     .selectFrom('outbox')
     .select('id')

@@ -1,10 +1,16 @@
 // PostgreSQL through a pg Pool. Every engine table and per-source view lives in its own schema
 // (`notion_sync` by default), created on open; the user's schemas are never touched. int8 comes
 // back as a JS number (ids stay far below 2^53) and json/jsonb as text, parsed at the edge.
-import { type ColumnDefinitionBuilder, Kysely, PostgresDialect, sql, WithSchemaPlugin } from 'kysely';
+import {
+  type ColumnDefinitionBuilder,
+  Kysely,
+  PostgresDialect,
+  sql,
+  WithSchemaPlugin,
+} from 'kysely';
 import pg from 'pg';
 import { NotionSyncError } from '../errors.ts';
-import { type StoreDialect, quoteIdentifier, quoteLiteral } from './dialect.ts';
+import { quoteIdentifier, quoteLiteral, type StoreDialect } from './dialect.ts';
 import type { Database, EngineTable } from './schema.ts';
 
 export const DEFAULT_POSTGRES_SCHEMA = 'notion_sync';

@@ -79,7 +79,10 @@ export async function commitPullBatchIn(
       .execute();
     for (const row of rows) if (row.page_id) existing.set(row.page_id, row);
   }
-  const pending = await pendingLocalRecords(trx, [...existing.values()].map((r) => r.id));
+  const pending = await pendingLocalRecords(
+    trx,
+    [...existing.values()].map((r) => r.id),
+  );
   await insertMissingRecords(trx, input, existing, now);
 
   const results: PullRowResult[] = [];
@@ -88,17 +91,31 @@ export async function commitPullBatchIn(
     const record = existing.get(row.pageId)!;
     const restored = record.tombstone !== null;
     if (record.notion_hash === row.hash) {
-      results.push({ pageId: row.pageId, recordId: record.id, outcome: 'unchanged', restored, versionId: null });
+      results.push({
+        pageId: row.pageId,
+        recordId: record.id,
+        outcome: 'unchanged',
+        restored,
+        versionId: null,
+      });
       if (restored || record.notion_last_edited_time !== row.notionLastEditedTime) {
         await trx
           .updateTable('records')
-          .set({ tombstone: null, tombstoned_at: null, notion_last_edited_time: row.notionLastEditedTime, updated_at: now })
+          .set({
+            tombstone: null,
+            tombstoned_at: null,
+            notion_last_edited_time: row.notionLastEditedTime,
+            updated_at: now,
+          })
           .where('id', '=', record.id)
           .execute();
       }
     } else toVersion.push({ row, record });
   }
-  const contents = await previousContents(trx, toVersion.filter((v) => v.row.content === undefined).map((v) => v.record));
+  const contents = await previousContents(
+    trx,
+    toVersion.filter((v) => v.row.content === undefined).map((v) => v.record),
+  );
   const versionRows = toVersion.map(({ row, record }) => ({
     record_id: record.id,
     seq: record.last_seq + 1,
@@ -116,7 +133,11 @@ export async function commitPullBatchIn(
   const inserted =
     versionRows.length === 0
       ? []
-      : await trx.insertInto('versions').values(versionRows).returning(['id', 'record_id']).execute();
+      : await trx
+          .insertInto('versions')
+          .values(versionRows)
+          .returning(['id', 'record_id'])
+          .execute();
   const versionIdByRecord = new Map(inserted.map((v) => [v.record_id, v.id]));
   for (const { row, record } of toVersion) {
     const versionId = versionIdByRecord.get(record.id)!;
@@ -163,7 +184,10 @@ function assertUniquePages(rows: PulledRow[]): void {
 }
 
 /** Records among `recordIds` with a local edit not yet pushed. */
-async function pendingLocalRecords(trx: Kysely<Database>, recordIds: number[]): Promise<Set<number>> {
+async function pendingLocalRecords(
+  trx: Kysely<Database>,
+  recordIds: number[],
+): Promise<Set<number>> {
   if (recordIds.length === 0) return new Set();
   const rows = await trx
     .selectFrom('outbox')
@@ -202,8 +226,13 @@ async function insertMissingRecords(
   for (const row of inserted) if (row.page_id) existing.set(row.page_id, row);
 }
 
-async function previousContents(trx: Kysely<Database>, records: RecordRow[]): Promise<Map<number, string | null>> {
-  const versionIds = records.map((r) => r.current_version_id).filter((id): id is number => id !== null);
+async function previousContents(
+  trx: Kysely<Database>,
+  records: RecordRow[],
+): Promise<Map<number, string | null>> {
+  const versionIds = records
+    .map((r) => r.current_version_id)
+    .filter((id): id is number => id !== null);
   if (versionIds.length === 0) return new Map();
   const rows = await trx
     .selectFrom('versions')

@@ -3,7 +3,11 @@
 // never deletes anything: the record and all its versions stay, and a restore (or the page
 // showing up in a pull) clears it so the history simply continues.
 import { NotionSyncError } from '../errors.ts';
-import { type CommitPullBatchInput, type CommitPullBatchResult, commitPullBatchIn } from './pull-batch.ts';
+import {
+  type CommitPullBatchInput,
+  type CommitPullBatchResult,
+  commitPullBatchIn,
+} from './pull-batch.ts';
 import type { RepositoryContext } from './repository-context.ts';
 import { toRecord } from './row-mappers.ts';
 import type { StoreRecord, Tombstone } from './store-types.ts';
@@ -54,7 +58,14 @@ export function createRecordsRepository(ctx: RepositoryContext): RecordsReposito
         const chunk = pageIds.slice(i, i + 500);
         const rows = await db
           .selectFrom('records')
-          .select(['id', 'page_id', 'notion_hash', 'notion_last_edited_time', 'tombstone', 'current_version_id'])
+          .select([
+            'id',
+            'page_id',
+            'notion_hash',
+            'notion_last_edited_time',
+            'tombstone',
+            'current_version_id',
+          ])
           .where('source_id', '=', sourceId)
           .where('page_id', 'in', chunk)
           .execute();
@@ -74,7 +85,11 @@ export function createRecordsRepository(ctx: RepositoryContext): RecordsReposito
     },
 
     get: async (recordId) => {
-      const row = await db.selectFrom('records').selectAll().where('id', '=', recordId).executeTakeFirst();
+      const row = await db
+        .selectFrom('records')
+        .selectAll()
+        .where('id', '=', recordId)
+        .executeTakeFirst();
       return row ? toRecord(row) : null;
     },
 
@@ -144,11 +159,19 @@ export function createRecordsRepository(ctx: RepositoryContext): RecordsReposito
 
     restore: (recordId) =>
       dialect.transaction(async (trx) => {
-        const row = await trx.selectFrom('records').select(['tombstone']).where('id', '=', recordId).executeTakeFirst();
+        const row = await trx
+          .selectFrom('records')
+          .select(['tombstone'])
+          .where('id', '=', recordId)
+          .executeTakeFirst();
         if (!row) {
-          throw new NotionSyncError('store_not_found', `No record with id ${recordId} in the store.`, {
-            details: { recordId },
-          });
+          throw new NotionSyncError(
+            'store_not_found',
+            `No record with id ${recordId} in the store.`,
+            {
+              details: { recordId },
+            },
+          );
         }
         if (row.tombstone === null) return false;
         await trx

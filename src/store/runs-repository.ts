@@ -50,7 +50,9 @@ export function createRunsRepository(ctx: RepositoryContext): RunsRepository {
       heartbeat_at: ctx.now(),
       ...(progress.counts ? { counts: toJsonText(progress.counts) } : {}),
       ...(progress.apiCalls ? { api_calls: toJsonText(progress.apiCalls) } : {}),
-      ...(progress.rateLimitWaits !== undefined ? { rate_limit_waits: progress.rateLimitWaits } : {}),
+      ...(progress.rateLimitWaits !== undefined
+        ? { rate_limit_waits: progress.rateLimitWaits }
+        : {}),
       ...(progress.errors ? { errors: toJsonText(progress.errors) } : {}),
     };
   }
@@ -61,7 +63,9 @@ export function createRunsRepository(ctx: RepositoryContext): RunsRepository {
         const now = ctx.now();
         const sourceId = input.sourceId ?? null;
         if (sourceId !== null) {
-          const staleBefore = new Date(Date.parse(now) - (input.staleAfterMs ?? DEFAULT_STALE_MS)).toISOString();
+          const staleBefore = new Date(
+            Date.parse(now) - (input.staleAfterMs ?? DEFAULT_STALE_MS),
+          ).toISOString();
           await trx
             .updateTable('runs')
             .set({ status: 'abandoned', finished_at: now })
@@ -118,20 +122,30 @@ export function createRunsRepository(ctx: RepositoryContext): RunsRepository {
           .returningAll()
           .executeTakeFirst();
         if (!row) {
-          throw new NotionSyncError('store_not_found', `No run with id ${runId}.`, { details: { runId } });
+          throw new NotionSyncError('store_not_found', `No run with id ${runId}.`, {
+            details: { runId },
+          });
         }
         return toRun(row);
       }),
 
     get: async (runId) => {
-      const row = await db.selectFrom('runs').selectAll().where('id', '=', runId).executeTakeFirst();
+      const row = await db
+        .selectFrom('runs')
+        .selectAll()
+        .where('id', '=', runId)
+        .executeTakeFirst();
       return row ? toRun(row) : null;
     },
 
     list: async (options = {}) => {
       let query = db.selectFrom('runs').selectAll();
       if (options.sourceId !== undefined) query = query.where('source_id', '=', options.sourceId);
-      const rows = await query.orderBy('started_at', 'desc').orderBy('id', 'desc').limit(options.limit ?? 50).execute();
+      const rows = await query
+        .orderBy('started_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(options.limit ?? 50)
+        .execute();
       return rows.map(toRun);
     },
   };

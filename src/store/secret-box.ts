@@ -55,19 +55,34 @@ export function createSecretBox(secretKey: string, previousKeys: string[] = []):
       cipher.setAAD(Buffer.from(aad, 'utf8'));
       const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
       const tag = cipher.getAuthTag();
-      return [FORMAT, keyId, iv.toString('base64'), tag.toString('base64'), body.toString('base64')].join(':');
+      return [
+        FORMAT,
+        keyId,
+        iv.toString('base64'),
+        tag.toString('base64'),
+        body.toString('base64'),
+      ].join(':');
     },
     decrypt(ciphertext, aad) {
       const [format, id, iv, tag, body] = ciphertext.split(':');
-      const usable = format === FORMAT && id && iv && tag && body !== undefined ? keys.get(id) : undefined;
+      const usable =
+        format === FORMAT && id && iv && tag && body !== undefined ? keys.get(id) : undefined;
       if (!usable || !iv || !tag || body === undefined) {
-        throw decryptFailed(id, !usable && id ? 'it was encrypted with a key this process does not have' : 'it is malformed');
+        throw decryptFailed(
+          id,
+          !usable && id
+            ? 'it was encrypted with a key this process does not have'
+            : 'it is malformed',
+        );
       }
       try {
         const decipher = createDecipheriv('aes-256-gcm', usable, Buffer.from(iv, 'base64'));
         decipher.setAAD(Buffer.from(aad, 'utf8'));
         decipher.setAuthTag(Buffer.from(tag, 'base64'));
-        return Buffer.concat([decipher.update(Buffer.from(body, 'base64')), decipher.final()]).toString('utf8');
+        return Buffer.concat([
+          decipher.update(Buffer.from(body, 'base64')),
+          decipher.final(),
+        ]).toString('utf8');
       } catch (cause) {
         throw decryptFailed(id, 'it does not authenticate for this row', cause);
       }

@@ -5,8 +5,8 @@
 // Rebuilt inside the transaction that changes the schema; never replaces a user's object.
 import { type Kysely, sql } from 'kysely';
 import type { Logger } from '../shared/index.ts';
-import { quoteIdentifier } from './dialect.ts';
 import type { StoreDialect } from './dialect.ts';
+import { quoteIdentifier } from './dialect.ts';
 import type { Database } from './schema.ts';
 import type { Source } from './store-types.ts';
 
@@ -33,11 +33,25 @@ export function sanitizeIdentifier(text: string, fallback: string): string {
   return /^[0-9]/.test(cleaned) ? `p_${cleaned}` : cleaned;
 }
 
-/** View column names for the source's properties, by property id: unique, never a meta name. */
-export function planViewColumns(source: Source): { propertyId: string; column: string; type: string }[] {
-  const taken = new Set(META_COLUMNS.map(([name]) => name).concat(['_tombstone', '_tombstoned_at']));
+/**
+ * View column names for the source's properties: the title first, then by name; unique (a clash
+ * gets `_2`, `_3`, …) and never one of the `_` meta columns.
+ */
+export function planViewColumns(
+  source: Source,
+): { propertyId: string; column: string; type: string }[] {
+  const taken = new Set(
+    META_COLUMNS.map(([name]) => name).concat(['_tombstone', '_tombstoned_at']),
+  );
   const planned: { propertyId: string; column: string; type: string }[] = [];
-  for (const property of Object.values(source.schema.properties)) {
+  // jsonb does not keep key order, so order columns explicitly: the title, then by name.
+  const properties = Object.values(source.schema.properties).sort(
+    (a, b) =>
+      Number(b.type === 'title') - Number(a.type === 'title') ||
+      a.name.localeCompare(b.name) ||
+      a.id.localeCompare(b.id),
+  );
+  for (const property of properties) {
     const base = sanitizeIdentifier(property.column ?? property.name, 'property');
     let column = base;
     for (let n = 2; taken.has(column); n++) column = `${base}_${n}`;
@@ -103,7 +117,10 @@ export async function rebuildSourceViews(
   }
   const name = await chooseViewName(trx, dialect, { ...source, viewName: null });
   if (name !== sanitizeIdentifier(source.name, 'source')) {
-    logger.warn({ source: source.name, view: name }, 'view name taken by another object; using an alternative');
+    logger.warn(
+      { source: source.name, view: name },
+      'view name taken by another object; using an alternative',
+    );
   }
   await sql
     .raw(`CREATE VIEW ${dialect.viewRef(name)} AS ${viewSelect(dialect, source, false)}`)

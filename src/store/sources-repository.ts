@@ -1,8 +1,9 @@
 // Sources and their schema snapshots. The snapshot is keyed by Notion property id, so a renamed
 // property keeps its identity (and its history); every detected change is appended to
 // schema_changes in the same transaction that stores the new snapshot and rebuilds the views.
-import { hashValue } from '../shared/index.ts';
+
 import { NotionSyncError } from '../errors.ts';
+import { hashValue } from '../shared/index.ts';
 import { toJsonText, toNullableJsonText } from './json-columns.ts';
 import type { RepositoryContext } from './repository-context.ts';
 import { toSchemaChange, toSource } from './row-mappers.ts';
@@ -142,23 +143,39 @@ export function createSourcesRepository(ctx: RepositoryContext): SourcesReposito
             })
             .execute();
         }
-        const row = await trx.selectFrom('sources').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+        const row = await trx
+          .selectFrom('sources')
+          .selectAll()
+          .where('id', '=', id)
+          .executeTakeFirstOrThrow();
         let source = toSource(row);
         if (!existing || existing.schemaHash !== schemaHash || source.viewName === null) {
           const viewName = await rebuildSourceViews(trx, dialect, source, ctx.logger);
-          await trx.updateTable('sources').set({ view_name: viewName }).where('id', '=', id).execute();
+          await trx
+            .updateTable('sources')
+            .set({ view_name: viewName })
+            .where('id', '=', id)
+            .execute();
           source = { ...source, viewName };
         }
         return { source, created: !existing, schemaChanges: changes };
       }),
 
     get: async (id) => {
-      const row = await db.selectFrom('sources').selectAll().where('id', '=', id).executeTakeFirst();
+      const row = await db
+        .selectFrom('sources')
+        .selectAll()
+        .where('id', '=', id)
+        .executeTakeFirst();
       return row ? toSource(row) : null;
     },
 
     getByName: async (name) => {
-      const row = await db.selectFrom('sources').selectAll().where('name', '=', name).executeTakeFirst();
+      const row = await db
+        .selectFrom('sources')
+        .selectAll()
+        .where('name', '=', name)
+        .executeTakeFirst();
       return row ? toSource(row) : null;
     },
 
@@ -172,7 +189,12 @@ export function createSourcesRepository(ctx: RepositoryContext): SourcesReposito
         const now = ctx.now();
         const result = await trx
           .updateTable('sources')
-          .set({ access_state: state, access_changed_at: now, access_reason: reason, updated_at: now })
+          .set({
+            access_state: state,
+            access_changed_at: now,
+            access_reason: reason,
+            updated_at: now,
+          })
           .where('id', '=', sourceId)
           .executeTakeFirst();
         if (Number(result.numUpdatedRows) === 0) throw notFound(sourceId);
@@ -192,11 +214,19 @@ export function createSourcesRepository(ctx: RepositoryContext): SourcesReposito
 
     rebuildViews: (sourceId) =>
       dialect.transaction(async (trx) => {
-        const row = await trx.selectFrom('sources').selectAll().where('id', '=', sourceId).executeTakeFirst();
+        const row = await trx
+          .selectFrom('sources')
+          .selectAll()
+          .where('id', '=', sourceId)
+          .executeTakeFirst();
         if (!row) throw notFound(sourceId);
         const source = toSource(row);
         const viewName = await rebuildSourceViews(trx, dialect, source, ctx.logger);
-        await trx.updateTable('sources').set({ view_name: viewName }).where('id', '=', sourceId).execute();
+        await trx
+          .updateTable('sources')
+          .set({ view_name: viewName })
+          .where('id', '=', sourceId)
+          .execute();
         return { ...source, viewName };
       }),
   };

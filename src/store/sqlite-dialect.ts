@@ -13,7 +13,7 @@ import {
   sql,
 } from 'kysely';
 import { NotionSyncError } from '../errors.ts';
-import { type StoreDialect, quoteIdentifier, quoteLiteral } from './dialect.ts';
+import { quoteIdentifier, quoteLiteral, type StoreDialect } from './dialect.ts';
 import type { Database, EngineTable } from './schema.ts';
 import { TablePrefixPlugin } from './table-prefix-plugin.ts';
 

@@ -1,7 +1,13 @@
 // Domain types of the store: camelCase, mapped from the snake_case rows at the repository edge.
 // Times are ISO-8601 UTC strings; JSON values are plain parsed values.
 
-export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+export type JsonValue =
+  | null
+  | boolean
+  | number
+  | string
+  | JsonValue[]
+  | { [key: string]: JsonValue };
 
 /** Who or what caused a write: the run, its trigger and the Notion request id behind it. */
 export interface Provenance {

@@ -3,31 +3,40 @@
 // of an operation or none of it.
 import type { Kysely } from 'kysely';
 import { type Clock, type Logger, silentLogger, systemClock } from '../shared/index.ts';
-import { type CheckpointsRepository, createCheckpointsRepository } from './checkpoints-repository.ts';
+import {
+  type CheckpointsRepository,
+  createCheckpointsRepository,
+} from './checkpoints-repository.ts';
 import { type ConflictsRepository, createConflictsRepository } from './conflicts-repository.ts';
-import { type ConnectionsRepository, createConnectionsRepository } from './connections-repository.ts';
+import {
+  type ConnectionsRepository,
+  createConnectionsRepository,
+} from './connections-repository.ts';
 import type { DialectName, StoreDialect } from './dialect.ts';
-import { type HistoryRepository, createHistoryRepository } from './history-repository.ts';
+import { createHistoryRepository, type HistoryRepository } from './history-repository.ts';
 import {
   type AppendLocalVersionInput,
-  type CreateLocalRecordInput,
-  type LocalEditResult,
   appendLocalVersionIn,
+  type CreateLocalRecordInput,
   createLocalRecordIn,
+  type LocalEditResult,
 } from './local-edits.ts';
 import { migrateStore } from './migrate.ts';
-import { type OutboxRepository, createOutboxRepository } from './outbox-repository.ts';
+import { createOutboxRepository, type OutboxRepository } from './outbox-repository.ts';
 import { createPostgresDialect } from './postgres-dialect.ts';
-import { type RecordsRepository, createRecordsRepository } from './records-repository.ts';
+import { createRecordsRepository, type RecordsRepository } from './records-repository.ts';
 import type { RepositoryContext } from './repository-context.ts';
-import { type RunsRepository, createRunsRepository } from './runs-repository.ts';
+import { createRunsRepository, type RunsRepository } from './runs-repository.ts';
 import type { Database } from './schema.ts';
 import { createSecretBox } from './secret-box.ts';
-import { type SourcesRepository, createSourcesRepository } from './sources-repository.ts';
+import { createSourcesRepository, type SourcesRepository } from './sources-repository.ts';
 import { createSqliteDialect } from './sqlite-dialect.ts';
 import { DEFAULT_STORE_URL, parseStoreUrl, redactUrl } from './store-url.ts';
 import { type PruneVersionsInput, pruneVersions } from './version-retention.ts';
-import { type WebhookEventsRepository, createWebhookEventsRepository } from './webhook-events-repository.ts';
+import {
+  createWebhookEventsRepository,
+  type WebhookEventsRepository,
+} from './webhook-events-repository.ts';
 
 export interface StoreOptions {
   /** File path, `sqlite:` URL, `:memory:`, or `postgres://` URL; `./notion-sync.db` by default. */
@@ -78,7 +87,9 @@ export interface Store {
 export async function createStore(options: StoreOptions = {}): Promise<Store> {
   const url = options.url ?? DEFAULT_STORE_URL;
   const location = parseStoreUrl(url);
-  const box = options.secretKey ? createSecretBox(options.secretKey, options.previousSecretKeys) : null;
+  const box = options.secretKey
+    ? createSecretBox(options.secretKey, options.previousSecretKeys)
+    : null;
   const dialect: StoreDialect =
     location.dialect === 'sqlite'
       ? createSqliteDialect({ path: location.path })
@@ -96,10 +107,15 @@ export async function createStore(options: StoreOptions = {}): Promise<Store> {
     await dialect.close();
     throw error;
   }
-  const ctx: RepositoryContext = { dialect, logger, now: () => new Date(clock.now()).toISOString() };
+  const ctx: RepositoryContext = {
+    dialect,
+    logger,
+    now: () => new Date(clock.now()).toISOString(),
+  };
   return {
     dialect: dialect.name,
-    location: location.dialect === 'sqlite' ? location.path : `${redactUrl(url)} (${dialect.namespace})`,
+    location:
+      location.dialect === 'sqlite' ? location.path : `${redactUrl(url)} (${dialect.namespace})`,
     sources: createSourcesRepository(ctx),
     checkpoints: createCheckpointsRepository(ctx),
     records: createRecordsRepository(ctx),

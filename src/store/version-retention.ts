@@ -14,7 +14,10 @@ export interface PruneVersionsInput {
 }
 
 /** Deletes old versions under the retention policy; returns how many were deleted. */
-export async function pruneVersions(ctx: RepositoryContext, input: PruneVersionsInput): Promise<number> {
+export async function pruneVersions(
+  ctx: RepositoryContext,
+  input: PruneVersionsInput,
+): Promise<number> {
   const { dialect } = ctx;
   const keep = Math.max(1, Math.floor(input.keepLatest));
   return dialect.transaction(async (trx) => {

@@ -43,7 +43,11 @@ export function createWebhookEventsRepository(ctx: RepositoryContext): WebhookEv
 
     markProcessed: async (eventId, outcome = {}) => {
       await dialect.transaction(async (trx) => {
-        const row = await trx.selectFrom('webhook_events').select('attempts').where('event_id', '=', eventId).executeTakeFirst();
+        const row = await trx
+          .selectFrom('webhook_events')
+          .select('attempts')
+          .where('event_id', '=', eventId)
+          .executeTakeFirst();
         await trx
           .updateTable('webhook_events')
           .set({
@@ -69,7 +73,11 @@ export function createWebhookEventsRepository(ctx: RepositoryContext): WebhookEv
     },
 
     get: async (eventId) => {
-      const row = await dialect.db.selectFrom('webhook_events').selectAll().where('event_id', '=', eventId).executeTakeFirst();
+      const row = await dialect.db
+        .selectFrom('webhook_events')
+        .selectAll()
+        .where('event_id', '=', eventId)
+        .executeTakeFirst();
       return row ? toWebhookEvent(row) : null;
     },
   };

@@ -200,11 +200,7 @@ async function createIndexes(db: Kysely<Database>, dialect: StoreDialect): Promi
     .unique()
     .where(sql.ref('state'), '=', 'open')
     .execute();
-  await s
-    .createIndex(`${p}conflicts_state_idx`)
-    .on('conflicts')
-    .columns(['state', 'id'])
-    .execute();
+  await s.createIndex(`${p}conflicts_state_idx`).on('conflicts').columns(['state', 'id']).execute();
   await s
     .createIndex(`${p}runs_source_started_idx`)
     .on('runs')

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { inject } from 'vitest';
 import type { DialectName } from '../dialect.ts';
-import { type Store, type StoreOptions, createStore } from '../store.ts';
+import { createStore, type Store, type StoreOptions } from '../store.ts';
 
 export type TestStoreOptions = Omit<StoreOptions, 'url' | 'schema'>;
 
