@@ -1,0 +1,111 @@
+import { Hono } from 'hono';
+import type { EmulatorControl, EmulatorSnapshot } from './control.ts';
+import { NotionApiError } from './errors.ts';
+import type { FaultRule } from './faults.ts';
+
+type Body = Record<string, unknown>;
+
+const str = (body: Body, key: string): string => {
+  const value = body[key];
+  if (typeof value !== 'string' || value === '')
+    throw new Error(`"${key}" must be a non-empty string`);
+  return value;
+};
+const optStr = (body: Body, key: string): string | undefined =>
+  typeof body[key] === 'string' ? (body[key] as string) : undefined;
+
+/** The control API under `/__emulator/` (JSON, no auth); see the README table. */
+export function createControlApp(control: EmulatorControl): Hono {
+  const app = new Hono();
+  app.onError((error, c) => {
+    const code = error instanceof NotionApiError ? error.code : 'invalid_request';
+    return c.json({ error: { code, message: error.message } }, 400);
+  });
+  const body = async (request: Request): Promise<Body> => {
+    const text = await request.text();
+    if (text.trim() === '') return {};
+    const parsed: unknown = JSON.parse(text);
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+      throw new Error('body must be a JSON object');
+    return parsed as Body;
+  };
+  app.post('/reset', (c) => {
+    control.reset();
+    return c.json({ ok: true });
+  });
+  app.get('/snapshot', (c) => c.json(control.snapshot()));
+  app.post('/restore', async (c) => {
+    control.restore((await body(c.req.raw)) as unknown as EmulatorSnapshot);
+    return c.json({ ok: true });
+  });
+  app.post('/state/save', async (c) => {
+    await control.saveState(str(await body(c.req.raw), 'file'));
+    return c.json({ ok: true });
+  });
+  app.post('/state/load', async (c) => {
+    await control.loadState(str(await body(c.req.raw), 'file'));
+    return c.json({ ok: true });
+  });
+  app.get('/requests', (c) => c.json({ requests: control.requestLog() }));
+  app.delete('/requests', (c) => {
+    control.clearRequestLog();
+    return c.json({ ok: true });
+  });
+  app.get('/clock', (c) => c.json({ offsetMs: control.clock.offsetMs }));
+  app.post('/clock', async (c) => {
+    const b = await body(c.req.raw);
+    if (typeof b.offsetMs === 'number') control.clock.setOffset(b.offsetMs);
+    if (typeof b.advanceMs === 'number') control.clock.advance(b.advanceMs);
+    return c.json({ offsetMs: control.clock.offsetMs });
+  });
+  app.post('/integrations', async (c) =>
+    c.json(control.createIntegration(str(await body(c.req.raw), 'name'))),
+  );
+  app.post('/tokens/revoke', async (c) =>
+    c.json({ revoked: control.revokeToken(str(await body(c.req.raw), 'token')) }),
+  );
+  app.post('/share', async (c) => {
+    const b = await body(c.req.raw);
+    control.share(str(b, 'objectId'), optStr(b, 'integrationId'));
+    return c.json({ ok: true });
+  });
+  app.post('/unshare', async (c) => {
+    const b = await body(c.req.raw);
+    control.unshare(str(b, 'objectId'), optStr(b, 'integrationId'));
+    return c.json({ ok: true });
+  });
+  app.post('/trash/empty', (c) => c.json(control.emptyTrash()));
+  app.get('/faults', (c) => c.json({ rules: control.faults() }));
+  app.put('/faults', async (c) => {
+    const rules = (await body(c.req.raw)).rules;
+    if (!Array.isArray(rules)) throw new Error('"rules" must be an array of fault rules');
+    control.setFaults(rules as FaultRule[]);
+    return c.json({ rules: control.faults() });
+  });
+  app.delete('/faults', (c) => {
+    control.clearFaults();
+    return c.json({ ok: true });
+  });
+  app.post('/users', async (c) => {
+    const b = await body(c.req.raw);
+    return c.json(control.createUser({ name: str(b, 'name'), email: str(b, 'email') }));
+  });
+  app.post('/data_sources/:id/pages', async (c) => {
+    const list = (await body(c.req.raw)).properties;
+    if (!Array.isArray(list))
+      throw new Error('"properties" must be an array of page property objects');
+    return c.json({
+      ids: control.bulkCreatePages(c.req.param('id'), list as Record<string, unknown>[]),
+    });
+  });
+  app.post('/pages/:id/edit-as-user', async (c) => {
+    const b = await body(c.req.raw);
+    control.editAsUser(
+      c.req.param('id'),
+      (b.properties ?? {}) as Record<string, unknown>,
+      optStr(b, 'userId'),
+    );
+    return c.json({ ok: true });
+  });
+  return app;
+}

@@ -1,0 +1,129 @@
+import { Client, LogLevel } from '@notionhq/client';
+import type { Hono } from 'hono';
+import { type Clock, systemClock } from '../shared/index.ts';
+import { createApiApp, RESET_MARKER, type RequestLogEntry } from './app.ts';
+import { createControl, type EmulatorControl, type EmulatorSnapshot } from './control.ts';
+import { createControlApp } from './control-routes.ts';
+import { createFaultInjector, type FaultRule } from './faults.ts';
+import { createRateLimiter, type RateLimitOptions } from './rate-limiter.ts';
+import { apiRoutes } from './routes/index.ts';
+import { listenApp, type RunningServer } from './server.ts';
+import type { NotionVersion } from './state.ts';
+import { createInitialState, Workspace } from './workspace.ts';
+
+export interface EmulatorOptions {
+  /** `'demo'` fills the workspace with the demo wiki and Projects/Tasks databases. Default `'empty'`. */
+  seed?: 'empty' | 'demo';
+  /** Drives timestamps and the rate limiter; tests pass `createManualClock()`. */
+  clock?: Clock;
+  /** Token buckets per integration (and optionally per workspace); off by default in-process. */
+  rateLimit?: RateLimitOptions | false;
+  /** Added wall-clock latency per API request. */
+  latencyMs?: number;
+  /** Seed of the fault generator (default 1). */
+  faultSeed?: number;
+  /** Faults active from the start (see `control.setFaults`). */
+  faults?: readonly FaultRule[];
+  /** Base URL of in-process clients (default `http://notion.emulator`). */
+  baseUrl?: string;
+}
+
+export interface Emulator {
+  app: Hono;
+  /** In-process fetch (no sockets): pass to `new Client({ fetch, baseUrl })`. */
+  fetch: typeof fetch;
+  baseUrl: string;
+  /** The default integration's token. */
+  token: string;
+  integrationId: string;
+  workspaceId: string;
+  /** A page shared with the default integration. */
+  rootPageId: string;
+  client(options?: { token?: string; notionVersion?: NotionVersion }): Client;
+  control: EmulatorControl;
+  listen(options?: { port?: number; host?: string }): Promise<RunningServer>;
+}
+
+/** What an in-process client sees when a fault drops the connection (undici's wording). */
+function connectionReset(): TypeError {
+  const cause = Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' });
+  return new TypeError('fetch failed', { cause });
+}
+
+async function seedDemo(_emulator: Emulator): Promise<void> {
+  // TODO(issue 3): wire seedDemoWorkspace from ./seed-demo.ts once the content branch lands it.
+  throw new Error('the demo seed is not available yet');
+}
+
+/**
+ * Starts a Notion API emulator in-process. Talk to it with `emulator.client()` or any
+ * `@notionhq/client` given `emulator.fetch` and `emulator.baseUrl`; `listen()` serves it on a socket.
+ */
+export async function createEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const clock = options.clock ?? systemClock;
+  const clockOffset = { ms: 0 };
+  const now = () => clock.now() + clockOffset.ms;
+  const ws = new Workspace(createInitialState(now()), now);
+  const log: RequestLogEntry[] = [];
+  const faults = createFaultInjector(options.faultSeed ?? 1);
+  const limiter = options.rateLimit ? createRateLimiter(options.rateLimit, now) : undefined;
+  let initial: EmulatorSnapshot | undefined;
+  const control = createControl({
+    ws,
+    log,
+    faults,
+    rateLimiter: () => limiter,
+    clockOffset,
+    initial: () => initial!,
+  });
+  const app = createApiApp({
+    ws,
+    routes: apiRoutes,
+    rateLimiter: () => limiter,
+    faults,
+    log,
+    latencyMs: options.latencyMs ?? 0,
+    control: createControlApp(control),
+  });
+  const baseUrl = (options.baseUrl ?? 'http://notion.emulator').replace(/\/$/, '');
+  const inProcessFetch = (async (input: Parameters<typeof fetch>[0], init?: RequestInit) => {
+    const response = await app.request(input, init);
+    if (response.headers.get(RESET_MARKER)) throw connectionReset();
+    return response;
+  }) as typeof fetch;
+  const emulator: Emulator = {
+    app,
+    fetch: inProcessFetch,
+    baseUrl,
+    // Getters: loadState/restore may bring another workspace with its own ids and token.
+    get token() {
+      return ws.state.integrations[ws.state.defaultIntegrationId]?.tokens[0] ?? '';
+    },
+    get integrationId() {
+      return ws.state.defaultIntegrationId;
+    },
+    get workspaceId() {
+      return ws.state.workspaceId;
+    },
+    get rootPageId() {
+      return ws.state.rootPageId;
+    },
+    client: (clientOptions = {}) =>
+      new Client({
+        auth: clientOptions.token ?? emulator.token,
+        fetch: inProcessFetch,
+        baseUrl,
+        notionVersion: clientOptions.notionVersion ?? '2026-03-11',
+        logLevel: LogLevel.ERROR,
+      }),
+    control,
+    listen: (listenOptions) => listenApp(app, listenOptions),
+  };
+  if (options.seed === 'demo') {
+    await seedDemo(emulator);
+    log.length = 0;
+  }
+  initial = control.snapshot();
+  if (options.faults) faults.set(options.faults);
+  return emulator;
+}

@@ -1,0 +1,164 @@
+import { APIResponseError, type Client } from '@notionhq/client';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createEmulator, type Emulator } from './index.ts';
+import { createDataSource, rejectionOf } from './test-support.ts';
+
+const title = (content: string) => ({ title: [{ text: { content } }] });
+
+describe('query cap, truncation and size limits', () => {
+  let emu: Emulator;
+  let notion: Client;
+
+  beforeAll(async () => {
+    emu = await createEmulator();
+    notion = emu.client();
+  });
+
+  it('stops a plain cursor loop at exactly 10,000 rows with request_status incomplete', async () => {
+    const dsId = await createDataSource(notion, emu.rootPageId, {
+      Name: { title: {} },
+      N: { number: {} },
+    });
+    emu.control.bulkCreatePages(
+      dsId,
+      Array.from({ length: 10_050 }, (_, i) => ({ Name: title(`row ${i}`), N: { number: i } })),
+    );
+    let seen = 0;
+    let cursor: string | undefined;
+    let last: Awaited<ReturnType<Client['dataSources']['query']>> | undefined;
+    do {
+      last = await notion.dataSources.query({
+        data_source_id: dsId,
+        page_size: 100,
+        ...(cursor ? { start_cursor: cursor } : {}),
+      });
+      seen += last.results.length;
+      cursor = last.next_cursor ?? undefined;
+    } while (last.has_more);
+    expect(seen).toBe(10_000);
+    expect(last.has_more).toBe(false);
+    expect((last as { request_status?: unknown }).request_status).toEqual({
+      type: 'incomplete',
+      incomplete_reason: 'query_result_limit_reached',
+    });
+    const windowed = await notion.dataSources.query({
+      data_source_id: dsId,
+      filter: { property: 'N', number: { greater_than_or_equal_to: 10_000 } },
+    });
+    expect(windowed.results).toHaveLength(50);
+    expect((windowed as { request_status?: unknown }).request_status).toBeUndefined();
+  });
+
+  it('shows 25 relations plus has_more on the page and all 30 through the property item endpoint', async () => {
+    const targets = await createDataSource(
+      notion,
+      emu.rootPageId,
+      { Name: { title: {} } },
+      'Targets',
+    );
+    const targetIds = emu.control.bulkCreatePages(
+      targets,
+      Array.from({ length: 30 }, (_, i) => ({ Name: title(`t${i}`) })),
+    );
+    const sources = await createDataSource(notion, emu.rootPageId, {
+      Name: { title: {} },
+      Links: { relation: { data_source_id: targets, single_property: {} } },
+    });
+    const page = await notion.pages.create({
+      parent: { data_source_id: sources },
+      properties: { Name: title('many'), Links: { relation: targetIds.map((id) => ({ id })) } },
+    });
+    const links = (
+      page as unknown as {
+        properties: Record<string, { relation: unknown[]; has_more: boolean; id: string }>;
+      }
+    ).properties.Links!;
+    expect(links.relation).toHaveLength(25);
+    expect(links.has_more).toBe(true);
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    for (;;) {
+      const item = await notion.pages.properties.retrieve({
+        page_id: page.id,
+        property_id: links.id,
+        page_size: 10,
+        ...(cursor ? { start_cursor: cursor } : {}),
+      });
+      if (item.object !== 'list') throw new Error('expected a property item list');
+      for (const r of item.results) if (r.type === 'relation') ids.push(r.relation.id);
+      if (!item.has_more) break;
+      cursor = item.next_cursor ?? undefined;
+    }
+    expect(ids).toEqual(targetIds);
+  });
+
+  it('rejects a filter nested three levels deep with validation_error', async () => {
+    const dsId = await createDataSource(notion, emu.rootPageId, {
+      Name: { title: {} },
+      N: { number: {} },
+    });
+    const leaf = { property: 'N', number: { equals: 1 } };
+    const twoLevels = { and: [{ or: [leaf, leaf] }, leaf] };
+    await expect(
+      notion.dataSources.query({ data_source_id: dsId, filter: twoLevels }),
+    ).resolves.toBeDefined();
+    const error = await rejectionOf(
+      notion.dataSources.query({
+        data_source_id: dsId,
+        filter: { and: [{ or: [{ and: [leaf, leaf] }] }] } as never,
+      }),
+    );
+    expect(error).toBeInstanceOf(APIResponseError);
+    expect((error as APIResponseError).code).toBe('validation_error');
+  });
+
+  it('accepts 2,000 characters of text and rejects 2,001 with validation_error', async () => {
+    const ok = await notion.pages.create({
+      parent: { page_id: emu.rootPageId },
+      properties: { title: title('x'.repeat(2000)) },
+    });
+    expect(ok.id).toBeTruthy();
+    const error = await rejectionOf(
+      notion.pages.create({
+        parent: { page_id: emu.rootPageId },
+        properties: { title: title('x'.repeat(2001)) },
+      }),
+    );
+    expect((error as APIResponseError).code).toBe('validation_error');
+    expect((error as APIResponseError).message).toContain('should be ≤ `2000`, instead was `2001`');
+  });
+
+  it('rejects 101 children, a third nesting level, and leaves nothing half-written', async () => {
+    const page = await notion.pages.create({
+      parent: { page_id: emu.rootPageId },
+      properties: { title: title('p') },
+    });
+    const paragraph = { paragraph: { rich_text: [{ text: { content: 'x' } }] } };
+    const tooMany = await rejectionOf(
+      notion.blocks.children.append({
+        block_id: page.id,
+        children: Array.from({ length: 101 }, () => paragraph),
+      }),
+    );
+    expect((tooMany as APIResponseError).code).toBe('validation_error');
+    const deep = {
+      toggle: {
+        rich_text: [],
+        children: [
+          {
+            toggle: {
+              rich_text: [],
+              children: [{ toggle: { rich_text: [], children: [paragraph] } }],
+            },
+          },
+        ],
+      },
+    };
+    const tooDeep = await rejectionOf(
+      notion.blocks.children.append({ block_id: page.id, children: [deep as never] }),
+    );
+    expect((tooDeep as APIResponseError).code).toBe('validation_error');
+    const children = await notion.blocks.children.list({ block_id: page.id });
+    expect(children.results).toHaveLength(0);
+  });
+});
