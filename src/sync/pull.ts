@@ -100,8 +100,10 @@ async function storeSource(state: RunState, resolved: ResolvedSource): Promise<S
 }
 
 async function settledBefore(state: RunState, sourceId: number): Promise<number> {
-  const runs = await state.env.store.runs.list({ sourceId, limit: 2 });
-  const previous = runs.find((r) => r.id !== state.lease?.run.id);
+  // The last run that finished ok read every row edited since its cursor; a failed run may
+  // have stopped before reading a row, so it proves nothing.
+  const runs = await state.env.store.runs.list({ sourceId, limit: 20 });
+  const previous = runs.find((r) => r.id !== state.lease?.run.id && r.status === 'ok');
   // One extra minute of margin for clock skew between Notion and this machine.
   return previous ? Date.parse(previous.startedAt) - 60_000 : 0;
 }

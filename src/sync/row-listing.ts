@@ -8,8 +8,8 @@
 // - full (first run, `--full`) and capped incremental queries enumerate in created_time
 //   windows (the notion layer's iterator, past the 10,000-row cap); their position is saved in
 //   `queryState` with every batch so a crash resumes the enumeration where it stopped, and the
-//   cursor only moves at the end, to min(start of the enumeration, latest row seen), so edits
-//   made while it ran are read by the next incremental pull.
+//   cursor only moves at the end, to the minute the enumeration started in, so edits made while
+//   it ran are read by the next incremental pull (the same ceiling applies to incremental runs).
 import type { PageObjectResponse } from '@notionhq/client';
 import type { AllRowsPosition, DataSourceFilter, NotionClient } from '../notion/index.ts';
 import type { CoverageGaps } from './engine-types.ts';
@@ -33,7 +33,6 @@ export interface WindowsState {
   since: string | null;
   startedAt: string;
   position: AllRowsPosition | null;
-  maxEdited: string | null;
 }
 
 const toJson = (state: WindowsState): JsonValue => state as unknown as JsonValue;
@@ -94,23 +93,20 @@ async function* iterateWindows(
   state: WindowsState,
   fresh: boolean,
 ): AsyncGenerator<ListingBatch> {
-  let maxEdited = state.maxEdited;
   const pages = notion.iterateAllDataSourceRowPages(dataSourceId, {
     filter: state.since === null ? undefined : editedSince(state.since),
     resume: state.position ?? undefined,
   });
   for await (const page of pages) {
-    maxEdited = latestOf(page.results, maxEdited).at;
     const base = { pages: page.results, ...(page.requestId ? { requestId: page.requestId } : {}) };
     if (page.next) {
-      const queryState: WindowsState = { ...state, position: page.next, maxEdited };
+      const queryState: WindowsState = { ...state, position: page.next };
       yield { ...base, checkpoint: { queryState: toJson(queryState) } };
     } else {
-      const started = floorMinute(Date.parse(state.startedAt));
-      const cursor = maxEdited === null ? null : iso(Math.min(started, Date.parse(maxEdited)));
+      const cursor = iso(floorMinute(Date.parse(state.startedAt)));
       yield {
         ...base,
-        checkpoint: { ...(cursor ? { cursor, cursorPageId: null } : {}), queryState: null },
+        checkpoint: { cursor, cursorPageId: null, queryState: null },
         completeListing: fresh && state.since === null,
       };
     }
@@ -139,23 +135,27 @@ export async function* iterateSourceBatches(
       since: null,
       startedAt,
       position: null,
-      maxEdited: null,
     };
     yield* iterateWindows(notion, dataSourceId, state, true);
     return;
   }
   const since = iso(Date.parse(checkpoint.cursor) - options.overlapMs);
   let cursor: string | null = checkpoint.cursor;
-  let capped = false;
+  let hitCap = false;
   const pages = notion.iterateDataSourceQueryPages(dataSourceId, {
     filter: editedSince(since),
     sorts: [{ timestamp: 'last_edited_time', direction: 'ascending' }],
   });
+  // Rows edited while this run lists may be re-edited in the same minute: never move the
+  // cursor past the minute the run started in.
+  const ceiling = floorMinute(options.nowMs);
   for await (const page of pages) {
     const latest = latestOf(page.results, cursor);
-    const moved = latest.at !== cursor;
-    cursor = latest.at;
-    if (page.incomplete) capped = true;
+    const capped = latest.at !== null && Date.parse(latest.at) > ceiling;
+    const at = capped ? iso(ceiling) : latest.at;
+    const moved = at !== cursor;
+    cursor = at;
+    if (page.incomplete) hitCap = true;
     yield {
       pages: page.results,
       ...(page.requestId ? { requestId: page.requestId } : {}),
@@ -164,7 +164,7 @@ export async function* iterateSourceBatches(
         : { queryState: null },
     };
   }
-  if (!capped) return;
+  if (!hitCap) return;
   // More rows changed than one query returns: continue in created_time windows from the cursor.
   options.gaps.cappedQueries += 1;
   const from = iso(Date.parse(cursor ?? checkpoint.cursor) - options.overlapMs);
@@ -173,7 +173,6 @@ export async function* iterateSourceBatches(
     since: from,
     startedAt,
     position: null,
-    maxEdited: null,
   };
   yield* iterateWindows(notion, dataSourceId, state, false);
 }
