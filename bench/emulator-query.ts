@@ -45,4 +45,28 @@ for (;;) {
   cursor = page.next_cursor;
 }
 const ms = performance.now() - started;
-console.log(`sorted+filtered cursor loop: ${calls} calls, ${rows} rows, ${ms.toFixed(0)} ms (${(ms / calls).toFixed(1)} ms/call)`);
+console.log(
+  `sorted+filtered cursor loop: ${calls} calls, ${rows} rows, ${ms.toFixed(0)} ms (${(ms / calls).toFixed(1)} ms/call)`,
+);
+
+// The same loop with a write between pages: every query recomputes (no cache hit).
+started = performance.now();
+calls = 0;
+cursor = undefined;
+for (;;) {
+  const page = await notion.dataSources.query({
+    data_source_id: dsId,
+    filter: { property: 'Status', select: { equals: 'open' } },
+    sorts: [{ property: 'N', direction: 'ascending' }],
+    ...(cursor ? { start_cursor: cursor } : {}),
+  });
+  calls += 1;
+  const first = page.results[0];
+  if (first) await notion.pages.update({ page_id: first.id, properties: {} });
+  if (!page.has_more || !page.next_cursor) break;
+  cursor = page.next_cursor;
+}
+const writeMs = performance.now() - started;
+console.log(
+  `with a write between pages: ${calls} queries, ${writeMs.toFixed(0)} ms (${(writeMs / calls).toFixed(1)} ms/query+write)`,
+);

@@ -10,6 +10,8 @@ import type { Workspace } from './workspace.ts';
 /** Header on an internal response meaning "drop the connection" (never reaches a client). */
 export const RESET_MARKER = 'x-notion-emulator-reset';
 export const MAX_BODY_BYTES = 500 * 1024;
+/** The request log keeps the newest entries only (a long-running standalone emulator). */
+export const MAX_LOG_ENTRIES = 100_000;
 
 export interface RequestLogEntry {
   method: string;
@@ -123,6 +125,8 @@ export function createApiApp(options: ApiAppOptions): Hono {
       entry.status = response.headers.get(RESET_MARKER) ? 0 : response.status;
       entry.durationMs = Math.round((performance.now() - started) * 100) / 100;
       options.log.push(entry);
+      if (options.log.length > MAX_LOG_ENTRIES)
+        options.log.splice(0, options.log.length - MAX_LOG_ENTRIES);
       return response;
     };
     try {

@@ -5,7 +5,7 @@ import { newId, newToken, normalizeId } from './ids.ts';
 import { createPage, detachFromParent, parseProperties, writeProperties } from './page-writes.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 import type { WorkspaceState } from './state.ts';
-import type { Workspace } from './workspace.ts';
+import { personAvatarUrl, type Workspace } from './workspace.ts';
 
 /** A deep copy of the whole emulator state (workspace and clock offset). */
 export interface EmulatorSnapshot {
@@ -177,7 +177,7 @@ export function createControl(deps: ControlDeps): EmulatorControl {
         id,
         type: 'person',
         name: input.name,
-        avatarUrl: null,
+        avatarUrl: personAvatarUrl(id),
         email: input.email,
       };
       ws.touch();

@@ -7,6 +7,7 @@ import { createControlApp } from './control-routes.ts';
 import { createFaultInjector, type FaultRule } from './faults.ts';
 import { createRateLimiter, type RateLimitOptions } from './rate-limiter.ts';
 import { apiRoutes } from './routes/index.ts';
+import { seedDemoWorkspace } from './seed-demo.ts';
 import { listenApp, type RunningServer } from './server.ts';
 import type { NotionVersion } from './state.ts';
 import { createInitialState, Workspace } from './workspace.ts';
@@ -50,9 +51,18 @@ function connectionReset(): TypeError {
   return new TypeError('fetch failed', { cause });
 }
 
-async function seedDemo(_emulator: Emulator): Promise<void> {
-  // TODO(issue 3): wire seedDemoWorkspace from ./seed-demo.ts once the content branch lands it.
-  throw new Error('the demo seed is not available yet');
+const DEMO_PEOPLE = [
+  { name: 'Ada Lovelace', email: 'ada@example.com' },
+  { name: 'Grace Hopper', email: 'grace@example.com' },
+  { name: 'Alan Turing', email: 'alan@example.com' },
+];
+
+/** The demo content, built through an SDK client on the emulator itself (no rate limit). */
+async function seedDemo(emulator: Emulator): Promise<void> {
+  for (const person of DEMO_PEOPLE) emulator.control.createUser(person);
+  await seedDemoWorkspace(emulator.client({ notionVersion: '2026-03-11' }), {
+    rootPageId: emulator.rootPageId,
+  });
 }
 
 /**
@@ -66,7 +76,8 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   const ws = new Workspace(createInitialState(now()), now);
   const log: RequestLogEntry[] = [];
   const faults = createFaultInjector(options.faultSeed ?? 1);
-  const limiter = options.rateLimit ? createRateLimiter(options.rateLimit, now) : undefined;
+  let limiter = options.rateLimit ? createRateLimiter(options.rateLimit, now) : undefined;
+  const configuredLimiter = limiter;
   let initial: EmulatorSnapshot | undefined;
   const control = createControl({
     ws,
@@ -120,7 +131,9 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     listen: (listenOptions) => listenApp(app, listenOptions),
   };
   if (options.seed === 'demo') {
+    limiter = undefined;
     await seedDemo(emulator);
+    limiter = configuredLimiter;
     log.length = 0;
   }
   initial = control.snapshot();

@@ -1,6 +1,6 @@
-import { APIResponseError, type Client } from '@notionhq/client';
+import { APIResponseError, type Client, collectAllDataSourceRows } from '@notionhq/client';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createEmulator, type Emulator } from './index.ts';
+import { createEmulator, createManualClock, type Emulator } from './index.ts';
 import { createDataSource, rejectionOf } from './test-support.ts';
 
 const title = (content: string) => ({ title: [{ text: { content } }] });
@@ -47,6 +47,22 @@ describe('query cap, truncation and size limits', () => {
     });
     expect(windowed.results).toHaveLength(50);
     expect((windowed as { request_status?: unknown }).request_status).toBeUndefined();
+  });
+
+  it('lets the SDK collect past the cap by windowing on minute-rounded created_time', async () => {
+    const clock = createManualClock(Date.UTC(2026, 4, 1, 8, 0, 30));
+    const windowed = await createEmulator({ clock });
+    const client = windowed.client();
+    const dsId = await createDataSource(client, windowed.rootPageId, { Name: { title: {} } });
+    for (let minute = 0; minute < 3; minute += 1) {
+      windowed.control.bulkCreatePages(
+        dsId,
+        Array.from({ length: 4_000 }, (_, i) => ({ Name: title(`${minute}-${i}`) })),
+      );
+      await clock.advance(60_000);
+    }
+    const rows = await collectAllDataSourceRows(client, { data_source_id: dsId });
+    expect(new Set(rows.map((r) => r.id)).size).toBe(12_000);
   });
 
   it('shows 25 relations plus has_more on the page and all 30 through the property item endpoint', async () => {

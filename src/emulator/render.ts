@@ -236,7 +236,7 @@ export function renderFullUser(ws: Workspace, user: UserRecord): JsonObject {
     type: user.type,
   };
   if (user.type === 'person') {
-    body.person = { email: user.email ?? null };
+    body.person = { email: user.email ?? null, email_verified: user.email !== undefined };
   } else {
     body.bot = {
       owner: { type: 'workspace', workspace: true },

@@ -17,6 +17,11 @@ export type FoundObject =
   | { kind: 'data_source'; record: DataSourceRecord }
   | { kind: 'block'; record: BlockRecord };
 
+/** Persons get an avatar URL like Notion-hosted ones (bots have none). */
+export function personAvatarUrl(id: string): string {
+  return `https://s3-us-west-2.amazonaws.com/public.notion-static.com/${id}/avatar.png`;
+}
+
 /** A fresh workspace: one person, the default integration and a root page shared with it. */
 export function createInitialState(nowMs: number): WorkspaceState {
   const integrationId = newId();
@@ -33,7 +38,7 @@ export function createInitialState(nowMs: number): WorkspaceState {
         id: ownerId,
         type: 'person',
         name: 'Emulator Owner',
-        avatarUrl: null,
+        avatarUrl: personAvatarUrl(ownerId),
         email: 'owner@example.com',
       },
       [integrationId]: {

@@ -17,6 +17,7 @@ export {
   type NotionClientOptions,
   type PacingOptions,
 } from './notion-client.ts';
+export { notionClientOptionsFromConfig } from './notion-client-config.ts';
 export {
   classifyNotionError,
   type FailureKind,

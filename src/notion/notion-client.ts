@@ -1,4 +1,5 @@
 import type {
+  BlockObjectResponse,
   CommentObjectResponse,
   DataSourceObjectResponse,
   PageObjectResponse,
@@ -111,9 +112,7 @@ export interface NotionClient extends NotionApi {
     dataSourceId: string,
     options?: AllRowsOptions,
   ): AsyncGenerator<PageObjectResponse>;
-  iterateBlockChildren(
-    blockId: string,
-  ): AsyncGenerator<import('@notionhq/client').BlockObjectResponse>;
+  iterateBlockChildren(blockId: string): AsyncGenerator<BlockObjectResponse>;
   collectBlockTree(blockId: string, options?: BlockTreeOptions): Promise<BlockNode[]>;
   iterateSearch(
     options?: SearchOptions,

@@ -203,20 +203,74 @@ type HttpError = Parameters<typeof isHTTPResponseError>[0] & {
   additional_data?: unknown;
 };
 
+interface HttpRule {
+  matches(status: number, notionCode: string | undefined): boolean;
+  code: ErrorCode;
+  kind: FailureKind;
+  message(what: string, context: RequestContext, error: HttpError): string;
+}
+
+const mayHaveApplied = (context: RequestContext) =>
+  context.write ? '; the change may or may not have been applied' : '';
+
+// First match wins; 429/529 are handled before these rules.
+const HTTP_RULES: HttpRule[] = [
+  {
+    matches: (s, c) => s === 401 || c === 'unauthorized',
+    code: 'notion_unauthorized',
+    kind: 'permanent',
+    message: () =>
+      'NOTION_TOKEN was rejected: create a new token or reconnect (Notion → Settings → Connections → your integration).',
+  },
+  {
+    matches: (s, c) => s === 403 || c === 'restricted_resource',
+    code: 'notion_forbidden',
+    kind: 'permanent',
+    message: (what) =>
+      `The integration may not do ${what}: give it the needed capabilities (read, update or insert content) in its settings.`,
+  },
+  {
+    matches: (s, c) => s === 404 || c === 'object_not_found',
+    code: 'notion_not_found',
+    kind: 'permanent',
+    message: (what, context) =>
+      `${context.objectId ?? what} was not found or not shared with the integration: share it from Notion's ••• → Connections menu.`,
+  },
+  {
+    matches: (s, c) => s === 409 || c === 'conflict_error',
+    code: 'notion_conflict',
+    kind: 'permanent',
+    message: (what) =>
+      `Notion reported a conflicting concurrent edit for ${what}; read the object again and retry.`,
+  },
+  {
+    matches: (s) => TRANSIENT_STATUSES.has(s),
+    code: 'notion_unavailable',
+    kind: 'transient',
+    message: (what, context, error) =>
+      `Notion failed ${what} with HTTP ${error.status}${APIResponseError.isAPIResponseError(error) ? ` (${error.code})` : ''}${mayHaveApplied(context)}.`,
+  },
+  {
+    matches: (s, c) => (c !== undefined && VALIDATION_CODES.has(c)) || (s >= 400 && s < 500),
+    code: 'notion_validation',
+    kind: 'permanent',
+    message: (what, _context, error) => `Notion refused ${what}: ${error.message}`,
+  },
+];
+
 function classifyHttpError(raw: unknown, context: RequestContext): NotionApiError {
   const error = raw as HttpError;
-  const status = error.status;
   const notionCode = APIResponseError.isAPIResponseError(raw) ? error.code : undefined;
   const init = {
     endpoint: context.endpoint,
-    status,
+    status: error.status,
     notionCode,
     requestId: error.request_id,
     retryAfterMs: undefined as number | undefined,
     rateLimitReason: undefined as string | undefined,
   };
   const what = subject(context);
-  if (status === 429 || status === 529 || notionCode === 'rate_limited') {
+  if (error.status === 429 || error.status === 529 || notionCode === 'rate_limited') {
     const retryAfterMs = readRetryAfterMs(error.headers);
     const rateLimitReason = rateLimitReasonOf(error.additional_data);
     return new NotionApiError(
@@ -226,57 +280,19 @@ function classifyHttpError(raw: unknown, context: RequestContext): NotionApiErro
       raw,
     );
   }
-  if (status === 401 || notionCode === 'unauthorized') {
+  const rule = HTTP_RULES.find((r) => r.matches(error.status, notionCode));
+  if (rule) {
+    const ambiguous = rule.kind === 'transient' && context.write;
     return new NotionApiError(
-      'notion_unauthorized',
-      'NOTION_TOKEN was rejected: create a new token or reconnect (Notion → Settings → Connections → your integration).',
-      { ...init, kind: 'permanent', ambiguous: false },
-      raw,
-    );
-  }
-  if (status === 403 || notionCode === 'restricted_resource') {
-    return new NotionApiError(
-      'notion_forbidden',
-      `The integration may not do ${what}: give it the needed capabilities (read, update or insert content) in its settings.`,
-      { ...init, kind: 'permanent', ambiguous: false },
-      raw,
-    );
-  }
-  if (status === 404 || notionCode === 'object_not_found') {
-    return new NotionApiError(
-      'notion_not_found',
-      `${context.objectId ?? what} was not found or not shared with the integration: share it from Notion's ••• → Connections menu.`,
-      { ...init, kind: 'permanent', ambiguous: false },
-      raw,
-    );
-  }
-  if (status === 409 || notionCode === 'conflict_error') {
-    return new NotionApiError(
-      'notion_conflict',
-      `Notion reported a conflicting concurrent edit for ${what}; read the object again and retry.`,
-      { ...init, kind: 'permanent', ambiguous: false },
-      raw,
-    );
-  }
-  if (TRANSIENT_STATUSES.has(status)) {
-    return new NotionApiError(
-      'notion_unavailable',
-      `Notion failed ${what} with HTTP ${status}${notionCode ? ` (${notionCode})` : ''}${context.write ? '; the change may or may not have been applied' : ''}.`,
-      { ...init, kind: 'transient', ambiguous: context.write },
-      raw,
-    );
-  }
-  if ((notionCode && VALIDATION_CODES.has(notionCode)) || (status >= 400 && status < 500)) {
-    return new NotionApiError(
-      'notion_validation',
-      `Notion refused ${what}: ${error.message}`,
-      { ...init, kind: 'permanent', ambiguous: false },
+      rule.code,
+      rule.message(what, context, error),
+      { ...init, kind: rule.kind, ambiguous },
       raw,
     );
   }
   return new NotionApiError(
     'notion_error',
-    `Notion failed ${what} with HTTP ${status}: ${error.message}`,
+    `Notion failed ${what} with HTTP ${error.status}: ${error.message}${mayHaveApplied(context)}`,
     { ...init, kind: 'permanent', ambiguous: context.write },
     raw,
   );

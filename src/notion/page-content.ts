@@ -14,9 +14,14 @@ export interface PageMarkdownResult {
   markdown: string;
   /** False when some subtrees could not be fetched (depth guard, or Notion refused them). */
   complete: boolean;
-  /** Block ids whose content is missing from `markdown`. */
+  /** Block ids whose content is missing from the result. */
   missingBlockIds: string[];
-  /** Markdown requests made (1 + followed subtrees). */
+  /**
+   * Blocks Markdown cannot express (bookmarks, embeds, …: `<unknown …/>` in `markdown`), read
+   * raw through the block API with their children, so nothing is lost.
+   */
+  unknownBlocks: BlockNode[];
+  /** Requests made (1 + followed subtrees and block walks). */
   requests: number;
 }
 
@@ -34,10 +39,22 @@ export function spliceSubtree(markdown: string, blockId: string, content: string
   return lines.join('\n');
 }
 
+interface PendingBlock {
+  id: string;
+  depth: number;
+  /** Left out because the answer was truncated: its subtree can be read as Markdown. */
+  truncated: boolean;
+}
+
+const isRefusal = (error: unknown) =>
+  isNotionApiError(error) &&
+  (error.code === 'notion_not_found' || error.code === 'notion_validation');
+
 /**
  * A page as Notion-flavoured Markdown (`GET /v1/pages/{id}/markdown`). When Notion truncates
- * the answer, each id of `unknown_block_ids` is fetched through the same endpoint and spliced
- * in place of its placeholder, recursively up to `maxDepth`; anything left out is reported.
+ * the answer, each id of `unknown_block_ids` is fetched through the same endpoint and spliced in
+ * place of its placeholder; blocks Markdown cannot express are read raw through the block API
+ * (`unknownBlocks`). Both walks stop at `maxDepth`, and anything left out is reported.
  */
 export async function getPageMarkdown(
   api: NotionApi,
@@ -47,42 +64,78 @@ export async function getPageMarkdown(
   const maxDepth = options.maxDepth ?? 5;
   const extra = options.includeTranscript ? { include_transcript: true } : {};
   const root = await api.pages.retrieveMarkdown({ page_id: pageId, ...extra });
-  let markdown = root.markdown;
-  let requests = 1;
-  let rootTruncatedWithoutIds = root.truncated && root.unknown_block_ids.length === 0;
-  const missing: string[] = [];
+  const result: PageMarkdownResult = {
+    markdown: root.markdown,
+    complete: true,
+    missingBlockIds: [],
+    unknownBlocks: [],
+    requests: 1,
+  };
+  if (root.truncated && root.unknown_block_ids.length === 0) result.complete = false;
   const seen = new Set<string>([compact(pageId)]);
-  const queue = root.unknown_block_ids.map((id) => ({ id, depth: 1 }));
-  while (queue.length > 0) {
-    const next = queue.shift();
-    if (!next || seen.has(compact(next.id))) continue;
+  const queue: PendingBlock[] = root.unknown_block_ids.map((id) => ({
+    id,
+    depth: 1,
+    truncated: root.truncated,
+  }));
+  for (let next = queue.shift(); next; next = queue.shift()) {
+    if (seen.has(compact(next.id))) continue;
     seen.add(compact(next.id));
     if (next.depth > maxDepth) {
-      missing.push(next.id);
+      result.missingBlockIds.push(next.id);
       continue;
     }
-    try {
-      const part = await api.pages.retrieveMarkdown({ page_id: next.id, ...extra });
-      requests += 1;
-      markdown = spliceSubtree(markdown, next.id, part.markdown);
-      if (part.truncated && part.unknown_block_ids.length === 0) rootTruncatedWithoutIds = true;
-      for (const id of part.unknown_block_ids) queue.push({ id, depth: next.depth + 1 });
-    } catch (error) {
-      requests += 1;
-      if (
-        !isNotionApiError(error) ||
-        (error.code !== 'notion_not_found' && error.code !== 'notion_validation')
-      )
-        throw error;
-      missing.push(next.id);
-    }
+    if (next.truncated && (await followSubtree(api, next, extra, result, queue))) continue;
+    await walkUnknownBlock(api, next, maxDepth, result);
   }
-  return {
-    markdown,
-    complete: missing.length === 0 && !rootTruncatedWithoutIds,
-    missingBlockIds: missing,
-    requests,
-  };
+  result.complete &&= result.missingBlockIds.length === 0;
+  return result;
+}
+
+async function followSubtree(
+  api: NotionApi,
+  pending: PendingBlock,
+  extra: { include_transcript?: boolean },
+  result: PageMarkdownResult,
+  queue: PendingBlock[],
+): Promise<boolean> {
+  result.requests += 1;
+  try {
+    const part = await api.pages.retrieveMarkdown({ page_id: pending.id, ...extra });
+    result.markdown = spliceSubtree(result.markdown, pending.id, part.markdown);
+    if (part.truncated && part.unknown_block_ids.length === 0) result.complete = false;
+    for (const id of part.unknown_block_ids)
+      queue.push({ id, depth: pending.depth + 1, truncated: part.truncated });
+    return true;
+  } catch (error) {
+    if (isRefusal(error)) return false;
+    throw error;
+  }
+}
+
+async function walkUnknownBlock(
+  api: NotionApi,
+  pending: PendingBlock,
+  maxDepth: number,
+  result: PageMarkdownResult,
+) {
+  result.requests += 1;
+  try {
+    const block = await api.blocks.retrieve({ block_id: pending.id });
+    if (!('type' in block))
+      throw new NotionSyncError('notion_bad_response', `Block ${pending.id} came back partial.`);
+    const children = block.has_children
+      ? await collectBlockTree(api, block.id, { maxDepth: Math.max(0, maxDepth - pending.depth) })
+      : [];
+    result.unknownBlocks.push({ block, children });
+  } catch (error) {
+    if (
+      !isRefusal(error) &&
+      !(error instanceof NotionSyncError && error.code === 'notion_incomplete')
+    )
+      throw error;
+    result.missingBlockIds.push(pending.id);
+  }
 }
 
 export interface ReplaceMarkdownOptions {

@@ -1,2 +1,96 @@
-// Surface of src/store/ for other folders (DESIGN.md §3). Filled in by the issue that builds it.
-export {};
+// Surface of src/store/ for other folders (DESIGN.md §3).
+export { computeBackoffMs } from './backoff.ts';
+export type { CheckpointsRepository } from './checkpoints-repository.ts';
+export type {
+  ConflictsRepository,
+  OpenConflictInput,
+  ResolveConflictInput,
+} from './conflicts-repository.ts';
+export type {
+  ConnectionsRepository,
+  ConnectionTokens,
+  UpsertConnectionInput,
+} from './connections-repository.ts';
+export type { DialectName } from './dialect.ts';
+export {
+  diffFields,
+  type HistoryRepository,
+  type PropertyDiff,
+  type VersionDiff,
+} from './history-repository.ts';
+export type {
+  AppendLocalVersionInput,
+  CreateLocalRecordInput,
+  LocalEditResult,
+} from './local-edits.ts';
+export {
+  type CompleteOutboxInput,
+  type CompleteOutboxResult,
+  DEFAULT_MAX_ATTEMPTS,
+  type NotionState,
+  type OutboxRepository,
+  type RecordOutboxFailureInput,
+} from './outbox-repository.ts';
+export { DEFAULT_POSTGRES_SCHEMA } from './postgres-dialect.ts';
+export type {
+  CommitPullBatchInput,
+  CommitPullBatchResult,
+  PulledRow,
+  PullRowOutcome,
+  PullRowResult,
+} from './pull-batch.ts';
+export type { RecordState, RecordsRepository, TombstoneInput } from './records-repository.ts';
+export type {
+  FinishRunInput,
+  RunProgress,
+  RunsRepository,
+  StartRunInput,
+} from './runs-repository.ts';
+export { createSecretBox, parseSecretKey, type SecretBox } from './secret-box.ts';
+export { planViewColumns, sanitizeIdentifier } from './source-views.ts';
+export {
+  diffSchemas,
+  type SourcesRepository,
+  type UpsertSourceInput,
+  type UpsertSourceResult,
+} from './sources-repository.ts';
+export {
+  createStore,
+  type LocalEditsRepository,
+  type Store,
+  type StoreOptions,
+} from './store.ts';
+export type {
+  AccessState,
+  Checkpoint,
+  CheckpointUpdate,
+  Conflict,
+  ConflictResolution,
+  Connection,
+  JsonValue,
+  OutboxItem,
+  OutboxOp,
+  OutboxState,
+  Provenance,
+  Run,
+  RunError,
+  RunStatus,
+  SchemaChange,
+  SchemaChangeKind,
+  SchemaProperty,
+  Source,
+  SourceKind,
+  SourceSchema,
+  StoreRecord,
+  SyncDirection,
+  Tombstone,
+  Version,
+  VersionOrigin,
+  WebhookEvent,
+} from './store-types.ts';
+export { DEFAULT_STORE_URL, parseStoreUrl, redactUrl, type StoreLocation } from './store-url.ts';
+export type { PruneVersionsInput } from './version-retention.ts';
+export type {
+  RecordWebhookEventInput,
+  WebhookEventsRepository,
+} from './webhook-events-repository.ts';

@@ -4,7 +4,7 @@
 // tombstone is restored and its history continues; the base version (the last state both sides
 // agreed on) moves only when the record has no pending local edit. A crash leaves either the
 // whole batch with its checkpoint, or neither.
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { NotionSyncError } from '../errors.ts';
 import { writeCheckpointIn } from './checkpoints-repository.ts';
 import { toJsonText, toNullableJsonText } from './json-columns.ts';
@@ -139,34 +139,67 @@ export async function commitPullBatchIn(
           .returning(['id', 'record_id'])
           .execute();
   const versionIdByRecord = new Map(inserted.map((v) => [v.record_id, v.id]));
+  await advanceRecords(
+    ctx,
+    trx,
+    toVersion.map(({ row, record }) => ({
+      recordId: record.id,
+      versionId: versionIdByRecord.get(record.id)!,
+      keepBase: pending.has(record.id),
+      row,
+    })),
+    now,
+  );
   for (const { row, record } of toVersion) {
-    const versionId = versionIdByRecord.get(record.id)!;
-    await trx
-      .updateTable('records')
-      .set({
-        current_version_id: versionId,
-        base_version_id: pending.has(record.id) ? record.base_version_id : versionId,
-        last_seq: record.last_seq + 1,
-        notion_hash: row.hash,
-        notion_last_edited_time: row.notionLastEditedTime,
-        created_time: row.createdTime,
-        parent_id: row.parentId ?? record.parent_id,
-        tombstone: null,
-        tombstoned_at: null,
-        updated_at: now,
-      })
-      .where('id', '=', record.id)
-      .execute();
     results.push({
       pageId: row.pageId,
       recordId: record.id,
       outcome: record.last_seq === 0 ? 'created' : 'updated',
       restored: record.tombstone !== null,
-      versionId,
+      versionId: versionIdByRecord.get(record.id)!,
     });
   }
   if (input.checkpoint) await writeCheckpointIn(trx, input.sourceId, input.checkpoint, runId, now);
   return summarize(input.rows, results);
+}
+
+interface Advance {
+  recordId: number;
+  versionId: number;
+  /** A local edit is pending: the base version stays the common ancestor. */
+  keepBase: boolean;
+  row: PulledRow;
+}
+
+/** Points each record at its new version, in one UPDATE … FROM (VALUES …) per batch. */
+async function advanceRecords(
+  ctx: RepositoryContext,
+  trx: Kysely<Database>,
+  advances: Advance[],
+  now: string,
+): Promise<void> {
+  if (advances.length === 0) return;
+  const values = sql.join(
+    advances.map(
+      (a) =>
+        sql`(cast(${a.recordId} as bigint), cast(${a.versionId} as bigint), cast(${a.keepBase ? 1 : 0} as integer), cast(${a.row.hash} as text), cast(${a.row.notionLastEditedTime} as text), cast(${a.row.createdTime} as text), cast(${a.row.parentId ?? null} as text))`,
+    ),
+  );
+  const records = sql.raw(ctx.dialect.tableRef('records'));
+  await sql`
+    with v(record_id, version_id, keep_base, hash, edited, created, parent_id) as (values ${values})
+    update ${records} as r set
+      current_version_id = v.version_id,
+      base_version_id = case when v.keep_base = 1 then r.base_version_id else v.version_id end,
+      last_seq = r.last_seq + 1,
+      notion_hash = v.hash,
+      notion_last_edited_time = v.edited,
+      created_time = v.created,
+      parent_id = coalesce(v.parent_id, r.parent_id),
+      tombstone = null,
+      tombstoned_at = null,
+      updated_at = ${now}
+    from v where r.id = v.record_id`.execute(trx);
 }
 
 function assertUniquePages(rows: PulledRow[]): void {

@@ -23,14 +23,12 @@ import {
 } from './local-edits.ts';
 import { migrateStore } from './migrate.ts';
 import { createOutboxRepository, type OutboxRepository } from './outbox-repository.ts';
-import { createPostgresDialect } from './postgres-dialect.ts';
 import { createRecordsRepository, type RecordsRepository } from './records-repository.ts';
 import type { RepositoryContext } from './repository-context.ts';
 import { createRunsRepository, type RunsRepository } from './runs-repository.ts';
 import type { Database } from './schema.ts';
 import { createSecretBox } from './secret-box.ts';
 import { createSourcesRepository, type SourcesRepository } from './sources-repository.ts';
-import { createSqliteDialect } from './sqlite-dialect.ts';
 import { DEFAULT_STORE_URL, parseStoreUrl, redactUrl } from './store-url.ts';
 import { type PruneVersionsInput, pruneVersions } from './version-retention.ts';
 import {
@@ -90,10 +88,11 @@ export async function createStore(options: StoreOptions = {}): Promise<Store> {
   const box = options.secretKey
     ? createSecretBox(options.secretKey, options.previousSecretKeys)
     : null;
+  // Each dialect loads its driver only when used (a SQLite user never loads pg, and back).
   const dialect: StoreDialect =
     location.dialect === 'sqlite'
-      ? createSqliteDialect({ path: location.path })
-      : createPostgresDialect({
+      ? (await import('./sqlite-dialect.ts')).createSqliteDialect({ path: location.path })
+      : (await import('./postgres-dialect.ts')).createPostgresDialect({
           connectionString: location.connectionString,
           ...(options.schema ? { schema: options.schema } : {}),
         });

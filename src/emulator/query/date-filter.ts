@@ -1,5 +1,5 @@
 import { bodyValidationError } from '../errors.ts';
-import type { Comparable } from './filter-values.ts';
+import type { Comparable, DateValue } from './filter-values.ts';
 
 export interface DatePredicateContext {
   /** Emulator clock, for relative values (`today`, `past_week`, …). */
@@ -43,10 +43,6 @@ function resolveFilterDate(arg: unknown, path: string, nowMs: number): [number, 
   return [ms, ms, false];
 }
 
-function pageDateMs(value: string): number {
-  return DATE_ONLY.test(value) ? Date.parse(`${value}T00:00:00Z`) : Date.parse(value);
-}
-
 const WINDOWS: Record<string, (now: number) => [number, number]> = {
   past_week: (now) => [now - 7 * DAY_MS, now],
   past_month: (now) => [now - 30 * DAY_MS, now],
@@ -68,10 +64,7 @@ export function compileDateCondition(
   path: string,
   ctx: DatePredicateContext,
 ): (c: Comparable) => boolean {
-  const startOf = (c: Comparable): number | undefined => {
-    const v = c.value as { start: string } | null;
-    return v ? pageDateMs(v.start) : undefined;
-  };
+  const startOf = (c: Comparable): number | undefined => (c.value as DateValue | null)?.startMs;
   if (op === 'is_empty' || op === 'is_not_empty')
     return (c) => (startOf(c) === undefined) === (op === 'is_empty');
   const window = WINDOWS[op];

@@ -7,7 +7,7 @@ import type { Workspace } from '../workspace.ts';
 import { compileDateCondition, type DatePredicateContext } from './date-filter.ts';
 import {
   type Comparable,
-  propertyComparable,
+  createComparableReader,
   timestampComparable,
   toComparable,
 } from './filter-values.ts';
@@ -257,7 +257,8 @@ function compileCondition(
       : key === 'rollup'
         ? rollupCondition(filter[key], `${path}.rollup`, ctx)
         : compileValueCondition(FAMILY[key] ?? '', filter[key], `${path}.${key}`, ctx);
-  return (page) => test(propertyComparable(ctx.ws, page, schema));
+  const read = createComparableReader(ctx.ws, schema);
+  return (page) => test(read(page));
 }
 
 /**

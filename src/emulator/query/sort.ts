@@ -3,7 +3,7 @@ import { findSchema } from '../properties/values.ts';
 import { isObject } from '../rich-text.ts';
 import type { DataSourceRecord, PageRecord } from '../state.ts';
 import type { Workspace } from '../workspace.ts';
-import { type Comparable, propertyComparable, timestampComparable } from './filter-values.ts';
+import { type Comparable, createComparableReader, timestampComparable } from './filter-values.ts';
 
 type SortKey = string | number | null;
 
@@ -72,7 +72,21 @@ export function compileSorts(ws: Workspace, ds: DataSourceRecord, sorts: unknown
     const schema = findSchema(ds, sort.property);
     if (!schema)
       throw validationError(`Could not find sort property with name or id: ${sort.property}`);
-    return { keys: (page: PageRecord) => keyOf(propertyComparable(ws, page, schema)), direction };
+    const read = createComparableReader(ws, schema);
+    if (schema.type === 'select' || schema.type === 'status') {
+      // Notion orders options by their position in the schema, not by name.
+      const order = new Map(
+        ((schema.config.options ?? []) as { name?: unknown }[]).map((o, index) => [o.name, index]),
+      );
+      return {
+        keys: (page: PageRecord) => {
+          const name = read(page).value;
+          return name === null ? null : (order.get(name as string) ?? null);
+        },
+        direction,
+      };
+    }
+    return { keys: (page: PageRecord) => keyOf(read(page)), direction };
   });
 }
 
