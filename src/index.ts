@@ -1,4 +1,4 @@
-// The library surface: named exports only. Later issues add createEngine and friends.
+// The library surface: named exports only.
 export {
   type Config,
   type ConfigProblem,
@@ -10,3 +10,18 @@ export {
 } from './config/index.ts';
 export { type ErrorCode, isNotionSyncError, NotionSyncError } from './errors.ts';
 export { parseNotionId } from './shared/index.ts';
+export {
+  type CoverageGaps,
+  createEngine,
+  type Engine,
+  type EngineOptions,
+  type HistoryEntry,
+  type HistoryResult,
+  type PullCounts,
+  type PullOptions,
+  type PullProgress,
+  type PullResult,
+  type PullStatus,
+  type SourcePullResult,
+  type SourceStatus,
+} from './sync/index.ts';

@@ -1,19 +1,18 @@
-// The parts of src/store/ the engine uses, in one place. src/store/index.ts does not name its
-// surface yet (issue 5 in progress); when it does, only this file changes.
-
-export type { PropertyDiff } from '../store/history-repository.ts';
-export type { CommitPullBatchResult, PulledRow } from '../store/pull-batch.ts';
-export type { RecordState } from '../store/records-repository.ts';
-export type { Store } from '../store/store.ts';
+// The parts of src/store/ the engine uses, in one place.
 export type {
   Checkpoint,
+  CommitPullBatchResult,
   JsonValue,
+  PropertyDiff,
+  PulledRow,
+  RecordState,
   Run,
   RunError,
   SchemaChange,
   SchemaProperty,
   Source,
   SourceSchema,
+  Store,
   Tombstone,
   Version,
-} from '../store/store-types.ts';
+} from '../store/index.ts';

@@ -2,7 +2,7 @@
 // to JSON { storeUrl, storeSchema?, baseUrl, token, dataSourceId }. Prints one line per
 // committed batch (`batch <rows fetched>`) so the parent knows when to kill it.
 import { createNotionClient } from '../../notion/index.ts';
-import { createStore } from '../../store/store.ts';
+import { createStore } from '../../store/index.ts';
 import { createEngine } from '../engine.ts';
 
 interface ChildInput {
