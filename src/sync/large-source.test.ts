@@ -1,6 +1,7 @@
 // Invariant: a source past Notion's 10,000-row query cap is copied completely, at close to the
 // minimum number of query calls (one per 100 rows plus one per created_time window split), and
-// the next incremental pull after 10 edits writes exactly 10 versions with at most 2 queries.
+// the next incremental pull after 10 edits writes exactly 10 versions with at most 2 queries;
+// an incremental pull with more changes than the cap continues in created_time windows.
 import { describe, expect, it } from 'vitest';
 import { createEmulator } from '../emulator/index.ts';
 import { createDataSource } from '../emulator/test-support.ts';
@@ -49,5 +50,13 @@ describe.each(factories)('a 25,000-row source on $name', (factory) => {
     const incremental = await h.engine.pull();
     expect(incremental.sources[0]!.counts).toMatchObject({ created: 0, updated: 10 });
     expect(emu.control.requestLog().filter((e) => e.route === QUERY).length).toBeLessThanOrEqual(2);
+
+    // More changed rows than one query returns: the incremental pull continues in windows.
+    await clock.advance(60_000);
+    for (const id of ids.slice(0, 10_050)) emu.control.editAsUser(id, { N: { number: -2 } });
+    await clock.advance(60_000);
+    const capped = await h.engine.pull();
+    expect(capped.sources[0]!.counts).toMatchObject({ created: 0, updated: 10_050 });
+    expect(capped.sources[0]!.gaps.cappedQueries).toBe(1);
   }, 150_000);
 });

@@ -98,4 +98,43 @@ describe.each(storeFactories())('pull on $name', (factory) => {
       expect(versions.map((v) => v.fields[countId])).toEqual([i, 1000, 2000]);
     }
   });
+  it('reads content only for rows that may have changed, and all of it with --full', async () => {
+    const { emu, clock, dsId, ids } = await seededEmulator(20);
+    const notion = emu.client();
+    const paragraph = (content: string) => ({ paragraph: { rich_text: [{ text: { content } }] } });
+    await notion.blocks.children.append({
+      block_id: ids[1]!,
+      children: [paragraph('first notes')] as never,
+    });
+    await clock.advance(10 * 60_000);
+    const sources = [{ name: 'docs', dataSource: dsId, content: 'markdown' as const }];
+    const h = await createPullHarness(factory, emu, sources, clock);
+    emu.control.clearRequestLog();
+    await h.engine.pull();
+    const markdownCalls = () =>
+      emu.control.requestLog().filter((e) => e.route?.endsWith('/markdown')).length;
+    expect(markdownCalls()).toBe(20);
+    const source = (await h.store.sources.getByName('docs'))!;
+    const contentOf = async (id: string) => {
+      const record = (await h.store.records.findByPageId(source.id, id))!;
+      return (await h.store.history.getVersionById(record.currentVersionId!))!.content;
+    };
+    expect(await contentOf(ids[1]!)).toContain('first notes');
+
+    await clock.advance(5 * 60_000);
+    emu.control.editAsUser(ids[2]!, { Count: { number: 5 } });
+    await clock.advance(60_000);
+    emu.control.clearRequestLog();
+    await h.engine.pull();
+    expect(markdownCalls()).toBe(1);
+
+    await notion.blocks.children.append({
+      block_id: ids[1]!,
+      children: [paragraph('more notes')] as never,
+    });
+    await clock.advance(5 * 60_000);
+    const full = await h.engine.pull(undefined, { full: true });
+    expect(full.sources[0]!.counts.created).toBe(0);
+    expect(await contentOf(ids[1]!)).toContain('more notes');
+  });
 });

@@ -150,6 +150,7 @@ function rowContext(
     settledBeforeMs: settled,
     gaps: state.meter.gaps,
     concurrency: state.env.concurrency,
+    readThisRun: new Map(),
     ...extra,
   };
 }

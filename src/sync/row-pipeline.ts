@@ -1,6 +1,7 @@
 // From Notion page objects to the rows one batch commits. Invariants:
-// - a row is skipped (counted unchanged, no API call, no write) only when its last_edited_time
-//   equals the stored one AND that minute had closed before the previous run started: Notion
+// - a row is skipped (counted unchanged, no API call, no write) only when it was read earlier in
+//   this run at the same timestamp, or its last_edited_time equals the stored one AND that
+//   minute had closed before the previous successful run started: Notion
 //   rounds last_edited_time down to the minute, so a same-minute edit after our last read keeps
 //   the old timestamp and must be re-read; tombstoned rows are never skipped (they get restored);
 // - values Notion truncates at 25 references are completed through the property item endpoint
@@ -43,6 +44,8 @@ export interface RowPipelineContext {
   parentOf?: (page: PageObjectResponse) => string | null;
   gaps: CoverageGaps;
   concurrency: number;
+  /** last_edited_time of each row already read in this run (a reconcile listing re-lists them). */
+  readThisRun: Map<string, string>;
 }
 
 export interface PreparedBatch {
@@ -70,6 +73,9 @@ export function isSettled(
   page: PageObjectResponse,
   ctx: RowPipelineContext,
 ): boolean {
+  // Read earlier in this run at the same timestamp: a later same-minute edit is re-read by the
+  // next run, which treats this run's minutes as unsettled.
+  if (ctx.readThisRun.get(page.id) === page.last_edited_time) return true;
   if (!state || state.tombstone !== null || ctx.rereadAll || state.notionLastEditedTime === null)
     return false;
   const edited = Date.parse(page.last_edited_time);
@@ -150,6 +156,7 @@ export async function prepareRows(
       throw error;
     }
   });
+  for (const page of todo) ctx.readThisRun.set(page.id, page.last_edited_time);
   return {
     rows: prepared.filter((r): r is PulledRow => r !== null),
     skipped: unique.length - todo.length,
