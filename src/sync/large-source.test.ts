@@ -10,7 +10,8 @@ import { storeFactories } from '../store/test-support/store-factories.ts';
 import { createPullHarness } from './test-support/pull-harness.ts';
 
 const ROWS = 25_000;
-const QUERY = 'POST /v1/data_sources/{id}/query';
+const isQuery = (e: { method: string; path: string }) =>
+  e.method === 'POST' && /^\/v1\/data_sources\/[^/]+\/query$/.test(e.path);
 const factories = storeFactories().filter((f) => f.name !== 'sqlite-memory');
 
 describe.each(factories)('a 25,000-row source on $name', (factory) => {
@@ -35,10 +36,11 @@ describe.each(factories)('a 25,000-row source on $name', (factory) => {
     const h = await createPullHarness(factory, emu, [{ name: 'big', dataSource: dsId }], clock);
     emu.control.clearRequestLog();
     const full = await h.engine.pull();
-    const queries = emu.control.requestLog().filter((e) => e.route === QUERY).length;
+    const queries = emu.control.requestLog().filter(isQuery).length;
     const splits = Math.ceil(ROWS / 10_000) - 1;
     expect(full.sources[0]).toMatchObject({ status: 'ok', counts: { created: ROWS } });
     expect(queries).toBeLessThanOrEqual(Math.ceil(1.02 * Math.ceil(ROWS / 100)) + splits);
+    expect(queries).toBeGreaterThanOrEqual(ROWS / 100);
     const source = (await h.store.sources.getByName('big'))!;
     expect(await h.store.records.count(source.id)).toEqual({ live: ROWS, tombstoned: 0 });
 
@@ -49,7 +51,7 @@ describe.each(factories)('a 25,000-row source on $name', (factory) => {
     emu.control.clearRequestLog();
     const incremental = await h.engine.pull();
     expect(incremental.sources[0]!.counts).toMatchObject({ created: 0, updated: 10 });
-    expect(emu.control.requestLog().filter((e) => e.route === QUERY).length).toBeLessThanOrEqual(2);
+    expect(emu.control.requestLog().filter(isQuery).length).toBeOneOf([1, 2]);
 
     // More changed rows than one query returns: the incremental pull continues in windows.
     await clock.advance(60_000);
