@@ -98,20 +98,44 @@ async function completedProperties(
   return { page: completed.page, decoded: completed.properties };
 }
 
+/**
+ * The row the store commits for a page whose values are complete: fields and raw values of the
+ * source's properties keyed by property id, and the hash that decides "changed". Push uses it
+ * on the page Notion returns after a write, so its own change is recognized on the next pull.
+ */
+export function buildPulledRow(
+  page: PageObjectResponse,
+  decoded: Record<string, DecodedProperty>,
+  schema: SourceSchema,
+  content: string | null | undefined,
+  parentId: string | null = null,
+): PulledRow {
+  const fields: Record<string, JsonValue> = {};
+  const rawByName: Record<string, JsonValue> = {};
+  const rawById: Record<string, unknown> = {};
+  for (const [name, property] of Object.entries(decoded)) {
+    if (!Object.hasOwn(schema.properties, property.id)) continue;
+    fields[property.id] = property.value as JsonValue;
+    rawByName[name] = property.raw as JsonValue;
+    rawById[property.id] = property.raw;
+  }
+  return {
+    pageId: page.id,
+    fields,
+    raw: rawByName,
+    ...(content !== undefined ? { content } : {}),
+    hash: hashNotionValue({ properties: rawById, content: content ?? null }),
+    notionLastEditedTime: page.last_edited_time,
+    createdTime: page.created_time,
+    parentId,
+  };
+}
+
 async function prepareRow(
   page: PageObjectResponse,
   ctx: RowPipelineContext,
 ): Promise<PulledRow | null> {
   const { page: full, decoded } = await completedProperties(page, ctx);
-  const fields: Record<string, JsonValue> = {};
-  const rawByName: Record<string, JsonValue> = {};
-  const rawById: Record<string, unknown> = {};
-  for (const [name, property] of Object.entries(decoded)) {
-    if (!Object.hasOwn(ctx.schema.properties, property.id)) continue;
-    fields[property.id] = property.value as JsonValue;
-    rawByName[name] = property.raw as JsonValue;
-    rawById[property.id] = property.raw;
-  }
   let content: string | null | undefined;
   if (ctx.content) {
     const read = await readPageContent(ctx.notion, page.id);
@@ -119,16 +143,13 @@ async function prepareRow(
     if (!read.complete) ctx.gaps.incompleteContent += 1;
     content = read.markdown;
   }
-  return {
-    pageId: full.id,
-    fields,
-    raw: rawByName,
-    ...(content !== undefined ? { content } : {}),
-    hash: hashNotionValue({ properties: rawById, content: content ?? null }),
-    notionLastEditedTime: full.last_edited_time,
-    createdTime: full.created_time,
-    parentId: ctx.parentOf ? ctx.parentOf(full) : null,
-  };
+  return buildPulledRow(
+    full,
+    decoded,
+    ctx.schema,
+    content,
+    ctx.parentOf ? ctx.parentOf(full) : null,
+  );
 }
 
 /** Prepares one listed page of rows for `commitPullBatch`. */
