@@ -34,6 +34,8 @@ export interface EngineOptions {
   staleRunAfterMs?: number;
   /** Heartbeat period of a running pull (default 15 s). */
   heartbeatMs?: number;
+  /** Sources pulled at once within one `pull` call (default 2); they share the connection's pacing. */
+  sourceConcurrency?: number;
 }
 
 export interface PullOptions {
@@ -126,7 +128,7 @@ export interface HistoryResult {
 }
 
 export interface Engine {
-  /** Pulls the named sources (all pull-capable sources when omitted), one after the other. */
+  /** Pulls the named sources (all pull-capable sources when omitted); results keep their order. */
   pull(sourceNames?: string[], options?: PullOptions): Promise<PullResult>;
   status(): Promise<SourceStatus[]>;
   history(pageIdOrUrl: string, options?: { diff?: boolean }): Promise<HistoryResult[]>;

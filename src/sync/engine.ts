@@ -1,6 +1,6 @@
 // The engine: pull, status, history and runs over one store and one Notion connection.
-// Invariants: sources are pulled one after the other within a call (each run is its source's
-// lease, see runs.ts); reads (`status`, `history`, `runs`) never touch Notion.
+// Invariants: a call pulls up to `sourceConcurrency` sources at once, all paced by the one
+// connection, each under its own lease (runs.ts); reads (`status`, `history`, `runs`) never touch Notion.
 import type { SourceConfig } from '../config/index.ts';
 import { NotionSyncError } from '../errors.ts';
 import type { NotionClient } from '../notion/index.ts';
@@ -14,6 +14,7 @@ import type {
   SourcePullResult,
   SourceStatus,
 } from './engine-types.ts';
+import { mapLimit } from './map-limit.ts';
 import { type PullEnvironment, pullSource } from './pull.ts';
 import { gapsOf, meterRequests } from './runs.ts';
 
@@ -23,11 +24,12 @@ const DEFAULTS = {
   reconcileIntervalMs: 6 * 3_600_000,
   staleRunAfterMs: 2 * 60_000,
   heartbeatMs: 15_000,
+  sourceConcurrency: 2,
 };
 
 function selectSources(all: SourceConfig[], names: string[] | undefined): SourceConfig[] {
   if (!names || names.length === 0) return all.filter((s) => (s.direction ?? 'pull') !== 'push');
-  return names.map((name) => {
+  return [...new Set(names)].map((name) => {
     const found = all.find((s) => s.name === name);
     if (found) return found;
     const closest = findClosest(
@@ -81,8 +83,13 @@ export function createEngine(options: EngineOptions): Engine {
       heartbeatMs: options.heartbeatMs ?? DEFAULTS.heartbeatMs,
       concurrency: 3,
     };
-    const results: SourcePullResult[] = [];
-    for (const source of selected) results.push(await pullSource(env, source, pullOptions ?? {}));
+    // Sources share the connection's pacing; running a few at once keeps its budget busy while
+    // one of them waits on a response (each source still has its own lease).
+    const results: SourcePullResult[] = await mapLimit(
+      selected,
+      options.sourceConcurrency ?? DEFAULTS.sourceConcurrency,
+      (source) => pullSource(env, source, pullOptions ?? {}),
+    );
     return { ok: results.every((r) => r.status === 'ok'), sources: results };
   }
 
