@@ -1,0 +1,69 @@
+import type { Command } from 'commander';
+import type { SourceStatus } from '../../sync/index.ts';
+import type { CliContext } from '../context.ts';
+import { withEngine } from '../open-engine.ts';
+
+function gapText(status: SourceStatus): string {
+  const gaps = status.gaps;
+  if (!gaps) return 'none known';
+  const parts = [
+    gaps.cappedQueries > 0 ? `${gaps.cappedQueries} capped queries (continued in windows)` : '',
+    gaps.incompleteValues > 0
+      ? `${gaps.incompleteValues} incomplete values (rollups Notion reports incomplete)`
+      : '',
+    gaps.incompleteContent > 0 ? `${gaps.incompleteContent} pages with incomplete content` : '',
+    status.lastRun && status.lastRun.status !== 'ok'
+      ? `last run ${status.lastRun.status}: ${status.lastRun.errors[0]?.message ?? ''}`
+      : '',
+  ].filter(Boolean);
+  return parts.length > 0 ? parts.join('; ') : 'none';
+}
+
+function describe(status: SourceStatus): string[] {
+  const s = status.source;
+  if (!s) return [`${status.name}: never pulled (run \`notion-sync pull ${status.name}\`)`];
+  const run = status.lastRun;
+  const counts = run
+    ? Object.entries(run.counts)
+        .filter(([k, v]) => v > 0 && !k.startsWith('incomplete') && k !== 'cappedQueries')
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')
+    : '';
+  const lines = [
+    `${status.name} (${s.kind === 'page' ? 'page tree' : 'data source'} ${s.notionId}, view ${s.viewName ?? '—'})`,
+    `  access:         ${s.accessState}${s.accessReason ? ` — ${s.accessReason}` : ''}`,
+    `  last run:       ${run ? `#${run.id} ${run.status} at ${run.finishedAt ?? run.startedAt}${counts ? ` (${counts})` : ''}` : 'none'}`,
+    `  rows:           ${status.rows.live} live, ${status.rows.tombstoned} tombstoned`,
+    `  cursor:         ${status.checkpoint?.cursor ?? 'none (next pull is a full pass)'}${status.checkpoint?.queryState ? ' (a full pass is in progress and will resume)' : ''}`,
+    `  last reconcile: ${status.checkpoint?.lastCompleteReconcileAt ?? 'never'}`,
+    `  schema changes: ${status.schemaChanges.length === 0 ? 'none' : ''}`,
+  ];
+  for (const c of status.schemaChanges.slice(-10)) {
+    const what =
+      c.change === 'renamed'
+        ? `${c.before?.name} → ${c.after?.name}`
+        : c.change === 'type_changed'
+          ? `${c.after?.name}: ${c.before?.type} → ${c.after?.type}`
+          : (c.after?.name ?? c.before?.name);
+    lines.push(`    ${c.detectedAt} ${c.change} ${what}`);
+  }
+  lines.push(`  coverage gaps:  ${gapText(status)}`);
+  return lines;
+}
+
+export function registerStatusCommand(program: Command, context: () => CliContext): void {
+  program
+    .command('status')
+    .description('per source: last run, rows, tombstones, cursor, schema changes, coverage gaps')
+    .action(async () => {
+      const ctx = context();
+      const statuses = await withEngine(ctx, ({ engine }) => engine.status());
+      if (ctx.json) {
+        ctx.printJson({ sources: statuses });
+        return;
+      }
+      if (statuses.length === 0)
+        ctx.out('No sources configured: add one under `sources:` in notion-sync.config.yaml.');
+      ctx.out(statuses.flatMap(describe).join('\n'));
+    });
+}

@@ -1,0 +1,45 @@
+import { createNotionClient, notionClientOptionsFromConfig } from '../notion/index.ts';
+import { createStore, type Store } from '../store/index.ts';
+import { createEngine, type Engine } from '../sync/index.ts';
+import type { CliContext } from './context.ts';
+
+export interface OpenEngine {
+  engine: Engine;
+  store: Store;
+  close(): Promise<void>;
+}
+
+/**
+ * The engine a command works with, built from the loaded config: the store at `store`, and a
+ * Notion connection (NOTION_TOKEN, `notion.baseUrl`, pacing) made only when a command reaches
+ * Notion, so `status`, `history` and `runs` work without a token.
+ */
+export async function openEngine(ctx: CliContext): Promise<OpenEngine> {
+  const config = ctx.config();
+  const logger = ctx.logger();
+  const store = await createStore({
+    url: config.store,
+    logger,
+    ...(config.secretKey ? { secretKey: config.secretKey } : {}),
+  });
+  const engine = createEngine({
+    config,
+    store,
+    logger,
+    notionFactory: () => createNotionClient(notionClientOptionsFromConfig(config, { logger })),
+  });
+  return { engine, store, close: () => store.close() };
+}
+
+/** Runs `fn` with an open engine and always closes the store. */
+export async function withEngine<T>(
+  ctx: CliContext,
+  fn: (open: OpenEngine) => Promise<T>,
+): Promise<T> {
+  const open = await openEngine(ctx);
+  try {
+    return await fn(open);
+  } finally {
+    await open.close();
+  }
+}

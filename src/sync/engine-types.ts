@@ -1,0 +1,138 @@
+// Types of the engine's library surface: options, per-source pull results, status and history.
+import type { Config, SourceConfig } from '../config/index.ts';
+import type { NotionClient } from '../notion/index.ts';
+import type { Clock, Logger } from '../shared/index.ts';
+import type {
+  Checkpoint,
+  JsonValue,
+  PropertyDiff,
+  Run,
+  RunError,
+  SchemaChange,
+  Source,
+  Store,
+  Version,
+} from './store-api.ts';
+
+export interface EngineOptions {
+  /** The effective configuration; only `sources` is read by the engine. */
+  config: Pick<Config, 'sources'>;
+  store: Store;
+  /** The Notion connection every source uses. */
+  notion?: NotionClient;
+  /** Builds the connection on first use (lets commands that need no Notion access skip it). */
+  notionFactory?: () => NotionClient;
+  logger?: Logger;
+  clock?: Clock;
+  /** How far before the cursor each incremental query starts (default 2 min; Notion rounds to the minute). */
+  overlapMs?: number;
+  /** Reconcile on every run while the source holds at most this many rows (default 1,000). */
+  reconcileEveryRunMaxRows?: number;
+  /** Reconcile interval for larger sources when the source sets no `reconcile` (default 6 h). */
+  reconcileIntervalMs?: number;
+  /** A running run whose heartbeat is older than this is considered dead (default 2 min). */
+  staleRunAfterMs?: number;
+  /** Heartbeat period of a running pull (default 15 s). */
+  heartbeatMs?: number;
+  /** Sources pulled at once within one `pull` call (default 2); they share the connection's pacing. */
+  sourceConcurrency?: number;
+}
+
+export interface PullOptions {
+  /** Re-read every row (and its content) instead of only what changed. */
+  full?: boolean;
+  /** Recorded on the run and every version: `cli`, `schedule`, `webhook:<id>`, `api`, … */
+  trigger?: string;
+  /** Called after every committed batch. */
+  onProgress?: (progress: PullProgress) => void;
+}
+
+export interface PullCounts {
+  /** Rows received from Notion (a row listed twice counts twice). */
+  fetched: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  deleted: number;
+  restored: number;
+}
+
+/** Places where the copy is knowingly not complete (reported by `status`). */
+export interface CoverageGaps {
+  /** Queries that hit the 10,000-row cap and were continued in created_time windows. */
+  cappedQueries: number;
+  /** Property values Notion reports incomplete even through the property item endpoint. */
+  incompleteValues: number;
+  /** Pages whose Markdown could not be read completely. */
+  incompleteContent: number;
+}
+
+export interface PullProgress {
+  source: string;
+  phase: 'resolve' | 'rows' | 'reconcile' | 'done';
+  counts: PullCounts;
+  apiCalls: number;
+  /** Rows the source held before this run (an estimate of the total for a full pass). */
+  knownRows: number;
+  elapsedMs: number;
+}
+
+export type PullStatus = 'ok' | 'failed' | 'access_lost';
+
+export interface SourcePullResult {
+  source: string;
+  status: PullStatus;
+  runId: number | null;
+  mode: 'incremental' | 'full' | 'page_tree';
+  counts: PullCounts;
+  gaps: CoverageGaps;
+  /** Calls per endpoint template, e.g. `POST /v1/data_sources/{id}/query`. */
+  apiCalls: Record<string, number>;
+  rateLimitWaits: number;
+  reconciled: boolean;
+  schemaChanges: SchemaChange[];
+  errors: RunError[];
+  durationMs: number;
+}
+
+export interface PullResult {
+  ok: boolean;
+  sources: SourcePullResult[];
+}
+
+export interface SourceStatus {
+  name: string;
+  config: SourceConfig;
+  source: Source | null;
+  lastRun: Run | null;
+  rows: { live: number; tombstoned: number };
+  checkpoint: Checkpoint | null;
+  schemaChanges: SchemaChange[];
+  gaps: CoverageGaps | null;
+}
+
+export interface HistoryEntry {
+  version: Version;
+  /** What changed against the previous version (when asked with `diff`). */
+  changes?: PropertyDiff[];
+  contentChanged?: boolean;
+}
+
+export interface HistoryResult {
+  pageId: string;
+  source: string;
+  tombstone: string | null;
+  /** Property names by id, from the source's current schema. */
+  names: Record<string, string>;
+  versions: HistoryEntry[];
+}
+
+export interface Engine {
+  /** Pulls the named sources (all pull-capable sources when omitted); results keep their order. */
+  pull(sourceNames?: string[], options?: PullOptions): Promise<PullResult>;
+  status(): Promise<SourceStatus[]>;
+  history(pageIdOrUrl: string, options?: { diff?: boolean }): Promise<HistoryResult[]>;
+  runs(options?: { source?: string; limit?: number }): Promise<Run[]>;
+}
+
+export type { JsonValue };

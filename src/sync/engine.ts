@@ -1,0 +1,191 @@
+// The engine: pull, status, history and runs over one store and one Notion connection.
+// Invariants: a call pulls up to `sourceConcurrency` sources at once, all paced by the one
+// connection, each under its own lease (runs.ts); reads (`status`, `history`, `runs`) never touch Notion.
+import type { SourceConfig } from '../config/index.ts';
+import { NotionSyncError } from '../errors.ts';
+import type { NotionClient } from '../notion/index.ts';
+import { findClosest, parseNotionId, silentLogger, systemClock } from '../shared/index.ts';
+import type {
+  Engine,
+  EngineOptions,
+  HistoryResult,
+  PullOptions,
+  PullResult,
+  SourcePullResult,
+  SourceStatus,
+} from './engine-types.ts';
+import { mapLimit } from './map-limit.ts';
+import { type PullEnvironment, pullSource } from './pull.ts';
+import { gapsOf, meterRequests } from './runs.ts';
+
+const DEFAULTS = {
+  overlapMs: 2 * 60_000,
+  reconcileEveryRunMaxRows: 1000,
+  reconcileIntervalMs: 6 * 3_600_000,
+  staleRunAfterMs: 2 * 60_000,
+  heartbeatMs: 15_000,
+  sourceConcurrency: 2,
+};
+
+function selectSources(all: SourceConfig[], names: string[] | undefined): SourceConfig[] {
+  if (!names || names.length === 0) return all.filter((s) => (s.direction ?? 'pull') !== 'push');
+  return [...new Set(names)].map((name) => {
+    const found = all.find((s) => s.name === name);
+    if (found) return found;
+    const closest = findClosest(
+      name,
+      all.map((s) => s.name),
+    );
+    throw new NotionSyncError(
+      'source_not_found',
+      `No source named "${name}" in the configuration${closest ? ` — did you mean "${closest}"?` : ''}; ` +
+        `configured: ${all.map((s) => s.name).join(', ') || 'none (add one under `sources:`)'}.`,
+      { details: { source: name } },
+    );
+  });
+}
+
+/**
+ * Creates the sync engine over a store and a Notion connection (`notion`, or `notionFactory`
+ * called on first use). `pull` returns per-source results and never throws for a source's own
+ * failure (it is in the result and in `runs`); it throws `source_not_found` for an unknown
+ * source name.
+ */
+export function createEngine(options: EngineOptions): Engine {
+  const { store, config } = options;
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? silentLogger;
+  let notion: NotionClient | undefined = options.notion;
+  const connection = (): NotionClient => {
+    notion ??= options.notionFactory?.();
+    if (!notion) {
+      throw new NotionSyncError(
+        'config_invalid',
+        'The engine needs a Notion connection: pass `notion` or `notionFactory`.',
+      );
+    }
+    meterRequests(notion);
+    return notion;
+  };
+
+  async function pull(names?: string[], pullOptions: PullOptions = {}): Promise<PullResult> {
+    const selected = selectSources(config.sources, names);
+    const env: PullEnvironment = {
+      store,
+      notion: connection(),
+      clock,
+      logger,
+      overlapMs: options.overlapMs ?? DEFAULTS.overlapMs,
+      reconcileEveryRunMaxRows:
+        options.reconcileEveryRunMaxRows ?? DEFAULTS.reconcileEveryRunMaxRows,
+      reconcileIntervalMs: options.reconcileIntervalMs ?? DEFAULTS.reconcileIntervalMs,
+      staleRunAfterMs: options.staleRunAfterMs ?? DEFAULTS.staleRunAfterMs,
+      heartbeatMs: options.heartbeatMs ?? DEFAULTS.heartbeatMs,
+      concurrency: 3,
+    };
+    // Sources share the connection's pacing; running a few at once keeps its budget busy while
+    // one of them waits on a response (each source still has its own lease).
+    const results: SourcePullResult[] = await mapLimit(
+      selected,
+      options.sourceConcurrency ?? DEFAULTS.sourceConcurrency,
+      (source) => pullSource(env, source, pullOptions ?? {}),
+    );
+    return { ok: results.every((r) => r.status === 'ok'), sources: results };
+  }
+
+  async function status(): Promise<SourceStatus[]> {
+    const out: SourceStatus[] = [];
+    for (const sourceConfig of config.sources) {
+      const source = await store.sources.getByName(sourceConfig.name);
+      if (!source) {
+        out.push({
+          name: sourceConfig.name,
+          config: sourceConfig,
+          source: null,
+          lastRun: null,
+          rows: { live: 0, tombstoned: 0 },
+          checkpoint: null,
+          schemaChanges: [],
+          gaps: null,
+        });
+        continue;
+      }
+      const [lastRun] = await store.runs.list({ sourceId: source.id, limit: 1 });
+      out.push({
+        name: sourceConfig.name,
+        config: sourceConfig,
+        source,
+        lastRun: lastRun ?? null,
+        rows: await store.records.count(source.id),
+        checkpoint: await store.checkpoints.read(source.id),
+        schemaChanges: await store.sources.listSchemaChanges(source.id),
+        gaps: lastRun ? gapsOf(lastRun) : null,
+      });
+    }
+    return out;
+  }
+
+  async function history(
+    pageIdOrUrl: string,
+    historyOptions: { diff?: boolean } = {},
+  ): Promise<HistoryResult[]> {
+    const pageId = parseNotionId(pageIdOrUrl);
+    if (!pageId) {
+      throw new NotionSyncError(
+        'usage',
+        `"${pageIdOrUrl}" is not a Notion page id or URL — copy it from the page's Share menu (Copy link).`,
+        {
+          details: { input: pageIdOrUrl },
+        },
+      );
+    }
+    const records = await store.records.findByKey(pageId);
+    if (records.length === 0) {
+      throw new NotionSyncError(
+        'store_not_found',
+        `Page ${pageId} is not in the store; pull the source it belongs to first.`,
+        { details: { pageId } },
+      );
+    }
+    const results: HistoryResult[] = [];
+    for (const record of records) {
+      const source = await store.sources.get(record.sourceId);
+      const names = Object.fromEntries(
+        Object.values(source?.schema.properties ?? {}).map((p) => [p.id, p.name]),
+      );
+      const versions = await store.history.listVersions(record.id);
+      const entries = [];
+      for (const [i, version] of versions.entries()) {
+        const previous = versions[i - 1];
+        if (!historyOptions.diff || !previous) entries.push({ version });
+        else {
+          const diff = await store.history.diff(record.id, previous.seq, version.seq);
+          entries.push({ version, changes: diff.properties, contentChanged: diff.contentChanged });
+        }
+      }
+      results.push({
+        pageId,
+        source: source?.name ?? String(record.sourceId),
+        tombstone: record.tombstone,
+        names,
+        versions: entries,
+      });
+    }
+    return results;
+  }
+
+  async function runs(runOptions: { source?: string; limit?: number } = {}) {
+    let sourceId: number | undefined;
+    if (runOptions.source) {
+      const source = await store.sources.getByName(runOptions.source);
+      if (!source) return [];
+      sourceId = source.id;
+    }
+    return store.runs.list({
+      ...(sourceId !== undefined ? { sourceId } : {}),
+      limit: runOptions.limit ?? 50,
+    });
+  }
+
+  return { pull, status, history, runs };
+}

@@ -1,0 +1,166 @@
+// Turns a configured source (database URL/id, data source id, or page URL/id) into the Notion
+// object the engine reads. Invariants: a database with several data sources is never guessed —
+// it is a `source_ambiguous` error listing them; an unknown or unshared object is a
+// `source_not_found` error that names it and says how to share it. No store writes happen here.
+import type { DataSourceObjectResponse, PageObjectResponse } from '@notionhq/client';
+import type { SourceConfig } from '../config/index.ts';
+import { NotionSyncError } from '../errors.ts';
+import { isNotionApiError, type NotionClient, type PropertySchema } from '../notion/index.ts';
+import { parseNotionId } from '../shared/index.ts';
+
+export type ResolvedSource =
+  | {
+      kind: 'data_source';
+      notionId: string;
+      databaseId: string | null;
+      title: string;
+      /** The data source schema, keyed by property name (Notion's shape). */
+      properties: Record<string, PropertySchema>;
+    }
+  | { kind: 'page'; notionId: string; title: string; page: PageObjectResponse };
+
+const SHARE_HINT =
+  'in Notion open it, choose ••• → Connections and add your integration, then pull again';
+
+function configKey(source: SourceConfig): 'database' | 'dataSource' | 'page' {
+  if (source.page) return 'page';
+  if (source.dataSource) return 'dataSource';
+  return 'database';
+}
+
+/** The dashed id a source points at; `config_invalid` with the key path when it has none. */
+export function sourceNotionId(source: SourceConfig, index?: number): string {
+  const key = configKey(source);
+  const raw = source[key] ?? '';
+  const id = parseNotionId(raw);
+  if (!id) {
+    const at = index === undefined ? `source "${source.name}"` : `sources[${index}].${key}`;
+    throw new NotionSyncError(
+      'config_invalid',
+      `${at}: "${raw}" is not a Notion ID or URL — copy it from the ${key}'s Share menu (Copy link).`,
+      { details: { source: source.name, key } },
+    );
+  }
+  return id;
+}
+
+function titleOf(richText: unknown): string {
+  if (!Array.isArray(richText)) return '';
+  return richText.map((t) => (t as { plain_text?: string }).plain_text ?? '').join('');
+}
+
+function notFound(source: SourceConfig, id: string, cause: unknown): NotionSyncError {
+  const what =
+    configKey(source) === 'page'
+      ? 'Page'
+      : configKey(source) === 'dataSource'
+        ? 'Data source'
+        : 'Database';
+  return new NotionSyncError(
+    'source_not_found',
+    `${what} ${id} of source "${source.name}" was not found or is not shared with the integration: ${SHARE_HINT}.`,
+    { details: { source: source.name, id }, cause },
+  );
+}
+
+const isCode = (error: unknown, code: string) => isNotionApiError(error) && error.code === code;
+
+async function retrieveDataSource(
+  notion: NotionClient,
+  id: string,
+): Promise<DataSourceObjectResponse> {
+  return (await notion.dataSources.retrieve({ data_source_id: id })) as DataSourceObjectResponse;
+}
+
+function fromDataSource(ds: DataSourceObjectResponse, databaseId: string | null): ResolvedSource {
+  const parent = ds.parent as { type?: string; database_id?: string };
+  return {
+    kind: 'data_source',
+    notionId: ds.id,
+    databaseId: databaseId ?? (parent.type === 'database_id' ? (parent.database_id ?? null) : null),
+    title: titleOf(ds.title),
+    properties: ds.properties as unknown as Record<string, PropertySchema>,
+  };
+}
+
+async function resolveDatabase(
+  notion: NotionClient,
+  source: SourceConfig,
+  id: string,
+): Promise<ResolvedSource> {
+  let database: { id: string; data_sources?: { id: string; name: string }[] };
+  try {
+    database = (await notion.databases.retrieve({ database_id: id })) as typeof database;
+  } catch (error) {
+    if (!isCode(error, 'notion_not_found') && !isCode(error, 'notion_validation')) throw error;
+    // People paste a data source id under `database` too; accept it when it is one.
+    try {
+      return fromDataSource(await retrieveDataSource(notion, id), null);
+    } catch (second) {
+      if (isCode(second, 'notion_not_found') || isCode(second, 'notion_validation'))
+        throw notFound(source, id, error);
+      throw second;
+    }
+  }
+  const dataSources = database.data_sources ?? [];
+  if (dataSources.length === 0) {
+    throw new NotionSyncError(
+      'source_not_found',
+      `Database ${id} of source "${source.name}" has no data source the integration can read: ${SHARE_HINT}.`,
+      { details: { source: source.name, id } },
+    );
+  }
+  if (dataSources.length > 1) {
+    const list = dataSources.map((d) => `${d.id} (${d.name || 'untitled'})`).join(', ');
+    throw new NotionSyncError(
+      'source_ambiguous',
+      `Database ${id} of source "${source.name}" has ${dataSources.length} data sources: ${list}. ` +
+        'Replace `database:` with `dataSource: <id>` naming the one to sync.',
+      { details: { source: source.name, id, dataSources } },
+    );
+  }
+  const only = dataSources[0]!;
+  try {
+    return fromDataSource(await retrieveDataSource(notion, only.id), database.id);
+  } catch (error) {
+    if (isCode(error, 'notion_not_found')) throw notFound(source, id, error);
+    throw error;
+  }
+}
+
+/**
+ * Resolves a configured source against Notion. Errors: `config_invalid` (not an id or URL),
+ * `source_not_found` (unknown or unshared), `source_ambiguous` (several data sources), and the
+ * Notion access errors (`notion_unauthorized`, …) as they come.
+ */
+export async function resolveSource(
+  notion: NotionClient,
+  source: SourceConfig,
+): Promise<ResolvedSource> {
+  const id = sourceNotionId(source);
+  const key = configKey(source);
+  if (key === 'database') return resolveDatabase(notion, source, id);
+  try {
+    if (key === 'dataSource') return fromDataSource(await retrieveDataSource(notion, id), null);
+    const page = (await notion.pages.retrieve({ page_id: id })) as PageObjectResponse;
+    if ((page as { in_trash?: boolean }).in_trash) throw notFound(source, id, undefined);
+    const titleProperty = Object.values(page.properties).find((p) => p.type === 'title') as
+      | { title?: unknown }
+      | undefined;
+    return { kind: 'page', notionId: page.id, title: titleOf(titleProperty?.title), page };
+  } catch (error) {
+    if (isCode(error, 'notion_not_found') || isCode(error, 'notion_validation'))
+      throw notFound(source, id, error);
+    throw error;
+  }
+}
+
+/** True for errors meaning "this whole source cannot be read with this token right now". */
+export function isAccessError(error: unknown): boolean {
+  if (error instanceof NotionSyncError && error.code === 'source_not_found') return true;
+  return (
+    isCode(error, 'notion_not_found') ||
+    isCode(error, 'notion_unauthorized') ||
+    isCode(error, 'notion_forbidden')
+  );
+}
