@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { errorForStatus, invalidRequestUrl, NotionApiError, validationError } from './errors.ts';
 import type { FaultInjector } from './faults.ts';
 import type { RateLimiter } from './rate-limiter.ts';
-import { type ApiRequest, createRouter, type Route } from './router.ts';
+import { type ApiRequest, createRouter, displayTemplate, type Route } from './router.ts';
 import { type JsonObject, NOTION_VERSIONS, type NotionVersion } from './state.ts';
 import type { Workspace } from './workspace.ts';
 
@@ -138,7 +138,7 @@ export function createApiApp(options: ApiAppOptions): Hono {
       entry.integrationId = actor.id;
       const match = router.match(method, url.pathname, version);
       if (!match) throw invalidRequestUrl();
-      entry.route = `${method} ${match.route.template}`;
+      entry.route = `${method} ${displayTemplate(match.route.template)}`;
       const limiter = options.rateLimiter();
       const decision = limiter?.take(actor.id);
       if (decision && !decision.ok) {
@@ -152,7 +152,11 @@ export function createApiApp(options: ApiAppOptions): Hono {
           },
         );
       }
-      const fault = options.faults.decide(method, url.pathname, entry.route);
+      const fault = options.faults.decide(
+        method,
+        url.pathname,
+        displayTemplate(match.route.template),
+      );
       if (fault.latencyMs > 0) await delay(fault.latencyMs);
       if (fault.before && 'reset' in fault.before) return finish(resetResponse());
       if (fault.before?.status === 502) return finish(badGatewayResponse());

@@ -103,19 +103,17 @@ const COVERED_ROUTES: readonly RegExp[] = [
   /^POST \/v1\/search$/,
   /^GET \/v1\/users(\/me|\/\{id\})?$/,
   /^(GET|POST) \/v1\/comments$/,
-  /^GET \/v1\/comments\/\{id\}$/,
+  /^(GET|PATCH|DELETE) \/v1\/comments\/\{id\}$/,
   /^GET \/v1\/invalid$/,
 ];
 
 /**
  * Whether the emulator is expected to answer this interaction: an implemented endpoint on
- * api.notion.com (file uploads, views, templates, custom emojis, async tasks, comment
- * update/delete and third-party hosts are out of scope).
+ * api.notion.com (file uploads, views, templates, custom emojis, async-task polling and
+ * third-party hosts are out of scope).
  */
 export function isCoveredInteraction(interaction: RecordedInteraction): boolean {
   if (interaction.url.hostname !== 'api.notion.com') return false;
-  // A 202 is an async task (PATCH markdown with allow_async), which the emulator does not model.
-  if (interaction.status === 202) return false;
   const route = routeOf(interaction);
   return COVERED_ROUTES.some((pattern) => pattern.test(route));
 }

@@ -15,6 +15,8 @@ export interface ReplayTarget {
   rootPageId: string;
   personUserId: string;
   botUserId: string;
+  /** HTTP status of the client's last response (the SDK returns only the body of a 2xx). */
+  lastStatus?: () => number | undefined;
 }
 
 /** The outcome of one replayed interaction. */
@@ -167,7 +169,7 @@ export async function sendEquivalentRequest(
       ...(body === undefined || interaction.method === 'GET' ? {} : { body }),
       ...(interaction.status === 401 ? { auth: INVALID_TOKEN } : {}),
     });
-    return { status: 200, body: response };
+    return { status: target.lastStatus?.() ?? 200, body: response };
   } catch (error) {
     if (!isHTTPResponseError(error)) throw error;
     let parsed: unknown = error.body;

@@ -81,3 +81,28 @@ describe('emulator basics through @notionhq/client', () => {
     expect((error as APIResponseError).body).toContain(emu.integrationId);
   });
 });
+
+describe('createEmulator({ seed: "demo" })', () => {
+  it('seeds the demo workspace and reset() returns to it', async () => {
+    const emu = await createEmulator({
+      seed: 'demo',
+      rateLimit: { requestsPerSecond: 3, burst: 10 },
+    });
+    const notion = emu.client();
+    const sources = await notion.search({ filter: { property: 'object', value: 'data_source' } });
+    const names = sources.results.map((r) =>
+      'title' in r ? r.title.map((t) => t.plain_text).join('') : '',
+    );
+    expect(names.sort()).toEqual(['Projects', 'Tasks']);
+    expect(emu.control.requestLog()).toHaveLength(1);
+    const extra = await notion.pages.create({
+      parent: { page_id: emu.rootPageId },
+      properties: {},
+    });
+    emu.control.reset();
+    const gone = await notion.pages.retrieve({ page_id: extra.id }).catch((e: unknown) => e);
+    expect((gone as APIResponseError).code).toBe('object_not_found');
+    const again = await notion.search({ filter: { property: 'object', value: 'data_source' } });
+    expect(again.results).toHaveLength(2);
+  });
+});

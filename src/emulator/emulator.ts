@@ -6,6 +6,7 @@ import { createControl, type EmulatorControl, type EmulatorSnapshot } from './co
 import { createControlApp } from './control-routes.ts';
 import { createFaultInjector, type FaultRule } from './faults.ts';
 import { createRateLimiter, type RateLimitOptions } from './rate-limiter.ts';
+import { displayTemplate } from './router.ts';
 import { apiRoutes } from './routes/index.ts';
 import { seedDemoWorkspace } from './seed-demo.ts';
 import { listenApp, type RunningServer } from './server.ts';
@@ -75,7 +76,10 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   const now = () => clock.now() + clockOffset.ms;
   const ws = new Workspace(createInitialState(now()), now);
   const log: RequestLogEntry[] = [];
-  const faults = createFaultInjector(options.faultSeed ?? 1);
+  const faults = createFaultInjector(
+    options.faultSeed ?? 1,
+    apiRoutes.map((route) => displayTemplate(route.template)),
+  );
   let limiter = options.rateLimit ? createRateLimiter(options.rateLimit, now) : undefined;
   const configuredLimiter = limiter;
   let initial: EmulatorSnapshot | undefined;

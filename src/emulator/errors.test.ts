@@ -53,6 +53,23 @@ describe('error bodies round-trip through the SDK', () => {
     expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it('restricted_resource', async () => {
+    const other = emu.control.createIntegration('Other');
+    emu.control.share(emu.rootPageId, other.id);
+    const comment = await noRetry().comments.create({
+      parent: { page_id: emu.rootPageId },
+      rich_text: [{ text: { content: 'mine' } }],
+    });
+    await clock.advance(1000);
+    const { code } = await codeOf(
+      noRetry({ token: other.token }).comments.update({
+        comment_id: comment.id,
+        rich_text: [{ text: { content: 'yours?' } }],
+      }),
+    );
+    expect(code).toBe('restricted_resource');
+  });
+
   it('invalid_json', async () => {
     const corrupt: typeof fetch = (input, init) =>
       emu.fetch(input, { ...init, body: '{"parent": ' });

@@ -81,6 +81,37 @@ describe('fault injection', () => {
     expect(reset).toBeInstanceOf(TypeError);
   });
 
+  it('matches a template exactly and a non-template route as a segment prefix; logs templates with {id}', async () => {
+    const page = await notion.pages.create({
+      parent: { page_id: emu.rootPageId },
+      properties: { title: title('p') },
+    });
+    const target = await notion.pages.create({
+      parent: { page_id: emu.rootPageId },
+      properties: { title: title('t') },
+    });
+    emu.control.setFaults([
+      { route: 'POST /v1/pages', status: 500 },
+      { route: '/v1/data', status: 503 },
+      { route: 'GET /v1/pages/{page_id}', status: 409 },
+    ]);
+    await expect(
+      notion.pages.move({ page_id: page.id, parent: { page_id: target.id } }),
+    ).resolves.toBeDefined();
+    await expect(notion.search({})).resolves.toBeDefined();
+    const conflict = await rejectionOf(notion.pages.retrieve({ page_id: page.id }));
+    expect((conflict as APIResponseError).code).toBe('conflict_error');
+    emu.control.setFaults([{ route: '/v1/data_sources/', status: 503 }]);
+    const unavailable = await rejectionOf(
+      notion.dataSources.query({ data_source_id: emu.rootPageId }),
+    );
+    expect((unavailable as APIResponseError).code).toBe('service_unavailable');
+    const routes = emu.control.requestLog().map((entry) => entry.route);
+    expect(routes).toContain('POST /v1/pages/{id}/move');
+    expect(routes).toContain('GET /v1/pages/{id}');
+    expect(routes.at(-1)).toBe('POST /v1/data_sources/{id}/query');
+  });
+
   it('answers 502 like the edge proxy: HTML, not a Notion error body', async () => {
     emu.control.setFaults([{ route: 'GET /v1/users/me', status: 502, count: 1 }]);
     const error = await rejectionOf(notion.users.me({}));

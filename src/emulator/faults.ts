@@ -1,7 +1,7 @@
 /** One fault rule; see the README table of the control API. */
 export interface FaultRule {
   method?: string;
-  /** A route template (`POST /v1/pages`, `/v1/pages/{page_id}`) or a path prefix (`/v1/blocks`). */
+  /** A route template (`POST /v1/pages`, `PATCH /v1/pages/{id}`) or a path prefix (`/v1/blocks`). */
   route?: string;
   status?: 500 | 502 | 503 | 504 | 529 | 409;
   /** Drop the connection instead of answering. */
@@ -27,6 +27,7 @@ export interface FaultInjector {
   set(rules: readonly FaultRule[]): void;
   clear(): void;
   rules(): FaultRule[];
+  /** `template` is the matched route's display template without the method (`/v1/pages/{id}`). */
   decide(method: string, path: string, template: string): FaultDecision;
 }
 
@@ -42,23 +43,38 @@ export function createRandom(seed: number): () => number {
   };
 }
 
-function matches(rule: FaultRule, method: string, path: string, template: string): boolean {
+/**
+ * A rule's route is either a route template (exact: `POST /v1/pages` does not match the move
+ * route) or, when it names no route, a path prefix at a segment boundary (`/v1/blocks`).
+ */
+function matches(
+  rule: FaultRule,
+  method: string,
+  path: string,
+  template: string,
+  templates: ReadonlySet<string>,
+): boolean {
   if (rule.method && rule.method.toUpperCase() !== method) return false;
   if (!rule.route) return true;
-  const route = rule.route.trim();
+  // `{page_id}` and `{id}` name the same segment.
+  const route = rule.route
+    .trim()
+    .replace(/\{[a-z_]*_id\}/g, (m) => (m === '{property_id}' ? m : '{id}'));
   const [first, rest] = route.split(/\s+/, 2);
-  if (rest !== undefined) {
-    if (first?.toUpperCase() !== method) return false;
-    return rest === template || path.startsWith(rest);
-  }
-  return route === template || path.startsWith(route);
+  if (rest !== undefined && first?.toUpperCase() !== method) return false;
+  const rulePath = rest ?? route;
+  if (rulePath === template) return true;
+  if (rulePath.includes('{') || templates.has(rulePath)) return false;
+  return path === rulePath || path.startsWith(rulePath.endsWith('/') ? rulePath : `${rulePath}/`);
 }
 
 /** Deterministic fault injection: the same seed and request sequence give the same faults. */
 export function createFaultInjector(
   seed: number,
+  templates: readonly string[] = [],
   initial: readonly FaultRule[] = [],
 ): FaultInjector {
+  const known = new Set(templates);
   const random = createRandom(seed);
   let active: { rule: FaultRule; remaining: number }[] = [];
   const set = (rules: readonly FaultRule[]) => {
@@ -75,7 +91,7 @@ export function createFaultInjector(
     decide(method, path, template) {
       const decision: FaultDecision = { latencyMs: 0 };
       for (const entry of active) {
-        if (entry.remaining <= 0 || !matches(entry.rule, method, path, template)) continue;
+        if (entry.remaining <= 0 || !matches(entry.rule, method, path, template, known)) continue;
         if (random() >= (entry.rule.probability ?? 1)) continue;
         entry.remaining -= 1;
         const { rule } = entry;

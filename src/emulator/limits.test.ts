@@ -108,6 +108,67 @@ describe('query cap, truncation and size limits', () => {
     expect(ids).toEqual(targetIds);
   });
 
+  it('rolls up over 25 relations in page objects and over all through the property item endpoint', async () => {
+    const targets = await createDataSource(
+      notion,
+      emu.rootPageId,
+      { Name: { title: {} } },
+      'Counted',
+    );
+    const targetIds = emu.control.bulkCreatePages(
+      targets,
+      Array.from({ length: 30 }, () => ({})),
+    );
+    const sources = await createDataSource(notion, emu.rootPageId, {
+      Name: { title: {} },
+      Links: { relation: { data_source_id: targets, single_property: {} } },
+    });
+    await notion.dataSources.update({
+      data_source_id: sources,
+      properties: {
+        Linked: {
+          rollup: {
+            relation_property_name: 'Links',
+            rollup_property_name: 'Name',
+            function: 'count',
+          },
+        },
+      },
+    });
+    const page = await notion.pages.create({
+      parent: { data_source_id: sources },
+      properties: { Links: { relation: targetIds.map((id) => ({ id })) } },
+    });
+    const linked = (
+      page as unknown as { properties: Record<string, { id: string; rollup: unknown }> }
+    ).properties.Linked!;
+    expect(linked.rollup).toMatchObject({ type: 'number', number: 25 });
+    const item = await notion.pages.properties.retrieve({
+      page_id: page.id,
+      property_id: linked.id,
+    });
+    expect(item).toMatchObject({
+      property_item: { type: 'rollup', rollup: { type: 'number', number: 30 } },
+    });
+  });
+
+  it('truncates page Markdown past 20,000 blocks and names the left-out blocks for a follow-up', async () => {
+    const page = await notion.pages.create({ parent: { page_id: emu.rootPageId }, properties: {} });
+    const batch = (from: number) =>
+      Array.from({ length: 100 }, (_, i) => ({
+        paragraph: { rich_text: [{ text: { content: `p${from + i}` } }] },
+      }));
+    for (let start = 0; start < 20_100; start += 100) {
+      await notion.blocks.children.append({ block_id: page.id, children: batch(start) });
+    }
+    const answer = await notion.pages.retrieveMarkdown({ page_id: page.id });
+    expect(answer.truncated).toBe(true);
+    expect(answer.unknown_block_ids).toHaveLength(100);
+    expect(answer.markdown.split('\n')).toHaveLength(20_000);
+    const rest = await notion.pages.retrieveMarkdown({ page_id: answer.unknown_block_ids[0]! });
+    expect(rest).toMatchObject({ markdown: 'p20000', truncated: false });
+  });
+
   it('rejects a filter nested three levels deep with validation_error', async () => {
     const dsId = await createDataSource(notion, emu.rootPageId, {
       Name: { title: {} },

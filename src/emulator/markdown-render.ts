@@ -45,10 +45,38 @@ function renderBlockList(blocks: readonly MarkdownBlock[], depth: number, ctx: R
   let number = 0;
   for (const block of blocks) {
     number = block.type === 'numbered_list_item' ? number + 1 : 0;
-    lines.push(...renderBlock(block, depth, ctx, number));
+    const payload = payloadOf(block);
+    const text = renderRichTextMarkdown(richTextOf(payload));
+    const args: BlockArgs = {
+      block,
+      payload,
+      depth,
+      indent: '\t'.repeat(depth),
+      ctx,
+      number,
+      text,
+    };
+    const render =
+      RENDERERS[block.type] ?? (MEDIA_TAGS.has(block.type) ? renderMedia : renderUnknown);
+    lines.push(...render(args));
   }
   return lines;
 }
+
+/** What a block renderer gets: the block, its payload and its rendered rich text. */
+interface BlockArgs {
+  block: MarkdownBlock;
+  payload: Record<string, unknown>;
+  depth: number;
+  indent: string;
+  ctx: RenderContext;
+  /** 1-based position in a run of numbered list items (0 for other blocks). */
+  number: number;
+  /** The payload's `rich_text` as enhanced markdown. */
+  text: string;
+}
+
+type BlockRenderer = (args: BlockArgs) => string[];
 
 /** The `<type>: {…}` payload of a block, as a loose record. */
 function payloadOf(block: MarkdownBlock): Record<string, unknown> {
@@ -68,90 +96,85 @@ function blockColor(payload: Record<string, unknown>): string | undefined {
   return typeof color === 'string' && color !== 'default' ? toMarkdownColor(color) : undefined;
 }
 
-function renderBlock(
-  block: MarkdownBlock,
-  depth: number,
-  ctx: RenderContext,
-  number: number,
-): string[] {
-  const indent = '\t'.repeat(depth);
-  const payload = payloadOf(block);
-  const children = block.children ?? [];
-  const childLines = () => renderBlockList(children, depth + 1, ctx);
-  const text = renderRichTextMarkdown(richTextOf(payload));
-  const attributes = renderBlockAttributes({ color: blockColor(payload) });
-  switch (block.type) {
-    case 'paragraph':
-      return [
-        `${indent}${text === '' ? '<empty-block/>' : guardLineStart(text)}${attributes}`,
-        ...childLines(),
-      ];
-    case 'heading_1':
-    case 'heading_2':
-    case 'heading_3':
-    case 'heading_4':
-      return renderHeading(block, payload, text, indent, childLines);
-    case 'bulleted_list_item':
-      return [`${indent}- ${text}${attributes}`, ...childLines()];
-    case 'numbered_list_item':
-      return [`${indent}${number}. ${text}${attributes}`, ...childLines()];
-    case 'to_do':
-      return [
-        `${indent}- [${payload.checked === true ? 'x' : ' '}] ${text}${attributes}`,
-        ...childLines(),
-      ];
-    case 'quote':
-      return [`${indent}> ${text}${attributes}`, ...childLines()];
-    case 'toggle':
-      return [
-        `${indent}<details${renderAttributes({ color: blockColor(payload) })}>`,
-        `${indent}<summary>${text}</summary>`,
-        ...childLines(),
-        `${indent}</details>`,
-      ];
-    case 'callout':
-      return renderCallout(payload, text, depth, children, ctx);
-    case 'code':
-      return renderCode(payload, indent);
-    case 'equation':
-      return [
-        `${indent}$$`,
-        ...String(payload.expression ?? '')
-          .split('\n')
-          .map((l) => indent + l),
-        `${indent}$$`,
-      ];
-    case 'divider':
-      return [`${indent}---`];
-    case 'table':
-      return renderTable(payload, children, indent);
-    case 'image':
-      return [
-        `${indent}![${renderRichTextMarkdown(richTextOf(payload, 'caption'))}](${renderLinkDestination(fileUrl(payload))})${attributes}`,
-      ];
-    case 'child_page':
-      return [
-        `${indent}<page url="${escapeAttribute(notionUrl(block.id ?? ''))}">${escapeMarkdownText(String(payload.title ?? ''))}</page>`,
-      ];
-    case 'child_database':
-      return [
-        `${indent}<database url="${escapeAttribute(notionUrl(block.id ?? ''))}">${escapeMarkdownText(String(payload.title ?? ''))}</database>`,
-      ];
-    case 'link_to_page':
-      return [`${indent}${renderLinkToPage(payload)}`];
-    case 'table_of_contents':
-      return [`${indent}<table_of_contents${renderAttributes({ color: blockColor(payload) })}/>`];
-    case 'column_list':
-      return [`${indent}<columns>`, ...childLines(), `${indent}</columns>`];
-    case 'column':
-      return [`${indent}<column>`, ...childLines(), `${indent}</column>`];
-    case 'synced_block':
-      return renderSyncedBlock(payload, indent, childLines);
-    default:
-      if (MEDIA_TAGS.has(block.type)) return [`${indent}${renderMedia(block.type, payload)}`];
-      return [renderUnknown(block, indent, ctx)];
-  }
+function childLines(args: BlockArgs): string[] {
+  return renderBlockList(args.block.children ?? [], args.depth + 1, args.ctx);
 }
+
+/** A one-line block with a prefix, its `{color}` attribute and its children one tab deeper. */
+function prefixed(prefix: (args: BlockArgs) => string): BlockRenderer {
+  return (args) => [
+    `${args.indent}${prefix(args)}${args.text}${renderBlockAttributes({ color: blockColor(args.payload) })}`,
+    ...childLines(args),
+  ];
+}
+
+/** An XML-ish container block: opening tag, children one tab deeper, closing tag. */
+function container(
+  tag: string,
+  attributes: (args: BlockArgs) => Record<string, string | undefined>,
+): BlockRenderer {
+  return (args) => [
+    `${args.indent}<${tag}${renderAttributes(attributes(args))}>`,
+    ...childLines(args),
+    `${args.indent}</${tag}>`,
+  ];
+}
+
+function reference(tag: 'page' | 'database'): BlockRenderer {
+  return ({ block, payload, indent }) => {
+    const url = escapeAttribute(notionUrl(block.id ?? ''));
+    return [
+      `${indent}<${tag} url="${url}">${escapeMarkdownText(String(payload.title ?? ''))}</${tag}>`,
+    ];
+  };
+}
+
+const RENDERERS: Record<string, BlockRenderer> = {
+  paragraph: (args) =>
+    prefixed(() => '')({
+      ...args,
+      text: args.text === '' ? '<empty-block/>' : guardLineStart(args.text),
+    }),
+  heading_1: renderHeading,
+  heading_2: renderHeading,
+  heading_3: renderHeading,
+  heading_4: renderHeading,
+  bulleted_list_item: prefixed(() => '- '),
+  numbered_list_item: prefixed(({ number }) => `${number}. `),
+  to_do: prefixed(({ payload }) => `- [${payload.checked === true ? 'x' : ' '}] `),
+  quote: prefixed(() => '> '),
+  toggle: (args) => {
+    const [open, ...rest] = container('details', ({ payload }) => ({ color: blockColor(payload) }))(
+      args,
+    );
+    return [open as string, `${args.indent}<summary>${args.text}</summary>`, ...rest];
+  },
+  callout: renderCallout,
+  code: renderCode,
+  equation: ({ payload, indent }) => [
+    `${indent}$$`,
+    ...String(payload.expression ?? '')
+      .split('\n')
+      .map((line) => indent + line),
+    `${indent}$$`,
+  ],
+  divider: ({ indent }) => [`${indent}---`],
+  table: renderTable,
+  image: ({ payload, indent }) => {
+    const caption = renderRichTextMarkdown(richTextOf(payload, 'caption'));
+    const attributes = renderBlockAttributes({ color: blockColor(payload) });
+    return [`${indent}![${caption}](${renderLinkDestination(fileUrl(payload))})${attributes}`];
+  },
+  child_page: reference('page'),
+  child_database: reference('database'),
+  link_to_page: ({ payload, indent }) => [`${indent}${renderLinkToPage(payload)}`],
+  table_of_contents: ({ payload, indent }) => [
+    `${indent}<table_of_contents${renderAttributes({ color: blockColor(payload) })}/>`,
+  ],
+  column_list: container('columns', () => ({})),
+  column: container('column', () => ({})),
+  synced_block: renderSyncedBlock,
+};
 
 /** Escapes a paragraph start that would otherwise read as another block's syntax. */
 function guardLineStart(text: string): string {
@@ -160,13 +183,8 @@ function guardLineStart(text: string): string {
   return text;
 }
 
-function renderHeading(
-  block: MarkdownBlock,
-  payload: Record<string, unknown>,
-  text: string,
-  indent: string,
-  childLines: () => string[],
-): string[] {
+function renderHeading(args: BlockArgs): string[] {
+  const { block, payload, indent, text } = args;
   const level = Number(block.type.slice(-1));
   const toggleable = payload.is_toggleable === true;
   const attributes = renderBlockAttributes({
@@ -174,18 +192,12 @@ function renderHeading(
     color: blockColor(payload),
   });
   const line = `${indent}${'#'.repeat(level)} ${text}${attributes}`;
-  return toggleable ? [line, ...childLines()] : [line];
+  return toggleable ? [line, ...childLines(args)] : [line];
 }
 
-function renderCallout(
-  payload: Record<string, unknown>,
-  text: string,
-  depth: number,
-  children: readonly MarkdownBlock[],
-  ctx: RenderContext,
-): string[] {
-  const indent = '\t'.repeat(depth);
-  const inner = '\t'.repeat(depth + 1);
+function renderCallout(args: BlockArgs): string[] {
+  const { payload, indent, text } = args;
+  const children = args.block.children ?? [];
   const attributes = renderAttributes({
     icon: iconValue(payload.icon),
     color: blockColor(payload),
@@ -195,8 +207,8 @@ function renderCallout(
   const needsFirst = text !== '' || children[0]?.type === 'paragraph';
   return [
     `${indent}<callout${attributes}>`,
-    ...(needsFirst ? [`${inner}${first}`] : []),
-    ...renderBlockList(children, depth + 1, ctx),
+    ...(needsFirst ? [`${indent}\t${first}`] : []),
+    ...childLines(args),
     `${indent}</callout>`,
   ];
 }
@@ -208,7 +220,7 @@ function iconValue(icon: unknown): string | undefined {
   return value.external?.url ?? fileUrl(value as Record<string, unknown>);
 }
 
-function renderCode(payload: Record<string, unknown>, indent: string): string[] {
+function renderCode({ payload, indent }: BlockArgs): string[] {
   const content = richTextOf(payload)
     .map((item) => item.text?.content ?? item.plain_text ?? '')
     .join('');
@@ -222,11 +234,8 @@ function renderCode(payload: Record<string, unknown>, indent: string): string[] 
   ];
 }
 
-function renderTable(
-  payload: Record<string, unknown>,
-  rows: readonly MarkdownBlock[],
-  indent: string,
-): string[] {
+function renderTable({ block, payload, indent }: BlockArgs): string[] {
+  const rows = block.children ?? [];
   const attributes = renderAttributes({
     'header-row': payload.has_column_header === true ? 'true' : undefined,
     'header-column': payload.has_row_header === true ? 'true' : undefined,
@@ -251,10 +260,11 @@ function fileUrl(payload: Record<string, unknown>): string {
   return file?.url ?? external?.url ?? '';
 }
 
-function renderMedia(tag: string, payload: Record<string, unknown>): string {
+function renderMedia({ block, payload, indent }: BlockArgs): string[] {
+  const tag = block.type;
   const caption = renderRichTextMarkdown(richTextOf(payload, 'caption'));
   const attributes = renderAttributes({ src: fileUrl(payload), color: blockColor(payload) });
-  return `<${tag}${attributes}>${caption}</${tag}>`;
+  return [`${indent}<${tag}${attributes}>${caption}</${tag}>`];
 }
 
 function renderLinkToPage(payload: Record<string, unknown>): string {
@@ -263,26 +273,16 @@ function renderLinkToPage(payload: Record<string, unknown>): string {
   return `<${tag} url="${escapeAttribute(notionUrl(id))}"/>`;
 }
 
-function renderSyncedBlock(
-  payload: Record<string, unknown>,
-  indent: string,
-  childLines: () => string[],
-): string[] {
-  const from = payload.synced_from as { block_id?: string } | null | undefined;
-  if (from?.block_id === undefined) {
-    return [`${indent}<synced_block>`, ...childLines(), `${indent}</synced_block>`];
-  }
-  const url = escapeAttribute(notionUrl(from.block_id));
-  return [
-    `${indent}<synced_block_reference url="${url}">`,
-    ...childLines(),
-    `${indent}</synced_block_reference>`,
-  ];
+function renderSyncedBlock(args: BlockArgs): string[] {
+  const from = args.payload.synced_from as { block_id?: string } | null | undefined;
+  if (from?.block_id === undefined) return container('synced_block', () => ({}))(args);
+  const url = notionUrl(from.block_id);
+  return container('synced_block_reference', () => ({ url }))(args);
 }
 
-function renderUnknown(block: MarkdownBlock, indent: string, ctx: RenderContext): string {
+function renderUnknown({ block, indent, ctx }: BlockArgs): string[] {
   const id = block.id ?? '';
   if (id !== '') ctx.unknownBlockIds.push(id);
   const url = ctx.pageId === undefined ? notionUrl(id) : notionUrl(ctx.pageId, id);
-  return `${indent}<unknown${renderAttributes({ url, alt: block.type })}/>`;
+  return [`${indent}<unknown${renderAttributes({ url, alt: block.type })}/>`];
 }

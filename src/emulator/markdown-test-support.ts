@@ -125,3 +125,20 @@ export function canonicalBlocks(blocks: readonly BlockRequest[]): unknown[] {
     return { type: block.type, [block.type]: payload };
   });
 }
+
+/** A plain or annotated text rich-text request item. */
+export const text = (
+  content: string,
+  annotations: RichTextItem['annotations'] = {},
+): RichTextItem => ({
+  type: 'text',
+  text: { content, link: null },
+  annotations,
+});
+/** `{ rich_text: items }`. */
+export const rich = (...items: RichTextItem[]) => ({ rich_text: items });
+/** A block request `{ type, [type]: payload }`. */
+export const block = (type: string, payload: Record<string, unknown>): BlockRequest => ({
+  type,
+  [type]: payload,
+});

@@ -26,6 +26,14 @@ export interface Route {
   readOnly?: boolean;
 }
 
+/**
+ * The template as logs and fault rules show it: object ids as `{id}`
+ * (`POST /v1/data_sources/{id}/query`), other parameters keep their names.
+ */
+export function displayTemplate(template: string): string {
+  return template.replace(/\{(?:page|block|database|data_source|user|comment|task)_id\}/g, '{id}');
+}
+
 export interface RouteMatch {
   route: Route;
   params: Record<string, string>;

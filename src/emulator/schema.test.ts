@@ -145,6 +145,13 @@ describe('schemas, relations, rollups and formulas', () => {
     expect((props.All as { rollup: { array: unknown[] } }).rollup.array).toEqual(
       hours.map((h) => ({ type: 'number', number: h })),
     );
+    const wrongTarget = await rejectionOf(
+      notion.pages.update({
+        page_id: taskIds[1]!,
+        properties: { Project: { relation: [{ id: taskIds[2]! }] } },
+      }),
+    );
+    expect((wrongTarget as APIResponseError).code).toBe('validation_error');
     await notion.pages.update({ page_id: taskIds[0]!, properties: { Project: { relation: [] } } });
     const later = propsOf(await notion.pages.retrieve({ page_id: project! }));
     expect((later.Tasks as { relation: unknown[] }).relation).toHaveLength(2);

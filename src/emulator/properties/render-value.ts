@@ -89,7 +89,8 @@ export function computeValue(
       );
     }
     case 'relation': {
-      const ids = idList(stored);
+      // Pages deleted for good (emptied trash) drop out of relations.
+      const ids = idList(stored).filter((id) => id in ws.state.pages);
       return (options.truncate ? ids.slice(0, PAGE_REFERENCE_LIMIT) : ids).map((id) => ({ id }));
     }
     case 'checkbox':
@@ -113,7 +114,7 @@ export function computeValue(
     case 'rollup':
       return depth > MAX_DEPTH
         ? { type: 'incomplete', incomplete: {}, function: String(schema.config.function) }
-        : computeRollup(ws, page, schema, depth);
+        : computeRollup(ws, page, schema, depth, options.truncate);
     case 'button':
       return {};
     default:

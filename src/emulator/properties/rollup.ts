@@ -55,19 +55,22 @@ function numeric(fn: string, values: number[]): number | null {
   }
 }
 
-/** A rollup over the first 25 related pages, as Notion computes it in page objects. */
+/** A rollup over the related pages (the first 25 when `truncate`, as in page objects). */
 export function computeRollup(
   ws: Workspace,
   page: PageRecord,
   schema: PropertySchema,
   depth: number,
+  truncate = true,
 ): JsonValue {
   const fn = String(schema.config.function ?? 'show_original');
   const relationId = String(schema.config.relation_property_id ?? '');
   const targetId = String(schema.config.rollup_property_id ?? '');
-  const related = (
-    Array.isArray(page.properties[relationId]) ? (page.properties[relationId] as string[]) : []
-  ).slice(0, PAGE_REFERENCE_LIMIT);
+  const all = Array.isArray(page.properties[relationId])
+    ? (page.properties[relationId] as string[])
+    : [];
+  // Page objects roll up over the first 25 relations; the property item endpoint over all.
+  const related = truncate ? all.slice(0, PAGE_REFERENCE_LIMIT) : all;
   const items: { type: string; value: JsonValue }[] = [];
   for (const id of related) {
     const target = ws.state.pages[id];

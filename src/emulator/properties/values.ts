@@ -186,8 +186,19 @@ export function parsePropertyValue(
       return parseDate(raw, typedPath);
     case 'people':
       return parseIds(raw ?? [], typedPath, (id) => id in ws.state.users, 'user');
-    case 'relation':
-      return parseIds(raw ?? [], typedPath, (id) => id in ws.state.pages, 'page');
+    case 'relation': {
+      const ids = parseIds(raw ?? [], typedPath, (id) => id in ws.state.pages, 'page');
+      const target = String(schema.config.data_source_id ?? '');
+      for (const id of ids) {
+        const parent = ws.state.pages[id]?.parent;
+        if (parent?.type !== 'data_source_id' || parent.id !== target) {
+          throw validationError(
+            `Relation ${schema.name} only accepts pages of data source ${target}; page ${id} is not one of them.`,
+          );
+        }
+      }
+      return ids;
+    }
     case 'files':
       return parseFiles(raw ?? [], typedPath);
     case 'place':

@@ -18,36 +18,70 @@ import { insertDrafts, trashSubtree } from './block-tree.ts';
 /** Pages longer than this many blocks come back with `truncated: true`. */
 export const MARKDOWN_BLOCK_LIMIT = 20_000;
 
-function loadTree(
-  ws: Workspace,
-  childIds: readonly string[],
-  budget: { left: number },
-): MarkdownBlock[] {
+interface TreeBudget {
+  left: number;
+  /** Blocks left out once the budget ran out: their subtrees can be fetched by id. */
+  omitted: string[];
+}
+
+function loadTree(ws: Workspace, childIds: readonly string[], budget: TreeBudget): MarkdownBlock[] {
   const out: MarkdownBlock[] = [];
   for (const id of childIds) {
     const found = ws.findObject(id);
-    if (!found || found.kind === 'data_source' || (found.record as { inTrash: boolean }).inTrash)
+    if (!found || found.kind === 'data_source' || (found.record as { inTrash: boolean }).inTrash) {
       continue;
-    if (budget.left <= 0) break;
+    }
+    if (budget.left <= 0) {
+      budget.omitted.push(id);
+      continue;
+    }
     budget.left -= 1;
     const block = renderBlock(ws, found, '2026-03-11') as MarkdownBlock;
-    if (found.kind === 'block' && found.record.childIds.length > 0)
+    if (found.kind === 'block' && found.record.childIds.length > 0) {
       block.children = loadTree(ws, found.record.childIds, budget);
+    }
     out.push(block);
   }
   return out;
 }
 
-function renderMarkdown(ws: Workspace, page: PageRecord): JsonObject {
-  const budget = { left: MARKDOWN_BLOCK_LIMIT };
-  const result = blocksToMarkdown(loadTree(ws, page.childIds, budget), { pageId: page.id });
+/**
+ * A page's content (or, for a block id from a truncated answer's `unknown_block_ids`, that
+ * block's subtree) as Markdown, at most MARKDOWN_BLOCK_LIMIT blocks; left-out blocks are listed.
+ */
+function renderMarkdown(
+  ws: Workspace,
+  id: string,
+  roots: readonly string[],
+  pageId: string,
+): JsonObject {
+  const budget: TreeBudget = { left: MARKDOWN_BLOCK_LIMIT, omitted: [] };
+  const result = blocksToMarkdown(loadTree(ws, roots, budget), { pageId });
   return {
     object: 'page_markdown',
-    id: page.id,
+    id,
     markdown: result.markdown,
-    truncated: budget.left <= 0,
-    unknown_block_ids: result.unknownBlockIds,
+    truncated: budget.omitted.length > 0,
+    unknown_block_ids: [...result.unknownBlockIds, ...budget.omitted],
   };
+}
+
+function renderPageMarkdown(ws: Workspace, page: PageRecord): JsonObject {
+  return renderMarkdown(ws, page.id, page.childIds, page.id);
+}
+
+function retrieveMarkdownRoute(request: ApiRequest): JsonObject {
+  const { ws, actor } = request;
+  const id = pathId(request, 'page_id');
+  const block = ws.state.blocks[id];
+  if (!block || !ws.isVisible(id, actor.id)) return renderPageMarkdown(ws, ws.page(id, actor));
+  let pageId = id;
+  for (let parent = block.parent; parent.type === 'block_id'; ) {
+    pageId = parent.id;
+    parent = ws.state.blocks[parent.id]?.parent ?? { type: 'workspace' };
+  }
+  const top = ws.state.blocks[pageId]?.parent;
+  return renderMarkdown(ws, id, [id], top && top.type !== 'workspace' ? top.id : pageId);
 }
 
 /** Markdown → validated block drafts; `child_page`/`child_database` references keep their object. */
@@ -169,7 +203,7 @@ function insertWithoutRebuild(request: ApiRequest, page: PageRecord): boolean {
 function applyMarkdownEdit(request: ApiRequest, page: PageRecord): void {
   const { ws, actor, body } = request;
   if (insertWithoutRebuild(request, page)) return;
-  const current = String(renderMarkdown(ws, page).markdown);
+  const current = String(renderPageMarkdown(ws, page).markdown);
   const { markdown, allowDeleting } = editedMarkdown(current, body);
   const requests = markdownToBlocks(markdown);
   const kept = new Set(
@@ -207,7 +241,7 @@ function updateMarkdownRoute(
   applyMarkdownEdit(request, page);
   page.lastEditedTime = ws.now();
   page.lastEditedBy = actor.id;
-  const result = renderMarkdown(ws, page);
+  const result = renderPageMarkdown(ws, page);
   if (request.body.allow_async !== true) return result;
   return { status: 202, body: startAsyncTask(ws, 'PATCH /v1/pages/:page_id/markdown', result) };
 }
@@ -216,7 +250,7 @@ export const markdownRoutes: Route[] = [
   {
     method: 'GET',
     template: '/v1/pages/{page_id}/markdown',
-    handler: (r) => renderMarkdown(r.ws, r.ws.page(pathId(r, 'page_id'), r.actor)),
+    handler: retrieveMarkdownRoute,
   },
   { method: 'PATCH', template: '/v1/pages/{page_id}/markdown', handler: updateMarkdownRoute },
 ];
