@@ -9,7 +9,13 @@ export {
   type SourceConfig,
 } from './config/index.ts';
 export { type ErrorCode, isNotionSyncError, NotionSyncError } from './errors.ts';
+export {
+  createNotionClient,
+  type NotionClient,
+  type NotionClientOptions,
+} from './notion/index.ts';
 export { parseNotionId } from './shared/index.ts';
+export { createStore, type Store, type StoreOptions } from './store/index.ts';
 export {
   type CoverageGaps,
   createEngine,

@@ -89,8 +89,15 @@ describe('pull, status, history and runs commands', () => {
 
   it('names an unknown or unshared database and says how to share it (exit 1)', async () => {
     const missing = '0f0f0f0f0f0f40f08f0f0f0f0f0f0f0f';
-    const run = await workspace(`  - { name: ghost, database: ${missing} }`)(['pull']);
+    const cli = workspace(`  - { name: ghost, database: ${missing} }`);
+    const run = await cli(['pull']);
     expect(run.status).toBe(1);
+    const json = await cli(['pull', '--json']);
+    expect(json.status).toBe(1);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      ok: false,
+      sources: [{ source: 'ghost', status: 'failed' }],
+    });
     expect(run.stderr).toContain('0f0f0f0f-0f0f-40f0-8f0f-0f0f0f0f0f0f');
     expect(run.stderr).toContain('Connections');
   });

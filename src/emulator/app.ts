@@ -85,6 +85,31 @@ async function readBody(request: Request, method: string): Promise<Record<string
   return parsed as Record<string, unknown>;
 }
 
+/** multipart/form-data (file upload parts): `file` becomes `{ base64, filename, contentType }`. */
+async function readForm(request: Request): Promise<Record<string, unknown>> {
+  let form: FormData;
+  try {
+    form = await request.formData();
+  } catch {
+    throw validationError(
+      'body failed validation: expected a multipart/form-data body with a `file` field.',
+    );
+  }
+  const body: Record<string, unknown> = {};
+  for (const [key, value] of form.entries()) {
+    if (typeof value === 'string') body[key] = value;
+    else {
+      const bytes = Buffer.from(await value.arrayBuffer());
+      body[key] = {
+        base64: bytes.toString('base64'),
+        filename: value.name || null,
+        contentType: value.type || null,
+      };
+    }
+  }
+  return body;
+}
+
 function versionOf(header: string | null): NotionVersion {
   if (header === null || header === '') {
     throw new NotionApiError(
@@ -168,7 +193,7 @@ export function createApiApp(options: ApiAppOptions): Hono {
         method,
         params: match.params,
         query: url.searchParams,
-        body: await readBody(c.req.raw, method),
+        body: match.route.multipart ? await readForm(c.req.raw) : await readBody(c.req.raw, method),
       };
       if (method !== 'GET' && !match.route.readOnly) options.ws.touch();
       const result = match.route.handler(request);

@@ -9,6 +9,7 @@ export const MAX_BLOCKS_PER_REQUEST = 1000;
 export const MAX_NESTING_LEVELS = 2;
 
 type Defaults = Record<string, JsonValue>;
+const MEDIA_TYPES = new Set(['image', 'video', 'pdf', 'file', 'audio']);
 const TEXT = { color: 'default' };
 
 /** Block types the API accepts on append, with the defaults Notion fills in. */
@@ -90,9 +91,14 @@ function parseContent(
     throw bodyValidationError(`${path}.language`, 'should be a string');
   if (type === 'equation' && typeof content.expression !== 'string')
     throw bodyValidationError(`${path}.expression`, 'should be a string');
-  for (const media of ['image', 'video', 'pdf', 'file', 'audio']) {
-    if (type === media && !content.type)
+  if (MEDIA_TYPES.has(type)) {
+    if (isObject(content.file_upload)) {
+      content.file = resolver.hostedFile(content.file_upload.id, `${path}.file_upload.id`);
+      delete content.file_upload;
+      content.type = 'file';
+    } else if (!content.type || content.type === 'file_upload') {
       content.type = isObject(content.external) ? 'external' : 'file';
+    }
   }
   return content;
 }

@@ -29,6 +29,14 @@ export function createControlApp(control: EmulatorControl): Hono {
       throw new Error('body must be a JSON object');
     return parsed as Body;
   };
+  app.get('/files/:id/:name', (c) => {
+    const file = control.downloadFile(c.req.param('id'));
+    if (!file)
+      return c.json({ error: { code: 'object_not_found', message: 'no such uploaded file' } }, 404);
+    return new Response(new Uint8Array(file.bytes), {
+      headers: { 'content-type': file.contentType },
+    });
+  });
   app.post('/reset', (c) => {
     control.reset();
     return c.json({ ok: true });

@@ -1,6 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { RequestLogEntry } from './app.ts';
 import type { FaultInjector, FaultRule } from './faults.ts';
+import { fileBytes } from './file-uploads.ts';
 import { newId, newToken, normalizeId } from './ids.ts';
 import { createPage, detachFromParent, parseProperties, writeProperties } from './page-writes.ts';
 import type { RateLimiter } from './rate-limiter.ts';
@@ -49,6 +50,8 @@ export interface EmulatorControl {
     propertiesList: readonly Record<string, unknown>[],
     options?: { integrationId?: string },
   ): string[];
+  /** Bytes of an uploaded file (what the hosted file URLs serve). */
+  downloadFile(fileUploadId: string): { bytes: Buffer; contentType: string } | undefined;
   /** Edits properties as a Notion person (last_edited_by = that user). */
   editAsUser(pageId: string, properties: Record<string, unknown>, userId?: string): void;
 }
@@ -197,6 +200,14 @@ export function createControl(deps: ControlDeps): EmulatorControl {
       );
       ws.touch();
       return ids;
+    },
+    downloadFile(fileUploadId) {
+      const upload = ws.state.fileUploads[normalizeId(fileUploadId) ?? ''];
+      if (upload?.status !== 'uploaded' || upload.contentBase64 === null) return undefined;
+      return {
+        bytes: fileBytes(upload),
+        contentType: upload.contentType ?? 'application/octet-stream',
+      };
     },
     editAsUser(pageId, properties, userId) {
       const page = ws.state.pages[requireId(pageId, 'pageId')];

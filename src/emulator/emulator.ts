@@ -103,6 +103,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     control: createControlApp(control),
   });
   const baseUrl = (options.baseUrl ?? 'http://notion.emulator').replace(/\/$/, '');
+  ws.fileBaseUrl = baseUrl;
   const inProcessFetch = (async (input: Parameters<typeof fetch>[0], init?: RequestInit) => {
     const response = await app.request(input, init);
     if (response.headers.get(RESET_MARKER)) throw connectionReset();
@@ -134,7 +135,11 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
         logLevel: LogLevel.ERROR,
       }),
     control,
-    listen: (listenOptions) => listenApp(app, listenOptions),
+    listen: async (listenOptions) => {
+      const server = await listenApp(app, listenOptions);
+      ws.fileBaseUrl = server.baseUrl;
+      return server;
+    },
   };
   if (options.seed === 'demo') {
     limiter = undefined;

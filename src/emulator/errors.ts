@@ -77,7 +77,8 @@ export type NotFoundKind =
   | 'block'
   | 'user'
   | 'comment'
-  | 'async_task';
+  | 'async_task'
+  | 'file_upload';
 
 const KIND_WORDS: Record<NotFoundKind, string> = {
   page: 'page',
@@ -87,6 +88,7 @@ const KIND_WORDS: Record<NotFoundKind, string> = {
   user: 'user',
   comment: 'comment',
   async_task: 'async task',
+  file_upload: 'file upload',
 };
 
 /** 404 worded exactly as recorded, naming the integration. */

@@ -28,6 +28,8 @@ export interface MentionResolver {
   userName(id: string): string | undefined;
   pageTitle(id: string): string | undefined;
   pageUrl(id: string): string | undefined;
+  /** The hosted `file` object for an uploaded file (`{type:"file_upload", file_upload:{id}}`). */
+  hostedFile(uploadId: unknown, path: string): JsonObject;
 }
 
 export function isObject(value: unknown): value is Record<string, unknown> {

@@ -24,6 +24,8 @@ export interface Route {
   versions?: readonly NotionVersion[];
   /** POST routes that only read (query, search). */
   readOnly?: boolean;
+  /** The body is multipart/form-data (file upload parts), not JSON. */
+  multipart?: boolean;
 }
 
 /**
@@ -31,7 +33,10 @@ export interface Route {
  * (`POST /v1/data_sources/{id}/query`), other parameters keep their names.
  */
 export function displayTemplate(template: string): string {
-  return template.replace(/\{(?:page|block|database|data_source|user|comment|task)_id\}/g, '{id}');
+  return template.replace(
+    /\{(?:page|block|database|data_source|user|comment|task|file_upload)_id\}/g,
+    '{id}',
+  );
 }
 
 export interface RouteMatch {

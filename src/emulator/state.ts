@@ -124,6 +124,24 @@ export interface CommentRecord {
   displayName: JsonObject;
 }
 
+export interface FileUploadRecord {
+  id: string;
+  mode: 'single_part' | 'multi_part' | 'external_url';
+  status: 'pending' | 'uploaded' | 'expired' | 'failed';
+  filename: string | null;
+  contentType: string | null;
+  /** Uploaded bytes, base64 (single part, or the joined parts once complete). */
+  contentBase64: string | null;
+  /** Multi-part uploads: part number → base64 bytes. */
+  parts: Record<string, string>;
+  numberOfParts: number | null;
+  externalUrl: string | null;
+  createdTime: number;
+  lastEditedTime: number;
+  createdBy: string;
+  inTrash: boolean;
+}
+
 export interface WorkspaceState {
   format: 1;
   workspaceId: string;
@@ -137,6 +155,7 @@ export interface WorkspaceState {
   dataSources: Record<string, DataSourceRecord>;
   blocks: Record<string, BlockRecord>;
   comments: Record<string, CommentRecord>;
+  fileUploads: Record<string, FileUploadRecord>;
   /** Integration id → ids of objects shared with it (descendants inherit). */
   shares: Record<string, string[]>;
   /** Bumped on every write; query caches key on it. */

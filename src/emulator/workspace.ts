@@ -1,4 +1,5 @@
 import { type NotFoundKind, objectNotFound } from './errors.ts';
+import { hostedFile } from './file-uploads.ts';
 import { newId, newToken } from './ids.ts';
 import { type MentionResolver, plainText, textToRichText } from './rich-text.ts';
 import type {
@@ -57,6 +58,7 @@ export function createInitialState(nowMs: number): WorkspaceState {
     dataSources: {},
     blocks: {},
     comments: {},
+    fileUploads: {},
     shares: { [integrationId]: [rootPageId] },
     revision: 0,
   };
@@ -84,6 +86,8 @@ export class Workspace {
   readonly now: () => number;
   /** Finished async tasks (`allow_async`), by id; not part of snapshots. */
   readonly tasks = new Map<string, JsonObject>();
+  /** Where Notion-hosted file URLs point (the emulator serves them under `/__emulator/files/`). */
+  fileBaseUrl = 'http://notion.emulator';
   #tokens = new Map<string, string>();
   #shares = new Map<string, Set<string>>();
 
@@ -94,6 +98,7 @@ export class Workspace {
   }
 
   replace(state: WorkspaceState): void {
+    state.fileUploads ??= {};
     this.state = state;
     this.reindex();
   }
@@ -229,6 +234,7 @@ export class Workspace {
       userName: (id) => this.state.users[id]?.name ?? undefined,
       pageTitle: (id) => this.pageTitle(id),
       pageUrl: (id) => (this.findObject(id) ? this.pageUrl(id) : undefined),
+      hostedFile: (uploadId, path) => hostedFile(this, uploadId, path),
     };
   }
 

@@ -21,7 +21,10 @@ function isFullPage(value: { object: string }): value is PageObjectResponse {
   return value.object === 'page' && 'properties' in value;
 }
 
-/** One query, page by page (resumable with `startCursor`; `incomplete` set at the 10,000-row cap). */
+/**
+ * One query, page by page (resumable with `startCursor`; `incomplete` set at the 10,000-row cap).
+ * Rows are full page objects; data source entries of wiki queries are left out.
+ */
 export function iterateDataSourceQueryPages(
   api: NotionApi,
   dataSourceId: string,
@@ -42,8 +45,24 @@ export function iterateDataSourceQueryPages(
         }),
       { what, startCursor: options.startCursor },
     );
-    for await (const page of pages) yield { ...page, results: page.results.filter(isFullPage) };
+    for await (const page of pages) yield { ...page, results: await fullRows(api, page.results) };
   })();
+}
+
+/** Rows as full pages: a partial row (`{ object: 'page', id }`) is read on its own; data sources of a wiki are skipped. */
+async function fullRows(
+  api: NotionApi,
+  results: readonly { object: string; id: string }[],
+): Promise<PageObjectResponse[]> {
+  const rows: PageObjectResponse[] = [];
+  for (const result of results) {
+    if (isFullPage(result)) rows.push(result);
+    else if (result.object === 'page') {
+      const page = await api.pages.retrieve({ page_id: result.id });
+      if (isFullPage(page)) rows.push(page);
+    }
+  }
+  return rows;
 }
 
 /** Rows of one query; throws `notion_incomplete` after the last row if the query was capped. */

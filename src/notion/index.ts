@@ -41,6 +41,7 @@ export {
   type ReplaceMarkdownOptions,
   spliceSubtree,
 } from './page-content.ts';
+export { type PageSnapshot, snapshotPage } from './page-snapshot.ts';
 export type { ListPage } from './pagination.ts';
 export type { CompletedPage, CompletePageOptions, PropertyItems } from './property-completion.ts';
 export {

@@ -53,7 +53,7 @@ const pageRequests = (emulator: Awaited<ReturnType<typeof createEmulator>>, meth
 describe('resilience against the emulator', () => {
   it('retries a read through transient 503s and counts the retries', async () => {
     const { clock, emulator, client } = await setup();
-    emulator.control.setFaults([{ method: 'GET', route: '/v1/pages', status: 503, count: 2 }]);
+    emulator.control.setFaults([{ route: 'GET /v1/pages/{page_id}', status: 503, count: 2 }]);
     const page = await settle(clock, client.pages.retrieve({ page_id: emulator.rootPageId }));
     expect(page.id).toBe(emulator.rootPageId);
     const stats = client.stats().byEndpoint['GET /v1/pages/{id}'];

@@ -1,7 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { NotionSyncError } from '../errors.ts';
 import type { Clock, Logger } from '../shared/index.ts';
 import type { CircuitBreaker } from './circuit-breaker.ts';
-import { classifyNotionError, type NotionApiError } from './notion-error.ts';
+import { classifyNotionError, type NotionApiError, type RequestContext } from './notion-error.ts';
 import type { Pacer } from './pacer.ts';
 import {
   addRequestRecord,
@@ -92,80 +93,100 @@ export function createRequestPath(options: RequestPathOptions): RequestPath {
     await clock.sleep(ms);
   };
 
+  /** One attempt: permit → send → record. Returns the result, or the classified failure. */
+  async function attempt<T>(
+    spec: EndpointSpec,
+    context: RequestContext,
+    attemptNumber: number,
+    call: () => Promise<T>,
+  ): Promise<{ ok: true; result: T } | { ok: false; error: NotionApiError }> {
+    breaker.check();
+    const permit = await pacer.acquire();
+    const startedAt = clock.now();
+    const base = {
+      endpoint: spec.endpoint,
+      method: spec.method,
+      attempt: attemptNumber,
+      startedAt,
+      pacingWaitMs: permit.waitedMs,
+    };
+    try {
+      breaker.admit();
+      const result = await call();
+      breaker.recordSuccess();
+      const requestId = requestIdOf(result);
+      record({
+        ...base,
+        status: 200,
+        durationMs: clock.now() - startedAt,
+        ...(requestId ? { requestId } : {}),
+      });
+      return { ok: true, result };
+    } catch (raw) {
+      if (
+        raw instanceof NotionSyncError &&
+        raw.code === 'notion_unavailable' &&
+        raw.details.circuit === 'open'
+      )
+        throw raw;
+      const error = classifyNotionError(raw, context);
+      record({
+        ...base,
+        status: statusOf(error),
+        errorCode: error.code,
+        durationMs: clock.now() - startedAt,
+        ...(error.requestId ? { requestId: error.requestId } : {}),
+        ...(error.rateLimitReason ? { rateLimitReason: error.rateLimitReason } : {}),
+        ...(error.kind === 'rate_limited'
+          ? { retryAfterMs: error.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS }
+          : {}),
+      });
+      return { ok: false, error };
+    } finally {
+      permit.release();
+    }
+  }
+
+  function pauseForRateLimit(spec: EndpointSpec, error: NotionApiError) {
+    const pauseMs = error.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS;
+    pacer.pause(pauseMs);
+    logger.warn(
+      {
+        endpoint: spec.endpoint,
+        retryAfterMs: pauseMs,
+        rate_limit_reason: error.rateLimitReason ?? null,
+      },
+      'Notion rate limit: pausing all requests of this connection',
+    );
+  }
+
   async function send<T>(spec: EndpointSpec, objectId: string | undefined, call: () => Promise<T>) {
-    const context = {
+    const context: RequestContext = {
       endpoint: spec.endpoint,
       write: spec.write,
       ...(objectId ? { objectId } : {}),
     };
     let transientRetries = 0;
     let rateLimitRetries = 0;
-    for (let attempt = 0; ; attempt++) {
-      breaker.check();
-      const permit = await pacer.acquire();
-      const startedAt = clock.now();
-      const base = {
-        endpoint: spec.endpoint,
-        method: spec.method,
-        attempt,
-        startedAt,
-        pacingWaitMs: permit.waitedMs,
-      };
-      try {
-        breaker.admit();
-      } catch (error) {
-        permit.release();
+    for (let n = 0; ; n++) {
+      const outcome = await attempt(spec, context, n, call);
+      if (outcome.ok) return outcome.result;
+      const { error } = outcome;
+      if (error.kind === 'rate_limited') {
+        // Notion did not process the request: any method may be sent again after the pause.
+        breaker.recordSuccess();
+        pauseForRateLimit(spec, error);
+        if (rateLimitRetries++ < options.maxRateLimitRetries) continue;
         throw error;
       }
-      try {
-        const result = await call();
-        permit.release();
+      if (error.kind !== 'transient') {
         breaker.recordSuccess();
-        const requestId = requestIdOf(result);
-        record({
-          ...base,
-          status: 200,
-          durationMs: clock.now() - startedAt,
-          ...(requestId ? { requestId } : {}),
-        });
-        return result;
-      } catch (raw) {
-        permit.release();
-        const error = classifyNotionError(raw, context);
-        record({
-          ...base,
-          status: statusOf(error),
-          errorCode: error.code,
-          durationMs: clock.now() - startedAt,
-          ...(error.requestId ? { requestId: error.requestId } : {}),
-          ...(error.rateLimitReason ? { rateLimitReason: error.rateLimitReason } : {}),
-          ...(error.kind === 'rate_limited'
-            ? { retryAfterMs: error.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS }
-            : {}),
-        });
-        if (error.kind === 'rate_limited') {
-          breaker.recordSuccess();
-          const pauseMs = error.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS;
-          pacer.pause(pauseMs);
-          logger.warn(
-            {
-              endpoint: spec.endpoint,
-              retryAfterMs: pauseMs,
-              rate_limit_reason: error.rateLimitReason ?? null,
-            },
-            'Notion rate limit: pausing all requests of this connection',
-          );
-          if (rateLimitRetries++ < options.maxRateLimitRetries) continue;
-          throw error;
-        }
-        if (error.kind !== 'transient') {
-          breaker.recordSuccess();
-          throw error;
-        }
-        breaker.recordFailure(error);
-        if (spec.write || transientRetries >= options.maxRetries) throw error;
-        await waitBeforeRetry(backoffMs(transientRetries++));
+        throw error;
       }
+      breaker.recordFailure(error);
+      // A write that failed this way may have been applied: the caller decides (ambiguous).
+      if (spec.write || transientRetries >= options.maxRetries) throw error;
+      await waitBeforeRetry(backoffMs(transientRetries++));
     }
   }
 

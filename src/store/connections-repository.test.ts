@@ -108,6 +108,10 @@ describe.each(storeFactories())('connections on $name', (factory) => {
     if (!factory.persistent) return;
     const keyed = await reopen({ secretKey: KEY });
     const c = await keyed.connections.upsert({ name: 'acme', kind: 'env', accessToken: TOKEN });
+    const keyless = await reopen({});
+    expect(codeOf(await keyless.connections.readTokens(c.id).catch((e: unknown) => e))).toBe(
+      'secret_key_missing',
+    );
     const wrong = await reopen({ secretKey: OTHER_KEY });
     expect(codeOf(await wrong.connections.readTokens(c.id).catch((e: unknown) => e))).toBe(
       'secret_decrypt_failed',

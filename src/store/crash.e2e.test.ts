@@ -94,7 +94,7 @@ describe('crash safety', () => {
       const file = join(dir, `crash-${chain}.db`);
       let progressed = -1;
       for (let i = 0; i < SQLITE_KILLS / 2; i++) {
-        await runAndKill([file], Math.floor(random() * 40));
+        await runAndKill([file], Math.floor(random() * 30));
         const db = new Database(file);
         try {
           expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
@@ -116,7 +116,7 @@ describe('crash safety', () => {
     let reached = -1;
     try {
       for (let i = 0; i < POSTGRES_KILLS; i++) {
-        await runAndKill([url, schema], Math.floor(random() * 150));
+        await runAndKill([url, schema], Math.floor(random() * 80));
         reached = await checkInvariant(url, schema);
       }
     } finally {

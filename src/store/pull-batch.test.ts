@@ -151,6 +151,20 @@ describe.each(storeFactories())('commitPullBatch on $name', (factory) => {
     expect(await store.records.restore(p1!.id)).toBe(false);
   });
 
+  it('commits a batch larger than one statement can carry, with its checkpoint', async () => {
+    const { store, source } = await setup();
+    const rows = Array.from({ length: 3_000 }, (_, i) => pulledRow(`p${i}`, { title: `Row ${i}` }));
+    const result = await store.records.commitPullBatch({
+      sourceId: source.id,
+      rows,
+      checkpoint: { cursor: 'big' },
+    });
+    expect(result.created).toBe(3_000);
+    expect(result.rows[2_999]).toMatchObject({ pageId: 'p2999', outcome: 'created' });
+    expect(await store.records.count(source.id)).toEqual({ live: 3_000, tombstoned: 0 });
+    expect((await store.checkpoints.read(source.id))?.cursor).toBe('big');
+  });
+
   it('returns record states for the hash skip', async () => {
     const { store, source } = await setup();
     const row = pulledRow('p1', { title: 'A' });

@@ -68,99 +68,140 @@ export async function commitPullBatchIn(
   const now = ctx.now();
   const runId = input.runId ?? input.provenance?.runId ?? null;
   assertUniquePages(input.rows);
-  const pageIds = input.rows.map((r) => r.pageId);
-  const existing = new Map<string, RecordRow>();
-  if (pageIds.length > 0) {
-    const rows = await trx
-      .selectFrom('records')
-      .selectAll()
-      .where('source_id', '=', input.sourceId)
-      .where('page_id', 'in', pageIds)
-      .execute();
-    for (const row of rows) if (row.page_id) existing.set(row.page_id, row);
+  const results: PullRowResult[] = [];
+  // Chunks keep every statement far below the engines' bound-parameter limits.
+  for (let i = 0; i < input.rows.length; i += CHUNK_ROWS) {
+    const chunk = { ...input, rows: input.rows.slice(i, i + CHUNK_ROWS) };
+    results.push(...(await commitChunk(ctx, trx, chunk, runId, now)));
   }
+  if (input.checkpoint) await writeCheckpointIn(trx, input.sourceId, input.checkpoint, runId, now);
+  return summarize(input.rows, results);
+}
+
+const CHUNK_ROWS = 500;
+
+async function commitChunk(
+  ctx: RepositoryContext,
+  trx: Kysely<Database>,
+  input: CommitPullBatchInput,
+  runId: number | null,
+  now: string,
+): Promise<PullRowResult[]> {
+  const records = await loadRecords(trx, input, now);
   const pending = await pendingLocalRecords(
     trx,
-    [...existing.values()].map((r) => r.id),
+    [...records.values()].map((r) => r.id),
   );
-  await insertMissingRecords(trx, input, existing, now);
-
   const results: PullRowResult[] = [];
-  const toVersion: { row: PulledRow; record: RecordRow }[] = [];
+  const changed: { row: PulledRow; record: RecordRow }[] = [];
   for (const row of input.rows) {
-    const record = existing.get(row.pageId)!;
+    const record = records.get(row.pageId)!;
+    if (record.notion_hash !== row.hash) {
+      changed.push({ row, record });
+      continue;
+    }
     const restored = record.tombstone !== null;
-    if (record.notion_hash === row.hash) {
-      results.push({
-        pageId: row.pageId,
-        recordId: record.id,
-        outcome: 'unchanged',
-        restored,
-        versionId: null,
-      });
-      if (restored || record.notion_last_edited_time !== row.notionLastEditedTime) {
-        await trx
-          .updateTable('records')
-          .set({
-            tombstone: null,
-            tombstoned_at: null,
-            notion_last_edited_time: row.notionLastEditedTime,
-            updated_at: now,
-          })
-          .where('id', '=', record.id)
-          .execute();
-      }
-    } else toVersion.push({ row, record });
+    results.push({
+      pageId: row.pageId,
+      recordId: record.id,
+      outcome: 'unchanged',
+      restored,
+      versionId: null,
+    });
+    if (restored || record.notion_last_edited_time !== row.notionLastEditedTime) {
+      await trx
+        .updateTable('records')
+        .set({
+          tombstone: null,
+          tombstoned_at: null,
+          notion_last_edited_time: row.notionLastEditedTime,
+          updated_at: now,
+        })
+        .where('id', '=', record.id)
+        .execute();
+    }
   }
-  const contents = await previousContents(
-    trx,
-    toVersion.filter((v) => v.row.content === undefined).map((v) => v.record),
-  );
-  const versionRows = toVersion.map(({ row, record }) => ({
-    record_id: record.id,
-    seq: record.last_seq + 1,
-    origin: 'notion',
-    fields: toJsonText(row.fields),
-    raw: toNullableJsonText(row.raw),
-    content: row.content === undefined ? (contents.get(record.id) ?? null) : row.content,
-    hash: row.hash,
-    notion_last_edited_time: row.notionLastEditedTime,
-    run_id: runId,
-    trigger: input.provenance?.trigger ?? null,
-    request_id: row.requestId ?? input.provenance?.requestId ?? null,
-    created_at: now,
-  }));
-  const inserted =
-    versionRows.length === 0
-      ? []
-      : await trx
-          .insertInto('versions')
-          .values(versionRows)
-          .returning(['id', 'record_id'])
-          .execute();
-  const versionIdByRecord = new Map(inserted.map((v) => [v.record_id, v.id]));
+  const versionIds = await appendVersions(trx, input, changed, runId, now);
   await advanceRecords(
     ctx,
     trx,
-    toVersion.map(({ row, record }) => ({
+    changed.map(({ row, record }) => ({
       recordId: record.id,
-      versionId: versionIdByRecord.get(record.id)!,
+      versionId: versionIds.get(record.id)!,
       keepBase: pending.has(record.id),
       row,
     })),
     now,
   );
-  for (const { row, record } of toVersion) {
+  for (const { row, record } of changed) {
     results.push({
       pageId: row.pageId,
       recordId: record.id,
       outcome: record.last_seq === 0 ? 'created' : 'updated',
       restored: record.tombstone !== null,
-      versionId: versionIdByRecord.get(record.id)!,
+      versionId: versionIds.get(record.id)!,
     });
   }
-  if (input.checkpoint) await writeCheckpointIn(trx, input.sourceId, input.checkpoint, runId, now);
-  return summarize(input.rows, results);
+  return results;
+}
+
+/** The batch's records by page id; records for pages seen for the first time are inserted. */
+async function loadRecords(
+  trx: Kysely<Database>,
+  input: CommitPullBatchInput,
+  now: string,
+): Promise<Map<string, RecordRow>> {
+  const records = new Map<string, RecordRow>();
+  if (input.rows.length === 0) return records;
+  const rows = await trx
+    .selectFrom('records')
+    .selectAll()
+    .where('source_id', '=', input.sourceId)
+    .where(
+      'page_id',
+      'in',
+      input.rows.map((r) => r.pageId),
+    )
+    .execute();
+  for (const row of rows) if (row.page_id) records.set(row.page_id, row);
+  await insertMissingRecords(trx, input, records, now);
+  return records;
+}
+
+/** Appends one `notion` version per changed row; returns version ids by record id. */
+async function appendVersions(
+  trx: Kysely<Database>,
+  input: CommitPullBatchInput,
+  changed: { row: PulledRow; record: RecordRow }[],
+  runId: number | null,
+  now: string,
+): Promise<Map<number, number>> {
+  if (changed.length === 0) return new Map();
+  const contents = await previousContents(
+    trx,
+    changed.filter((v) => v.row.content === undefined).map((v) => v.record),
+  );
+  const inserted = await trx
+    .insertInto('versions')
+    .values(
+      changed.map(({ row, record }) => ({
+        record_id: record.id,
+        seq: record.last_seq + 1,
+        origin: 'notion',
+        fields: toJsonText(row.fields),
+        raw: toNullableJsonText(row.raw),
+        content: row.content === undefined ? (contents.get(record.id) ?? null) : row.content,
+        hash: row.hash,
+        notion_last_edited_time: row.notionLastEditedTime,
+        run_id: runId,
+        trigger: input.provenance?.trigger ?? null,
+        request_id: row.requestId ?? input.provenance?.requestId ?? null,
+        created_at: now,
+      })),
+    )
+    .returning(['id', 'record_id'])
+    .execute();
+  return new Map(inserted.map((v) => [v.record_id, v.id]));
 }
 
 interface Advance {

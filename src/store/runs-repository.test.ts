@@ -60,6 +60,19 @@ describe.each(storeFactories())('runs on $name', (factory) => {
       .start({ sourceId: source.id, kind: 'pull', trigger: 'cli' })
       .catch((e: unknown) => e);
     expect(isNotionSyncError(busy) && busy.code).toBe('source_busy');
+    const { source: other } = await store.sources.upsert({
+      name: 'notes',
+      kind: 'data_source',
+      notionId: 'ds-2',
+    });
+    const raced = await Promise.allSettled(
+      [1, 2, 3].map(() => store.runs.start({ sourceId: other.id, kind: 'pull', trigger: 'cli' })),
+    );
+    expect(raced.filter((r) => r.status === 'fulfilled').length).toBe(1);
+    for (const r of raced) {
+      if (r.status === 'rejected')
+        expect(isNotionSyncError(r.reason) && r.reason.code).toBe('source_busy');
+    }
     await store.runs.start({ kind: 'janitor', trigger: 'cli' });
     await store.runs.start({ kind: 'janitor', trigger: 'cli' });
     await clock.advance(60_000);

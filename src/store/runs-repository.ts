@@ -57,54 +57,54 @@ export function createRunsRepository(ctx: RepositoryContext): RunsRepository {
     };
   }
 
+  const startIn = (input: StartRunInput) =>
+    dialect.transaction(async (trx) => {
+      const now = ctx.now();
+      const sourceId = input.sourceId ?? null;
+      if (sourceId !== null) {
+        const staleBefore = new Date(
+          Date.parse(now) - (input.staleAfterMs ?? DEFAULT_STALE_MS),
+        ).toISOString();
+        await trx
+          .updateTable('runs')
+          .set({ status: 'abandoned', finished_at: now })
+          .where('source_id', '=', sourceId)
+          .where('status', '=', 'running')
+          .where('heartbeat_at', '<', staleBefore)
+          .execute();
+        const running = await trx
+          .selectFrom('runs')
+          .select(['id', 'started_at'])
+          .where('source_id', '=', sourceId)
+          .where('status', '=', 'running')
+          .executeTakeFirst();
+        if (running) throw busy(sourceId, running);
+      }
+      const row = await trx
+        .insertInto('runs')
+        .values({
+          source_id: sourceId,
+          kind: input.kind,
+          trigger: input.trigger,
+          status: 'running',
+          started_at: now,
+          heartbeat_at: now,
+          counts: '{}',
+          api_calls: '{}',
+          rate_limit_waits: 0,
+          errors: '[]',
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toRun(row);
+    });
+
   return {
     start: (input) =>
-      dialect.transaction(async (trx) => {
-        const now = ctx.now();
-        const sourceId = input.sourceId ?? null;
-        if (sourceId !== null) {
-          const staleBefore = new Date(
-            Date.parse(now) - (input.staleAfterMs ?? DEFAULT_STALE_MS),
-          ).toISOString();
-          await trx
-            .updateTable('runs')
-            .set({ status: 'abandoned', finished_at: now })
-            .where('source_id', '=', sourceId)
-            .where('status', '=', 'running')
-            .where('heartbeat_at', '<', staleBefore)
-            .execute();
-          const busy = await trx
-            .selectFrom('runs')
-            .select(['id', 'started_at'])
-            .where('source_id', '=', sourceId)
-            .where('status', '=', 'running')
-            .executeTakeFirst();
-          if (busy) {
-            throw new NotionSyncError(
-              'source_busy',
-              `Source ${sourceId} is already being synced by run ${busy.id} (started ${busy.started_at}); ` +
-                'wait for it to finish — two runs of one source never overlap.',
-              { details: { sourceId, runId: busy.id } },
-            );
-          }
-        }
-        const row = await trx
-          .insertInto('runs')
-          .values({
-            source_id: sourceId,
-            kind: input.kind,
-            trigger: input.trigger,
-            status: 'running',
-            started_at: now,
-            heartbeat_at: now,
-            counts: '{}',
-            api_calls: '{}',
-            rate_limit_waits: 0,
-            errors: '[]',
-          })
-          .returningAll()
-          .executeTakeFirstOrThrow();
-        return toRun(row);
+      startIn(input).catch((error: unknown) => {
+        // Two processes raced past the check: the partial unique index let only one insert.
+        if (isUniqueViolation(error)) throw busy(input.sourceId ?? null, null);
+        throw error;
       }),
 
     heartbeat: async (runId, progress = {}) => {
@@ -149,4 +149,22 @@ export function createRunsRepository(ctx: RepositoryContext): RunsRepository {
       return rows.map(toRun);
     },
   };
+}
+
+function busy(
+  sourceId: number | null,
+  running: { id: number; started_at: string } | null,
+): NotionSyncError {
+  const by = running ? ` by run ${running.id} (started ${running.started_at})` : '';
+  return new NotionSyncError(
+    'source_busy',
+    `Source ${sourceId} is already being synced${by}; wait for it to finish — two runs of one ` +
+      'source never overlap.',
+    { details: { sourceId, runId: running?.id ?? null } },
+  );
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
 }

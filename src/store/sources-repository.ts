@@ -2,11 +2,13 @@
 // property keeps its identity (and its history); every detected change is appended to
 // schema_changes in the same transaction that stores the new snapshot and rebuilds the views.
 
+import type { Insertable, Kysely } from 'kysely';
 import { NotionSyncError } from '../errors.ts';
 import { hashValue } from '../shared/index.ts';
 import { toJsonText, toNullableJsonText } from './json-columns.ts';
 import type { RepositoryContext } from './repository-context.ts';
 import { toSchemaChange, toSource } from './row-mappers.ts';
+import type { Database, SourcesTable } from './schema.ts';
 import { rebuildSourceViews } from './source-views.ts';
 import type {
   AccessState,
@@ -114,35 +116,11 @@ export function createSourcesRepository(ctx: RepositoryContext): SourcesReposito
           schema_hash: schemaHash,
           updated_at: now,
         };
-        let id: number;
-        if (existing) {
-          id = existing.id;
-          await trx.updateTable('sources').set(values).where('id', '=', id).execute();
-        } else {
-          const inserted = await trx
-            .insertInto('sources')
-            .values({ ...values, name: input.name, access_state: 'ok', created_at: now })
-            .returning('id')
-            .executeTakeFirstOrThrow();
-          id = inserted.id;
-        }
+        const id = await writeSource(trx, input, existing?.id ?? null, values, now);
         const changes = existing
           ? diffSchemas(id, existing.schema, schema, now, input.runId ?? null)
           : [];
-        for (const change of changes) {
-          await trx
-            .insertInto('schema_changes')
-            .values({
-              source_id: id,
-              property_id: change.propertyId,
-              change: change.change,
-              before_json: toNullableJsonText(change.before),
-              after_json: toNullableJsonText(change.after),
-              run_id: change.runId,
-              detected_at: change.detectedAt,
-            })
-            .execute();
-        }
+        await appendSchemaChanges(trx, changes);
         const row = await trx
           .selectFrom('sources')
           .selectAll()
@@ -230,6 +208,47 @@ export function createSourcesRepository(ctx: RepositoryContext): SourcesReposito
         return { ...source, viewName };
       }),
   };
+}
+
+/** The columns an upsert writes; the name, access state and creation time are set on insert. */
+type SourceValues = Omit<Insertable<SourcesTable>, 'name' | 'access_state' | 'created_at'>;
+
+/** Updates the source row (or inserts it); returns its id. */
+async function writeSource(
+  trx: Kysely<Database>,
+  input: UpsertSourceInput,
+  existingId: number | null,
+  values: SourceValues,
+  now: string,
+): Promise<number> {
+  if (existingId !== null) {
+    await trx.updateTable('sources').set(values).where('id', '=', existingId).execute();
+    return existingId;
+  }
+  const inserted = await trx
+    .insertInto('sources')
+    .values({ ...values, name: input.name, access_state: 'ok', created_at: now })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return inserted.id;
+}
+
+async function appendSchemaChanges(trx: Kysely<Database>, changes: SchemaChange[]): Promise<void> {
+  if (changes.length === 0) return;
+  await trx
+    .insertInto('schema_changes')
+    .values(
+      changes.map((change) => ({
+        source_id: change.sourceId,
+        property_id: change.propertyId,
+        change: change.change,
+        before_json: toNullableJsonText(change.before),
+        after_json: toNullableJsonText(change.after),
+        run_id: change.runId,
+        detected_at: change.detectedAt,
+      })),
+    )
+    .execute();
 }
 
 function notFound(id: number): NotionSyncError {

@@ -35,7 +35,9 @@ describe.each(storeFactories().filter((f) => f.name !== 'sqlite-memory'))(
       await clock.advance(10 * 60_000);
 
       const h = await createPullHarness(factory, emu, [{ name: 'handbook', page: top }], clock);
+      emu.control.clearRequestLog();
       const first = await h.engine.pull();
+      expect(emu.control.requestLog().filter((e) => e.path.endsWith('/markdown'))).toHaveLength(4);
       expect(first.sources[0]).toMatchObject({
         status: 'ok',
         mode: 'page_tree',
@@ -57,7 +59,7 @@ describe.each(storeFactories().filter((f) => f.name !== 'sqlite-memory'))(
       emu.control.clearRequestLog();
       const quiet = await h.engine.pull();
       expect(quiet.sources[0]!.counts).toMatchObject({ created: 0, updated: 0, unchanged: 4 });
-      expect(emu.control.requestLog().filter((e) => e.route?.includes('markdown'))).toEqual([]);
+      expect(emu.control.requestLog().filter((e) => e.path.endsWith('/markdown'))).toEqual([]);
 
       await notion.pages.update({ page_id: grandchild, in_trash: true });
       await clock.advance(60_000);

@@ -151,8 +151,8 @@ export async function* iterateSourceBatches(
   const ceiling = floorMinute(options.nowMs);
   for await (const page of pages) {
     const latest = latestOf(page.results, cursor);
-    const capped = latest.at !== null && Date.parse(latest.at) > ceiling;
-    const at = capped ? iso(ceiling) : latest.at;
+    const clamped = latest.at !== null && Date.parse(latest.at) > ceiling;
+    const at = clamped ? iso(ceiling) : latest.at;
     const moved = at !== cursor;
     cursor = at;
     if (page.incomplete) hitCap = true;
@@ -160,7 +160,7 @@ export async function* iterateSourceBatches(
       pages: page.results,
       ...(page.requestId ? { requestId: page.requestId } : {}),
       checkpoint: moved
-        ? { cursor, cursorPageId: latest.id, queryState: null }
+        ? { cursor, cursorPageId: clamped ? null : latest.id, queryState: null }
         : { queryState: null },
     };
   }

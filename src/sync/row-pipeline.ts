@@ -1,6 +1,7 @@
 // From Notion page objects to the rows one batch commits. Invariants:
-// - a row is skipped (counted unchanged, no API call, no write) only when its last_edited_time
-//   equals the stored one AND that minute had closed before the previous run started: Notion
+// - a row is skipped (counted unchanged, no API call, no write) only when it was read earlier in
+//   this run at the same timestamp, or its last_edited_time equals the stored one AND that
+//   minute had closed before the previous successful run started: Notion
 //   rounds last_edited_time down to the minute, so a same-minute edit after our last read keeps
 //   the old timestamp and must be re-read; tombstoned rows are never skipped (they get restored);
 // - values Notion truncates at 25 references are completed through the property item endpoint
@@ -43,6 +44,8 @@ export interface RowPipelineContext {
   parentOf?: (page: PageObjectResponse) => string | null;
   gaps: CoverageGaps;
   concurrency: number;
+  /** last_edited_time of each row already read in this run (a reconcile listing re-lists them). */
+  readThisRun: Map<string, string>;
 }
 
 export interface PreparedBatch {
@@ -70,6 +73,9 @@ export function isSettled(
   page: PageObjectResponse,
   ctx: RowPipelineContext,
 ): boolean {
+  // Read earlier in this run at the same timestamp: a later same-minute edit is re-read by the
+  // next run, which treats this run's minutes as unsettled.
+  if (ctx.readThisRun.get(page.id) === page.last_edited_time) return true;
   if (!state || state.tombstone !== null || ctx.rereadAll || state.notionLastEditedTime === null)
     return false;
   const edited = Date.parse(page.last_edited_time);
@@ -92,20 +98,44 @@ async function completedProperties(
   return { page: completed.page, decoded: completed.properties };
 }
 
+/**
+ * The row the store commits for a page whose values are complete: fields and raw values of the
+ * source's properties keyed by property id, and the hash that decides "changed". Push uses it
+ * on the page Notion returns after a write, so its own change is recognized on the next pull.
+ */
+export function buildPulledRow(
+  page: PageObjectResponse,
+  decoded: Record<string, DecodedProperty>,
+  schema: SourceSchema,
+  content: string | null | undefined,
+  parentId: string | null = null,
+): PulledRow {
+  const fields: Record<string, JsonValue> = {};
+  const rawByName: Record<string, JsonValue> = {};
+  const rawById: Record<string, unknown> = {};
+  for (const [name, property] of Object.entries(decoded)) {
+    if (!Object.hasOwn(schema.properties, property.id)) continue;
+    fields[property.id] = property.value as JsonValue;
+    rawByName[name] = property.raw as JsonValue;
+    rawById[property.id] = property.raw;
+  }
+  return {
+    pageId: page.id,
+    fields,
+    raw: rawByName,
+    ...(content !== undefined ? { content } : {}),
+    hash: hashNotionValue({ properties: rawById, content: content ?? null }),
+    notionLastEditedTime: page.last_edited_time,
+    createdTime: page.created_time,
+    parentId,
+  };
+}
+
 async function prepareRow(
   page: PageObjectResponse,
   ctx: RowPipelineContext,
 ): Promise<PulledRow | null> {
   const { page: full, decoded } = await completedProperties(page, ctx);
-  const fields: Record<string, JsonValue> = {};
-  const rawByName: Record<string, JsonValue> = {};
-  const rawById: Record<string, unknown> = {};
-  for (const [name, property] of Object.entries(decoded)) {
-    if (!Object.hasOwn(ctx.schema.properties, property.id)) continue;
-    fields[property.id] = property.value as JsonValue;
-    rawByName[name] = property.raw as JsonValue;
-    rawById[property.id] = property.raw;
-  }
   let content: string | null | undefined;
   if (ctx.content) {
     const read = await readPageContent(ctx.notion, page.id);
@@ -113,16 +143,13 @@ async function prepareRow(
     if (!read.complete) ctx.gaps.incompleteContent += 1;
     content = read.markdown;
   }
-  return {
-    pageId: full.id,
-    fields,
-    raw: rawByName,
-    ...(content !== undefined ? { content } : {}),
-    hash: hashNotionValue({ properties: rawById, content: content ?? null }),
-    notionLastEditedTime: full.last_edited_time,
-    createdTime: full.created_time,
-    parentId: ctx.parentOf ? ctx.parentOf(full) : null,
-  };
+  return buildPulledRow(
+    full,
+    decoded,
+    ctx.schema,
+    content,
+    ctx.parentOf ? ctx.parentOf(full) : null,
+  );
 }
 
 /** Prepares one listed page of rows for `commitPullBatch`. */
@@ -150,6 +177,7 @@ export async function prepareRows(
       throw error;
     }
   });
+  for (const page of todo) ctx.readThisRun.set(page.id, page.last_edited_time);
   return {
     rows: prepared.filter((r): r is PulledRow => r !== null),
     skipped: unique.length - todo.length,

@@ -82,6 +82,8 @@ function progressOf(meter: RunMeter) {
 export async function startRun(
   store: Store,
   input: {
+    /** `pull` by default; push and sync runs take the same lease. */
+    kind?: string;
     sourceId: number;
     sourceName: string;
     trigger: string;
@@ -93,7 +95,7 @@ export async function startRun(
   try {
     run = await store.runs.start({
       sourceId: input.sourceId,
-      kind: 'pull',
+      kind: input.kind ?? 'pull',
       trigger: input.trigger,
       staleAfterMs: input.staleAfterMs,
     });
@@ -101,7 +103,7 @@ export async function startRun(
     if (error instanceof NotionSyncError && error.code === 'source_busy') {
       throw new NotionSyncError(
         'source_busy',
-        `Source "${input.sourceName}" is already being pulled (run ${String(error.details.runId)}); ` +
+        `Source "${input.sourceName}" is already being synced (run ${String(error.details.runId)}); ` +
           'two runs of one source never overlap — wait for it to finish, or check `notion-sync runs`.',
         { details: { ...error.details, source: input.sourceName }, cause: error },
       );
@@ -109,7 +111,7 @@ export async function startRun(
     if (!isUniqueViolation(error)) throw error;
     throw new NotionSyncError(
       'source_busy',
-      `Source "${input.sourceName}" is already being pulled by another process; two runs of one source never overlap.`,
+      `Source "${input.sourceName}" is already being synced by another process; two runs of one source never overlap.`,
       { details: { source: input.sourceName, sourceId: input.sourceId }, cause: error },
     );
   }

@@ -173,12 +173,23 @@ describe.each(storeFactories())('sources on $name', (factory) => {
     await clock.advance(10 * 60_000);
     const h = await createPullHarness(factory, emu, [{ name: 'busy', dataSource: dsId }], clock);
     await h.engine.pull();
+    // The second pull starts while the first one is committing its first batch; the first one's
+    // later queries are slowed down so it certainly still runs when the second one asks.
+    emu.control.setFaults([{ method: 'POST', route: '/v1/data_sources', latencyMs: 300 }]);
     const other = h.engineWith();
-    const [a, b] = await Promise.all([h.engine.pull(['busy']), other.pull(['busy'])]);
-    const statuses = [a.sources[0]!, b.sources[0]!]
-      .map((s) => s.errors[0]?.code ?? s.status)
-      .sort();
-    expect(statuses).toEqual(['ok', 'source_busy']);
+    let second: Promise<Awaited<ReturnType<typeof other.pull>>> | undefined;
+    const first = await h.engine.pull(['busy'], {
+      full: true,
+      onProgress: (p) => {
+        if (p.phase === 'rows') second ??= other.pull(['busy']);
+      },
+    });
+    expect(first.sources[0]!.status).toBe('ok');
+    const refused = (await second!).sources[0]!;
+    expect(refused).toMatchObject({
+      status: 'failed',
+      errors: [expect.objectContaining({ code: 'source_busy' })],
+    });
     expect((await h.engine.runs({ source: 'busy' })).filter((r) => r.status === 'running')).toEqual(
       [],
     );

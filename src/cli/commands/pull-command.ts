@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
-import { NotionSyncError } from '../../errors.ts';
+import { exitCodeFor, NotionSyncError } from '../../errors.ts';
 import type { PullResult, SourcePullResult } from '../../sync/index.ts';
 import type { CliContext } from '../context.ts';
 import { formatDuration, renderTable } from '../format.ts';
+import { ExitStatus } from '../main.ts';
 import { withEngine } from '../open-engine.ts';
 import { createProgressRenderer } from '../progress-renderer.ts';
 
@@ -114,6 +115,10 @@ export function registerPullCommand(program: Command, context: () => CliContext)
       if (ctx.json) ctx.printJson(pullResultJson(result));
       else if (!ctx.quiet) ctx.out(summary(result));
       const failure = failureOf(result);
-      if (failure) throw failure;
+      if (!failure) return;
+      // --json: the result above is the one JSON document; the failure goes to stderr only.
+      if (!ctx.json) throw failure;
+      ctx.err(`error: ${failure.message}`);
+      throw new ExitStatus(exitCodeFor(failure.code));
     });
 }

@@ -98,7 +98,7 @@ function parseDate(value: unknown, path: string): JsonValue {
   return { start: value.start, end, time_zone: timeZone };
 }
 
-function parseFiles(value: unknown, path: string): JsonValue {
+function parseFiles(ws: Workspace, value: unknown, path: string): JsonValue {
   return checkArray(value, path).map((item, index) => {
     const itemPath = `${path}[${index}]`;
     if (!isObject(item)) throw bodyValidationError(itemPath, 'should be an object');
@@ -106,6 +106,12 @@ function parseFiles(value: unknown, path: string): JsonValue {
     if (isObject(external) && typeof external.url === 'string') {
       const name = typeof item.name === 'string' ? item.name : external.url;
       return { name, type: 'external', external: { url: external.url } };
+    }
+    if (isObject(item.file_upload)) {
+      const hosted = ws.resolver.hostedFile(item.file_upload.id, `${itemPath}.file_upload.id`);
+      const upload = ws.state.fileUploads[String(item.file_upload.id)];
+      const name = typeof item.name === 'string' ? item.name : (upload?.filename ?? 'file');
+      return { name, type: 'file', file: hosted };
     }
     const file = item.file;
     if (isObject(file) && typeof file.url === 'string') {
@@ -119,10 +125,7 @@ function parseFiles(value: unknown, path: string): JsonValue {
         },
       };
     }
-    throw bodyValidationError(
-      itemPath,
-      'should be an external or file object (file uploads are not emulated)',
-    );
+    throw bodyValidationError(itemPath, 'should be an external, file_upload or file object');
   });
 }
 
@@ -200,7 +203,7 @@ export function parsePropertyValue(
       return ids;
     }
     case 'files':
-      return parseFiles(raw ?? [], typedPath);
+      return parseFiles(ws, raw ?? [], typedPath);
     case 'place':
     case 'verification':
     case 'location':

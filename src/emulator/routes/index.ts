@@ -4,6 +4,7 @@ import { blockRoutes } from './blocks.ts';
 import { commentRoutes } from './comments.ts';
 import { dataSourceRoutes } from './data-sources.ts';
 import { databaseRoutes } from './databases.ts';
+import { fileUploadRoutes } from './file-uploads.ts';
 import { markdownRoutes } from './markdown.ts';
 import { pageRoutes } from './pages.ts';
 import { searchRoutes } from './search.ts';
@@ -20,4 +21,5 @@ export const apiRoutes: readonly Route[] = [
   ...userRoutes,
   ...commentRoutes,
   ...asyncTaskRoutes,
+  ...fileUploadRoutes,
 ];

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { inject } from 'vitest';
+import { inject, onTestFinished } from 'vitest';
 import type { DialectName } from '../dialect.ts';
 import { createStore, type Store, type StoreOptions } from '../store.ts';
 
@@ -34,7 +34,6 @@ export interface StoreFactory {
 
 /** Registers cleanup with Vitest's per-test hook when available. */
 async function onTestEnd(fn: () => Promise<void>): Promise<void> {
-  const { onTestFinished } = await import('vitest');
   try {
     onTestFinished(fn);
   } catch {
