@@ -8,7 +8,7 @@ import { createFaultInjector, type FaultRule } from './faults.ts';
 import { createRateLimiter, type RateLimitOptions } from './rate-limiter.ts';
 import { displayTemplate } from './router.ts';
 import { apiRoutes } from './routes/index.ts';
-import { seedDemoWorkspace } from './seed-demo.ts';
+import { type DemoWorkspace, seedDemoWorkspace } from './seed-demo.ts';
 import { listenApp, type RunningServer } from './server.ts';
 import type { NotionVersion } from './state.ts';
 import { createInitialState, Workspace } from './workspace.ts';
@@ -44,6 +44,8 @@ export interface Emulator {
   client(options?: { token?: string; notionVersion?: NotionVersion }): Client;
   control: EmulatorControl;
   listen(options?: { port?: number; host?: string }): Promise<RunningServer>;
+  /** Ids of the demo wiki and databases when started with `seed: 'demo'`. */
+  demo?: DemoWorkspace;
 }
 
 /** What an in-process client sees when a fault drops the connection (undici's wording). */
@@ -59,9 +61,9 @@ const DEMO_PEOPLE = [
 ];
 
 /** The demo content, built through an SDK client on the emulator itself (no rate limit). */
-async function seedDemo(emulator: Emulator): Promise<void> {
+async function seedDemo(emulator: Emulator): Promise<DemoWorkspace> {
   for (const person of DEMO_PEOPLE) emulator.control.createUser(person);
-  await seedDemoWorkspace(emulator.client({ notionVersion: '2026-03-11' }), {
+  return seedDemoWorkspace(emulator.client({ notionVersion: '2026-03-11' }), {
     rootPageId: emulator.rootPageId,
   });
 }
@@ -141,7 +143,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   };
   if (options.seed === 'demo') {
     limiter = undefined;
-    await seedDemo(emulator);
+    emulator.demo = await seedDemo(emulator);
     limiter = configuredLimiter;
     log.length = 0;
   }

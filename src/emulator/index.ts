@@ -6,5 +6,6 @@ export type { EmulatorClockControl, EmulatorControl, EmulatorSnapshot } from './
 export { createEmulator, type Emulator, type EmulatorOptions } from './emulator.ts';
 export type { FaultRule } from './faults.ts';
 export type { RateLimitOptions } from './rate-limiter.ts';
+export { type DemoWorkspace, seedDemoWorkspace } from './seed-demo.ts';
 export type { RunningServer } from './server.ts';
 export type { NotionVersion, WorkspaceState } from './state.ts';

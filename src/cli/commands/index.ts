@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
 import { registerConfigCommand } from './config-command.ts';
+import { registerDemoCommand } from './demo-command.ts';
 import { registerEmulatorCommand } from './emulator-command.ts';
 import { registerHistoryCommand } from './history-command.ts';
 import { registerPullCommand } from './pull-command.ts';
@@ -15,4 +16,5 @@ export function registerCommands(program: Command, context: () => CliContext): v
   registerRunsCommand(program, context);
   registerConfigCommand(program, context);
   registerEmulatorCommand(program, context);
+  registerDemoCommand(program, context);
 }
