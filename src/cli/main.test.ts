@@ -41,6 +41,14 @@ describe('CLI frame', () => {
     expect(run.stderr).toContain('Did you mean --json?');
   });
 
+  it('a malformed option value exits 2 naming the option', async () => {
+    const run = await runCliCaptured(['runs', '--limit', '0'], {
+      cwd: mkdtempSync(join(tmpdir(), 'ns-cli-')),
+    });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("'--limit <n>'");
+  });
+
   it('no command prints usage and exits 2', async () => {
     const run = await runCliCaptured([]);
     expect(run.status).toBe(2);

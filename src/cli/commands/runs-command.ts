@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { CliContext } from '../context.ts';
 import { renderTable } from '../format.ts';
 import { withEngine } from '../open-engine.ts';
@@ -8,14 +8,16 @@ export function registerRunsCommand(program: Command, context: () => CliContext)
     .command('runs')
     .description('the audit trail: recent runs with trigger, status, counts and API calls')
     .option('--source <name>', 'only runs of this source')
-    .option('--limit <n>', 'how many runs (newest first)', '20')
-    .action(async (options: { source?: string; limit: string }) => {
+    .addOption(
+      new Option('--limit <n>', 'how many runs (newest first)').default(20).argParser(parseLimit),
+    )
+    .action(async (options: { source?: string; limit: number }) => {
       const ctx = context();
-      const limit = Number.parseInt(options.limit, 10);
+      const limit = options.limit;
       const { runs, names } = await withEngine(ctx, async ({ engine, store }) => ({
         runs: await engine.runs({
           ...(options.source ? { source: options.source } : {}),
-          limit: Number.isFinite(limit) && limit > 0 ? limit : 20,
+          limit,
         }),
         names: new Map((await store.sources.list()).map((s) => [s.id, s.name])),
       }));
@@ -66,4 +68,12 @@ export function registerRunsCommand(program: Command, context: () => CliContext)
         ),
       );
     });
+}
+
+function parseLimit(value: string): number {
+  const limit = Number(value);
+  if (!Number.isInteger(limit) || limit < 1) {
+    throw new InvalidArgumentError('give a whole number of runs ≥ 1, e.g. --limit 50.');
+  }
+  return limit;
 }
