@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -47,6 +47,13 @@ describe('CLI frame', () => {
     });
     expect(run.status).toBe(2);
     expect(run.stderr).toContain("'--limit <n>'");
+  });
+
+  it('resolves a relative store path against the directory the command runs in', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'ns-cli-'));
+    const run = await runCliCaptured(['--store', 'data/here.db', 'runs'], { cwd });
+    expect(run.status).toBe(0);
+    expect(existsSync(join(cwd, 'data', 'here.db'))).toBe(true);
   });
 
   it('no command prints usage and exits 2', async () => {

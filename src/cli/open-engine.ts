@@ -19,6 +19,8 @@ export async function openEngine(ctx: CliContext): Promise<OpenEngine> {
   const logger = ctx.logger();
   const store = await createStore({
     url: config.store,
+    // Relative to the directory the command runs in, like every other path it is given.
+    baseDir: ctx.io.cwd,
     logger,
     ...(config.secretKey ? { secretKey: config.secretKey } : {}),
   });

@@ -1,6 +1,7 @@
 // The store: opens a SQLite file or a PostgreSQL schema, applies migrations, and hands out the
 // repositories. Every repository operation runs in ONE transaction, so a crash leaves either all
 // of an operation or none of it.
+import { isAbsolute, resolve } from 'node:path';
 import type { Kysely } from 'kysely';
 import { type Clock, type Logger, silentLogger, systemClock } from '../shared/index.ts';
 import {
@@ -39,6 +40,8 @@ import {
 export interface StoreOptions {
   /** File path, `sqlite:` URL, `:memory:`, or `postgres://` URL; `./notion-sync.db` by default. */
   url?: string;
+  /** Directory a relative SQLite path is resolved against; the process's working directory by default. */
+  baseDir?: string;
   /** PostgreSQL schema for the engine tables and views; `notion_sync` by default. */
   schema?: string;
   logger?: Logger;
@@ -91,7 +94,9 @@ export async function createStore(options: StoreOptions = {}): Promise<Store> {
   // Each dialect loads its driver only when used (a SQLite user never loads pg, and back).
   const dialect: StoreDialect =
     location.dialect === 'sqlite'
-      ? (await import('./sqlite-dialect.ts')).createSqliteDialect({ path: location.path })
+      ? (await import('./sqlite-dialect.ts')).createSqliteDialect({
+          path: resolveSqlitePath(location.path, options.baseDir),
+        })
       : (await import('./postgres-dialect.ts')).createPostgresDialect({
           connectionString: location.connectionString,
           ...(options.schema ? { schema: options.schema } : {}),
@@ -132,4 +137,9 @@ export async function createStore(options: StoreOptions = {}): Promise<Store> {
     db: dialect.db,
     close: () => dialect.close(),
   };
+}
+
+function resolveSqlitePath(path: string, baseDir: string | undefined): string {
+  if (path === ':memory:' || baseDir === undefined || isAbsolute(path)) return path;
+  return resolve(baseDir, path);
 }
