@@ -3,8 +3,19 @@ import { Hono } from 'hono';
 import { errorForStatus, invalidRequestUrl, NotionApiError, validationError } from './errors.ts';
 import type { FaultInjector } from './faults.ts';
 import type { RateLimiter } from './rate-limiter.ts';
-import { type ApiRequest, createRouter, displayTemplate, type Route } from './router.ts';
-import { type JsonObject, NOTION_VERSIONS, type NotionVersion } from './state.ts';
+import {
+  type ApiHandler,
+  type ApiRequest,
+  createRouter,
+  displayTemplate,
+  type Route,
+} from './router.ts';
+import {
+  type IntegrationRecord,
+  type JsonObject,
+  NOTION_VERSIONS,
+  type NotionVersion,
+} from './state.ts';
 import type { Workspace } from './workspace.ts';
 
 /** Header on an internal response meaning "drop the connection" (never reaches a client). */
@@ -86,26 +97,36 @@ async function readBody(request: Request, method: string): Promise<Record<string
 }
 
 /** multipart/form-data (file upload parts): `file` becomes `{ base64, filename, contentType }`. */
+/**
+ * multipart/form-data (file upload parts): `file` becomes `{ base64, filename, contentType }`.
+ * Bodies with bare LF line breaks (some recorders normalise CRLF) are read leniently.
+ */
 async function readForm(request: Request): Promise<Record<string, unknown>> {
-  let form: FormData;
-  try {
-    form = await request.formData();
-  } catch {
+  const contentType = request.headers.get('content-type') ?? '';
+  const boundary = /boundary=("?)([^";]+)\1/i.exec(contentType)?.[2];
+  const bytes = Buffer.from(await request.arrayBuffer());
+  if (!boundary)
     throw validationError(
       'body failed validation: expected a multipart/form-data body with a `file` field.',
     );
-  }
   const body: Record<string, unknown> = {};
-  for (const [key, value] of form.entries()) {
-    if (typeof value === 'string') body[key] = value;
-    else {
-      const bytes = Buffer.from(await value.arrayBuffer());
-      body[key] = {
-        base64: bytes.toString('base64'),
-        filename: value.name || null,
-        contentType: value.type || null,
-      };
-    }
+  const text = bytes.toString('latin1');
+  for (const chunk of text.split(`--${boundary}`).slice(1)) {
+    if (chunk.startsWith('--')) break;
+    const part = chunk.replace(/^\r?\n/, '');
+    const split = /\r?\n\r?\n/.exec(part);
+    if (!split) continue;
+    const headers = part.slice(0, split.index);
+    const content = part.slice(split.index + split[0].length).replace(/\r?\n$/, '');
+    const name = /name="([^"]*)"/i.exec(headers)?.[1];
+    if (!name) continue;
+    const filename = /filename="([^"]*)"/i.exec(headers)?.[1];
+    const type = /content-type:\s*([^\r\n]+)/i.exec(headers)?.[1]?.trim();
+    const raw = Buffer.from(content, 'latin1');
+    body[name] =
+      filename === undefined && type === undefined
+        ? raw.toString('utf8')
+        : { base64: raw.toString('base64'), filename: filename || null, contentType: type ?? null };
   }
   return body;
 }
@@ -126,6 +147,91 @@ function versionOf(header: string | null): NotionVersion {
   return header as NotionVersion;
 }
 
+function authenticate(ws: Workspace, header: string | undefined): IntegrationRecord {
+  const token = /^Bearer\s+(.+)$/i.exec(header ?? '')?.[1]?.trim();
+  const actor = token ? ws.integrationByToken(token) : undefined;
+  if (!actor) throw new NotionApiError(401, 'unauthorized', 'API token is invalid.');
+  return actor;
+}
+
+function enforceRateLimit(limiter: RateLimiter | undefined, integrationId: string): void {
+  const decision = limiter?.take(integrationId);
+  if (!decision || decision.ok) return;
+  throw new NotionApiError(
+    429,
+    'rate_limited',
+    "You've exceeded the number of requests allowed. Slow down and try again.",
+    {
+      additionalData: { rate_limit_reason: decision.reason },
+      headers: { 'retry-after': String(decision.retryAfterSeconds) },
+    },
+  );
+}
+
+function successResponse(
+  result: ReturnType<ApiHandler>,
+  route: Route,
+  requestId: string,
+): Response {
+  const answered = 'status' in result && typeof result.status === 'number' && 'body' in result;
+  const status = answered ? (result.status as number) : 200;
+  const body = (answered ? result.body : result) as JsonObject;
+  return new Response(JSON.stringify(route.bareBody ? body : { ...body, request_id: requestId }), {
+    status,
+    headers: {
+      'content-type': 'application/json; charset=utf-8',
+      'x-notion-request-id': requestId,
+    },
+  });
+}
+
+function unexpected(error: unknown): NotionApiError {
+  const detail = error instanceof Error ? error.message : String(error);
+  return new NotionApiError(500, 'internal_server_error', `Unexpected error occurred: ${detail}`);
+}
+
+/**
+ * One API request: version, token, route, rate limit, faults before, body, handler, faults
+ * after. Errors become Notion's error body; "reset" becomes the internal drop marker.
+ */
+async function answer(
+  options: ApiAppOptions,
+  router: ReturnType<typeof createRouter>,
+  raw: Request,
+  entry: RequestLogEntry,
+): Promise<Response> {
+  const url = new URL(raw.url);
+  const method = entry.method;
+  if (options.latencyMs > 0) await delay(options.latencyMs);
+  const version = versionOf(raw.headers.get('notion-version'));
+  const actor = authenticate(options.ws, raw.headers.get('authorization') ?? undefined);
+  entry.integrationId = actor.id;
+  const match = router.match(method, url.pathname, version);
+  if (!match) throw invalidRequestUrl();
+  const template = displayTemplate(match.route.template);
+  entry.route = `${method} ${template}`;
+  enforceRateLimit(options.rateLimiter(), actor.id);
+  const fault = options.faults.decide(method, url.pathname, template);
+  if (fault.latencyMs > 0) await delay(fault.latencyMs);
+  if (fault.before && 'reset' in fault.before) return resetResponse();
+  if (fault.before?.status === 502) return badGatewayResponse();
+  if (fault.before) throw errorForStatus(fault.before.status);
+  const request: ApiRequest = {
+    ws: options.ws,
+    actor,
+    version,
+    method,
+    params: match.params,
+    query: url.searchParams,
+    body: match.route.multipart ? await readForm(raw) : await readBody(raw, method),
+  };
+  if (method !== 'GET' && !match.route.readOnly) options.ws.touch();
+  const result = match.route.handler(request);
+  if (fault.after === 'reset') return resetResponse();
+  if (fault.after === 504) throw errorForStatus(504);
+  return successResponse(result, match.route, entry.requestId);
+}
+
 /** The Hono app: `/v1/*` is the Notion API, `/__emulator/*` the control API. */
 export function createApiApp(options: ApiAppOptions): Hono {
   const router = createRouter(options.routes);
@@ -133,99 +239,29 @@ export function createApiApp(options: ApiAppOptions): Hono {
   app.route('/__emulator', options.control);
   app.all('*', async (c) => {
     const started = performance.now();
-    const requestId = randomUUID();
-    const url = new URL(c.req.url);
-    const method = c.req.method.toUpperCase();
     const entry: RequestLogEntry = {
-      method,
-      path: url.pathname,
+      method: c.req.method.toUpperCase(),
+      path: new URL(c.req.url).pathname,
       route: null,
       status: 0,
       durationMs: 0,
       integrationId: null,
       time: new Date(options.ws.now()).toISOString(),
-      requestId,
+      requestId: randomUUID(),
     };
-    const finish = (response: Response) => {
-      entry.status = response.headers.get(RESET_MARKER) ? 0 : response.status;
-      entry.durationMs = Math.round((performance.now() - started) * 100) / 100;
-      options.log.push(entry);
-      if (options.log.length > MAX_LOG_ENTRIES)
-        options.log.splice(0, options.log.length - MAX_LOG_ENTRIES);
-      return response;
-    };
+    let response: Response;
     try {
-      if (options.latencyMs > 0) await delay(options.latencyMs);
-      const version = versionOf(c.req.header('notion-version') ?? null);
-      const token = /^Bearer\s+(.+)$/i.exec(c.req.header('authorization') ?? '')?.[1]?.trim();
-      const actor = token ? options.ws.integrationByToken(token) : undefined;
-      if (!actor) throw new NotionApiError(401, 'unauthorized', 'API token is invalid.');
-      entry.integrationId = actor.id;
-      const match = router.match(method, url.pathname, version);
-      if (!match) throw invalidRequestUrl();
-      entry.route = `${method} ${displayTemplate(match.route.template)}`;
-      const limiter = options.rateLimiter();
-      const decision = limiter?.take(actor.id);
-      if (decision && !decision.ok) {
-        throw new NotionApiError(
-          429,
-          'rate_limited',
-          "You've exceeded the number of requests allowed. Slow down and try again.",
-          {
-            additionalData: { rate_limit_reason: decision.reason },
-            headers: { 'retry-after': String(decision.retryAfterSeconds) },
-          },
-        );
-      }
-      const fault = options.faults.decide(
-        method,
-        url.pathname,
-        displayTemplate(match.route.template),
-      );
-      if (fault.latencyMs > 0) await delay(fault.latencyMs);
-      if (fault.before && 'reset' in fault.before) return finish(resetResponse());
-      if (fault.before?.status === 502) return finish(badGatewayResponse());
-      if (fault.before) throw errorForStatus(fault.before.status);
-      const request: ApiRequest = {
-        ws: options.ws,
-        actor,
-        version,
-        method,
-        params: match.params,
-        query: url.searchParams,
-        body: match.route.multipart ? await readForm(c.req.raw) : await readBody(c.req.raw, method),
-      };
-      if (method !== 'GET' && !match.route.readOnly) options.ws.touch();
-      const result = match.route.handler(request);
-      if (fault.after === 'reset') return finish(resetResponse());
-      if (fault.after === 504) throw errorForStatus(504);
-      const status =
-        'status' in result && typeof result.status === 'number' && 'body' in result
-          ? result.status
-          : 200;
-      const body = ('status' in result && 'body' in result ? result.body : result) as JsonObject;
-      return finish(
-        new Response(JSON.stringify({ ...body, request_id: requestId }), {
-          status,
-          headers: {
-            'content-type': 'application/json; charset=utf-8',
-            'x-notion-request-id': requestId,
-          },
-        }),
-      );
+      response = await answer(options, router, c.req.raw, entry);
     } catch (error) {
-      if (error instanceof NotionApiError) return finish(errorResponse(error, requestId));
-      return finish(
-        errorResponse(
-          new NotionApiError(
-            500,
-            'internal_server_error',
-            `Unexpected error occurred: ${error instanceof Error ? error.message : String(error)}`,
-          ),
-          requestId,
-        ),
-      );
+      const notionError = error instanceof NotionApiError ? error : unexpected(error);
+      response = errorResponse(notionError, entry.requestId);
     }
+    entry.status = response.headers.get(RESET_MARKER) ? 0 : response.status;
+    entry.durationMs = Math.round((performance.now() - started) * 100) / 100;
+    options.log.push(entry);
+    if (options.log.length > MAX_LOG_ENTRIES)
+      options.log.splice(0, options.log.length - MAX_LOG_ENTRIES);
+    return response;
   });
   return app;
 }

@@ -105,12 +105,23 @@ const COVERED_ROUTES: readonly RegExp[] = [
   /^(GET|POST) \/v1\/comments$/,
   /^(GET|PATCH|DELETE) \/v1\/comments\/\{id\}$/,
   /^GET \/v1\/invalid$/,
+  /^GET \/v1\/data_sources\/\{id\}\/templates$/,
+  /^(GET|POST) \/v1\/views$/,
+  /^(GET|PATCH|DELETE) \/v1\/views\/\{id\}$/,
+  /^POST \/v1\/views\/\{id\}\/queries$/,
+  /^(GET|DELETE) \/v1\/views\/\{id\}\/queries\/\{id\}$/,
+  /^GET \/v1\/custom_emojis$/,
+  /^GET \/v1\/async_tasks\/\{id\}$/,
+  /^(GET|POST) \/v1\/file_uploads$/,
+  /^GET \/v1\/file_uploads\/\{id\}$/,
+  /^POST \/v1\/file_uploads\/\{id\}\/complete$/,
 ];
 
 /**
  * Whether the emulator is expected to answer this interaction: an implemented endpoint on
  * api.notion.com (file uploads, views, templates, custom emojis, async-task polling and
- * third-party hosts are out of scope).
+ * third-party hosts are out of scope; sending file bytes is multipart, which the replay cannot
+ * reproduce from a cassette).
  */
 export function isCoveredInteraction(interaction: RecordedInteraction): boolean {
   if (interaction.url.hostname !== 'api.notion.com') return false;

@@ -123,9 +123,20 @@ describe('blocks and page Markdown', () => {
       'heading_1',
       'paragraph',
     ]);
+    const first = await notion.pages.create({
+      parent: { page_id: emu.rootPageId },
+      properties: { title: title('First') },
+      position: { type: 'page_start' },
+    });
+    const rootChildren = await notion.blocks.children.list({ block_id: emu.rootPageId });
+    expect(rootChildren.results.map((b) => b.id)).toEqual([first.id, pageId, created.id]);
     const moved = await notion.pages.move({ page_id: created.id, parent: { page_id: pageId } });
     expect(moved).toMatchObject({ parent: { type: 'page_id', page_id: pageId } });
     const children = await notion.blocks.children.list({ block_id: pageId });
     expect(children.results.map((b) => b.id)).toEqual([created.id]);
+    const cycle = await rejectionOf(
+      notion.pages.move({ page_id: pageId, parent: { page_id: created.id } }),
+    );
+    expect((cycle as APIResponseError).code).toBe('validation_error');
   });
 });

@@ -162,6 +162,9 @@ export function createControl(deps: ControlDeps): EmulatorControl {
           if (db) db.dataSourceIds = db.dataSourceIds.filter((x) => x !== id);
         }
       }
+      for (const view of Object.values(s.views)) {
+        if (doomed.has(view.databaseId) || doomed.has(view.dataSourceId)) delete s.views[view.id];
+      }
       for (const id of doomed) {
         delete s.pages[id];
         delete s.blocks[id];

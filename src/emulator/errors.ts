@@ -78,7 +78,9 @@ export type NotFoundKind =
   | 'user'
   | 'comment'
   | 'async_task'
-  | 'file_upload';
+  | 'file_upload'
+  | 'view'
+  | 'view_query';
 
 const KIND_WORDS: Record<NotFoundKind, string> = {
   page: 'page',
@@ -89,6 +91,8 @@ const KIND_WORDS: Record<NotFoundKind, string> = {
   comment: 'comment',
   async_task: 'async task',
   file_upload: 'file upload',
+  view: 'view',
+  view_query: 'view query',
 };
 
 /** 404 worded exactly as recorded, naming the integration. */

@@ -91,4 +91,24 @@ describe('file uploads', () => {
     const control = emu.control.downloadFile(upload.id);
     expect(control?.bytes.toString()).toBe('xyab');
   });
+
+  it('reads multipart bodies with bare LF line breaks and accepts upload ids as list cursors', async () => {
+    const upload = await notion.fileUploads.create({ mode: 'single_part', filename: 'lf.txt' });
+    const body =
+      '--b0\nContent-Disposition: form-data; name="file"; filename="lf.txt"\nContent-Type: text/plain\n\nline one\n--b0--\n';
+    const response = await emu.fetch(`${emu.baseUrl}/v1/file_uploads/${upload.id}/send`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${emu.token}`,
+        'notion-version': '2026-03-11',
+        'content-type': 'multipart/form-data; boundary=b0',
+      },
+      body,
+    });
+    expect(await response.json()).toMatchObject({ status: 'uploaded', content_length: 8 });
+    const second = await notion.fileUploads.create({ mode: 'single_part', filename: 'second.txt' });
+    const page = await notion.fileUploads.list({ start_cursor: upload.id });
+    expect(page.results.map((u) => u.id)).toEqual([upload.id]);
+    expect(second.id).not.toBe(upload.id);
+  });
 });

@@ -108,6 +108,43 @@ describe('query cap, truncation and size limits', () => {
     expect(ids).toEqual(targetIds);
   });
 
+  it('shows 25 people and 25 mentions on the page, and all of them through the property item endpoint', async () => {
+    const people = Array.from(
+      { length: 30 },
+      (_, i) => emu.control.createUser({ name: `P${i}`, email: `p${i}@example.com` }).id,
+    );
+    const dsId = await createDataSource(notion, emu.rootPageId, {
+      Name: { title: {} },
+      Who: { people: {} },
+      Notes: { rich_text: {} },
+    });
+    const mentions = people.map((id) => ({ type: 'mention' as const, mention: { user: { id } } }));
+    const page = await notion.pages.create({
+      parent: { data_source_id: dsId },
+      properties: {
+        Who: { people: people.map((id) => ({ id })) },
+        Notes: { rich_text: [{ text: { content: 'cc ' } }, ...mentions] },
+      },
+    });
+    const props = (
+      page as unknown as {
+        properties: Record<string, { id: string; people?: unknown[]; rich_text?: unknown[] }>;
+      }
+    ).properties;
+    expect(props.Who!.people).toHaveLength(25);
+    expect(props.Notes!.rich_text).toHaveLength(26);
+    const all = await notion.pages.properties.retrieve({
+      page_id: page.id,
+      property_id: props.Who!.id,
+    });
+    expect(all.object === 'list' && all.results).toHaveLength(30);
+    const notes = await notion.pages.properties.retrieve({
+      page_id: page.id,
+      property_id: props.Notes!.id,
+    });
+    expect(notes.object === 'list' && notes.results).toHaveLength(31);
+  });
+
   it('rolls up over 25 relations in page objects and over all through the property item endpoint', async () => {
     const targets = await createDataSource(
       notion,

@@ -26,6 +26,8 @@ export interface Route {
   readOnly?: boolean;
   /** The body is multipart/form-data (file upload parts), not JSON. */
   multipart?: boolean;
+  /** Answer without a top-level `request_id` (as recorded for the templates list). */
+  bareBody?: boolean;
 }
 
 /**
@@ -34,7 +36,7 @@ export interface Route {
  */
 export function displayTemplate(template: string): string {
   return template.replace(
-    /\{(?:page|block|database|data_source|user|comment|task|file_upload)_id\}/g,
+    /\{(?:page|block|database|data_source|user|comment|task|file_upload|view)_id\}/g,
     '{id}',
   );
 }
@@ -121,6 +123,9 @@ export function decodeCursor(
   indexOf?: (id: string) => number | undefined,
 ): number {
   if (cursor === undefined || cursor === null) return 0;
+  // Some list endpoints (file uploads) hand out object ids as cursors.
+  const asId = indexOf ? indexOf(String(cursor)) : ids.indexOf(String(cursor));
+  if (asId !== undefined && asId >= 0) return asId;
   try {
     const parsed: unknown = JSON.parse(Buffer.from(String(cursor), 'base64url').toString('utf8'));
     if (Array.isArray(parsed) && typeof parsed[0] === 'number' && typeof parsed[1] === 'string') {

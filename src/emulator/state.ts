@@ -142,6 +142,22 @@ export interface FileUploadRecord {
   inTrash: boolean;
 }
 
+export interface ViewRecord {
+  id: string;
+  databaseId: string;
+  dataSourceId: string;
+  name: string;
+  type: string;
+  filter: JsonValue;
+  sorts: JsonValue;
+  quickFilters: JsonValue;
+  configuration: JsonObject;
+  createdTime: number;
+  lastEditedTime: number;
+  createdBy: string;
+  lastEditedBy: string;
+}
+
 export interface WorkspaceState {
   format: 1;
   workspaceId: string;
@@ -156,6 +172,7 @@ export interface WorkspaceState {
   blocks: Record<string, BlockRecord>;
   comments: Record<string, CommentRecord>;
   fileUploads: Record<string, FileUploadRecord>;
+  views: Record<string, ViewRecord>;
   /** Integration id → ids of objects shared with it (descendants inherit). */
   shares: Record<string, string[]>;
   /** Bumped on every write; query caches key on it. */

@@ -59,6 +59,7 @@ export function createInitialState(nowMs: number): WorkspaceState {
     blocks: {},
     comments: {},
     fileUploads: {},
+    views: {},
     shares: { [integrationId]: [rootPageId] },
     revision: 0,
   };
@@ -86,6 +87,8 @@ export class Workspace {
   readonly now: () => number;
   /** Finished async tasks (`allow_async`), by id; not part of snapshots. */
   readonly tasks = new Map<string, JsonObject>();
+  /** Open view queries (`POST /v1/views/{id}/queries`): their frozen row ids; not in snapshots. */
+  readonly viewQueries = new Map<string, { viewId: string; ids: string[]; expiresAt: number }>();
   /** Where Notion-hosted file URLs point (the emulator serves them under `/__emulator/files/`). */
   fileBaseUrl = 'http://notion.emulator';
   #tokens = new Map<string, string>();
@@ -99,6 +102,7 @@ export class Workspace {
 
   replace(state: WorkspaceState): void {
     state.fileUploads ??= {};
+    state.views ??= {};
     this.state = state;
     this.reindex();
   }

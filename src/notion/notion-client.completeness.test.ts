@@ -94,10 +94,9 @@ describe('completeness against the emulator', () => {
     expect(completed.completed).toContain('Linked');
   });
 
-  // EMULATOR GAP (see EMULATOR-GAPS.md): notion-api.md §4.5 says the property item endpoint returns
-  // a rollup's final value over every relation; the emulator computes it over the first 25 there
-  // too. `it.fails` keeps this visible: it turns red the day the emulator is fixed — flip it then.
-  it.fails('reads the complete rollup through the property item endpoint', async () => {
+  // notion-api.md §4.5: the property item endpoint returns a rollup's final value over every
+  // relation, while the page object computes it over the first 25.
+  it('reads the complete rollup through the property item endpoint', async () => {
     const emulator = await createEmulator({ rateLimit: false });
     const client = createNotionClient({
       token: emulator.token,

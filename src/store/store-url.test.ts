@@ -1,3 +1,5 @@
+// Invariant: only the accepted store URL forms open a store; anything else is store_invalid_url
+// with a message listing the accepted forms, and a password in the URL never reaches an error.
 import { describe, expect, it } from 'vitest';
 import { isNotionSyncError } from '../errors.ts';
 import { createStore } from './store.ts';

@@ -2,7 +2,7 @@ import { bodyValidationError } from '../errors.ts';
 import { normalizeId } from '../ids.ts';
 import { renderDataSource } from '../render.ts';
 import { isObject, parseRichText } from '../rich-text.ts';
-import { type ApiRequest, listResponse, pageSizeOf, pathId, type Route } from '../router.ts';
+import { type ApiRequest, pageSizeOf, pathId, type Route } from '../router.ts';
 import { updateSchema } from '../schema-writes.ts';
 import type { JsonObject, JsonValue } from '../state.ts';
 import { queryDataSourceRoute } from './query.ts';
@@ -48,19 +48,11 @@ function updateDataSourceRoute(request: ApiRequest): JsonObject {
   return renderDataSource(ws, ds, request.version);
 }
 
+/** Page templates are not emulated: every data source lists none (shape as recorded). */
 function listTemplatesRoute(request: ApiRequest): JsonObject {
   request.ws.dataSource(pathId(request, 'data_source_id'), request.actor);
-  const list = listResponse(
-    [] as string[],
-    (id) => id,
-    () => ({}),
-    {
-      cursor: request.query.get('start_cursor') ?? undefined,
-      pageSize: pageSizeOf(request.query.get('page_size') ?? undefined, 'query.page_size'),
-      type: 'template',
-    },
-  );
-  return { templates: [], has_more: false, next_cursor: list.next_cursor ?? null };
+  pageSizeOf(request.query.get('page_size') ?? undefined, 'query.page_size');
+  return { templates: [], has_more: false, next_cursor: null };
 }
 
 export const dataSourceRoutes: Route[] = [
@@ -85,5 +77,6 @@ export const dataSourceRoutes: Route[] = [
     method: 'GET',
     template: '/v1/data_sources/{data_source_id}/templates',
     handler: listTemplatesRoute,
+    bareBody: true,
   },
 ];

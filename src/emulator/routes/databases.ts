@@ -14,6 +14,7 @@ import type {
   ParentRef,
 } from '../state.ts';
 import type { Workspace } from '../workspace.ts';
+import { createDefaultView } from './views.ts';
 
 function trashValue(request: ApiRequest): boolean | undefined {
   const { body } = request;
@@ -118,6 +119,7 @@ function createDatabaseRoute(request: ApiRequest): JsonObject {
   db.dataSourceIds.push(ds.id);
   ws.state.databases[db.id] = db;
   ws.state.dataSources[ds.id] = ds;
+  createDefaultView(ws, db.id, ds.id, actor.id);
   ws.childIdsOf(parent.id)?.push(db.id);
   return renderDatabase(ws, db, request.version);
 }

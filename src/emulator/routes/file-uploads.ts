@@ -12,18 +12,22 @@ import type { FileUploadRecord, JsonObject } from '../state.ts';
 import { formatMinuteTime } from '../time.ts';
 import type { Workspace } from '../workspace.ts';
 
-function renderUpload(ws: Workspace, upload: FileUploadRecord, request: ApiRequest): JsonObject {
-  refreshStatus(ws, upload);
+function renderUpload(
+  ws: Workspace,
+  upload: FileUploadRecord,
+  request: ApiRequest,
+  fresh = false,
+): JsonObject {
+  if (!fresh) refreshStatus(ws, upload);
   const body: JsonObject = {
     object: 'file_upload',
     id: upload.id,
     created_time: formatMinuteTime(upload.createdTime),
     created_by: { id: upload.createdBy, type: 'bot' },
     last_edited_time: formatMinuteTime(upload.lastEditedTime),
-    expiry_time:
-      upload.status === 'uploaded' ? null : formatMinuteTime(upload.createdTime + FILE_URL_TTL_MS),
+    expiry_time: formatMinuteTime(upload.createdTime + FILE_URL_TTL_MS),
   };
-  if (upload.status === 'pending' && upload.mode !== 'external_url') {
+  if (upload.status === 'pending') {
     body.upload_url = `https://api.notion.com/v1/file_uploads/${upload.id}/send`;
     if (upload.mode === 'multi_part')
       body.complete_url = `https://api.notion.com/v1/file_uploads/${upload.id}/complete`;
@@ -88,7 +92,7 @@ function createUploadRoute(request: ApiRequest): JsonObject {
     inTrash: false,
   };
   ws.state.fileUploads[upload.id] = upload;
-  return renderUpload(ws, upload, request);
+  return renderUpload(ws, upload, request, true);
 }
 
 function ownUpload(request: ApiRequest): FileUploadRecord {

@@ -9,6 +9,7 @@ import { markdownRoutes } from './markdown.ts';
 import { pageRoutes } from './pages.ts';
 import { searchRoutes } from './search.ts';
 import { userRoutes } from './users.ts';
+import { viewRoutes } from './views.ts';
 
 /** Every Notion API route the emulator answers. */
 export const apiRoutes: readonly Route[] = [
@@ -22,4 +23,5 @@ export const apiRoutes: readonly Route[] = [
   ...commentRoutes,
   ...asyncTaskRoutes,
   ...fileUploadRoutes,
+  ...viewRoutes,
 ];

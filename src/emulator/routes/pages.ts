@@ -1,5 +1,6 @@
 import { parseBlockArray } from '../block-input.ts';
 import { bodyValidationError, validationError } from '../errors.ts';
+import { normalizeId } from '../ids.ts';
 import {
   assertNotInTrash,
   createPage,
@@ -43,6 +44,35 @@ function trashFlag(request: ApiRequest): boolean | undefined {
   return value;
 }
 
+/** Where `position` puts a new sub-page among its parent's blocks (undefined: at the end). */
+function positionIndex(
+  request: ApiRequest,
+  siblings: readonly string[] | undefined,
+): number | undefined {
+  const position = request.body.position;
+  if (position === undefined) return undefined;
+  if (!isObject(position) || !siblings) {
+    throw bodyValidationError(
+      'body.position',
+      'should be a page position, and only for page or block parents',
+    );
+  }
+  if (position.type === 'page_start') return 0;
+  if (position.type === 'page_end') return undefined;
+  if (position.type === 'after_block' && isObject(position.after_block)) {
+    const index = siblings.indexOf(normalizeId(position.after_block.id) ?? '');
+    if (index < 0)
+      throw validationError(
+        `Block ${String(position.after_block.id)} is not a child of the parent.`,
+      );
+    return index + 1;
+  }
+  throw bodyValidationError(
+    'body.position.type',
+    'should be `"after_block"`, `"page_start"` or `"page_end"`',
+  );
+}
+
 function createPageRoute(request: ApiRequest): JsonObject | { status: number; body: JsonObject } {
   const { ws, actor, body } = request;
   const { ref, ds } = resolvePageParent(ws, actor, body.parent);
@@ -61,6 +91,10 @@ function createPageRoute(request: ApiRequest): JsonObject | { status: number; bo
           body.children !== undefined ? 'body.children' : 'body.content',
           ws.resolver,
         );
+  const at = positionIndex(
+    request,
+    ref.type === 'data_source_id' ? undefined : ws.childIdsOf(ref.id),
+  );
   const page = createPage(ws, {
     parent: ref,
     ds,
@@ -70,6 +104,11 @@ function createPageRoute(request: ApiRequest): JsonObject | { status: number; bo
     children,
     createdBy: actor.id,
   });
+  if (at !== undefined) {
+    const siblings = ws.childIdsOf(ref.id) ?? [];
+    siblings.splice(siblings.indexOf(page.id), 1);
+    siblings.splice(at, 0, page.id);
+  }
   const result = renderPage(ws, page, request.version, {
     filterProperties: filterProperties(request),
   });
@@ -114,7 +153,10 @@ function movePageRoute(request: ApiRequest): JsonObject {
     throw bodyValidationError('body.parent', 'should define page_id or data_source_id');
   }
   const { ref, ds } = resolvePageParent(ws, actor, parent);
-  if (ref.id === page.id) throw validationError('A page cannot be moved into itself.');
+  for (let at: string | undefined = ref.id; at !== undefined; at = ws.parentIdOf(at)) {
+    if (at === page.id)
+      throw validationError('A page cannot be moved into itself or one of its descendants.');
+  }
   detachFromParent(ws, page.id, page.parent);
   if (ds) {
     const title = page.properties.title;
