@@ -7,6 +7,7 @@ import type { SourceConfig } from '../config/index.ts';
 import type { NotionClient } from '../notion/index.ts';
 import type { Clock, Logger } from '../shared/index.ts';
 import type { PullOptions, SourcePullResult } from './engine-types.ts';
+import { DEFAULT_SYNC_KEY_PROPERTY } from './push-types.ts';
 import { reconcileDeletions } from './reconcile.ts';
 import type { ListingBatch } from './row-listing.ts';
 import { prepareRows, type RowPipelineContext } from './row-pipeline.ts';
@@ -105,6 +106,9 @@ export function rowContext(
     gaps: state.meter.gaps,
     concurrency: state.env.concurrency,
     readThisRun: new Map(),
+    ...((state.config.direction ?? 'pull') !== 'pull'
+      ? { syncKeyProperty: state.config.syncKeyProperty ?? DEFAULT_SYNC_KEY_PROPERTY }
+      : {}),
     ...extra,
   };
 }
