@@ -46,6 +46,8 @@ export interface EngineOptions {
   maxAttempts?: number;
   /** A push waits for retries due within this long before it ends (default 60 s; 0: never). */
   retryWaitMs?: number;
+  /** Sources pulled at once within one `pull` call (default 2); they share the connection's pacing. */
+  sourceConcurrency?: number;
 }
 
 export interface PullOptions {
@@ -141,7 +143,7 @@ export interface HistoryResult {
 }
 
 export interface Engine {
-  /** Pulls the named sources (all pull-capable sources when omitted), one after the other. */
+  /** Pulls the named sources (all pull-capable sources when omitted); results keep their order. */
   pull(sourceNames?: string[], options?: PullOptions): Promise<PullResult>;
   status(): Promise<SourceStatus[]>;
   history(pageIdOrUrl: string, options?: { diff?: boolean }): Promise<HistoryResult[]>;

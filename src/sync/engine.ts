@@ -1,6 +1,7 @@
 // The engine: pull, push, sync, local edits, conflicts, status, history and runs over one store
-// and one Notion connection. Invariants: sources are pulled and pushed one after the other within
-// a call (each run is its source's lease, see runs.ts); reads (`status`, `history`, `runs`,
+// and one Notion connection. Invariants: a pull call pulls up to `sourceConcurrency` sources at
+// once, all paced by the one connection, each under its own lease (runs.ts); push pushes sources
+// one after the other, under the same lease; reads (`status`, `history`, `runs`,
 // `conflicts.list`) never touch Notion.
 import type { SourceConfig } from '../config/index.ts';
 import { NotionSyncError } from '../errors.ts';
@@ -17,6 +18,7 @@ import type {
   SourcePullResult,
   SourceStatus,
 } from './engine-types.ts';
+import { mapLimit } from './map-limit.ts';
 import { type PullEnvironment, pullSource } from './pull.ts';
 import { pushSource, refreshSource } from './push.ts';
 import type { PushEnvironment } from './push-context.ts';
@@ -32,6 +34,7 @@ const DEFAULTS = {
   staleRunAfterMs: 2 * 60_000,
   heartbeatMs: 15_000,
   retryWaitMs: 60_000,
+  sourceConcurrency: 2,
 };
 
 /** The sources push (or sync) works on: named ones must be able to push. */
@@ -57,7 +60,7 @@ function selectPushSources(
 
 function selectSources(all: SourceConfig[], names: string[] | undefined): SourceConfig[] {
   if (!names || names.length === 0) return all.filter((s) => (s.direction ?? 'pull') !== 'push');
-  return names.map((name) => {
+  return [...new Set(names)].map((name) => {
     const found = all.find((s) => s.name === name);
     if (found) return found;
     const closest = findClosest(
@@ -111,8 +114,13 @@ export function createEngine(options: EngineOptions): Engine {
       heartbeatMs: options.heartbeatMs ?? DEFAULTS.heartbeatMs,
       concurrency: 3,
     };
-    const results: SourcePullResult[] = [];
-    for (const source of selected) results.push(await pullSource(env, source, pullOptions ?? {}));
+    // Sources share the connection's pacing; running a few at once keeps its budget busy while
+    // one of them waits on a response (each source still has its own lease).
+    const results: SourcePullResult[] = await mapLimit(
+      selected,
+      options.sourceConcurrency ?? DEFAULTS.sourceConcurrency,
+      (source) => pullSource(env, source, pullOptions ?? {}),
+    );
     return { ok: results.every((r) => r.status === 'ok'), sources: results };
   }
 

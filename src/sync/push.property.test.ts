@@ -361,7 +361,10 @@ describe.each(storeFactories().filter((f) => f.name !== 'sqlite-file'))(
           fc.asyncProperty(fc.array(step, { minLength: 4, maxLength: 18 }), (steps) =>
             runSchedule(factory, steps),
           ),
-          { seed: 20261122, numRuns: Number(process.env.PUSH_RUNS ?? 0) || (sqlite ? 200 : 40) * (soak ? 10 : 1) },
+          {
+            seed: 20261122,
+            numRuns: Number(process.env.PUSH_RUNS ?? 0) || (sqlite ? 200 : 40) * (soak ? 10 : 1),
+          },
         );
       },
       soak ? 3_600_000 : 150_000,

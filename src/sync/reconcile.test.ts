@@ -105,4 +105,17 @@ describe.each(storeFactories())('reconcile on $name', (factory) => {
     expect(pulled.sources[0]!.status).toBe('access_lost');
     expect((await rowsOf(h)).counts).toEqual({ live: 40, tombstoned: 0 });
   });
+  it('writes no missing tombstone when the source becomes unreachable between listing and confirming', async () => {
+    const { emu, clock, ids, h } = await setup();
+    await emu.client().pages.update({ page_id: ids[3]!, in_trash: true });
+    emu.control.emptyTrash();
+    await clock.advance(60_000);
+    const pulled = await h.engine.pull(undefined, {
+      onProgress: (p) => {
+        if (p.phase === 'reconcile') emu.control.unshare(emu.rootPageId);
+      },
+    });
+    expect(pulled.sources[0]).toMatchObject({ status: 'access_lost', counts: { deleted: 0 } });
+    expect((await rowsOf(h)).counts).toEqual({ live: 40, tombstoned: 0 });
+  });
 });

@@ -120,7 +120,8 @@ export async function startRun(
   let latest: RunMeter | null = null;
   let beating: Promise<void> = Promise.resolve();
   const timer = setInterval(() => {
-    if (latest) beating = store.runs.heartbeat(run.id, progressOf(latest)).catch(() => {});
+    // Beats even before the first batch: a long resolve or walk must not look like a dead run.
+    beating = store.runs.heartbeat(run.id, latest ? progressOf(latest) : {}).catch(() => {});
   }, input.heartbeatMs);
   timer.unref();
   return {

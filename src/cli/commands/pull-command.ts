@@ -100,6 +100,12 @@ export function registerPullCommand(program: Command, context: () => CliContext)
     .option('--full', 're-read every row and its content instead of only what changed')
     .action(async (names: string[], options: { full?: boolean }) => {
       const ctx = context();
+      if (ctx.config().sources.length === 0) {
+        throw new NotionSyncError(
+          'config_invalid',
+          'No sources to pull: add one under `sources:` in notion-sync.config.yaml (e.g. `- { name: tasks, database: <database URL> }`).',
+        );
+      }
       const renderer =
         ctx.json || ctx.quiet
           ? null
