@@ -32,4 +32,5 @@ export {
   type SourcePushResult,
   type SyncResult,
 } from './push-types.ts';
+export { editableSource } from './records-api.ts';
 export { resolveSource, sourceNotionId } from './resolve-source.ts';

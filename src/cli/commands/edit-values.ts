@@ -1,13 +1,16 @@
+import type { SourceConfig } from '../../config/index.ts';
 import { NotionSyncError } from '../../errors.ts';
 import type { Store } from '../../store/index.ts';
-import { type LocalValues, parseAssignments } from '../../sync/index.ts';
+import { editableSource, type LocalValues, parseAssignments } from '../../sync/index.ts';
 
 /** Parses `Prop=value` arguments against the stored schema snapshot of `source`. */
 export async function parseEditArguments(
   store: Store,
+  sources: SourceConfig[],
   source: string,
   assignments: string[],
 ): Promise<LocalValues> {
+  editableSource(sources, source);
   const stored = await store.sources.getByName(source);
   if (!stored) {
     throw new NotionSyncError(

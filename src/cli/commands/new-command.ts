@@ -12,7 +12,10 @@ export function registerNewCommand(program: Command, context: () => CliContext):
     .action(async (source: string, assignments: string[]) => {
       const ctx = context();
       const edit = await withEngine(ctx, async ({ engine, store }) =>
-        engine.records.create(source, await parseEditArguments(store, source, assignments)),
+        engine.records.create(
+          source,
+          await parseEditArguments(store, ctx.config().sources, source, assignments),
+        ),
       );
       if (ctx.json)
         ctx.printJson({

@@ -15,7 +15,11 @@ export function registerSetCommand(program: Command, context: () => CliContext):
     .action(async (source: string, row: string, assignments: string[]) => {
       const ctx = context();
       const edit = await withEngine(ctx, async ({ engine, store }) =>
-        engine.records.update(source, row, await parseEditArguments(store, source, assignments)),
+        engine.records.update(
+          source,
+          row,
+          await parseEditArguments(store, ctx.config().sources, source, assignments),
+        ),
       );
       if (ctx.json) ctx.printJson({ recordId: edit.record.id, outboxId: edit.outboxId });
       else if (!ctx.quiet)
