@@ -172,3 +172,52 @@ describe.each(factories)('push on $name', (factory) => {
     expect((await f.live(f.ids[0]!)).properties.N.number).toBe(3);
   });
 });
+
+describe.each(factories)('push policies and leases on $name', (factory) => {
+  it('prompt asks for each conflict: local is written, skip parks it', async () => {
+    const f = await setup(factory, { policy: 'prompt' });
+    await f.engine.records.update('tasks', f.ids[0]!, { N: 100 });
+    await f.engine.records.update('tasks', f.ids[1]!, { N: 101 });
+    f.emu.control.editAsUser(f.ids[0]!, { N: { number: 200 } });
+    f.emu.control.editAsUser(f.ids[1]!, { N: { number: 201 } });
+    const asked: number[] = [];
+    const pushed = await f.engine.push(undefined, {
+      onConflict: async (c) => {
+        asked.push(c.local as number);
+        return c.local === 100 ? 'local' : 'skip';
+      },
+    });
+    expect(asked).toEqual([100, 101]);
+    expect((await f.live(f.ids[0]!)).properties.N.number).toBe(100);
+    expect((await f.live(f.ids[1]!)).properties.N.number).toBe(201);
+    expect(pushed.openConflicts).toBe(1);
+  });
+
+  it('push and pull of one source never overlap (shared lease)', async () => {
+    const f = await setup(factory);
+    await f.engine.records.update('tasks', f.ids[0]!, { N: 5 });
+    const source = (await f.store.sources.getByName('tasks'))!;
+    const held = await f.store.runs.start({
+      sourceId: source.id,
+      kind: 'pull',
+      trigger: 'test',
+      staleAfterMs: 60_000,
+    });
+    const refused = await f.engine.push();
+    expect(refused.sources[0]!.status).toBe('failed');
+    expect(refused.sources[0]!.errors[0]!.code).toBe('source_busy');
+    expect((await f.live(f.ids[0]!)).properties.N.number).toBe(0);
+    await f.store.runs.finish(held.id, { status: 'ok' });
+    expect((await f.engine.push()).ok).toBe(true);
+    expect((await f.live(f.ids[0]!)).properties.N.number).toBe(5);
+  });
+
+  it('a content source sees no echo of a push on the next pull', async () => {
+    const f = await setup(factory, { source: { content: 'markdown' } });
+    await f.engine.records.update('tasks', f.ids[0]!, { N: 9 });
+    await f.engine.push();
+    await f.clock.advance(5 * 60_000);
+    const pulled = await f.engine.pull();
+    expect(pulled.sources[0]!.counts).toMatchObject({ updated: 0, created: 0 });
+  });
+});
