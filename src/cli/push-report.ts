@@ -2,7 +2,6 @@
 // when conflicts remain open.
 import { NotionSyncError } from '../errors.ts';
 import type { PushResult, SourcePushResult } from '../sync/index.ts';
-import type { CliContext } from './context.ts';
 import { formatDuration, formatValue, renderTable } from './format.ts';
 
 const calls = (r: SourcePushResult) => Object.values(r.apiCalls).reduce((a, b) => a + b, 0);
@@ -51,7 +50,7 @@ export function conflictLines(result: PushResult): string[] {
 }
 
 /** Throws what makes the command end 1 (a source failed) or 3 (conflicts stay open). */
-export function finishPush(ctx: CliContext, result: PushResult): void {
+export function finishPush(result: PushResult): void {
   const failed = result.sources.filter((r) => r.status !== 'ok');
   if (failed.length > 0) {
     throw new NotionSyncError(
@@ -67,5 +66,4 @@ export function finishPush(ctx: CliContext, result: PushResult): void {
       { details: { openConflicts: result.openConflicts } },
     );
   }
-  void ctx;
 }

@@ -44,12 +44,13 @@ async function choose(
       return 'local';
     case 'notion-wins':
       return 'notion';
-    case 'last-write-wins':
-      // Notion rounds last_edited_time down to the minute: a local edit in the same minute wins.
-      return notionEditedAt === null ||
-        Date.parse(item.updatedAt) >= Date.parse(notionEditedAt) + 60_000
-        ? 'local'
-        : 'notion';
+    case 'last-write-wins': {
+      // The local edit's time is its version's; Notion rounds last_edited_time down to the
+      // minute, so a local edit within that minute counts as the later one.
+      const version = await ctx.env.store.history.getVersionById(item.versionId);
+      const localAt = Date.parse(version?.createdAt ?? item.updatedAt);
+      return notionEditedAt === null || localAt >= Date.parse(notionEditedAt) ? 'local' : 'notion';
+    }
     case 'prompt':
       return ctx.options.onConflict ? ctx.options.onConflict(pending) : 'skip';
     default:

@@ -193,6 +193,15 @@ describe.each(factories)('push policies and leases on $name', (factory) => {
     expect(pushed.openConflicts).toBe(1);
   });
 
+  it('last-write-wins keeps a Notion edit made after the local one', async () => {
+    const f = await setup(factory, { policy: 'last-write-wins' });
+    await f.engine.records.update('tasks', f.ids[1]!, { N: 10 });
+    await f.clock.advance(2 * 60_000);
+    f.emu.control.editAsUser(f.ids[1]!, { N: { number: 20 } });
+    await f.engine.push();
+    expect((await f.live(f.ids[1]!)).properties.N.number).toBe(20);
+  });
+
   it('push and pull of one source never overlap (shared lease)', async () => {
     const f = await setup(factory);
     await f.engine.records.update('tasks', f.ids[0]!, { N: 5 });

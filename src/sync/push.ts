@@ -55,8 +55,7 @@ function planOf(ctx: PushContext, item: OutboxItem, keyChecked: boolean): Planne
     Object.entries(payloadOf(item.payload).set).map(([id, v]) => [names[id]?.name ?? id, v]),
   );
   const lookup = item.attempts > 0 || item.state === 'in_flight' ? 1 : 0;
-  const calls =
-    item.op === 'create' ? 1 + lookup + (keyChecked ? 0 : 2) : item.op === 'update' ? 2 : 2;
+  const calls = item.op === 'create' ? 1 + lookup + (keyChecked ? 0 : 2) : 2; // read + write
   return {
     outboxId: item.id,
     op: item.op,

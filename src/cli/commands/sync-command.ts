@@ -45,6 +45,6 @@ export function registerSyncCommand(program: Command, context: () => CliContext)
             .join('\n'),
         );
       }
-      finishPush(ctx, result.push);
+      finishPush(result.push);
     });
 }
