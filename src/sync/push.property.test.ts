@@ -346,7 +346,15 @@ async function runSchedule(factory: ReturnType<typeof storeFactories>[number], s
   for (const s of steps) await applyStep(run, s);
   await quiesce(run);
   await checkQuiescent(run);
+  for (const entry of emu.control.requestLog()) {
+    if (entry.status === 429) seen.rateLimited += 1;
+    if (entry.status === 504 || entry.status === 0) seen.lostAnswers += 1;
+  }
+  seen.conflicts += (await f.store.conflicts.list({ state: 'all' })).length;
 }
+
+/** What the schedules went through, so a run that never met a fault cannot pass unnoticed. */
+const seen = { rateLimited: 0, lostAnswers: 0, conflicts: 0 };
 
 const soak = process.env.NOTION_SYNC_SOAK === '1';
 
@@ -357,6 +365,7 @@ describe.each(storeFactories().filter((f) => f.name !== 'sqlite-file'))(
       'end with no lost update, no duplicate page, no divergence, no silent overwrite',
       async () => {
         const sqlite = factory.dialect === 'sqlite';
+      Object.assign(seen, { rateLimited: 0, lostAnswers: 0, conflicts: 0 });
         await fc.assert(
           fc.asyncProperty(fc.array(step, { minLength: 4, maxLength: 18 }), (steps) =>
             runSchedule(factory, steps),
@@ -366,6 +375,9 @@ describe.each(storeFactories().filter((f) => f.name !== 'sqlite-file'))(
             numRuns: Number(process.env.PUSH_RUNS ?? 0) || (sqlite ? 200 : 40) * (soak ? 10 : 1),
           },
         );
+        expect(seen.rateLimited).toBeGreaterThan(0);
+        expect(seen.lostAnswers).toBeGreaterThan(0);
+        expect(seen.conflicts).toBeGreaterThan(0);
       },
       soak ? 3_600_000 : 150_000,
     );
