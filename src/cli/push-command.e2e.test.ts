@@ -89,6 +89,31 @@ describe('push, sync, set/new/rm and conflicts commands', () => {
     expect(trashed.in_trash).toBe(true);
   });
 
+  it('dead-letters a write Notion refuses, shows it in status, and --retry-dead requeues it', async () => {
+    const cli = workspace();
+    expect((await cli(['pull'])).status).toBe(0);
+    await emu.client().dataSources.update({
+      data_source_id: dsId,
+      properties: { Extra: { number: {} } },
+    });
+    expect((await cli(['pull'])).status).toBe(0);
+    expect((await cli(['set', 'tasks', ids[0]!, 'Extra=3'])).status).toBe(0);
+    await emu.client().dataSources.update({ data_source_id: dsId, properties: { Extra: null } });
+    const pushed = await cli(['push', '--json']);
+    expect(pushed.status).toBe(1);
+    expect(JSON.parse(pushed.stdout).sources[0].counts.dead).toBe(1);
+    const status = await cli(['status']);
+    expect(status.stdout).toMatch(/outbox: +0 pending, 1 dead/);
+    const json = await cli(['status', '--json']);
+    expect(JSON.parse(json.stdout).sources[0].outbox.dead[0].lastError).toBeTruthy();
+    await emu.client().dataSources.update({
+      data_source_id: dsId,
+      properties: { Extra: { number: {} } },
+    });
+    expect((await cli(['pull'])).status).toBe(0);
+    expect((await cli(['push', '--retry-dead'])).status).toBe(0);
+  });
+
   it('refuses to edit a pull-only source with a usage error', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'ns-push-cli-'));
     writeFileSync(

@@ -88,6 +88,6 @@ export function registerPushCommand(program: Command, context: () => CliContext)
         const lines = conflictLines(result);
         if (lines.length > 0) ctx.out(['Conflicts parked:', ...lines].join('\n'));
       }
-      if (!flags.dryRun) finishPush(result);
+      if (!flags.dryRun) finishPush(ctx, result);
     });
 }

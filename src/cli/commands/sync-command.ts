@@ -34,17 +34,18 @@ export function registerSyncCommand(program: Command, context: () => CliContext)
         if (lines.length > 0) ctx.out(['Conflicts parked:', ...lines].join('\n'));
       }
       const failedPull = result.pull.sources.filter((r) => r.status !== 'ok');
-      if (failedPull.length > 0) {
-        throw new NotionSyncError(
-          failedPull[0]!.errors[0]?.code === 'access_lost' ? 'access_lost' : 'internal',
-          failedPull
-            .map(
-              (r) =>
-                `${r.source}: pull ${r.status}: ${r.errors.map((e) => e.message).join('; ')} (not pushed)`,
-            )
-            .join('\n'),
-        );
-      }
-      finishPush(result.push);
+      const pullFailure =
+        failedPull.length === 0
+          ? null
+          : new NotionSyncError(
+              failedPull[0]!.errors[0]?.code === 'access_lost' ? 'access_lost' : 'internal',
+              failedPull
+                .map(
+                  (r) =>
+                    `${r.source}: pull ${r.status}: ${r.errors.map((e) => e.message).join('; ')} (not pushed)`,
+                )
+                .join('\n'),
+            );
+      finishPush(ctx, result.push, pullFailure);
     });
 }
