@@ -365,7 +365,7 @@ describe.each(storeFactories().filter((f) => f.name !== 'sqlite-file'))(
       'end with no lost update, no duplicate page, no divergence, no silent overwrite',
       async () => {
         const sqlite = factory.dialect === 'sqlite';
-      Object.assign(seen, { rateLimited: 0, lostAnswers: 0, conflicts: 0 });
+        Object.assign(seen, { rateLimited: 0, lostAnswers: 0, conflicts: 0 });
         await fc.assert(
           fc.asyncProperty(fc.array(step, { minLength: 4, maxLength: 18 }), (steps) =>
             runSchedule(factory, steps),
