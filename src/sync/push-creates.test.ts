@@ -60,6 +60,29 @@ describe.each(storeFactories().filter((f) => f.name !== 'sqlite-file'))(
       expect(await f.store.outbox.list({ state: 'pending' })).toEqual([]);
     }, 120_000);
 
+    it('a create left in flight by a crash is looked up by its key, not sent again', async () => {
+      const clock = createManualClock(PUSH_TEST_START_MS);
+      const emu = await createEmulator({ clock });
+      const f = await createPushFixture(factory, emu, clock, { rows: 1 });
+      await f.engine.pull();
+      await f.engine.records.create('tasks', { Name: 'warm-up', N: 0 });
+      await f.engine.push(); // adds the key property
+      const edit = await f.engine.records.create('tasks', { Name: 'crashed', N: 2 });
+      // The crashed process had claimed the item and its create reached Notion.
+      expect(await f.store.outbox.claim(edit.outboxId)).toBe(true);
+      await emu.client().pages.create({
+        parent: { data_source_id: f.dataSourceId },
+        properties: {
+          Name: { title: [{ text: { content: 'crashed' } }] },
+          N: { number: 2 },
+          [DEFAULT_SYNC_KEY_PROPERTY]: { rich_text: [{ text: { content: edit.record.localKey } }] },
+        },
+      });
+      const pushed = await f.engine.push();
+      expect(pushed.sources[0]!.counts).toMatchObject({ adopted: 1, created: 0 });
+      expect((await keysInNotion(emu, f.dataSourceId)).get(edit.record.localKey)).toBe(1);
+    });
+
     it('a pull that meets a page whose create answer was lost attaches it to its record', async () => {
       const clock = createManualClock(PUSH_TEST_START_MS);
       const emu = await createEmulator({ clock });
