@@ -86,7 +86,7 @@ async function planRun(ctx: PushContext): Promise<void> {
 }
 
 async function prepareKey(ctx: PushContext, due: OutboxItem[]): Promise<void> {
-  if (ctx.keyReady || !due.some((i) => i.op === 'create')) return;
+  if (ctx.keyReady || ctx.options.preview || !due.some((i) => i.op === 'create')) return;
   const created = await ensureSyncKeyProperty(ctx.env.notion, ctx.source.notionId, ctx.keyProperty);
   ctx.keyReady = true;
   if (!created) return;
@@ -108,7 +108,7 @@ async function drain(ctx: PushContext, lease: RunLease | null): Promise<void> {
         .filter((i) => !skipped.has(i.id))
         .map((i) => Date.parse(i.nextAttemptAt) - clock.now());
       const next = waiting.length > 0 ? Math.min(...waiting) : Number.POSITIVE_INFINITY;
-      if (next > ctx.env.retryWaitMs) return;
+      if (next > ctx.env.retryWaitMs || ctx.options.preview) return;
       await clock.sleep(Math.max(0, next));
       continue;
     }
