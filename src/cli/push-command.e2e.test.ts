@@ -4,6 +4,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmulator, type Emulator, type RunningServer } from '../emulator/index.ts';
 import { createDataSource } from '../emulator/test-support.ts';
@@ -112,6 +113,39 @@ describe('push, sync, set/new/rm and conflicts commands', () => {
     });
     expect((await cli(['pull'])).status).toBe(0);
     expect((await cli(['push', '--retry-dead'])).status).toBe(0);
+  });
+
+  it('asks on a TTY under the prompt policy; [L] takes local for the rest of the run', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'ns-push-cli-'));
+    writeFileSync(
+      join(cwd, 'notion-sync.config.yaml'),
+      `store: ${join(cwd, 'copy.db')}\nsources:\n  - { name: tasks, database: ${dsId}, direction: both, conflictPolicy: prompt }\n`,
+    );
+    const env = {
+      NOTION_TOKEN: emu.token,
+      NOTION_BASE_URL: server.baseUrl,
+      NOTION_SYNC_RPS: '1000',
+    };
+    expect((await runCliCaptured(['pull'], { cwd, env })).status).toBe(0);
+    for (const [i, id] of ids.slice(0, 2).entries()) {
+      expect(
+        (await runCliCaptured(['set', 'tasks', id, `N=${500 + i}`], { cwd, env })).status,
+      ).toBe(0);
+      emu.control.editAsUser(id, { N: { number: 600 + i } });
+    }
+    const stdin = Object.assign(new PassThrough(), { isTTY: true });
+    stdin.end('x\nL\n');
+    const run = await runCliCaptured(['push'], { cwd, env, stdin });
+    expect(run.status).toBe(0);
+    expect(
+      run.stderr.match(/\[n\]otion \[l\]ocal \[s\]kip \[N\] all Notion \[L\] all local/g),
+    ).toHaveLength(2);
+    for (const [i, id] of ids.slice(0, 2).entries()) {
+      const page = (await emu.client().pages.retrieve({ page_id: id })) as unknown as {
+        properties: { N: { number: number } };
+      };
+      expect(page.properties.N.number).toBe(500 + i);
+    }
   });
 
   it('refuses to edit a pull-only source with a usage error', async () => {

@@ -72,14 +72,18 @@ export function registerPushCommand(program: Command, context: () => CliContext)
               `  ${o.source} ${o.pageId ?? o.localKey} "${o.propertyName}": ${formatValue(o.notion)} → ${formatValue(o.local)}`,
             );
         }
-        const onConflict = createConflictPrompt(ctx);
-        return engine.push(names, {
-          trigger: 'cli',
-          onNotice,
-          ...(flags.force ? { force: true } : {}),
-          ...(flags.retryDead ? { retryDead: true } : {}),
-          ...(onConflict ? { onConflict } : {}),
-        });
+        const prompt = createConflictPrompt(ctx);
+        try {
+          return await engine.push(names, {
+            trigger: 'cli',
+            onNotice,
+            ...(flags.force ? { force: true } : {}),
+            ...(flags.retryDead ? { retryDead: true } : {}),
+            ...(prompt ? { onConflict: prompt.ask } : {}),
+          });
+        } finally {
+          prompt?.close();
+        }
       });
       if (ctx.json) ctx.printJson(result);
       else if (flags.dryRun) ctx.out(dryRunText(result, rps));

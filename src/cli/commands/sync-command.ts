@@ -13,13 +13,15 @@ export function registerSyncCommand(program: Command, context: () => CliContext)
     .argument('[source...]', 'names of sources from the config')
     .action(async (names: string[]) => {
       const ctx = context();
-      const onConflict = createConflictPrompt(ctx);
+      const prompt = createConflictPrompt(ctx);
       const result = await withEngine(ctx, ({ engine }) =>
-        engine.sync(names, {
-          trigger: 'cli',
-          onNotice: (m) => ctx.err(`notice: ${m}`),
-          ...(onConflict ? { onConflict } : {}),
-        }),
+        engine
+          .sync(names, {
+            trigger: 'cli',
+            onNotice: (m) => ctx.err(`notice: ${m}`),
+            ...(prompt ? { onConflict: prompt.ask } : {}),
+          })
+          .finally(() => prompt?.close()),
       );
       if (ctx.json)
         ctx.printJson({
