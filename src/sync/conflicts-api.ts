@@ -8,6 +8,7 @@ import type { PlainValue } from '../notion/index.ts';
 import { hashValue } from '../shared/index.ts';
 import { checkLocalValues, parsePropertyText } from './property-input.ts';
 import type { ConflictDetail, ConflictsApi } from './push-types.ts';
+import { currentFields } from './records-api.ts';
 import type { Conflict, JsonValue, Store } from './store-api.ts';
 
 async function detailOf(store: Store, conflict: Conflict): Promise<ConflictDetail> {
@@ -36,8 +37,7 @@ async function mustGet(store: Store, conflictId: number): Promise<Conflict> {
 /** Queues the chosen value as a local edit of the conflict's record. */
 async function queueLocal(store: Store, conflict: Conflict, value: JsonValue): Promise<void> {
   const record = (await store.records.get(conflict.recordId))!;
-  const versions = await store.history.listVersions(record.id);
-  const current = versions.at(-1)?.fields ?? {};
+  const current = await currentFields(store, record);
   if (conflict.propertyId === '__page__') {
     if (value === 'deleted') {
       await store.local.appendVersion({

@@ -76,12 +76,13 @@ async function findRecord(store: Store, source: Source, ref: string): Promise<St
   return record;
 }
 
-async function currentFields(
+/** Fields of the record's current version (the agreed state, or its pending local edit). */
+export async function currentFields(
   store: Store,
   record: StoreRecord,
 ): Promise<Record<string, JsonValue>> {
-  const versions = await store.history.listVersions(record.id);
-  return versions.at(-1)?.fields ?? {};
+  if (record.currentVersionId === null) return {};
+  return (await store.history.getVersionById(record.currentVersionId))?.fields ?? {};
 }
 
 /** The set of a pending item that will absorb the next edit (the store picks the same one). */
