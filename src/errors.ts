@@ -36,6 +36,7 @@ export type ErrorCode =
   | 'access_lost'
   | 'value_invalid'
   | 'sync_conflict'
+  | 'sync_dead_letter'
   | 'internal';
 
 export type ErrorDetails = Record<string, unknown>;

@@ -13,6 +13,8 @@ import { createLogger, type Logger, type LogLevel } from '../shared/index.ts';
 export interface CliIO {
   stdout: { write(text: string): unknown; isTTY?: boolean };
   stderr: { write(text: string): unknown; isTTY?: boolean };
+  /** Answers to prompts (`conflictPolicy: prompt`); absent in tests and pipes. */
+  stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
   env: Record<string, string | undefined>;
   cwd: string;
 }

@@ -8,7 +8,13 @@ import { type CliContext, type CliIO, createContext, VERSION } from './context.t
 export const EXIT = { ok: 0, failed: 1, usage: 2, conflicts: 3 } as const;
 
 function processIO(): CliIO {
-  return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    env: process.env,
+    cwd: process.cwd(),
+  };
 }
 
 /** Raised by a command that finished but must end with a specific status (e.g. 3). */

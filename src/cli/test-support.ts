@@ -10,7 +10,12 @@ export interface CliRun {
 /** Runs the CLI in-process with captured output (the `*.e2e.test.ts` files spawn it instead). */
 export async function runCliCaptured(
   argv: string[],
-  options: { cwd?: string; env?: Record<string, string | undefined> } = {},
+  options: {
+    cwd?: string;
+    env?: Record<string, string | undefined>;
+    /** Answers to prompts (a stream marked as a TTY to get prompts). */
+    stdin?: CliIO['stdin'];
+  } = {},
 ): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
@@ -19,6 +24,7 @@ export async function runCliCaptured(
     stderr: { write: (t: string) => (stderr += t) },
     env: options.env ?? {},
     cwd: options.cwd ?? process.cwd(),
+    ...(options.stdin ? { stdin: options.stdin } : {}),
   };
   const status = await runCli(argv, io);
   return { status, stdout, stderr };

@@ -84,6 +84,20 @@ export const sourceSchema = z
     reconcile: durationText
       .optional()
       .describe('How often to look for deleted rows (default: every run while cheap)'),
+    conflictPolicy: z
+      .enum(['manual', 'notion-wins', 'local-wins', 'last-write-wins', 'prompt'])
+      .optional()
+      .describe(
+        'A property changed differently on both sides: manual (default: the conflict queue), notion-wins, local-wins, last-write-wins, prompt (asks on a TTY)',
+      ),
+    syncKeyProperty: z
+      .string()
+      .min(1)
+      .max(100)
+      .optional()
+      .describe(
+        'Text property holding the sync key of pages push creates (default "notion-sync key"; added on first push)',
+      ),
   })
   .strict()
   .superRefine((source, ctx) => {

@@ -240,7 +240,12 @@ async function completeIn(
       .where('hash', '=', state.hash)
       .orderBy('seq', 'desc')
       .executeTakeFirst();
-    if (same) recordUpdate.base_version_id = same.id;
+    // Nothing new in Notion (nothing written, e.g. a parked conflict): with no other local edit
+    // waiting, the stored Notion state is again the current one, not the unsent local version.
+    if (same) {
+      recordUpdate.base_version_id = same.id;
+      if (others.length === 0) recordUpdate.current_version_id = same.id;
+    }
   }
   if (state) {
     Object.assign(recordUpdate, {

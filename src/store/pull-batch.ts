@@ -27,6 +27,12 @@ export interface PulledRow {
   parentId?: string | null;
   /** Overrides the batch provenance's request id for this row. */
   requestId?: string | null;
+  /**
+   * The page's sync key (the value push wrote into its key property). A page seen for the first
+   * time whose key names a local record still without a page (a create whose response was lost)
+   * is attached to that record instead of becoming a second record of the same page.
+   */
+  syncKey?: string | null;
 }
 
 export interface CommitPullBatchInput {
@@ -164,6 +170,7 @@ async function loadRecords(
     )
     .execute();
   for (const row of rows) if (row.page_id) records.set(row.page_id, row);
+  await adoptBySyncKey(trx, input, records, now);
   await insertMissingRecords(trx, input, records, now);
   return records;
 }
@@ -270,6 +277,38 @@ async function pendingLocalRecords(
     .where('state', 'in', ['pending', 'in_flight', 'dead'])
     .execute();
   return new Set(rows.map((r) => r.record_id));
+}
+
+/** Attaches new pages to the locally created records their sync key names. */
+async function adoptBySyncKey(
+  trx: Kysely<Database>,
+  input: CommitPullBatchInput,
+  existing: Map<string, RecordRow>,
+  now: string,
+): Promise<void> {
+  const keyed = input.rows.filter((r) => !existing.has(r.pageId) && r.syncKey);
+  if (keyed.length === 0) return;
+  const waiting = await trx
+    .selectFrom('records')
+    .selectAll()
+    .where('source_id', '=', input.sourceId)
+    .where('page_id', 'is', null)
+    .where(
+      'local_key',
+      'in',
+      keyed.map((r) => r.syncKey!),
+    )
+    .execute();
+  for (const record of waiting) {
+    const row = keyed.find((r) => r.syncKey === record.local_key)!;
+    const adopted = await trx
+      .updateTable('records')
+      .set({ page_id: row.pageId, created_time: row.createdTime, updated_at: now })
+      .where('id', '=', record.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    existing.set(row.pageId, adopted);
+  }
 }
 
 async function insertMissingRecords(

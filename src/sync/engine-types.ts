@@ -3,8 +3,16 @@ import type { Config, SourceConfig } from '../config/index.ts';
 import type { NotionClient } from '../notion/index.ts';
 import type { Clock, Logger } from '../shared/index.ts';
 import type {
+  ConflictsApi,
+  PushOptions,
+  PushResult,
+  RecordsApi,
+  SyncResult,
+} from './push-types.ts';
+import type {
   Checkpoint,
   JsonValue,
+  OutboxItem,
   PropertyDiff,
   Run,
   RunError,
@@ -34,6 +42,10 @@ export interface EngineOptions {
   staleRunAfterMs?: number;
   /** Heartbeat period of a running pull (default 15 s). */
   heartbeatMs?: number;
+  /** Attempts of an outbox item before it is dead-lettered (default 8). */
+  maxAttempts?: number;
+  /** A push waits for retries due within this long before it ends (default 60 s; 0: never). */
+  retryWaitMs?: number;
   /** Sources pulled at once within one `pull` call (default 2); they share the connection's pacing. */
   sourceConcurrency?: number;
 }
@@ -109,6 +121,9 @@ export interface SourceStatus {
   checkpoint: Checkpoint | null;
   schemaChanges: SchemaChange[];
   gaps: CoverageGaps | null;
+  /** Local edits waiting for push, and the dead-lettered ones with their last error. */
+  outbox: { pending: number; dead: OutboxItem[] };
+  openConflicts: number;
 }
 
 export interface HistoryEntry {
@@ -133,6 +148,16 @@ export interface Engine {
   status(): Promise<SourceStatus[]>;
   history(pageIdOrUrl: string, options?: { diff?: boolean }): Promise<HistoryResult[]>;
   runs(options?: { source?: string; limit?: number }): Promise<Run[]>;
+  /** Pushes the outbox of the named sources (all push-capable sources when omitted). */
+  push(sourceNames?: string[], options?: PushOptions): Promise<PushResult>;
+  /** Pull, then push, for sources with `direction: both` (or the ones named). */
+  sync(
+    sourceNames?: string[],
+    options?: PushOptions & Pick<PullOptions, 'onProgress'>,
+  ): Promise<SyncResult>;
+  /** Local edits: each commits a version and its outbox row in one transaction. */
+  readonly records: RecordsApi;
+  readonly conflicts: ConflictsApi;
 }
 
 export type { JsonValue };

@@ -1,10 +1,14 @@
-// The engine: pull, status, history and runs over one store and one Notion connection.
-// Invariants: a call pulls up to `sourceConcurrency` sources at once, all paced by the one
-// connection, each under its own lease (runs.ts); reads (`status`, `history`, `runs`) never touch Notion.
+// The engine: pull, push, sync, local edits, conflicts, status, history and runs over one store
+// and one Notion connection. Invariants: a pull call pulls up to `sourceConcurrency` sources at
+// once, all paced by the one connection, each under its own lease (runs.ts); push pushes sources
+// one after the other, under the same lease; reads (`status`, `history`, `runs`,
+// `conflicts.list`) never touch Notion.
 import type { SourceConfig } from '../config/index.ts';
 import { NotionSyncError } from '../errors.ts';
 import type { NotionClient } from '../notion/index.ts';
 import { findClosest, parseNotionId, silentLogger, systemClock } from '../shared/index.ts';
+import { DEFAULT_MAX_ATTEMPTS, type SyncDirection } from '../store/index.ts';
+import { createConflictsApi } from './conflicts-api.ts';
 import type {
   Engine,
   EngineOptions,
@@ -16,7 +20,12 @@ import type {
 } from './engine-types.ts';
 import { mapLimit } from './map-limit.ts';
 import { type PullEnvironment, pullSource } from './pull.ts';
+import { pushSource, refreshSource } from './push.ts';
+import type { PushEnvironment } from './push-context.ts';
+import type { PushOptions, PushResult, SourcePushResult, SyncResult } from './push-types.ts';
+import { createRecordsApi } from './records-api.ts';
 import { gapsOf, meterRequests } from './runs.ts';
+import type { Source } from './store-api.ts';
 
 const DEFAULTS = {
   overlapMs: 2 * 60_000,
@@ -24,8 +33,30 @@ const DEFAULTS = {
   reconcileIntervalMs: 6 * 3_600_000,
   staleRunAfterMs: 2 * 60_000,
   heartbeatMs: 15_000,
+  retryWaitMs: 60_000,
   sourceConcurrency: 2,
 };
+
+/** The sources push (or sync) works on: named ones must be able to push. */
+function selectPushSources(
+  all: SourceConfig[],
+  names: string[] | undefined,
+  directions: SyncDirection[],
+): SourceConfig[] {
+  if (!names || names.length === 0)
+    return all.filter((s) => directions.includes(s.direction ?? 'pull'));
+  const selected = selectSources(all, names);
+  for (const source of selected) {
+    if (!directions.includes(source.direction ?? 'pull')) {
+      throw new NotionSyncError(
+        'usage',
+        `Source "${source.name}" has direction ${source.direction ?? 'pull'}; set \`direction: ${directions.includes('push') ? 'push or both' : 'both'}\` in the config to ${directions.includes('push') ? 'push' : 'sync'} it.`,
+        { details: { source: source.name } },
+      );
+    }
+  }
+  return selected;
+}
 
 function selectSources(all: SourceConfig[], names: string[] | undefined): SourceConfig[] {
   if (!names || names.length === 0) return all.filter((s) => (s.direction ?? 'pull') !== 'push');
@@ -107,6 +138,8 @@ export function createEngine(options: EngineOptions): Engine {
           checkpoint: null,
           schemaChanges: [],
           gaps: null,
+          outbox: { pending: 0, dead: [] },
+          openConflicts: 0,
         });
         continue;
       }
@@ -120,6 +153,11 @@ export function createEngine(options: EngineOptions): Engine {
         checkpoint: await store.checkpoints.read(source.id),
         schemaChanges: await store.sources.listSchemaChanges(source.id),
         gaps: lastRun ? gapsOf(lastRun) : null,
+        outbox: {
+          pending: (await store.outbox.list({ sourceId: source.id, state: 'pending' })).length,
+          dead: await store.outbox.list({ sourceId: source.id, state: 'dead' }),
+        },
+        openConflicts: (await store.conflicts.list({ sourceId: source.id })).length,
       });
     }
     return out;
@@ -187,5 +225,62 @@ export function createEngine(options: EngineOptions): Engine {
     });
   }
 
-  return { pull, status, history, runs };
+  const loadSource = async (config: SourceConfig): Promise<Source> =>
+    (await store.sources.getByName(config.name)) ??
+    refreshSource({ store, notion: connection(), logger }, config);
+
+  async function push(names?: string[], pushOptions: PushOptions = {}): Promise<PushResult> {
+    const selected = selectPushSources(config.sources, names, ['push', 'both']);
+    const results: SourcePushResult[] = [];
+    let openConflicts = 0;
+    for (const sourceConfig of selected) {
+      let source = await store.sources.getByName(sourceConfig.name);
+      if (!source && pushOptions.dryRun) continue;
+      const env: PushEnvironment = {
+        store,
+        // Read on first use: a dry run plans from the store alone and needs no token.
+        get notion() {
+          return connection();
+        },
+        clock,
+        logger,
+        maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+        retryWaitMs: options.retryWaitMs ?? DEFAULTS.retryWaitMs,
+        staleRunAfterMs: options.staleRunAfterMs ?? DEFAULTS.staleRunAfterMs,
+        heartbeatMs: options.heartbeatMs ?? DEFAULTS.heartbeatMs,
+      };
+      source ??= await loadSource(sourceConfig);
+      results.push(await pushSource(env, sourceConfig, source, pushOptions));
+      openConflicts += (await store.conflicts.list({ sourceId: source.id })).length;
+    }
+    return { ok: results.every((r) => r.status === 'ok'), sources: results, openConflicts };
+  }
+
+  async function sync(
+    names?: string[],
+    syncOptions: PushOptions & Pick<PullOptions, 'onProgress'> = {},
+  ): Promise<SyncResult> {
+    const selected = selectPushSources(config.sources, names, ['both']).map((s) => s.name);
+    const { onProgress, ...pushOptions } = syncOptions;
+    const pulled = await pull(selected, {
+      trigger: syncOptions.trigger ?? 'api',
+      ...(onProgress ? { onProgress } : {}),
+    });
+    // A source whose pull failed is not pushed: its merge would compare against a stale base.
+    const pulledOk = pulled.sources.filter((r) => r.status === 'ok').map((r) => r.source);
+    const pushed =
+      pulledOk.length > 0
+        ? await push(pulledOk, pushOptions)
+        : { ok: true, sources: [], openConflicts: 0 };
+    return {
+      ok: pulled.ok && pushed.ok,
+      pull: pulled,
+      push: pushed,
+      openConflicts: pushed.openConflicts,
+    };
+  }
+
+  const records = createRecordsApi({ store, sources: config.sources, loadSource });
+  const conflicts = createConflictsApi(store);
+  return { pull, status, history, runs, push, sync, records, conflicts };
 }

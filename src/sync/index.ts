@@ -14,4 +14,23 @@ export type {
   SourcePullResult,
   SourceStatus,
 } from './engine-types.ts';
+export { parseAssignments, parsePropertyText } from './property-input.ts';
+export {
+  type ConflictChoice,
+  type ConflictDetail,
+  type ConflictPolicy,
+  type ConflictsApi,
+  DEFAULT_SYNC_KEY_PROPERTY,
+  type LocalEdit,
+  type LocalValues,
+  type PendingConflict,
+  type PlannedWrite,
+  type PushCounts,
+  type PushOptions,
+  type PushResult,
+  type RecordsApi,
+  type SourcePushResult,
+  type SyncResult,
+} from './push-types.ts';
+export { editableSource } from './records-api.ts';
 export { resolveSource, sourceNotionId } from './resolve-source.ts';

@@ -7,6 +7,7 @@ import type { SourceConfig } from '../config/index.ts';
 import type { NotionClient } from '../notion/index.ts';
 import type { Clock, Logger } from '../shared/index.ts';
 import type { PullOptions, SourcePullResult } from './engine-types.ts';
+import { DEFAULT_SYNC_KEY_PROPERTY } from './push-types.ts';
 import { reconcileDeletions } from './reconcile.ts';
 import type { ListingBatch } from './row-listing.ts';
 import { prepareRows, type RowPipelineContext } from './row-pipeline.ts';
@@ -57,7 +58,10 @@ export async function settledBefore(state: RunState, sourceId: number): Promise<
   // The last run that finished ok read every row edited since its cursor; a failed run may
   // have stopped before reading a row, so it proves nothing.
   const runs = await state.env.store.runs.list({ sourceId, limit: 20 });
-  const previous = runs.find((r) => r.id !== state.lease?.run.id && r.status === 'ok');
+  // Only pulls read rows: a push run proves nothing about what Notion changed.
+  const previous = runs.find(
+    (r) => r.id !== state.lease?.run.id && r.status === 'ok' && r.kind === 'pull',
+  );
   // One extra minute of margin for clock skew between Notion and this machine.
   return previous ? Date.parse(previous.startedAt) - 60_000 : 0;
 }
@@ -105,6 +109,9 @@ export function rowContext(
     gaps: state.meter.gaps,
     concurrency: state.env.concurrency,
     readThisRun: new Map(),
+    ...((state.config.direction ?? 'pull') !== 'pull'
+      ? { syncKeyProperty: state.config.syncKeyProperty ?? DEFAULT_SYNC_KEY_PROPERTY }
+      : {}),
     ...extra,
   };
 }

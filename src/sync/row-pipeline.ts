@@ -25,6 +25,7 @@ import { readPageContent } from './content.ts';
 import type { CoverageGaps } from './engine-types.ts';
 import { mapLimit } from './map-limit.ts';
 import type { JsonValue, PulledRow, RecordState, SourceSchema, Store } from './store-api.ts';
+import { readSyncKey } from './sync-key.ts';
 
 const MINUTE_MS = 60_000;
 
@@ -46,6 +47,8 @@ export interface RowPipelineContext {
   concurrency: number;
   /** last_edited_time of each row already read in this run (a reconcile listing re-lists them). */
   readThisRun: Map<string, string>;
+  /** Name of the property holding push's sync key (pages push created carry it). */
+  syncKeyProperty?: string;
 }
 
 export interface PreparedBatch {
@@ -143,13 +146,16 @@ async function prepareRow(
     if (!read.complete) ctx.gaps.incompleteContent += 1;
     content = read.markdown;
   }
-  return buildPulledRow(
+  const row = buildPulledRow(
     full,
     decoded,
     ctx.schema,
     content,
     ctx.parentOf ? ctx.parentOf(full) : null,
   );
+  // Lets the store attach a page whose create answer was lost to its local record.
+  const syncKey = ctx.syncKeyProperty ? readSyncKey(full, ctx.syncKeyProperty) : null;
+  return syncKey ? { ...row, syncKey } : row;
 }
 
 /** Prepares one listed page of rows for `commitPullBatch`. */

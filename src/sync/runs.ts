@@ -16,6 +16,8 @@ export interface RunMeter {
   calls: number;
   rateLimitWaits: number;
   errors: RunError[];
+  /** Counts of other run kinds (push), stored with the run beside the pull counts. */
+  extraCounts?: Record<string, number>;
 }
 
 export function createRunMeter(): RunMeter {
@@ -68,7 +70,7 @@ export interface RunLease {
 
 function progressOf(meter: RunMeter) {
   return {
-    counts: { ...meter.counts, ...meter.gaps },
+    counts: { ...meter.counts, ...meter.gaps, ...meter.extraCounts },
     apiCalls: meter.apiCalls,
     rateLimitWaits: meter.rateLimitWaits,
     errors: meter.errors,

@@ -2,7 +2,10 @@
 export type {
   Checkpoint,
   CommitPullBatchResult,
+  Conflict,
   JsonValue,
+  NotionState,
+  OutboxItem,
   PropertyDiff,
   PulledRow,
   RecordState,
@@ -13,6 +16,7 @@ export type {
   Source,
   SourceSchema,
   Store,
+  StoreRecord,
   Tombstone,
   Version,
 } from '../store/index.ts';

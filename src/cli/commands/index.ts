@@ -1,16 +1,28 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
 import { registerConfigCommand } from './config-command.ts';
+import { registerConflictsCommand } from './conflicts-command.ts';
 import { registerDemoCommand } from './demo-command.ts';
 import { registerEmulatorCommand } from './emulator-command.ts';
 import { registerHistoryCommand } from './history-command.ts';
+import { registerNewCommand } from './new-command.ts';
 import { registerPullCommand } from './pull-command.ts';
+import { registerPushCommand } from './push-command.ts';
+import { registerRmCommand } from './rm-command.ts';
 import { registerRunsCommand } from './runs-command.ts';
+import { registerSetCommand } from './set-command.ts';
 import { registerStatusCommand } from './status-command.ts';
+import { registerSyncCommand } from './sync-command.ts';
 
 /** Every command the CLI offers; only commands that work are registered. */
 export function registerCommands(program: Command, context: () => CliContext): void {
   registerPullCommand(program, context);
+  registerPushCommand(program, context);
+  registerSyncCommand(program, context);
+  registerSetCommand(program, context);
+  registerNewCommand(program, context);
+  registerRmCommand(program, context);
+  registerConflictsCommand(program, context);
   registerStatusCommand(program, context);
   registerHistoryCommand(program, context);
   registerRunsCommand(program, context);

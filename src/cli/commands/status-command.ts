@@ -48,6 +48,18 @@ function describe(status: SourceStatus): string[] {
     lines.push(`    ${c.detectedAt} ${c.change} ${what}`);
   }
   lines.push(`  coverage gaps:  ${gapText(status)}`);
+  if (status.outbox.pending > 0 || status.outbox.dead.length > 0 || status.openConflicts > 0) {
+    lines.push(
+      `  outbox:         ${status.outbox.pending} pending, ${status.outbox.dead.length} dead${status.outbox.dead.length > 0 ? ' (requeue with `notion-sync push --retry-dead`)' : ''}`,
+    );
+    for (const item of status.outbox.dead.slice(0, 10))
+      lines.push(
+        `    #${item.id} ${item.op} after ${item.attempts} attempts: ${item.lastError ?? ''}`,
+      );
+    lines.push(
+      `  conflicts:      ${status.openConflicts} open${status.openConflicts > 0 ? ' (see `notion-sync conflicts`)' : ''}`,
+    );
+  }
   return lines;
 }
 

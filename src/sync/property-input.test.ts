@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { NotionSyncError } from '../errors.ts';
+import { checkLocalValues, parseAssignments, parsePropertyText } from './property-input.ts';
+import type { SourceSchema } from './store-api.ts';
+
+const schema: SourceSchema = {
+  properties: {
+    t: { id: 't', name: 'Name', type: 'title' },
+    n: { id: 'n', name: 'Estimate', type: 'number' },
+    c: { id: 'c', name: 'Done', type: 'checkbox' },
+    m: { id: 'm', name: 'Tags', type: 'multi_select' },
+    d: { id: 'd', name: 'Due', type: 'date' },
+    r: { id: 'r', name: 'Project', type: 'relation' },
+    f: { id: 'f', name: 'Double', type: 'formula' },
+    u: { id: 'u', name: 'Link', type: 'url' },
+  },
+};
+
+function codeOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (error) {
+    return error instanceof NotionSyncError ? error.code : 'other';
+  }
+  return undefined;
+}
+
+describe('local values', () => {
+  it('parses command-line text per property type into decoder-shaped values', () => {
+    const values = parseAssignments(schema, [
+      'Name=Launch plan',
+      'Estimate=3.5',
+      'Done=yes',
+      'Tags=a,b,a',
+      'Due=2026-01-31..2026-02-02',
+      'Project=0123456789abcdef0123456789abcdef',
+      'Link=',
+    ]);
+    expect(checkLocalValues(schema, values)).toEqual({
+      t: 'Launch plan',
+      n: 3.5,
+      c: true,
+      m: ['a', 'b'],
+      d: { start: '2026-01-31', end: '2026-02-02', timeZone: null },
+      r: ['01234567-89ab-cdef-0123-456789abcdef'],
+      u: null,
+    });
+  });
+
+  it('refuses bad values, unknown and computed properties with value_invalid', () => {
+    expect(codeOf(() => parsePropertyText(schema.properties.n!, 'three'))).toBe('value_invalid');
+    expect(codeOf(() => parsePropertyText(schema.properties.c!, 'maybe'))).toBe('value_invalid');
+    expect(codeOf(() => parsePropertyText(schema.properties.d!, '31/01/2026'))).toBe(
+      'value_invalid',
+    );
+    expect(codeOf(() => parsePropertyText(schema.properties.r!, 'not-an-id'))).toBe(
+      'value_invalid',
+    );
+    expect(codeOf(() => parseAssignments(schema, ['Double=2']))).toBe('value_invalid');
+    expect(codeOf(() => parseAssignments(schema, ['Estimat=2']))).toBe('value_invalid');
+    expect(codeOf(() => parseAssignments(schema, ['Estimate']))).toBe('usage');
+    expect(codeOf(() => checkLocalValues(schema, { Estimate: 'x' }))).toBe('value_invalid');
+  });
+});

@@ -1,0 +1,197 @@
+// The three kinds of outbox item. Invariants: a create is sent only when no page carries its sync
+// key (looked up after any failed attempt or a crash); a page gone in Notion while the local side
+// edited it is a conflict, never a silent resurrection; a local delete of a row Notion changed
+// since the base goes through the policy like any conflict.
+import type { CreatePageParameters, PageObjectResponse } from '@notionhq/client';
+import {
+  type LivePage,
+  livePageOf,
+  notionStateOf,
+  type PushContext,
+  readLivePage,
+} from './push-context.ts';
+import { type PropertyConflict, sameValue } from './push-merge.ts';
+import { decideConflicts, parkConflicts } from './push-policy.ts';
+import { baseFields, encodeWrites, mergeAndWrite } from './push-write.ts';
+import { type OutboxPayload, payloadOf } from './records-api.ts';
+import type { JsonValue, OutboxItem, StoreRecord } from './store-api.ts';
+import { findPagesBySyncKey } from './sync-key.ts';
+
+async function existingPageOf(
+  ctx: PushContext,
+  item: OutboxItem,
+  record: StoreRecord,
+): Promise<LivePage | null> {
+  if (record.pageId) return readLivePage(ctx, record.pageId);
+  if (item.attempts === 0 && !ctx.suspect.has(item.id)) return null;
+  const [found] = await findPagesBySyncKey(
+    ctx.env.notion,
+    ctx.source.notionId,
+    ctx.keyProperty,
+    record.localKey,
+  );
+  return found ? livePageOf(ctx, found) : null;
+}
+
+export async function pushCreate(
+  ctx: PushContext,
+  item: OutboxItem,
+  record: StoreRecord,
+): Promise<void> {
+  const payload = payloadOf(item.payload);
+  const existing = await existingPageOf(ctx, item, record);
+  if (existing) {
+    // The create was applied although its answer was lost: merge against no base.
+    await mergeAndWrite(ctx, item, record, existing, null, payload);
+    ctx.counts.adopted += 1;
+    return;
+  }
+  if (ctx.options.preview) return;
+  const properties = encodeWrites(ctx, payload.set);
+  properties[ctx.keyProperty] = { rich_text: [{ text: { content: record.localKey } }] };
+  const page = (await ctx.env.notion.pages.create({
+    parent: { data_source_id: ctx.source.notionId },
+    properties,
+  } as CreatePageParameters)) as PageObjectResponse;
+  await ctx.env.store.outbox.complete({
+    outboxId: item.id,
+    pageId: page.id,
+    notionState: await notionStateOf(ctx, await livePageOf(ctx, page), record),
+    provenance: { runId: ctx.runId, trigger: ctx.trigger, requestId: null },
+  });
+  ctx.counts.created += 1;
+}
+
+/** The page is gone on the Notion side while the local side edited it: a conflict. */
+async function remoteDeleted(
+  ctx: PushContext,
+  item: OutboxItem,
+  record: StoreRecord,
+  live: LivePage | null,
+  payload: OutboxPayload,
+): Promise<void> {
+  const gone: PropertyConflict = {
+    propertyId: '__page__',
+    base: 'live',
+    notion: live ? 'trashed' : 'missing',
+    local: payload.set,
+  };
+  const names = { __page__: '(page deleted in Notion)' };
+  const decision = await decideConflicts(ctx, item, record, [gone], names, null);
+  if (ctx.options.preview) return;
+  if (decision.local.length > 0 && live) {
+    const restored = (await ctx.env.notion.pages.update({
+      page_id: live.page.id,
+      in_trash: false,
+    })) as PageObjectResponse;
+    await mergeAndWrite(ctx, item, record, await livePageOf(ctx, restored), null, payload);
+    return;
+  }
+  await parkConflicts(ctx, item, record, decision.parked, names);
+  await ctx.env.store.outbox.complete({ outboxId: item.id });
+  if (decision.parked.length === 0 && record.pageId) {
+    await ctx.env.store.records.tombstone({
+      sourceId: record.sourceId,
+      pageIds: [record.pageId],
+      state: live ? 'trashed' : 'missing',
+      runId: ctx.runId,
+    });
+  }
+}
+
+export async function pushUpdate(
+  ctx: PushContext,
+  item: OutboxItem,
+  record: StoreRecord,
+): Promise<void> {
+  const payload = payloadOf(item.payload);
+  let live = await readLivePage(ctx, record.pageId!);
+  if (live?.page.in_trash && payload.restore && !ctx.options.preview) {
+    const page = (await ctx.env.notion.pages.update({
+      page_id: live.page.id,
+      in_trash: false,
+    })) as PageObjectResponse;
+    live = await livePageOf(ctx, page);
+  }
+  if (!live || live.page.in_trash) return remoteDeleted(ctx, item, record, live, payload);
+  const outcome = await mergeAndWrite(
+    ctx,
+    item,
+    record,
+    live,
+    await baseFields(ctx, record),
+    payload,
+  );
+  if (outcome === 'written') ctx.counts.updated += 1;
+  else ctx.counts.unchanged += 1;
+}
+
+/** Properties Notion changed since the base (a local delete would throw them away). */
+function notionChanges(
+  ctx: PushContext,
+  base: Record<string, JsonValue> | null,
+  live: LivePage,
+): PropertyConflict[] {
+  if (!base) return [];
+  return Object.keys(ctx.source.schema.properties)
+    .filter((id) => id !== '__page__' && !sameValue(base[id], live.values[id]))
+    .map((id) => ({
+      propertyId: id,
+      base: base[id] ?? null,
+      notion: live.values[id] ?? null,
+      local: null,
+    }));
+}
+
+export async function pushDelete(
+  ctx: PushContext,
+  item: OutboxItem,
+  record: StoreRecord,
+): Promise<void> {
+  const live = record.pageId ? await readLivePage(ctx, record.pageId) : null;
+  if (!live || live.page.in_trash) {
+    if (!ctx.options.preview) await ctx.env.store.outbox.complete({ outboxId: item.id });
+    ctx.counts.unchanged += 1;
+    return;
+  }
+  const changed = notionChanges(ctx, await baseFields(ctx, record), live);
+  if (changed.length > 0) {
+    const conflict: PropertyConflict = {
+      propertyId: '__page__',
+      base: 'live',
+      notion: Object.fromEntries(
+        changed.map((c) => [live.names[c.propertyId] ?? c.propertyId, c.notion]),
+      ),
+      local: 'deleted',
+    };
+    const names = { __page__: '(page deleted locally, edited in Notion)' };
+    const decision = await decideConflicts(
+      ctx,
+      item,
+      record,
+      [conflict],
+      names,
+      live.page.last_edited_time,
+    );
+    if (decision.local.length === 0) {
+      if (ctx.options.preview) return;
+      await parkConflicts(ctx, item, record, decision.parked, names);
+      await ctx.env.store.outbox.complete({
+        outboxId: item.id,
+        notionState: await notionStateOf(ctx, live, record),
+      });
+      await ctx.env.store.records.restore(record.id);
+      return;
+    }
+  }
+  if (ctx.options.preview) return;
+  const trashed = (await ctx.env.notion.pages.update({
+    page_id: live.page.id,
+    in_trash: true,
+  })) as PageObjectResponse;
+  await ctx.env.store.outbox.complete({
+    outboxId: item.id,
+    notionState: await notionStateOf(ctx, await livePageOf(ctx, trashed), record),
+  });
+  ctx.counts.deleted += 1;
+}

@@ -1,0 +1,87 @@
+// Merge and write one item's values (push-merge.ts, push-policy.ts), then complete the item
+// with Notion's state after the write in one store transaction — the echo of our own write is
+// then no remote edit. Invariants: only properties of the schema snapshot are written, under
+// their current Notion names; parked conflicts keep Notion's value.
+import type { PageObjectResponse } from '@notionhq/client';
+import { encodePropertyValue, type PlainValue } from '../notion/index.ts';
+import {
+  type LivePage,
+  livePageOf,
+  notionStateOf,
+  type PushContext,
+  propertyOf,
+} from './push-context.ts';
+import { mergeProperties } from './push-merge.ts';
+import { decideConflicts, parkConflicts } from './push-policy.ts';
+import type { OutboxPayload } from './records-api.ts';
+import type { JsonValue, OutboxItem, StoreRecord } from './store-api.ts';
+
+type Properties = Record<string, Record<string, unknown>>;
+
+/** Encodes values by property id into a request keyed by current property names. */
+export function encodeWrites(
+  ctx: PushContext,
+  writes: Record<string, JsonValue>,
+  live?: LivePage,
+): Properties {
+  const out: Properties = {};
+  for (const [id, value] of Object.entries(writes)) {
+    const property = propertyOf(ctx, id, live);
+    if (!property) continue;
+    out[property.name] = encodePropertyValue(property, value as PlainValue);
+  }
+  return out;
+}
+
+export async function baseFields(
+  ctx: PushContext,
+  record: StoreRecord,
+): Promise<Record<string, JsonValue> | null> {
+  if (record.baseVersionId === null) return null;
+  return (await ctx.env.store.history.getVersionById(record.baseVersionId))?.fields ?? null;
+}
+
+/** Merges, applies the policy, writes what is left to write and completes the item. */
+export async function mergeAndWrite(
+  ctx: PushContext,
+  item: OutboxItem,
+  record: StoreRecord,
+  live: LivePage,
+  base: Record<string, JsonValue> | null,
+  payload: OutboxPayload,
+): Promise<'written' | 'unchanged'> {
+  const set = Object.fromEntries(
+    Object.entries(payload.set).filter(([id]) => propertyOf(ctx, id) !== null),
+  );
+  const merged = mergeProperties(set, base, live.values);
+  const names = { ...live.names };
+  const decision = await decideConflicts(
+    ctx,
+    item,
+    record,
+    merged.conflicts,
+    names,
+    live.page.last_edited_time,
+  );
+  const writes = { ...merged.writes };
+  for (const c of decision.local) writes[c.propertyId] = c.local;
+  if (ctx.options.preview) return 'unchanged';
+  let after = live;
+  if (Object.keys(writes).length > 0) {
+    const page = (await ctx.env.notion.pages.update({
+      page_id: live.page.id,
+      properties: encodeWrites(ctx, writes, live),
+    } as Parameters<typeof ctx.env.notion.pages.update>[0])) as PageObjectResponse;
+    after = await livePageOf(ctx, page);
+  }
+  await parkConflicts(ctx, item, record, decision.parked, names);
+  await ctx.env.store.outbox.complete({
+    outboxId: item.id,
+    ...(record.pageId === null ? { pageId: live.page.id } : {}),
+    notionState: await notionStateOf(ctx, after, record),
+    provenance: { runId: ctx.runId, trigger: ctx.trigger, requestId: null },
+  });
+  return Object.keys(writes).length > 0 ? 'written' : 'unchanged';
+}
+
+/** The page of a create that may already exist (adopted by a pull, or found by its sync key). */

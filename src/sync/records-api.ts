@@ -1,0 +1,156 @@
+// Local edits on the store target (`engine.records`, `notion-sync set|new|rm`). Invariants:
+// - every edit commits a `local` version AND its outbox row in one transaction (store);
+// - the outbox payload is `{ set }`, the properties the local side changed, keyed by property id
+//   and accumulated over edits a still-pending item absorbs — push merges exactly those, so an
+//   edit made between two pulls is never lost and never reverts a Notion change it did not touch;
+// - values are checked against the source's schema snapshot first: nothing half-written.
+import type { SourceConfig } from '../config/index.ts';
+import { NotionSyncError } from '../errors.ts';
+import { hashValue, parseNotionId } from '../shared/index.ts';
+import { checkLocalValues } from './property-input.ts';
+import type { LocalEdit, LocalValues, RecordsApi } from './push-types.ts';
+import type { JsonValue, Source, Store, StoreRecord } from './store-api.ts';
+
+export interface OutboxPayload {
+  set: Record<string, JsonValue>;
+  /** Take the page out of Notion's trash before writing (a remote delete resolved `local`). */
+  restore?: boolean;
+}
+
+/** Reads an outbox payload written by `records` (older shapes count as empty). */
+export function payloadOf(value: JsonValue): OutboxPayload {
+  const obj = value && typeof value === 'object' && !Array.isArray(value) ? value : {};
+  const set = obj.set && typeof obj.set === 'object' && !Array.isArray(obj.set) ? obj.set : {};
+  return {
+    set: set as Record<string, JsonValue>,
+    ...(obj.restore === true ? { restore: true } : {}),
+  };
+}
+
+export interface RecordsDeps {
+  store: Store;
+  sources: SourceConfig[];
+  /** The stored source (schema snapshot); resolves it through Notion when never pulled. */
+  loadSource(config: SourceConfig): Promise<Source>;
+}
+
+/** The configured source that may take local edits; `source_not_found` / `usage` otherwise. */
+export function editableSource(sources: SourceConfig[], name: string): SourceConfig {
+  const config = sources.find((s) => s.name === name);
+  if (!config) {
+    throw new NotionSyncError(
+      'source_not_found',
+      `No source named "${name}" in the configuration; configured: ${sources.map((s) => s.name).join(', ') || 'none'}.`,
+      { details: { source: name } },
+    );
+  }
+  if ((config.direction ?? 'pull') === 'pull' || config.page) {
+    throw new NotionSyncError(
+      'usage',
+      `Source "${name}" is pull-only: local edits are never sent to Notion. Set \`direction: both\` (or push) on a database source to edit it locally.`,
+      { details: { source: name } },
+    );
+  }
+  return config;
+}
+
+async function findRecord(store: Store, source: Source, ref: string): Promise<StoreRecord> {
+  const pageId = parseNotionId(ref);
+  const byPage = pageId ? await store.records.findByPageId(source.id, pageId) : null;
+  const record =
+    byPage ?? (await store.records.findByKey(ref)).find((r) => r.sourceId === source.id) ?? null;
+  if (!record) {
+    throw new NotionSyncError(
+      'store_not_found',
+      `No row "${ref}" in source "${source.name}": give a page id or URL, or the local key \`notion-sync new\` printed.`,
+      { details: { source: source.name, ref } },
+    );
+  }
+  if (record.tombstone !== null) {
+    throw new NotionSyncError(
+      'store_invalid_state',
+      `Row "${ref}" of source "${source.name}" is deleted (${record.tombstone}); restore it in Notion and pull first.`,
+      { details: { source: source.name, ref, tombstone: record.tombstone } },
+    );
+  }
+  return record;
+}
+
+/** Fields of the record's current version (the agreed state, or its pending local edit). */
+export async function currentFields(
+  store: Store,
+  record: StoreRecord,
+): Promise<Record<string, JsonValue>> {
+  if (record.currentVersionId === null) return {};
+  return (await store.history.getVersionById(record.currentVersionId))?.fields ?? {};
+}
+
+/** The set of a pending item that will absorb the next edit (the store picks the same one). */
+async function pendingSet(store: Store, record: StoreRecord): Promise<Record<string, JsonValue>> {
+  const pending = await store.outbox.list({ sourceId: record.sourceId, state: 'pending' });
+  const absorbing = pending
+    .filter((i) => i.recordId === record.id && i.op !== 'delete')
+    .sort((a, b) => b.id - a.id)[0];
+  return absorbing ? payloadOf(absorbing.payload).set : {};
+}
+
+/** `engine.records`: create, update and delete rows locally; push sends them. */
+export function createRecordsApi(deps: RecordsDeps): RecordsApi {
+  const { store } = deps;
+  const prepare = async (name: string) => deps.loadSource(editableSource(deps.sources, name));
+  const done = (r: {
+    record: StoreRecord;
+    version: LocalEdit['version'];
+    outbox: { id: number };
+  }) => ({
+    record: r.record,
+    version: r.version,
+    outboxId: r.outbox.id,
+  });
+
+  return {
+    async create(name: string, values: LocalValues) {
+      const source = await prepare(name);
+      const set = checkLocalValues(source.schema, values);
+      const result = await store.local.createRecord({
+        sourceId: source.id,
+        fields: set,
+        hash: hashValue({ local: set }),
+        payload: { set },
+        provenance: { trigger: 'local' },
+      });
+      return done(result);
+    },
+
+    async update(name: string, ref: string, values: LocalValues) {
+      const source = await prepare(name);
+      const set = checkLocalValues(source.schema, values);
+      const record = await findRecord(store, source, ref);
+      const accumulated = { ...(await pendingSet(store, record)), ...set };
+      const fields = { ...(await currentFields(store, record)), ...accumulated };
+      const result = await store.local.appendVersion({
+        recordId: record.id,
+        fields,
+        hash: hashValue({ local: fields }),
+        payload: { set: accumulated },
+        provenance: { trigger: 'local' },
+      });
+      return done(result);
+    },
+
+    async delete(name: string, ref: string) {
+      const source = await prepare(name);
+      const record = await findRecord(store, source, ref);
+      const fields = await currentFields(store, record);
+      const result = await store.local.appendVersion({
+        recordId: record.id,
+        op: 'delete',
+        fields,
+        hash: hashValue({ local: fields, deleted: true }),
+        payload: { set: {} },
+        provenance: { trigger: 'local' },
+      });
+      return done(result);
+    },
+  };
+}
