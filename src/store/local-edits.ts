@@ -7,7 +7,7 @@ import type { Kysely } from 'kysely';
 import { NotionSyncError } from '../errors.ts';
 import { toJsonText } from './json-columns.ts';
 import type { RepositoryContext, Row } from './repository-context.ts';
-import { toOutboxItem, toRecord, toVersion } from './row-mappers.ts';
+import { provenanceColumns, toOutboxItem, toRecord, toVersion } from './row-mappers.ts';
 import type { Database } from './schema.ts';
 import type { JsonValue, OutboxItem, Provenance, StoreRecord, Version } from './store-types.ts';
 
@@ -110,9 +110,7 @@ async function appendIn(
       content: input.content === undefined ? previousContent : input.content,
       hash: input.hash,
       notion_last_edited_time: null,
-      run_id: input.provenance?.runId ?? null,
-      trigger: input.provenance?.trigger ?? null,
-      request_id: input.provenance?.requestId ?? null,
+      ...provenanceColumns(input.provenance),
       created_at: now,
     })
     .returningAll()

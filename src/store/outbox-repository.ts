@@ -9,7 +9,7 @@ import { NotionSyncError } from '../errors.ts';
 import { computeBackoffMs } from './backoff.ts';
 import { toJsonText, toNullableJsonText } from './json-columns.ts';
 import type { RepositoryContext, Row } from './repository-context.ts';
-import { toOutboxItem, toVersion } from './row-mappers.ts';
+import { provenanceColumns, toOutboxItem, toVersion } from './row-mappers.ts';
 import type { Database } from './schema.ts';
 import type { JsonValue, OutboxItem, OutboxState, Provenance, Version } from './store-types.ts';
 
@@ -219,9 +219,7 @@ async function completeIn(
         content: state.content ?? null,
         hash: state.hash,
         notion_last_edited_time: state.notionLastEditedTime,
-        run_id: input.provenance?.runId ?? null,
-        trigger: input.provenance?.trigger ?? null,
-        request_id: input.provenance?.requestId ?? null,
+        ...provenanceColumns(input.provenance),
         created_at: now,
       })
       .returningAll()

@@ -9,6 +9,7 @@ import { NotionSyncError } from '../errors.ts';
 import { writeCheckpointIn } from './checkpoints-repository.ts';
 import { toJsonText, toNullableJsonText } from './json-columns.ts';
 import type { RepositoryContext, Row } from './repository-context.ts';
+import { provenanceColumns } from './row-mappers.ts';
 import type { Database } from './schema.ts';
 import type { CheckpointUpdate, JsonValue, Provenance } from './store-types.ts';
 
@@ -200,9 +201,11 @@ async function appendVersions(
         content: row.content === undefined ? (contents.get(record.id) ?? null) : row.content,
         hash: row.hash,
         notion_last_edited_time: row.notionLastEditedTime,
-        run_id: runId,
-        trigger: input.provenance?.trigger ?? null,
-        request_id: row.requestId ?? input.provenance?.requestId ?? null,
+        ...provenanceColumns({
+          ...input.provenance,
+          runId,
+          requestId: row.requestId ?? input.provenance?.requestId ?? null,
+        }),
         created_at: now,
       })),
     )

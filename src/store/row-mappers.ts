@@ -11,6 +11,7 @@ import type {
   OutboxItem,
   OutboxOp,
   OutboxState,
+  Provenance,
   Run,
   RunError,
   RunStatus,
@@ -27,6 +28,19 @@ import type {
   VersionOrigin,
   WebhookEvent,
 } from './store-types.ts';
+
+/** The provenance columns of a version row (DESIGN §4: run, trigger, Notion request id). */
+export function provenanceColumns(provenance: Provenance | undefined): {
+  run_id: number | null;
+  trigger: string | null;
+  request_id: string | null;
+} {
+  return {
+    run_id: provenance?.runId ?? null,
+    trigger: provenance?.trigger ?? null,
+    request_id: provenance?.requestId ?? null,
+  };
+}
 
 export function toSource(row: Row<'sources'>): Source {
   return {
