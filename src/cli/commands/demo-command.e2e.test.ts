@@ -32,6 +32,11 @@ describe('notion-sync demo', () => {
       expect(done.n).toBe(1);
       const wiki = db.prepare('select count(*) as n from wiki').get() as { n: number };
       expect(wiki.n).toBeGreaterThan(5);
+      // All three edits reached the store: the second pull updated exactly three tasks.
+      const versions = db.prepare(`select count(*) as n from tasks where "_version" = 2`).get() as {
+        n: number;
+      };
+      expect(versions.n).toBe(3);
     } finally {
       db.close();
     }

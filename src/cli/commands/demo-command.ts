@@ -137,7 +137,10 @@ async function editTasks(emulator: Emulator, demo: DemoWorkspace): Promise<strin
   emulator.control.editAsUser(b, {
     Name: { title: [{ type: 'text', text: { content: 'Ship the offline demo' } }] },
   });
-  emulator.control.editAsUser(c, { Priority: { select: { name: 'High' } } });
+  // A real change whatever the seed gave this row: Urgent unless it already is.
+  const third = rows.results[2] as { properties?: Record<string, { select?: { name?: string } }> };
+  const priority = third.properties?.Priority?.select?.name === 'Urgent' ? 'Low' : 'Urgent';
+  emulator.control.editAsUser(c, { Priority: { select: { name: priority } } });
   return ids;
 }
 
