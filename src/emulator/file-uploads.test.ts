@@ -1,6 +1,6 @@
 import type { APIResponseError, Client } from '@notionhq/client';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createEmulator, type Emulator } from './index.ts';
+import { createEmulator, createManualClock, type Emulator } from './index.ts';
 import { createDataSource, rejectionOf } from './test-support.ts';
 
 describe('file uploads', () => {
@@ -110,5 +110,16 @@ describe('file uploads', () => {
     const page = await notion.fileUploads.list({ start_cursor: upload.id });
     expect(page.results.map((u) => u.id)).toEqual([upload.id]);
     expect(second.id).not.toBe(upload.id);
+  });
+
+  it('lists uploads made at the same instant newest first, so cursors page deterministically', async () => {
+    const frozen = await createEmulator({ clock: createManualClock() });
+    const client = frozen.client();
+    const first = await client.fileUploads.create({ mode: 'single_part', filename: 'a.txt' });
+    const second = await client.fileUploads.create({ mode: 'single_part', filename: 'b.txt' });
+    const all = await client.fileUploads.list({});
+    expect(all.results.map((u) => u.id)).toEqual([second.id, first.id]);
+    const rest = await client.fileUploads.list({ start_cursor: first.id });
+    expect(rest.results.map((u) => u.id)).toEqual([first.id]);
   });
 });

@@ -166,11 +166,15 @@ function completeRoute(request: ApiRequest): JsonObject {
 function listRoute(request: ApiRequest): JsonObject {
   const { ws, actor, query } = request;
   const status = query.get('status');
+  // Newest first; uploads made within the same millisecond keep their creation order reversed
+  // (state keeps insertion order), so paging is deterministic.
   const uploads = Object.values(ws.state.fileUploads)
-    .filter((u) => u.createdBy === actor.id && !u.inTrash)
-    .map((u) => refreshStatus(ws, u))
-    .filter((u) => status === null || u.status === status)
-    .sort((a, b) => b.createdTime - a.createdTime);
+    .map((upload, created) => ({ upload, created }))
+    .filter(({ upload }) => upload.createdBy === actor.id && !upload.inTrash)
+    .map(({ upload, created }) => ({ upload: refreshStatus(ws, upload), created }))
+    .filter(({ upload }) => status === null || upload.status === status)
+    .sort((a, b) => b.upload.createdTime - a.upload.createdTime || b.created - a.created)
+    .map(({ upload }) => upload);
   return listResponse(
     uploads,
     (u) => u.id,
