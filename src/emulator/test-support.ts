@@ -1,8 +1,11 @@
 import type { Client } from '@notionhq/client';
 
+/** Any client with the SDK's `databases.create` (the SDK itself, or a wrapper around it). */
+type DatabaseCreator = { databases: { create: Client['databases']['create'] } };
+
 /** Creates a database under `parentId` and returns the id of its data source. */
 export async function createDataSource(
-  notion: Client,
+  notion: DatabaseCreator,
   parentId: string,
   properties: Parameters<Client['databases']['create']>[0]['initial_data_source'] extends infer T
     ? T extends { properties?: infer P }

@@ -3,25 +3,10 @@
 // cap enumerates every row exactly once.
 import { describe, expect, it } from 'vitest';
 import { createEmulator } from '../emulator/index.ts';
+import { createDataSource } from '../emulator/test-support.ts';
 import { createManualClock } from '../shared/index.ts';
 import { createNotionClient, type NotionClient } from './notion-client.ts';
 import { decodeProperties } from './property-decoder.ts';
-
-async function createDataSource(
-  client: NotionClient,
-  parentPageId: string,
-  title: string,
-  properties: object,
-) {
-  const database = await client.databases.create({
-    parent: { type: 'page_id', page_id: parentPageId },
-    title: [{ type: 'text', text: { content: title } }],
-    initial_data_source: { properties: properties as never },
-  });
-  const id = (database as { data_sources: { id: string }[] }).data_sources[0]?.id;
-  if (!id) throw new Error('database without data source');
-  return id;
-}
 
 const fastPacing = { requestsPerSecond: 100_000, burst: 100_000, maxInFlight: 16 };
 
@@ -34,9 +19,14 @@ describe('completeness against the emulator', () => {
       fetch: emulator.fetch,
       pacing: fastPacing,
     });
-    const targets = await createDataSource(client, emulator.rootPageId, 'Targets', {
-      Name: { title: {} },
-    });
+    const targets = await createDataSource(
+      client,
+      emulator.rootPageId,
+      {
+        Name: { title: {} },
+      },
+      'Targets',
+    );
     const targetIds = emulator.control.bulkCreatePages(
       targets,
       Array.from({ length: 40 }, (_, i) => ({ Name: { title: [{ text: { content: `t${i}` } }] } })),
@@ -45,18 +35,23 @@ describe('completeness against the emulator', () => {
       { length: 30 },
       (_, i) => emulator.control.createUser({ name: `Person ${i}`, email: `p${i}@example.com` }).id,
     );
-    const rows = await createDataSource(client, emulator.rootPageId, 'Rows', {
-      Name: { title: {} },
-      Links: { relation: { data_source_id: targets, single_property: {} } },
-      Team: { people: {} },
-      Linked: {
-        rollup: {
-          relation_property_name: 'Links',
-          rollup_property_name: 'Name',
-          function: 'count',
+    const rows = await createDataSource(
+      client,
+      emulator.rootPageId,
+      {
+        Name: { title: {} },
+        Links: { relation: { data_source_id: targets, single_property: {} } },
+        Team: { people: {} },
+        Linked: {
+          rollup: {
+            relation_property_name: 'Links',
+            rollup_property_name: 'Name',
+            function: 'count',
+          },
         },
       },
-    });
+      'Rows',
+    );
     await client.pages.create({
       parent: { data_source_id: rows },
       properties: {
@@ -104,24 +99,34 @@ describe('completeness against the emulator', () => {
       fetch: emulator.fetch,
       pacing: fastPacing,
     });
-    const targets = await createDataSource(client, emulator.rootPageId, 'Targets', {
-      Name: { title: {} },
-    });
+    const targets = await createDataSource(
+      client,
+      emulator.rootPageId,
+      {
+        Name: { title: {} },
+      },
+      'Targets',
+    );
     const targetIds = emulator.control.bulkCreatePages(
       targets,
       Array.from({ length: 40 }, () => ({})),
     );
-    const rows = await createDataSource(client, emulator.rootPageId, 'Rows', {
-      Name: { title: {} },
-      Links: { relation: { data_source_id: targets, single_property: {} } },
-      Linked: {
-        rollup: {
-          relation_property_name: 'Links',
-          rollup_property_name: 'Name',
-          function: 'count',
+    const rows = await createDataSource(
+      client,
+      emulator.rootPageId,
+      {
+        Name: { title: {} },
+        Links: { relation: { data_source_id: targets, single_property: {} } },
+        Linked: {
+          rollup: {
+            relation_property_name: 'Links',
+            rollup_property_name: 'Name',
+            function: 'count',
+          },
         },
       },
-    });
+      'Rows',
+    );
     const page = await client.pages.create({
       parent: { data_source_id: rows },
       properties: { Links: { relation: targetIds.map((id) => ({ id })) } },
@@ -142,9 +147,14 @@ describe('completeness against the emulator', () => {
       pacing: fastPacing,
       clock,
     });
-    const dataSourceId = await createDataSource(client, emulator.rootPageId, 'Big', {
-      Name: { title: {} },
-    });
+    const dataSourceId = await createDataSource(
+      client,
+      emulator.rootPageId,
+      {
+        Name: { title: {} },
+      },
+      'Big',
+    );
     const rows = (from: number, count: number) =>
       Array.from({ length: count }, (_, i) => ({
         Name: { title: [{ text: { content: `row ${from + i}` } }] },
@@ -186,9 +196,14 @@ describe('completeness against the emulator', () => {
       fetch: emulator.fetch,
       pacing: fastPacing,
     });
-    const dataSourceId = await createDataSource(client, emulator.rootPageId, 'Same minute', {
-      Name: { title: {} },
-    });
+    const dataSourceId = await createDataSource(
+      client,
+      emulator.rootPageId,
+      {
+        Name: { title: {} },
+      },
+      'Same minute',
+    );
     emulator.control.bulkCreatePages(
       dataSourceId,
       Array.from({ length: 10_001 }, () => ({})),

@@ -2,20 +2,10 @@
 // run (async context) that made them, even when runs share one connection.
 import { describe, expect, it } from 'vitest';
 import { createEmulator } from '../emulator/index.ts';
+import { createDataSource } from '../emulator/test-support.ts';
 import { createManualClock } from '../shared/index.ts';
 import type { AllRowsPosition } from './data-source-rows.ts';
 import { createNotionClient, type NotionClient } from './notion-client.ts';
-
-async function createDataSource(client: NotionClient, parentPageId: string, title: string) {
-  const database = await client.databases.create({
-    parent: { type: 'page_id', page_id: parentPageId },
-    title: [{ type: 'text', text: { content: title } }],
-    initial_data_source: { properties: { Name: { title: {} } } },
-  });
-  const id = (database as { data_sources: { id: string }[] }).data_sources[0]?.id;
-  if (!id) throw new Error('database without data source');
-  return id;
-}
 
 async function setup() {
   const clock = createManualClock();
@@ -33,7 +23,12 @@ async function setup() {
 describe('iterators against the emulator', () => {
   it('resumes a full enumeration from a saved position without losing rows', async () => {
     const { clock, emulator, client } = await setup();
-    const dataSourceId = await createDataSource(client, emulator.rootPageId, 'Rows');
+    const dataSourceId = await createDataSource(
+      client,
+      emulator.rootPageId,
+      { Name: { title: {} } },
+      'Rows',
+    );
     const all = new Set<string>();
     for (let minute = 0; minute < 3; minute++) {
       for (const id of emulator.control.bulkCreatePages(

@@ -3,6 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createEmulator } from '../emulator/index.ts';
+import { createDataSource } from '../emulator/test-support.ts';
 import { createNotionClient, type NotionClient } from './notion-client.ts';
 import { decodeProperties, type PlainValue } from './property-decoder.ts';
 import { encodeProperties, type PropertySchema } from './property-encoder.ts';
@@ -27,22 +28,6 @@ const SCHEMA = {
   Phone: { phone_number: {} },
   Where: { place: {} },
 };
-
-async function createDataSource(
-  client: NotionClient,
-  parentPageId: string,
-  title: string,
-  properties: object,
-) {
-  const database = await client.databases.create({
-    parent: { type: 'page_id', page_id: parentPageId },
-    title: [{ type: 'text', text: { content: title } }],
-    initial_data_source: { properties: properties as never },
-  });
-  const id = (database as { data_sources: { id: string }[] }).data_sources[0]?.id;
-  if (!id) throw new Error('database without data source');
-  return id;
-}
 
 const isoMinute = fc
   .date({
@@ -105,9 +90,14 @@ describe('property codec round trip (emulator)', () => {
       fetch: emulator.fetch,
       pacing: { requestsPerSecond: 10_000, burst: 10_000, maxInFlight: 16 },
     });
-    const targets = await createDataSource(client, emulator.rootPageId, 'Targets', {
-      Name: { title: {} },
-    });
+    const targets = await createDataSource(
+      client,
+      emulator.rootPageId,
+      {
+        Name: { title: {} },
+      },
+      'Targets',
+    );
     const relationIds: string[] = [];
     for (let i = 0; i < 4; i++) {
       const page = await client.pages.create({
@@ -116,10 +106,15 @@ describe('property codec round trip (emulator)', () => {
       });
       relationIds.push(page.id);
     }
-    const dataSourceId = await createDataSource(client, emulator.rootPageId, 'Everything', {
-      ...SCHEMA,
-      Related: { relation: { data_source_id: targets, single_property: {} } },
-    });
+    const dataSourceId = await createDataSource(
+      client,
+      emulator.rootPageId,
+      {
+        ...SCHEMA,
+        Related: { relation: { data_source_id: targets, single_property: {} } },
+      },
+      'Everything',
+    );
     const dataSource = await client.dataSources.retrieve({ data_source_id: dataSourceId });
     const schema = dataSource.properties as unknown as Record<string, PropertySchema>;
     const statusNames = (
