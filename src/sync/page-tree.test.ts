@@ -58,7 +58,9 @@ describe.each(storeFactories().filter((f) => f.name !== 'sqlite-memory'))(
       await clock.advance(5 * 60_000);
       emu.control.clearRequestLog();
       const quiet = await h.engine.pull();
-      expect(quiet.sources[0]!.counts).toMatchObject({ created: 0, updated: 0, unchanged: 4 });
+      // Between complete walks nothing is re-walked: search shows no edit, so no page is read.
+      expect(quiet.sources[0]!.counts).toMatchObject({ fetched: 0, created: 0, updated: 0 });
+      expect(quiet.sources[0]!.reconciled).toBe(false);
       expect(emu.control.requestLog().filter((e) => e.path.endsWith('/markdown'))).toEqual([]);
 
       await notion.pages.update({ page_id: grandchild, in_trash: true });
