@@ -2,10 +2,11 @@
 // sorted by last_edited_time is a HINT: its index lags and it may miss pages (notion-api.md
 // §4.7), so the window reaches back past the previous run by the overlap plus a lag allowance,
 // and a periodic complete walk of the tree stays the source of truth for deletions and moves.
-// Invariants: a hit joins the tree only when it is a page of the source already, or its parent
-// page is in the tree (the source page, a stored page, or a hit that joined); a page nested in
-// a block of a tree page is found through its parent's changed Markdown instead; trashed hits
-// are only candidates — reconcile confirms each one by a retrieve before any tombstone.
+// Invariants: a hit joins the tree when its parent page is in the tree (the source page, a
+// stored page, or a hit that joined), or when it is a stored page nested in a block; a stored
+// page whose parent page is outside the tree moved out and is left to the complete walk; a new
+// page nested in a block of a tree page is found through its parent's changed Markdown; trashed
+// hits are only candidates — reconcile confirms each one by a retrieve before any tombstone.
 import type { PageObjectResponse } from '@notionhq/client';
 import type { NotionClient } from '../notion/index.ts';
 import type { TreeNode } from './page-tree.ts';
@@ -75,8 +76,9 @@ export async function findTreeChanges(
     const rest: PageObjectResponse[] = [];
     for (const page of pending) {
       const parent = parentPageId(page);
-      if (stored.all.has(page.id)) edited.push({ page, parentId: null });
-      else if (parent !== null && tree.has(parent)) edited.push({ page, parentId: parent });
+      if (parent !== null && tree.has(parent))
+        edited.push({ page, parentId: stored.all.has(page.id) ? null : parent });
+      else if (parent === null && stored.all.has(page.id)) edited.push({ page, parentId: null });
       else {
         rest.push(page);
         continue;

@@ -1,13 +1,16 @@
 // Pull of a page source. Two ways, both committing pages batch by batch (pull-run.ts):
 // - a COMPLETE walk from the source page (page-tree.ts): the first pull, `pull --full`, and
 //   whenever the source's `reconcile` interval has passed since the last one; it lists the
-//   whole tree, so it — and only it — reconciles deletions and moves (DESIGN.md §5);
+//   whole tree, so it — and only it — reconciles deletions and moves (DESIGN.md §5): a stored
+//   page it did not list is confirmed by a retrieve, and tombstoned `trashed` when in the trash,
+//   `missing` when gone or now under a page outside the tree;
 // - between complete walks, an INCREMENTAL pull: search tells which pages were edited since the
 //   previous run (page-tree-changes.ts); only those whose last_edited_time moved are read (one
 //   Markdown call each), their new child pages are walked, unchanged subtrees are never
 //   re-walked, and pages search shows as trashed are confirmed and tombstoned.
 // A crash at any point leaves committed batches; the next pull starts over from its own hint
 // window (or a complete walk), and the hash skip keeps re-read pages from making new versions.
+import type { PageObjectResponse } from '@notionhq/client';
 import { parseDuration } from '../shared/index.ts';
 import type { ContentRead } from './content.ts';
 import { type TreeNode, type TreeWalkOptions, walkPageTree } from './page-tree.ts';
@@ -72,7 +75,13 @@ async function pullComplete(run: TreeRun, resolved: PageResolved) {
   const listed = await walkAndCommit(run, [{ page: resolved.page, parentId: null }], {});
   const check = async () =>
     void (await state.env.notion.pages.retrieve({ page_id: source.notionId }));
-  await applyReconcile(state, source, listed, check, () => true);
+  // A page still there but not listed raced the walk if its parent page was listed (or it sits
+  // in a block, which this cannot follow cheaply); under any other page it moved out.
+  const belongs = (page: PageObjectResponse) => {
+    const parent = page.parent as { type?: string; page_id?: string };
+    return parent.type !== 'page_id' || listed.has(parent.page_id ?? '');
+  };
+  await applyReconcile(state, source, listed, check, belongs);
 }
 
 /** False when the hint cannot be used (too many edits): the caller walks the whole tree. */
