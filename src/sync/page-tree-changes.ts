@@ -76,8 +76,7 @@ export async function findTreeChanges(
     const rest: PageObjectResponse[] = [];
     for (const page of pending) {
       const parent = parentPageId(page);
-      if (parent !== null && tree.has(parent))
-        edited.push({ page, parentId: stored.all.has(page.id) ? null : parent });
+      if (parent !== null && tree.has(parent)) edited.push({ page, parentId: parent });
       else if (parent === null && stored.all.has(page.id)) edited.push({ page, parentId: null });
       else {
         rest.push(page);

@@ -112,14 +112,17 @@ describe.each(storeFactories().filter((f) => f.name !== 'sqlite-memory'))(
       const [edited, other] = [tree.pageIds[20]!, tree.pageIds[30]!];
 
       await clock.advance(10 * MINUTE);
-      await client.pages.updateMarkdown({
-        page_id: edited,
-        type: 'insert_content',
-        insert_content: { content: 'Edited after the first pull.' },
-      });
-      await clock.advance(MINUTE);
-      emu.control.clearRequestLog();
-      const one = await h.engine.pull();
+      const editAndPull = async (line: string) => {
+        await client.pages.updateMarkdown({
+          page_id: edited,
+          type: 'insert_content',
+          insert_content: { content: line },
+        });
+        await clock.advance(MINUTE);
+        emu.control.clearRequestLog();
+        return h.engine.pull();
+      };
+      const one = await editAndPull('Edited after the first pull.');
       expect(one.sources[0]).toMatchObject({ status: 'ok', reconciled: false });
       expect(one.sources[0]!.counts).toMatchObject({ created: 0, updated: 1 });
       expect(emu.control.requestLog().length).toBeLessThanOrEqual(5);
@@ -140,14 +143,7 @@ describe.each(storeFactories().filter((f) => f.name !== 'sqlite-memory'))(
         ).id;
       const inToggle = await create({ type: 'block_id', block_id: toggle.id }, 'In a toggle');
       const underOther = await create({ page_id: other }, 'Under another page');
-      await client.pages.updateMarkdown({
-        page_id: edited,
-        type: 'insert_content',
-        insert_content: { content: 'Edited again.' },
-      });
-      await clock.advance(MINUTE);
-      emu.control.clearRequestLog();
-      const two = await h.engine.pull();
+      const two = await editAndPull('Edited again.');
       expect(two.sources[0]!.counts).toMatchObject({ created: 2, updated: 1 });
       expect((await stored(h, 'tree', inToggle)).record?.parentId).toBe(edited);
       expect((await stored(h, 'tree', underOther)).record?.parentId).toBe(other);
