@@ -8,8 +8,10 @@
 import { describe, expect, it } from 'vitest';
 import { createEmulator, createManualClock, seedDemoWorkspace } from '../emulator/index.ts';
 import { seedPageTree } from '../emulator/seed-page-tree.ts';
+import { createDataSource } from '../emulator/test-support.ts';
 import { storeFactories } from '../store/test-support/store-factories.ts';
 import { childPagesOf } from './page-tree.ts';
+import { MAX_HINT_RESULTS } from './page-tree-changes.ts';
 import type { PullHarness } from './test-support/pull-harness.ts';
 import { createPullHarness, emulatorClient } from './test-support/pull-harness.ts';
 
@@ -149,6 +151,28 @@ describe.each(storeFactories().filter((f) => f.name !== 'sqlite-memory'))(
       expect((await stored(h, 'tree', underOther)).record?.parentId).toBe(other);
       expect(new Set(markdownReads(emu))).toEqual(new Set([edited, inToggle, underOther]));
       expect(blockReads(emu)).toEqual([]);
+    });
+
+    it('walks the whole tree when search shows more edits than a hint should page through', async () => {
+      const clock = createManualClock(Date.UTC(2026, 5, 6, 6, 0, 0));
+      const emu = await createEmulator({ clock });
+      const client = emu.client({ notionVersion: '2026-03-11' });
+      const tree = await seedPageTree(client, { parentPageId: emu.rootPageId, pageCount: 5 });
+      const rows = await createDataSource(client, emu.rootPageId, { Name: { title: {} } });
+      await clock.advance(10 * MINUTE);
+      const h = await createPullHarness(factory, emu, [{ name: 'tree', page: tree.rootId }], clock);
+      await h.engine.pull();
+
+      await clock.advance(10 * MINUTE);
+      // Edits outside the tree still fill the search window.
+      const names = Array.from({ length: MAX_HINT_RESULTS + 1 }, (_, i) => ({
+        Name: { title: [{ text: { content: `Row ${i}` } }] },
+      }));
+      emu.control.bulkCreatePages(rows, names);
+      await clock.advance(MINUTE);
+      const result = await h.engine.pull();
+      expect(result.sources[0]).toMatchObject({ status: 'ok', reconciled: true });
+      expect(result.sources[0]!.counts).toMatchObject({ created: 0, deleted: 0 });
     });
 
     it('leaves a page moved out of the tree to the next complete walk, which tombstones it', async () => {
