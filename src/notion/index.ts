@@ -9,6 +9,7 @@ export type {
   DataSourceSorts,
 } from './data-source-rows.ts';
 export type { SearchOptions } from './list-iterators.ts';
+export { listMarkdownReferences, type MarkdownReferences } from './markdown-references.ts';
 export { ENDPOINTS, type NotionApi } from './notion-api.ts';
 export {
   type CircuitBreakerSettings,

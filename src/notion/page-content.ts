@@ -14,6 +14,11 @@ export interface PageMarkdownResult {
   markdown: string;
   /** False when some subtrees could not be fetched (depth guard, or Notion refused them). */
   complete: boolean;
+  /**
+   * True when some answer came back truncated: its left-out blocks were fetched by id, so a
+   * left-out child page may show as spliced content instead of its `<page>` tag.
+   */
+  truncated: boolean;
   /** Block ids whose content is missing from the result. */
   missingBlockIds: string[];
   /**
@@ -67,6 +72,7 @@ export async function getPageMarkdown(
   const result: PageMarkdownResult = {
     markdown: root.markdown,
     complete: true,
+    truncated: root.truncated,
     missingBlockIds: [],
     unknownBlocks: [],
     requests: 1,
@@ -103,6 +109,7 @@ async function followSubtree(
   try {
     const part = await api.pages.retrieveMarkdown({ page_id: pending.id, ...extra });
     result.markdown = spliceSubtree(result.markdown, pending.id, part.markdown);
+    result.truncated ||= part.truncated;
     if (part.truncated && part.unknown_block_ids.length === 0) result.complete = false;
     for (const id of part.unknown_block_ids)
       queue.push({ id, depth: pending.depth + 1, truncated: part.truncated });

@@ -1,6 +1,7 @@
 // Deletions. Invariants:
 // - only a COMPLETE id listing of a source yields deletion candidates (stored live rows not
 //   listed); an interrupted or failed listing throws before this runs, so it deletes nothing;
+//   a hint (a page tree's search for trashed pages) may name candidates too, never more;
 // - each candidate is confirmed by retrieving it: `in_trash` → tombstone `trashed`; 404 →
 //   `missing`; moved to another data source → `missing`; still there → left alone (it raced
 //   the listing);
@@ -61,7 +62,20 @@ async function confirm(
 /** Confirms and tombstones the stored rows a complete listing did not return. */
 export async function reconcileDeletions(input: ReconcileInput): Promise<ReconcileResult> {
   const stored = await input.store.records.listPageIds(input.sourceId);
-  const candidates = stored.filter((id) => !input.listedIds.has(id));
+  return confirmDeletions(
+    input,
+    stored.filter((id) => !input.listedIds.has(id)),
+  );
+}
+
+/**
+ * Confirms and tombstones deletion candidates found some other way (a page tree's search hint
+ * of trashed pages); the same confirmation rules as {@link reconcileDeletions}.
+ */
+export async function confirmDeletions(
+  input: Omit<ReconcileInput, 'listedIds'>,
+  candidates: readonly string[],
+): Promise<ReconcileResult> {
   const result: ReconcileResult = {
     candidates: candidates.length,
     trashed: 0,

@@ -21,7 +21,7 @@ import {
   type NotionClient,
   type PropertySchema,
 } from '../notion/index.ts';
-import { readPageContent } from './content.ts';
+import { type ContentRead, readPageContent } from './content.ts';
 import type { CoverageGaps } from './engine-types.ts';
 import { mapLimit } from './map-limit.ts';
 import type { JsonValue, PulledRow, RecordState, SourceSchema, Store } from './store-api.ts';
@@ -43,6 +43,8 @@ export interface RowPipelineContext {
   settledBeforeMs: number;
   /** Parent id stored with a row (page trees). */
   parentOf?: (page: PageObjectResponse) => string | null;
+  /** Content already read in this run (page trees read it to find child pages); else it is read. */
+  contentOf?: (pageId: string) => ContentRead | undefined;
   gaps: CoverageGaps;
   concurrency: number;
   /** last_edited_time of each row already read in this run (a reconcile listing re-lists them). */
@@ -141,7 +143,7 @@ async function prepareRow(
   const { page: full, decoded } = await completedProperties(page, ctx);
   let content: string | null | undefined;
   if (ctx.content) {
-    const read = await readPageContent(ctx.notion, page.id);
+    const read = ctx.contentOf?.(page.id) ?? (await readPageContent(ctx.notion, page.id));
     if (read.markdown === null) return null;
     if (!read.complete) ctx.gaps.incompleteContent += 1;
     content = read.markdown;
