@@ -103,7 +103,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     control: createControlApp(control),
   });
   const baseUrl = (options.baseUrl ?? 'http://notion.emulator').replace(/\/$/, '');
-  ws.fileBaseUrl = baseUrl;
+  ws.baseUrl = baseUrl;
   const inProcessFetch = (async (input: Parameters<typeof fetch>[0], init?: RequestInit) => {
     const response = await app.request(input, init);
     if (response.headers.get(RESET_MARKER)) throw connectionReset();
@@ -137,7 +137,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     control,
     listen: async (listenOptions) => {
       const server = await listenApp(app, listenOptions);
-      ws.fileBaseUrl = server.baseUrl;
+      ws.baseUrl = server.baseUrl;
       return server;
     },
   };

@@ -90,7 +90,7 @@ export class Workspace {
   /** Open view queries (`POST /v1/views/{id}/queries`): their frozen row ids; not in snapshots. */
   readonly viewQueries = new Map<string, { viewId: string; ids: string[]; expiresAt: number }>();
   /** Where Notion-hosted file URLs point (the emulator serves them under `/__emulator/files/`). */
-  fileBaseUrl = 'http://notion.emulator';
+  baseUrl = 'http://notion.emulator';
   #tokens = new Map<string, string>();
   #shares = new Map<string, Set<string>>();
 
