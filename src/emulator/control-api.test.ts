@@ -10,6 +10,7 @@ describe('control API over HTTP (/__emulator)', () => {
     const call = async (method: string, path: string, body?: unknown) => {
       const response = await emu.fetch(`${emu.baseUrl}/__emulator${path}`, {
         method,
+        headers: { 'content-type': 'application/json' },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
       return { status: response.status, json: (await response.json()) as Record<string, unknown> };

@@ -84,6 +84,7 @@ describe('notion-sync emulator (standalone, real socket)', () => {
   it('drops the socket on a reset fault set through the control API', async () => {
     await fetch(`${info.baseUrl}/__emulator/faults`, {
       method: 'PUT',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ rules: [{ route: 'GET /v1/users/me', reset: true, count: 1 }] }),
     });
     await sleep(1000);
