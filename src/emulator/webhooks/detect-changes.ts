@@ -105,7 +105,6 @@ function detectPages(ws: Workspace, was: Captured, out: EventList): void {
     const changed = [...keys].filter((k) => !same(before.properties[k], page.properties[k]));
     if (changed.length > 0 && same(before.parent, page.parent)) {
       out.add('page.properties_updated', page.id, { parent, updated_properties: changed });
-      out.touchRow(page.parent, page.id);
     }
     const old = new Set(before.childIds);
     const now = new Set(page.childIds);
@@ -194,7 +193,11 @@ function detectComments(ws: Workspace, was: Captured, out: EventList): void {
   }
 }
 
-/** Content and row changes gathered above, one event per page, data source and database. */
+/**
+ * Content and row changes gathered above, one event per page, data source and database; a
+ * data source's content changes when rows are added, trashed, restored or moved (a row's own
+ * property edits are page events).
+ */
 function flushContent(ws: Workspace, was: Captured, out: EventList): void {
   for (const [pageId, blocks] of out.content) {
     const page = ws.state.pages[pageId];
