@@ -19,9 +19,9 @@ import type { Scheduler } from './scheduler.ts';
 /** Attempts per event, as `attempt_number` 1–8 (§8.5). */
 export const MAX_DELIVERY_ATTEMPTS = 8;
 /** Wait before attempt 2, 3, … 8 (Notion documents no schedule; this one spans ~4 hours). */
-export const RETRY_DELAYS_MS = [
+export const RETRY_DELAYS_MS: readonly number[] = [
   30_000, 60_000, 300_000, 900_000, 1_800_000, 3_600_000, 7_200_000,
-] as const;
+];
 /** Default aggregation window (Notion: "a short window"). */
 export const DEFAULT_AGGREGATE_MS = 2_000;
 

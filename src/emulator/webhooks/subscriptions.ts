@@ -113,8 +113,19 @@ export function addSubscription(ws: Workspace, input: SubscribeInput): WebhookSu
   return record;
 }
 
-/** The subscription as the control API shows it (the verification token only once verified). */
-export function describeSubscription(sub: WebhookSubscriptionRecord): Record<string, unknown> {
+/** A subscription as the control API shows it (never its verification token). */
+export interface WebhookSubscription {
+  id: string;
+  integrationId: string;
+  url: string;
+  eventTypes: string[];
+  verified: boolean;
+  apiVersion: NotionVersion;
+  createdTime: string;
+  faults: WebhookFaults;
+}
+
+export function describeSubscription(sub: WebhookSubscriptionRecord): WebhookSubscription {
   return {
     id: sub.id,
     integrationId: sub.integrationId,

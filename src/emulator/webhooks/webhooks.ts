@@ -12,9 +12,8 @@ import {
   describeSubscription,
   findSubscription,
   type SubscribeInput,
+  type WebhookSubscription,
 } from './subscriptions.ts';
-
-export type WebhookSubscription = ReturnType<typeof describeSubscription>;
 
 /** Webhook subscriptions and deliveries (also served under `/__emulator/webhooks`). */
 export interface EmulatorWebhooks {
