@@ -264,6 +264,48 @@ describe('what is delivered', () => {
     ]);
   });
 
+  it('sends one event per public integration, with the installing users in accessible_by', async () => {
+    const target = await receiver();
+    const { notion, pageId } = await tasks();
+    const app = emu.control.oauth.registerClient({
+      name: 'Acme',
+      redirectUris: ['http://127.0.0.1:9/cb'],
+    });
+    const ada = emu.control.createUser({ name: 'Ada', email: 'ada@example.com' }).id;
+    const bob = emu.control.createUser({ name: 'Bob', email: 'bob@example.com' }).id;
+    for (const [userId, pageIds] of [
+      [ada, [pageId]],
+      [bob, [emu.rootPageId]],
+    ] as const) {
+      const { code } = emu.control.oauth.consent({
+        clientId: app.clientId,
+        pageIds: [...pageIds],
+        userId,
+      });
+      await notion.oauth.token({
+        client_id: app.clientId,
+        client_secret: app.clientSecret,
+        grant_type: 'authorization_code',
+        code: code!,
+      });
+    }
+    await subscribed(target, {
+      integrationId: app.clientId,
+      eventTypes: ['page.properties_updated'],
+    });
+    await notion.pages.update({ page_id: pageId, properties: { Estimate: { number: 7 } } });
+    await elapse(WINDOW_MS);
+    const events = target.events();
+    expect(events).toHaveLength(1);
+    expect(events[0]!.integration_id).toBe(app.clientId);
+    expect(events[0]!.accessible_by).toEqual(
+      expect.arrayContaining([
+        { id: ada, type: 'person' },
+        { id: bob, type: 'person' },
+      ]),
+    );
+  });
+
   it('reports moves, trash, schema edits and comments made as a user, with a person author', async () => {
     const target = await receiver();
     const { pageId, dsId, ids } = await tasks();
