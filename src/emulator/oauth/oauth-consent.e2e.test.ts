@@ -38,12 +38,12 @@ describe.skipIf(!chromiumAvailable())('OAuth consent page in Chromium', () => {
       ['Beta', 'root'],
       ['Gamma', 'root'],
       ['Alpha child', 'Alpha'],
-    ]) {
+    ] as const) {
       const created = await notion.pages.create({
         parent: { page_id: parent === 'root' ? emu.rootPageId : ids[parent]! },
-        properties: { title: { title: [{ text: { content: name! } }] } },
+        properties: { title: { title: [{ text: { content: name } }] } },
       });
-      ids[name!] = created.id;
+      ids[name] = created.id;
     }
     browser = await launchChromium();
   }, 60_000);
