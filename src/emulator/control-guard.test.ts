@@ -93,8 +93,8 @@ describe('control API guard', () => {
     expect(refused.status).toBe(403);
     expect(refused.body.error?.code).toBe('state_path_not_allowed');
     expect(existsSync(outside)).toBe(false);
-    const escape = await post(server.baseUrl, '/state/save', { file: '../escape.json' });
-    expect(escape.body.error?.code).toBe('state_path_not_allowed');
+    const escaping = await post(server.baseUrl, '/state/save', { file: '../escape.json' });
+    expect(escaping.body.error?.code).toBe('state_path_not_allowed');
     expect((await post(server.baseUrl, '/state/save', {})).status).toBe(200);
     expect(existsSync(stateFile)).toBe(true);
     expect((await post(server.baseUrl, '/state/save', { file: 'one.json' })).status).toBe(200);

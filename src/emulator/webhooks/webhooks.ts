@@ -1,6 +1,5 @@
 import { ControlError } from '../control-guard.ts';
 import type { WebhookFaults } from '../state.ts';
-import type { Workspace } from '../workspace.ts';
 import type { DeliveryLogEntry } from './delivery.ts';
 import { postJson } from './delivery.ts';
 import { captureWorkspace, detectEvents } from './detect-changes.ts';
