@@ -60,11 +60,15 @@ export class HostAllowList {
   }
 }
 
-/** Refuses foreign Host headers, and POST/PUT bodies that are not `application/json`. */
+/**
+ * Refuses foreign Host headers on socket requests (in-process calls come from the user's own
+ * code, which no web page can reach), and POST/PUT bodies that are not `application/json`.
+ */
 export function guardControl(hosts: HostAllowList): MiddlewareHandler {
   return async (c, next) => {
+    const viaSocket = typeof c.env === 'object' && c.env !== null && 'incoming' in c.env;
     const host = c.req.header('host') ?? new URL(c.req.url).host;
-    if (!hosts.allows(host)) {
+    if (viaSocket && !hosts.allows(host)) {
       throw new ControlError(
         403,
         'host_not_allowed',
