@@ -253,9 +253,11 @@ export function createControl(deps: ControlDeps): EmulatorControl {
         page.parent.type === 'data_source_id' ? ws.state.dataSources[page.parent.id] : undefined;
       const values = parseProperties(ws, ds, properties);
       deps.observe({ id: editor, type: 'person' }, () => {
-        writeProperties(ws, page, values, editor);
-        page.lastEditedTime = ws.now();
-        page.lastEditedBy = editor;
+        // Looked up again inside the write, so change tracking sees the page being touched.
+        const target = ws.state.pages[page.id] ?? page;
+        writeProperties(ws, target, values, editor);
+        target.lastEditedTime = ws.now();
+        target.lastEditedBy = editor;
       });
       ws.touch();
     },

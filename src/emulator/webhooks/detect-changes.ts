@@ -1,24 +1,19 @@
-// Events are derived from what changed in the workspace, not from which route ran: a diff of
-// the records before and after one write (an API request or a control-API edit as a user)
-// names every page, block, database, data source and comment it touched, so no write path can
-// forget to emit. The copy is taken only while a verified subscription exists.
+// Events are derived from what changed in the workspace, not from which route ran: the records
+// one write touched (an API request or a control-API edit as a user; see record-changes.ts) are
+// compared with their copies from before it, so no write path can forget to emit. Tracking runs
+// only while a verified subscription exists.
 
-import type { BlockRecord, JsonObject, ParentRef, WorkspaceState } from '../state.ts';
+import type { BlockRecord, JsonObject, ParentRef } from '../state.ts';
 import type { Workspace } from '../workspace.ts';
 import type { EventAuthor, WebhookEventType, WorkspaceEvent } from './events.ts';
+import type { Captured } from './record-changes.ts';
 
-type Captured = Pick<WorkspaceState, 'pages' | 'blocks' | 'databases' | 'dataSources' | 'comments'>;
-
-/** A copy of the records events are derived from. */
-export function captureWorkspace(ws: Workspace): Captured {
-  const { pages, blocks, databases, dataSources, comments } = ws.state;
-  return structuredClone({ pages, blocks, databases, dataSources, comments });
-}
+type Was = Captured['was'];
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 /** `data.parent` of §8.4: `{id, type: space|page|block|database, data_source_id?}`. */
-function parentOf(ws: Workspace, ref: ParentRef, was: Captured): JsonObject {
+function parentOf(ws: Workspace, ref: ParentRef, was: Was): JsonObject {
   if (ref.type === 'workspace') return { id: ws.state.workspaceId, type: 'space' };
   if (ref.type === 'page_id') return { id: ref.id, type: 'page' };
   if (ref.type === 'block_id') return { id: ref.id, type: 'block' };
@@ -28,7 +23,7 @@ function parentOf(ws: Workspace, ref: ParentRef, was: Captured): JsonObject {
 }
 
 /** The page a block sits in (walking up through nested blocks). */
-function pageOfBlock(ws: Workspace, was: Captured, blockId: string): string | undefined {
+function pageOfBlock(ws: Workspace, was: Was, blockId: string): string | undefined {
   let id: string | undefined = blockId;
   for (let depth = 0; id !== undefined && depth < 100; depth += 1) {
     if (ws.state.pages[id] ?? was.pages[id]) return id;
@@ -38,7 +33,7 @@ function pageOfBlock(ws: Workspace, was: Captured, blockId: string): string | un
   return undefined;
 }
 
-function kindOf(ws: Workspace, was: Captured, id: string): 'page' | 'database' | 'block' {
+function kindOf(ws: Workspace, was: Was, id: string): 'page' | 'database' | 'block' {
   if (ws.state.pages[id] ?? was.pages[id]) return 'page';
   if (ws.state.databases[id] ?? was.databases[id]) return 'database';
   return 'block';
@@ -79,8 +74,8 @@ class EventList {
   }
 }
 
-function detectPages(ws: Workspace, was: Captured, out: EventList): void {
-  for (const page of Object.values(ws.state.pages)) {
+function detectPages(ws: Workspace, was: Was, ids: Set<string>, out: EventList): void {
+  for (const page of live(ws.state.pages, ids)) {
     const before = was.pages[page.id];
     const parent = parentOf(ws, page.parent, was);
     if (!before) {
@@ -115,9 +110,9 @@ function detectPages(ws: Workspace, was: Captured, out: EventList): void {
   }
 }
 
-function detectBlocks(ws: Workspace, was: Captured, out: EventList): void {
-  const ids = new Set([...Object.keys(ws.state.blocks), ...Object.keys(was.blocks)]);
+function detectBlocks(ws: Workspace, was: Was, ids: Set<string>, out: EventList): void {
   for (const id of ids) {
+    if (!ws.state.blocks[id] && !was.blocks[id]) continue;
     const after = ws.state.blocks[id];
     if (after && same(after, was.blocks[id])) continue;
     const pageId = pageOfBlock(ws, was, id);
@@ -125,8 +120,8 @@ function detectBlocks(ws: Workspace, was: Captured, out: EventList): void {
   }
 }
 
-function detectDatabases(ws: Workspace, was: Captured, out: EventList): void {
-  for (const db of Object.values(ws.state.databases)) {
+function detectDatabases(ws: Workspace, was: Was, ids: Set<string>, out: EventList): void {
+  for (const db of live(ws.state.databases, ids)) {
     const before = was.databases[db.id];
     const parent = parentOf(ws, db.parent, was);
     if (!before) out.add('database.created', db.id, { parent });
@@ -138,7 +133,7 @@ function detectDatabases(ws: Workspace, was: Captured, out: EventList): void {
   }
 }
 
-function schemaChanges(before: Captured['dataSources'][string], after: typeof before) {
+function schemaChanges(before: Was['dataSources'][string], after: typeof before) {
   const changes: JsonObject[] = [];
   for (const [id, prop] of Object.entries(after.properties)) {
     const old = before.properties[id];
@@ -150,8 +145,8 @@ function schemaChanges(before: Captured['dataSources'][string], after: typeof be
   return changes;
 }
 
-function detectDataSources(ws: Workspace, was: Captured, out: EventList): void {
-  for (const ds of Object.values(ws.state.dataSources)) {
+function detectDataSources(ws: Workspace, was: Was, ids: Set<string>, out: EventList): void {
+  for (const ds of live(ws.state.dataSources, ids)) {
     const before = was.dataSources[ds.id];
     const parent = { id: ds.databaseId, type: 'database' };
     if (!before) {
@@ -173,8 +168,7 @@ function detectDataSources(ws: Workspace, was: Captured, out: EventList): void {
   }
 }
 
-function detectComments(ws: Workspace, was: Captured, out: EventList): void {
-  const ids = new Set([...Object.keys(ws.state.comments), ...Object.keys(was.comments)]);
+function detectComments(ws: Workspace, was: Was, ids: Set<string>, out: EventList): void {
   for (const id of ids) {
     const after = ws.state.comments[id];
     const before = was.comments[id];
@@ -198,7 +192,7 @@ function detectComments(ws: Workspace, was: Captured, out: EventList): void {
  * data source's content changes when rows are added, trashed, restored or moved (a row's own
  * property edits are page events).
  */
-function flushContent(ws: Workspace, was: Captured, out: EventList): void {
+function flushContent(ws: Workspace, was: Was, out: EventList): void {
   for (const [pageId, blocks] of out.content) {
     const page = ws.state.pages[pageId];
     // A page created by this write announces itself with page.created only.
@@ -225,16 +219,24 @@ function flushContent(ws: Workspace, was: Captured, out: EventList): void {
   }
 }
 
+/** The records of `ids` that exist now. */
+function live<T>(map: Record<string, T>, ids: Set<string>): T[] {
+  return [...ids].flatMap((id) => (Object.hasOwn(map, id) ? [map[id] as T] : []));
+}
+
 /** The events one write caused, in a stable order (creations before updates). */
-export function detectEvents(ws: Workspace, was: Captured, author: EventAuthor): WorkspaceEvent[] {
+export function detectEvents(
+  ws: Workspace,
+  captured: Captured,
+  author: EventAuthor,
+): WorkspaceEvent[] {
+  const { was, touched } = captured;
   const out = new EventList(author, ws.now());
-  detectDatabases(ws, was, out);
-  detectDataSources(ws, was, out);
-  detectPages(ws, was, out);
-  detectBlocks(ws, was, out);
-  detectComments(ws, was, out);
+  detectDatabases(ws, was, touched.databases, out);
+  detectDataSources(ws, was, touched.dataSources, out);
+  detectPages(ws, was, touched.pages, out);
+  detectBlocks(ws, was, touched.blocks, out);
+  detectComments(ws, was, touched.comments, out);
   flushContent(ws, was, out);
   return out.events;
 }
-
-export type { Captured as CapturedWorkspace };

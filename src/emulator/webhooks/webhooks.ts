@@ -2,9 +2,10 @@ import { ControlError } from '../control-guard.ts';
 import type { WebhookFaults } from '../state.ts';
 import type { DeliveryLogEntry } from './delivery.ts';
 import { postJson } from './delivery.ts';
-import { captureWorkspace, detectEvents } from './detect-changes.ts';
+import { detectEvents } from './detect-changes.ts';
 import { createDispatcher, type DispatcherOptions } from './dispatcher.ts';
 import type { EventAuthor } from './events.ts';
+import { recordChanges } from './record-changes.ts';
 import {
   addSubscription,
   checkFaults,
@@ -96,12 +97,9 @@ export function createWebhooks(options: DispatcherOptions) {
   /** Runs one write; while someone listens, publishes the events it caused. */
   function observe<T>(author: EventAuthor, write: () => T): T {
     if (!dispatcher.listening()) return write();
-    const before = captureWorkspace(ws);
-    try {
-      return write();
-    } finally {
-      dispatcher.publish(detectEvents(ws, before, author));
-    }
+    return recordChanges(ws, write, (captured) =>
+      dispatcher.publish(detectEvents(ws, captured, author)),
+    );
   }
 
   return { control, observe, clear: () => dispatcher.clear() };
