@@ -88,6 +88,8 @@ describe('control API over HTTP (/__emulator)', () => {
         (await call('POST', `/webhooks/${sub.id}/verify`, { verificationToken: token })).json,
       ).toMatchObject({ verified: true });
       expect((await call('GET', '/webhooks')).json.subscriptions).toHaveLength(1);
+      const twin = await call('POST', '/webhooks', { url: receiver.url });
+      expect(twin).toMatchObject({ status: 409, json: { error: { code: 'subscription_exists' } } });
       const edit = await call('POST', '/as-user', {
         method: 'PATCH',
         path: `/v1/pages/${emu.rootPageId}`,

@@ -9,9 +9,9 @@ import type { MiddlewareHandler } from 'hono';
 
 /** A control-API refusal: HTTP status, a snake_case code and a message that names the fix. */
 export class ControlError extends Error {
-  readonly status: 400 | 403 | 404 | 415;
+  readonly status: 400 | 403 | 404 | 409 | 415;
   readonly code: string;
-  constructor(status: 400 | 403 | 404 | 415, code: string, message: string) {
+  constructor(status: 400 | 403 | 404 | 409 | 415, code: string, message: string) {
     super(message);
     this.status = status;
     this.code = code;

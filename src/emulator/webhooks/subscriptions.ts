@@ -90,6 +90,15 @@ export function addSubscription(ws: Workspace, input: SubscribeInput): WebhookSu
       'integration_not_found',
       `No integration ${integrationId}; give the id of an integration (a public integration's client id).`,
     );
+  const existing = Object.values(ws.state.webhookSubscriptions ?? {}).find(
+    (sub) => sub.integrationId === integrationId,
+  );
+  if (existing)
+    throw new ControlError(
+      409,
+      'subscription_exists',
+      `Integration ${integrationId} already has webhook subscription ${existing.id} (one per integration, as in Notion); delete it first.`,
+    );
   const apiVersion = input.apiVersion ?? '2026-03-11';
   if (!NOTION_VERSIONS.includes(apiVersion))
     throw new ControlError(
