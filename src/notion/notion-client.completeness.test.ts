@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { createEmulator } from '../emulator/index.ts';
 import { createDataSource } from '../emulator/test-support.ts';
 import { createManualClock } from '../shared/index.ts';
-import { createNotionClient, type NotionClient } from './notion-client.ts';
+import { createNotionClient } from './notion-client.ts';
 import { decodeProperties } from './property-decoder.ts';
 
 const fastPacing = { requestsPerSecond: 100_000, burst: 100_000, maxInFlight: 16 };

@@ -5,7 +5,7 @@ import { createEmulator } from '../emulator/index.ts';
 import { createDataSource } from '../emulator/test-support.ts';
 import { createManualClock } from '../shared/index.ts';
 import type { AllRowsPosition } from './data-source-rows.ts';
-import { createNotionClient, type NotionClient } from './notion-client.ts';
+import { createNotionClient } from './notion-client.ts';
 
 async function setup() {
   const clock = createManualClock();

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createEmulator } from '../emulator/index.ts';
 import { createDataSource } from '../emulator/test-support.ts';
-import { createNotionClient, type NotionClient } from './notion-client.ts';
+import { createNotionClient } from './notion-client.ts';
 import { decodeProperties, type PlainValue } from './property-decoder.ts';
 import { encodeProperties, type PropertySchema } from './property-encoder.ts';
 
