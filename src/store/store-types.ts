@@ -30,6 +30,11 @@ export interface SchemaProperty {
   type: string;
   /** Column name in the source's view when configured (`properties` map); else from `name`. */
   column?: string;
+  /**
+   * Option names of a `status` property: Notion refuses any other name on write (select and
+   * multi_select options are created by Notion on write, so theirs are not kept).
+   */
+  options?: string[];
 }
 
 export interface SourceSchema {
