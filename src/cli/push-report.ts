@@ -80,7 +80,7 @@ function failureOf(result: PushResult): NotionSyncError | null {
   if (dead > 0) {
     return new NotionSyncError(
       'sync_dead_letter',
-      `${dead} outbox item(s) were dead-lettered: \`notion-sync status\` shows each with its last error; fix the cause, then \`notion-sync push --retry-dead\`.`,
+      `${dead} outbox item(s) were dead-lettered: \`notion-sync outbox list --state dead\` shows each with its last error; fix the cause, then \`notion-sync outbox requeue <id>\` (or \`push --retry-dead\`), change the values with \`outbox edit\`, or give the edit up with \`outbox drop\`.`,
       { details: { dead } },
     );
   }

@@ -153,7 +153,11 @@ export interface Run {
 }
 
 export type OutboxOp = 'create' | 'update' | 'delete';
-export type OutboxState = 'pending' | 'in_flight' | 'done' | 'dead';
+/**
+ * `dropped`: never sent and never will be — a create cancelled by a delete before any push, or a
+ * dead letter dropped by `notion-sync outbox drop` (its local version stays in history).
+ */
+export type OutboxState = 'pending' | 'in_flight' | 'done' | 'dead' | 'dropped';
 
 export interface OutboxItem {
   id: number;

@@ -93,7 +93,7 @@ describe('local values', () => {
     expect(
       codeOf(() =>
         checkLocalValues(schema, {
-          Due: { start: '2026-01-31T10:00:00Z', end: '2026-01-31T09:00:00Z' },
+          Due: { start: '2026-01-31T10:00:00Z', end: '2026-01-31T09:00:00Z', timeZone: null },
         }),
       ),
     ).toBe('value_invalid');

@@ -23,7 +23,9 @@ async function existingPageOf(
   record: StoreRecord,
 ): Promise<LivePage | null> {
   if (record.pageId) return readLivePage(ctx, record.pageId);
-  if (item.attempts === 0 && !ctx.suspect.has(item.id)) return null;
+  // A requeued or rewritten item starts its attempts again but keeps its last error: any
+  // earlier attempt may have been applied, so it is looked up too.
+  if (item.attempts === 0 && item.lastError === null && !ctx.suspect.has(item.id)) return null;
   const [found] = await findPagesBySyncKey(
     ctx.env.notion,
     ctx.source.notionId,

@@ -107,6 +107,11 @@ export interface LocalEdit {
   record: StoreRecord;
   version: Version;
   outboxId: number;
+  /**
+   * A delete of a row whose create was never sent: both are dropped from the outbox, the record
+   * is tombstoned `missing`, and push sends nothing.
+   */
+  cancelled?: true;
 }
 
 /** Local edits on the store target: each commits a version and its outbox row together. */

@@ -101,11 +101,12 @@ export function createRecordsApi(deps: RecordsDeps): RecordsApi {
   const done = (r: {
     record: StoreRecord;
     version: LocalEdit['version'];
-    outbox: { id: number };
-  }) => ({
+    outbox: { id: number; state: string };
+  }): LocalEdit => ({
     record: r.record,
     version: r.version,
     outboxId: r.outbox.id,
+    ...(r.outbox.state === 'dropped' ? { cancelled: true as const } : {}),
   });
 
   return {
