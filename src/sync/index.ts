@@ -34,6 +34,7 @@ export {
   type PushCounts,
   type PushOptions,
   type PushResult,
+  type PushWaiting,
   type RecordsApi,
   type SourcePushResult,
   type SyncResult,

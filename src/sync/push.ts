@@ -13,6 +13,7 @@ import {
   DEFAULT_SYNC_KEY_PROPERTY,
   type PlannedWrite,
   type PushOptions,
+  type PushWaiting,
   type SourcePushResult,
 } from './push-types.ts';
 import { payloadOf } from './records-api.ts';
@@ -178,6 +179,20 @@ async function runPush(ctx: PushContext): Promise<RunLease | null> {
   return lease;
 }
 
+/** Pending items not yet due: what the next push (or `outbox requeue`) retries. */
+async function waitingOf(env: PushEnvironment, sourceId: number): Promise<PushWaiting> {
+  const pending = await env.store.outbox.list({ sourceId, state: 'pending' });
+  const now = env.clock.now();
+  const later = pending
+    .filter((i) => Date.parse(i.nextAttemptAt) > now)
+    .sort((a, b) => Date.parse(a.nextAttemptAt) - Date.parse(b.nextAttemptAt));
+  return {
+    items: later.length,
+    nextAttemptAt: later[0]?.nextAttemptAt ?? null,
+    lastError: later[0]?.lastError ?? null,
+  };
+}
+
 /** Pushes one source's outbox; never throws for the source's own failure (see the result). */
 export async function pushSource(
   env: PushEnvironment,
@@ -199,6 +214,7 @@ export async function pushSource(
     );
   }
   const calls = ctx.planned.reduce((sum, p) => sum + p.apiCalls, 0);
+  const waiting = options.dryRun ? null : await waitingOf(env, source.id);
   return {
     source: config.name,
     status,
@@ -207,6 +223,7 @@ export async function pushSource(
     conflicts: ctx.parked,
     overwritten: ctx.overwritten,
     planned: ctx.planned,
+    waiting,
     estimate: options.dryRun
       ? { apiCalls: calls, seconds: calls / (options.requestsPerSecond ?? 3) }
       : null,
