@@ -84,13 +84,13 @@ export async function appendLocalVersionIn(
   return appendIn(ctx, trx, record, { ...input, op: input.op ?? 'update' }, ctx.now());
 }
 
-async function appendIn(
-  ctx: RepositoryContext,
+/** Appends a `local` version of `record` (content carried over from its current version). */
+export async function insertLocalVersionIn(
   trx: Kysely<Database>,
   record: Row<'records'>,
-  input: Omit<AppendLocalVersionInput, 'op'> & { op: 'create' | 'update' | 'delete' },
+  input: Pick<AppendLocalVersionInput, 'fields' | 'hash' | 'content' | 'provenance'>,
   now: string,
-): Promise<LocalEditResult> {
+): Promise<Row<'versions'>> {
   const previousContent =
     input.content === undefined && record.current_version_id !== null
       ? ((
@@ -101,7 +101,7 @@ async function appendIn(
             .executeTakeFirst()
         )?.content ?? null)
       : null;
-  const version = await trx
+  return trx
     .insertInto('versions')
     .values({
       record_id: record.id,
@@ -117,6 +117,16 @@ async function appendIn(
     })
     .returningAll()
     .executeTakeFirstOrThrow();
+}
+
+async function appendIn(
+  ctx: RepositoryContext,
+  trx: Kysely<Database>,
+  record: Row<'records'>,
+  input: Omit<AppendLocalVersionInput, 'op'> & { op: 'create' | 'update' | 'delete' },
+  now: string,
+): Promise<LocalEditResult> {
+  const version = await insertLocalVersionIn(trx, record, input, now);
   const cancelled = input.op === 'delete' ? await cancelUnsentCreate(trx, record, now) : null;
   const updatedRecord = await trx
     .updateTable('records')

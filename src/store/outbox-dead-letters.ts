@@ -12,8 +12,9 @@
 import type { Kysely } from 'kysely';
 import { NotionSyncError } from '../errors.ts';
 import { toJsonText } from './json-columns.ts';
+import { insertLocalVersionIn } from './local-edits.ts';
 import type { RepositoryContext, Row } from './repository-context.ts';
-import { provenanceColumns, toOutboxItem, toRecord, toVersion } from './row-mappers.ts';
+import { toOutboxItem, toRecord, toVersion } from './row-mappers.ts';
 import type { Database } from './schema.ts';
 import type { JsonValue, OutboxItem, Provenance, StoreRecord, Version } from './store-types.ts';
 
@@ -154,29 +155,7 @@ export async function rewriteOutboxIn(
     .selectAll()
     .where('id', '=', item.record_id)
     .executeTakeFirstOrThrow();
-  const previous = record.current_version_id
-    ? await trx
-        .selectFrom('versions')
-        .select('content')
-        .where('id', '=', record.current_version_id)
-        .executeTakeFirst()
-    : undefined;
-  const version = await trx
-    .insertInto('versions')
-    .values({
-      record_id: record.id,
-      seq: record.last_seq + 1,
-      origin: 'local',
-      fields: toJsonText(input.fields),
-      raw: null,
-      content: previous?.content ?? null,
-      hash: input.hash,
-      notion_last_edited_time: null,
-      ...provenanceColumns(input.provenance),
-      created_at: now,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  const version = await insertLocalVersionIn(trx, record, input, now);
   await trx
     .updateTable('records')
     .set({ current_version_id: version.id, last_seq: version.seq, updated_at: now })
