@@ -37,6 +37,7 @@ export type ErrorCode =
   | 'value_invalid'
   | 'sync_conflict'
   | 'sync_dead_letter'
+  | 'sync_retry_waiting'
   | 'internal';
 
 export type ErrorDetails = Record<string, unknown>;

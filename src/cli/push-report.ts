@@ -1,5 +1,6 @@
-// Output shared by `push` and `sync`: a summary table, the parked conflicts, and exit status 3
-// when conflicts remain open.
+// Output shared by `push` and `sync`: a summary table, the items waiting for a retry, the parked
+// conflicts; exit status 1 when items failed in this run and still wait (or were dead-lettered),
+// 3 when conflicts remain open.
 import { exitCodeFor, NotionSyncError } from '../errors.ts';
 import type { PushResult, SourcePushResult } from '../sync/index.ts';
 import type { CliContext } from './context.ts';
@@ -42,6 +43,17 @@ export function pushSummary(result: PushResult): string {
   return renderTable(header, rows);
 }
 
+/** One line per source whose items wait for a retry: how many and when the first is due. */
+export function waitingLines(result: PushResult): string[] {
+  return result.sources.flatMap((r) =>
+    r.waiting && r.waiting.items > 0
+      ? [
+          `${r.source}: ${r.waiting.items} item(s) wait for a retry, the next at ${r.waiting.nextAttemptAt}${r.waiting.lastError ? ` (last error: ${r.waiting.lastError})` : ''}; \`notion-sync push\` retries them once due, \`notion-sync outbox requeue --all\` makes them due now.`,
+        ]
+      : [],
+  );
+}
+
 export function conflictLines(result: PushResult): string[] {
   return result.sources.flatMap((r) =>
     r.conflicts.map(
@@ -77,10 +89,20 @@ function failureOf(result: PushResult): NotionSyncError | null {
     );
   }
   const dead = result.sources.reduce((n, r) => n + r.counts.dead, 0);
+  const waiting = result.sources.filter((r) => r.counts.failed > 0 && (r.waiting?.items ?? 0) > 0);
+  if (dead === 0 && waiting.length > 0) {
+    const items = waiting.reduce((n, r) => n + (r.waiting?.items ?? 0), 0);
+    const next = waiting.map((r) => r.waiting?.nextAttemptAt ?? '').sort()[0];
+    return new NotionSyncError(
+      'sync_retry_waiting',
+      `${items} outbox item(s) failed and wait for a retry, the next at ${next}: run \`notion-sync push\` again then (or \`notion-sync outbox requeue --all\` to retry now); \`notion-sync outbox list\` shows each with its last error.`,
+      { details: { waiting: items, nextAttemptAt: next } },
+    );
+  }
   if (dead > 0) {
     return new NotionSyncError(
       'sync_dead_letter',
-      `${dead} outbox item(s) were dead-lettered: \`notion-sync status\` shows each with its last error; fix the cause, then \`notion-sync push --retry-dead\`.`,
+      `${dead} outbox item(s) were dead-lettered: \`notion-sync outbox list --state dead\` shows each with its last error; fix the cause, then \`notion-sync outbox requeue <id>\` (or \`push --retry-dead\`), change the values with \`outbox edit\`, or give the edit up with \`outbox drop\`.`,
       { details: { dead } },
     );
   }

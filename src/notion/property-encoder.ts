@@ -78,7 +78,7 @@ function checkOptionName(schema: PropertySchema, name: string, mustExist: boolea
   throw invalid(
     schema,
     `"${name}" is not one of its options`,
-    closest ? `Did you mean "${closest}"?` : `Use one of: ${names.join(', ')}.`,
+    `${closest ? `Did you mean "${closest}"? ` : ''}Valid options: ${names.map((n) => `"${n}"`).join(', ') || 'none'}.`,
     { value: name, options: names },
   );
 }
@@ -107,6 +107,13 @@ function encodeDate(schema: PropertySchema, value: PlainValue) {
   }
   if (date.end != null && Number.isNaN(Date.parse(date.end)))
     throw invalid(schema, `end "${date.end}" is not an ISO date`, 'Fix or drop end.');
+  if (date.end != null && Date.parse(date.end) < Date.parse(date.start))
+    throw invalid(
+      schema,
+      `the range ends (${date.end}) before it starts (${date.start})`,
+      'Give the start first: start..end.',
+      { start: date.start, end: date.end },
+    );
   return { start: date.start, end: date.end ?? null, time_zone: date.timeZone ?? null };
 }
 

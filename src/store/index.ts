@@ -23,6 +23,11 @@ export type {
   CreateLocalRecordInput,
   LocalEditResult,
 } from './local-edits.ts';
+export type {
+  DropOutboxResult,
+  RewriteOutboxInput,
+  RewriteOutboxResult,
+} from './outbox-dead-letters.ts';
 export {
   type CompleteOutboxInput,
   type CompleteOutboxResult,

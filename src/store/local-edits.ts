@@ -1,7 +1,9 @@
 // Local edits: every local change appends a version (origin `local`) AND its outbox row in ONE
 // transaction, so a crash can never leave an edit that push will not see, nor an outbox row
 // without its version. A pending (not yet sent) update or create of the same record absorbs the
-// newer edit, so push writes the latest local state once.
+// newer edit, so push writes the latest local state once; a delete of a record whose create was
+// never attempted cancels it (both `dropped`, the record tombstoned `missing`): nothing reaches
+// Notion, and the history keeps both local versions.
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { NotionSyncError } from '../errors.ts';
@@ -82,13 +84,13 @@ export async function appendLocalVersionIn(
   return appendIn(ctx, trx, record, { ...input, op: input.op ?? 'update' }, ctx.now());
 }
 
-async function appendIn(
-  ctx: RepositoryContext,
+/** Appends a `local` version of `record` (content carried over from its current version). */
+export async function insertLocalVersionIn(
   trx: Kysely<Database>,
   record: Row<'records'>,
-  input: Omit<AppendLocalVersionInput, 'op'> & { op: 'create' | 'update' | 'delete' },
+  input: Pick<AppendLocalVersionInput, 'fields' | 'hash' | 'content' | 'provenance'>,
   now: string,
-): Promise<LocalEditResult> {
+): Promise<Row<'versions'>> {
   const previousContent =
     input.content === undefined && record.current_version_id !== null
       ? ((
@@ -99,7 +101,7 @@ async function appendIn(
             .executeTakeFirst()
         )?.content ?? null)
       : null;
-  const version = await trx
+  return trx
     .insertInto('versions')
     .values({
       record_id: record.id,
@@ -115,26 +117,60 @@ async function appendIn(
     })
     .returningAll()
     .executeTakeFirstOrThrow();
+}
+
+async function appendIn(
+  ctx: RepositoryContext,
+  trx: Kysely<Database>,
+  record: Row<'records'>,
+  input: Omit<AppendLocalVersionInput, 'op'> & { op: 'create' | 'update' | 'delete' },
+  now: string,
+): Promise<LocalEditResult> {
+  const version = await insertLocalVersionIn(trx, record, input, now);
+  const cancelled = input.op === 'delete' ? await cancelUnsentCreate(trx, record, now) : null;
   const updatedRecord = await trx
     .updateTable('records')
-    .set({ current_version_id: version.id, last_seq: version.seq, updated_at: now })
+    .set({
+      current_version_id: version.id,
+      last_seq: version.seq,
+      updated_at: now,
+      ...(cancelled ? { tombstone: 'missing', tombstoned_at: now } : {}),
+    })
     .where('id', '=', record.id)
     .returningAll()
     .executeTakeFirstOrThrow();
-  const outbox = await enqueue(
-    trx,
-    updatedRecord,
-    version.id,
-    input.op,
-    input.payload ?? input.fields,
-    now,
-  );
+  const outbox =
+    cancelled ??
+    (await enqueue(trx, updatedRecord, version.id, input.op, input.payload ?? input.fields, now));
   ctx.logger.debug({ recordId: record.id, op: input.op, outboxId: outbox.id }, 'local edit queued');
   return {
     record: toRecord(updatedRecord),
     version: toVersion(version),
     outbox: toOutboxItem(outbox),
   };
+}
+
+/**
+ * Drops the record's create when it was never attempted (pending, no attempt): the page cannot
+ * exist in Notion. A create that was attempted may have been applied, so its delete is queued.
+ */
+async function cancelUnsentCreate(
+  trx: Kysely<Database>,
+  record: Row<'records'>,
+  now: string,
+): Promise<Row<'outbox'> | null> {
+  if (record.page_id !== null) return null;
+  const row = await trx
+    .updateTable('outbox')
+    .set({ state: 'dropped', completed_at: now, updated_at: now })
+    .where('record_id', '=', record.id)
+    .where('op', '=', 'create')
+    .where('state', '=', 'pending')
+    .where('attempts', '=', 0)
+    .where('last_error', 'is', null)
+    .returningAll()
+    .executeTakeFirst();
+  return row ?? null;
 }
 
 async function enqueue(

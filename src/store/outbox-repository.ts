@@ -1,5 +1,6 @@
 // The outbox: pending writes to Notion. States: pending → in_flight → done, or → dead after
-// `maxAttempts` failures (requeued by `push --retry-dead`). An item left in_flight by a crash is
+// `maxAttempts` failures (requeued, dropped or rewritten through `notion-sync outbox`, see
+// outbox-dead-letters.ts; `push --retry-dead` requeues). An item left in_flight by a crash is
 // ambiguous (the write may have applied): requeueInFlight puts it back, and push must look the
 // sync key up before creating again. Completing an item records Notion's state after our write
 // as a `push` version and moves the record's Notion hash, so the next pull sees no change (echo
@@ -8,6 +9,14 @@ import type { Kysely } from 'kysely';
 import { NotionSyncError } from '../errors.ts';
 import { computeBackoffMs } from './backoff.ts';
 import { toJsonText, toNullableJsonText } from './json-columns.ts';
+import {
+  type DropOutboxResult,
+  dropOutboxIn,
+  type RewriteOutboxInput,
+  type RewriteOutboxResult,
+  requeueOutboxIn,
+  rewriteOutboxIn,
+} from './outbox-dead-letters.ts';
 import type { RepositoryContext, Row } from './repository-context.ts';
 import { provenanceColumns, toOutboxItem, toVersion } from './row-mappers.ts';
 import type { Database } from './schema.ts';
@@ -60,6 +69,15 @@ export interface OutboxRepository {
   requeueDead(options?: { sourceId?: number; ids?: number[] }): Promise<number>;
   /** in_flight → pending (after a crash); returns how many. */
   requeueInFlight(options?: { sourceId?: number }): Promise<number>;
+  /**
+   * Makes unsent items due now: dead ones get fresh attempts, waiting pending ones lose their
+   * backoff; `ids` must all be pending or dead (`store_invalid_state` otherwise). Returns the ids.
+   */
+  requeue(options: { sourceId?: number; ids?: number[]; deadOnly?: boolean }): Promise<number[]>;
+  /** Drops a pending or dead item (see outbox-dead-letters.ts for what its record becomes). */
+  drop(outboxId: number): Promise<DropOutboxResult>;
+  /** Replaces a pending or dead item's payload with a new local version; due now. */
+  rewrite(input: RewriteOutboxInput): Promise<RewriteOutboxResult>;
 }
 
 export function createOutboxRepository(ctx: RepositoryContext): OutboxRepository {
@@ -146,6 +164,12 @@ export function createOutboxRepository(ctx: RepositoryContext): OutboxRepository
         }
         return Number((await query.executeTakeFirst()).numUpdatedRows);
       }),
+
+    requeue: (options) => dialect.transaction((trx) => requeueOutboxIn(ctx, trx, options)),
+
+    drop: (outboxId) => dialect.transaction((trx) => dropOutboxIn(ctx, trx, outboxId)),
+
+    rewrite: (input) => dialect.transaction((trx) => rewriteOutboxIn(ctx, trx, input)),
 
     requeueInFlight: (options = {}) =>
       dialect.transaction(async (trx) => {

@@ -2,6 +2,8 @@
 // `<name>_all` also the tombstoned ones with `_tombstone`/`_tombstoned_at`. One column per
 // property, named from the property name (or its configured column), values read from the
 // current version's fields by Notion property id — so a rename only renames the column.
+// `_pending` says whether a local edit of the row waits in the outbox: null (nothing waits),
+// `pending` (push will send it) or `dead` (refused or out of attempts: `notion-sync outbox`).
 // Rebuilt inside the transaction that changes the schema; never replaces a user's object.
 import { type Kysely, sql } from 'kysely';
 import type { Logger } from '../shared/index.ts';
@@ -19,6 +21,21 @@ const META_COLUMNS: readonly [string, string][] = [
   ['_created_time', 'r.created_time'],
   ['_synced_at', 'v.created_at'],
 ];
+
+/**
+ * Bumped whenever the views' columns change: part of the stored schema hash, so existing stores
+ * rebuild their views at the next pull (2: `_pending`).
+ */
+export const VIEW_FORMAT = 2;
+
+/** `dead` when a dead-lettered edit of the row waits, else `pending` when one waits, else null. */
+function pendingExpression(dialect: StoreDialect): string {
+  return (
+    `(SELECT MIN(CASE WHEN o.state = 'dead' THEN 'dead' ELSE 'pending' END) ` +
+    `FROM ${dialect.tableRef('outbox')} o WHERE o.record_id = r.id ` +
+    `AND o.state IN ('pending', 'in_flight', 'dead'))`
+  );
+}
 
 /** A lower-case SQL identifier from free text: `Due date (UTC)` → `due_date_utc`. */
 export function sanitizeIdentifier(text: string, fallback: string): string {
@@ -41,7 +58,7 @@ export function planViewColumns(
   source: Source,
 ): { propertyId: string; column: string; type: string }[] {
   const taken = new Set(
-    META_COLUMNS.map(([name]) => name).concat(['_tombstone', '_tombstoned_at']),
+    META_COLUMNS.map(([name]) => name).concat(['_pending', '_tombstone', '_tombstoned_at']),
   );
   const planned: { propertyId: string; column: string; type: string }[] = [];
   // jsonb does not keep key order, so order columns explicitly: the title, then by name.
@@ -63,6 +80,7 @@ export function planViewColumns(
 
 function viewSelect(dialect: StoreDialect, source: Source, includeTombstoned: boolean): string {
   const columns = META_COLUMNS.map(([name, expr]) => `${expr} AS ${quoteIdentifier(name)}`);
+  columns.push(`${pendingExpression(dialect)} AS "_pending"`);
   if (includeTombstoned) {
     columns.push(`r.tombstone AS "_tombstone"`, `r.tombstoned_at AS "_tombstoned_at"`);
   }

@@ -9,7 +9,7 @@ import { toJsonText, toNullableJsonText } from './json-columns.ts';
 import type { RepositoryContext } from './repository-context.ts';
 import { toSchemaChange, toSource } from './row-mappers.ts';
 import type { Database, SourcesTable } from './schema.ts';
-import { rebuildSourceViews } from './source-views.ts';
+import { rebuildSourceViews, VIEW_FORMAT } from './source-views.ts';
 import type {
   AccessState,
   SchemaChange,
@@ -105,7 +105,8 @@ export function createSourcesRepository(ctx: RepositoryContext): SourcesReposito
           .executeTakeFirst();
         const existing = existingRow ? toSource(existingRow) : null;
         const schema = input.schema ?? existing?.schema ?? { properties: {} };
-        const schemaHash = hashValue(schema);
+        // The view format is part of the hash: a store made by an older version rebuilds its views.
+        const schemaHash = hashValue({ schema, views: VIEW_FORMAT });
         const values = {
           kind: input.kind,
           notion_id: input.notionId,

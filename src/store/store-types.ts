@@ -30,6 +30,11 @@ export interface SchemaProperty {
   type: string;
   /** Column name in the source's view when configured (`properties` map); else from `name`. */
   column?: string;
+  /**
+   * Option names of a `status` property: Notion refuses any other name on write (select and
+   * multi_select options are created by Notion on write, so theirs are not kept).
+   */
+  options?: string[];
 }
 
 export interface SourceSchema {
@@ -148,7 +153,11 @@ export interface Run {
 }
 
 export type OutboxOp = 'create' | 'update' | 'delete';
-export type OutboxState = 'pending' | 'in_flight' | 'done' | 'dead';
+/**
+ * `dropped`: never sent and never will be — a create cancelled by a delete before any push, or a
+ * dead letter dropped by `notion-sync outbox drop` (its local version stays in history).
+ */
+export type OutboxState = 'pending' | 'in_flight' | 'done' | 'dead' | 'dropped';
 
 export interface OutboxItem {
   id: number;

@@ -9,11 +9,39 @@ import { hashValue } from '../shared/index.ts';
 import { checkLocalValues, parsePropertyText } from './property-input.ts';
 import type { ConflictDetail, ConflictsApi } from './push-types.ts';
 import { currentFields } from './records-api.ts';
-import type { Conflict, JsonValue, Store } from './store-api.ts';
+import type { Conflict, JsonValue, SourceSchema, Store } from './store-api.ts';
 
-async function detailOf(store: Store, conflict: Conflict): Promise<ConflictDetail> {
-  const record = await store.records.get(conflict.recordId);
+/** A whole-page conflict's values keyed by property id (stored by name; older rows by id). */
+function byId(schema: SourceSchema, value: JsonValue): Record<string, JsonValue> {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return {};
+  const properties = Object.values(schema.properties);
+  const out: Record<string, JsonValue> = {};
+  for (const [key, v] of Object.entries(value)) {
+    const property = properties.find((p) => p.name === key) ?? schema.properties[key];
+    if (property) out[property.id] = v;
+  }
+  return out;
+}
+
+/** Object values keyed by property id shown by name (conflicts parked by older versions). */
+function byName(schema: SourceSchema | undefined, value: JsonValue | null): JsonValue | null {
+  if (!schema || !value || typeof value !== 'object' || Array.isArray(value)) return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [schema.properties[k]?.name ?? k, v]),
+  );
+}
+
+async function detailOf(store: Store, stored: Conflict): Promise<ConflictDetail> {
+  const record = await store.records.get(stored.recordId);
   const source = record ? await store.sources.get(record.sourceId) : null;
+  const conflict =
+    stored.propertyId === '__page__'
+      ? {
+          ...stored,
+          notionValue: byName(source?.schema, stored.notionValue),
+          localValue: byName(source?.schema, stored.localValue),
+        }
+      : stored;
   return {
     conflict,
     source: source?.name ?? '?',
@@ -49,9 +77,8 @@ async function queueLocal(store: Store, conflict: Conflict, value: JsonValue): P
       });
       return;
     }
-    const set = (
-      value && typeof value === 'object' && !Array.isArray(value) ? value : {}
-    ) as Record<string, JsonValue>;
+    const source = await store.sources.get(record.sourceId);
+    const set = byId(source?.schema ?? { properties: {} }, value);
     const fields = { ...current, ...set };
     await store.local.appendVersion({
       recordId: record.id,

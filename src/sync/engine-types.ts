@@ -2,6 +2,7 @@
 import type { Config, SourceConfig } from '../config/index.ts';
 import type { NotionClient } from '../notion/index.ts';
 import type { Clock, Logger } from '../shared/index.ts';
+import type { OutboxApi } from './outbox-api.ts';
 import type {
   ConflictsApi,
   PushOptions,
@@ -158,6 +159,8 @@ export interface Engine {
   /** Local edits: each commits a version and its outbox row in one transaction. */
   readonly records: RecordsApi;
   readonly conflicts: ConflictsApi;
+  /** Outbox items waiting or dead-lettered: list, show, requeue, drop, edit. */
+  readonly outbox: OutboxApi;
 }
 
 export type { JsonValue };

@@ -19,6 +19,7 @@ import type {
   SourceStatus,
 } from './engine-types.ts';
 import { mapLimit } from './map-limit.ts';
+import { createOutboxApi } from './outbox-api.ts';
 import { type PullEnvironment, pullSource } from './pull.ts';
 import { pushSource, refreshSource } from './push.ts';
 import type { PushEnvironment } from './push-context.ts';
@@ -229,8 +230,14 @@ export function createEngine(options: EngineOptions): Engine {
     (await store.sources.getByName(config.name)) ??
     refreshSource({ store, notion: connection(), logger }, config);
 
+  const outbox = createOutboxApi(store);
+
   async function push(names?: string[], pushOptions: PushOptions = {}): Promise<PushResult> {
     const selected = selectPushSources(config.sources, names, ['push', 'both']);
+    // `--retry-dead` is the outbox API's requeue, the same one `notion-sync outbox requeue` uses.
+    if (pushOptions.retryDead && !pushOptions.dryRun && !pushOptions.preview) {
+      for (const s of selected) await outbox.requeue('all', { source: s.name, deadOnly: true });
+    }
     const results: SourcePushResult[] = [];
     let openConflicts = 0;
     for (const sourceConfig of selected) {
@@ -282,5 +289,5 @@ export function createEngine(options: EngineOptions): Engine {
 
   const records = createRecordsApi({ store, sources: config.sources, loadSource });
   const conflicts = createConflictsApi(store);
-  return { pull, status, history, runs, push, sync, records, conflicts };
+  return { pull, status, history, runs, push, sync, records, conflicts, outbox };
 }

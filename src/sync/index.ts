@@ -14,6 +14,12 @@ export type {
   SourcePullResult,
   SourceStatus,
 } from './engine-types.ts';
+export type {
+  OutboxApi,
+  OutboxDropped,
+  OutboxEntry,
+  OutboxListState,
+} from './outbox-api.ts';
 export { parseAssignments, parsePropertyText } from './property-input.ts';
 export {
   type ConflictChoice,
@@ -28,6 +34,7 @@ export {
   type PushCounts,
   type PushOptions,
   type PushResult,
+  type PushWaiting,
   type RecordsApi,
   type SourcePushResult,
   type SyncResult,

@@ -13,6 +13,8 @@ const schema: SourceSchema = {
     r: { id: 'r', name: 'Project', type: 'relation' },
     f: { id: 'f', name: 'Double', type: 'formula' },
     u: { id: 'u', name: 'Link', type: 'url' },
+    s: { id: 's', name: 'Status', type: 'status', options: ['Not started', 'In progress', 'Done'] },
+    o: { id: 'o', name: 'Stage', type: 'select' },
   },
 };
 
@@ -60,5 +62,66 @@ describe('local values', () => {
     expect(codeOf(() => parseAssignments(schema, ['Estimat=2']))).toBe('value_invalid');
     expect(codeOf(() => parseAssignments(schema, ['Estimate']))).toBe('usage');
     expect(codeOf(() => checkLocalValues(schema, { Estimate: 'x' }))).toBe('value_invalid');
+  });
+
+  it('takes numbers in plain decimal notation only (no hex, binary, octal, blanks)', () => {
+    const n = schema.properties.n!;
+    expect(
+      ['42', '-3.5', '+2', '.5', '7.', '1e6', '2.5E-3'].map((t) => parsePropertyText(n, t)),
+    ).toEqual([42, -3.5, 2, 0.5, 7, 1e6, 0.0025]);
+    for (const text of [
+      '0x10',
+      '0b11',
+      '0o7',
+      ' 1',
+      '1 000',
+      '1,5',
+      'Infinity',
+      'NaN',
+      '1_000',
+      '-',
+    ])
+      expect(
+        codeOf(() => parsePropertyText(n, text)),
+        text,
+      ).toBe('value_invalid');
+  });
+
+  it('refuses a date range that ends before it starts', () => {
+    const due = parseAssignments(schema, ['Due=2026-02-02..2026-01-31']);
+    expect(codeOf(() => checkLocalValues(schema, due))).toBe('value_invalid');
+    expect(
+      codeOf(() =>
+        checkLocalValues(schema, {
+          Due: { start: '2026-01-31T10:00:00Z', end: '2026-01-31T09:00:00Z', timeZone: null },
+        }),
+      ),
+    ).toBe('value_invalid');
+    expect(
+      checkLocalValues(schema, parseAssignments(schema, ['Due=2026-01-31..2026-01-31'])),
+    ).toEqual({
+      d: { start: '2026-01-31', end: '2026-01-31', timeZone: null },
+    });
+  });
+
+  it('refuses a status option the snapshot does not have, listing the valid ones; keeps select open', () => {
+    let error: unknown;
+    try {
+      checkLocalValues(schema, { Status: 'Bogus' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(NotionSyncError);
+    const e = error as NotionSyncError;
+    expect(e.code).toBe('value_invalid');
+    expect(e.details).toMatchObject({
+      property: 'Status',
+      options: ['Not started', 'In progress', 'Done'],
+    });
+    expect(e.message).toContain('"In progress"');
+    expect(checkLocalValues(schema, { Status: 'Done', Stage: 'brand new option' })).toEqual({
+      s: 'Done',
+      o: 'brand new option',
+    });
   });
 });

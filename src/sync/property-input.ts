@@ -3,14 +3,19 @@
 // value, so a value pushed and pulled back compares equal. Invariant: nothing reaches the store
 // that Notion would refuse or that is computed by Notion.
 import { NotionSyncError } from '../errors.ts';
-import { COMPUTED_TYPES, encodePropertyValue, type PlainValue } from '../notion/index.ts';
+import {
+  COMPUTED_TYPES,
+  encodePropertyValue,
+  type PlainValue,
+  type PropertySchema,
+} from '../notion/index.ts';
 import { findClosest, parseNotionId } from '../shared/index.ts';
 import type { JsonValue, SchemaProperty, SourceSchema } from './store-api.ts';
 
 const EXAMPLES: Record<string, string> = {
   title: 'Name="Launch plan"',
   rich_text: 'Notes="any text"',
-  number: 'Estimate=3.5',
+  number: 'Estimate=3.5 (decimal digits with an optional sign, point and exponent: 42, -0.5, 1e6)',
   select: 'Stage=Doing (empty to clear)',
   status: 'Status="In progress"',
   multi_select: 'Tags=a,b,c',
@@ -66,6 +71,17 @@ function parseIds(property: SchemaProperty, text: string): string[] {
   });
 }
 
+// Plain decimal notation only: `Number()` would also take 0x10, 0b11, 0o7, '' and ' 1 ', which a
+// person typing a value never means as a number.
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+function parseNumberText(property: SchemaProperty, text: string): PlainValue {
+  if (text === '') return null;
+  const n = DECIMAL.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isFinite(n)) throw invalid(property, `"${text}" is not a decimal number`);
+  return n;
+}
+
 function parseDateText(property: SchemaProperty, text: string): PlainValue {
   if (text === '') return null;
   const [start, end] = text.split('..');
@@ -79,12 +95,8 @@ function parseDateText(property: SchemaProperty, text: string): PlainValue {
 /** Parses command-line text for one property into its plain value. */
 export function parsePropertyText(property: SchemaProperty, text: string): PlainValue {
   switch (property.type) {
-    case 'number': {
-      if (text === '') return null;
-      const n = Number(text);
-      if (!Number.isFinite(n)) throw invalid(property, `"${text}" is not a number`);
-      return n;
-    }
+    case 'number':
+      return parseNumberText(property, text);
     case 'checkbox':
       if (!['true', 'false', 'yes', 'no', '1', '0'].includes(text.toLowerCase()))
         throw invalid(property, `"${text}" is not true or false`);
@@ -120,6 +132,14 @@ function canonical(property: SchemaProperty, value: PlainValue): JsonValue {
   return value as JsonValue;
 }
 
+/** The snapshot property as the encoder reads it: a status property with its known options. */
+function encoderSchemaOf(property: SchemaProperty): PropertySchema {
+  const schema: PropertySchema = { id: property.id, name: property.name, type: property.type };
+  if (property.type === 'status' && property.options)
+    schema.status = { options: property.options.map((name) => ({ name })) };
+  return schema;
+}
+
 /**
  * Checks plain values keyed by property name (or id) against the snapshot and returns them keyed
  * by property id. `value_invalid` for unknown or computed properties and values Notion refuses.
@@ -134,8 +154,10 @@ export function checkLocalValues(
     if (COMPUTED_TYPES.has(property.type))
       throw invalid(property, 'is computed by Notion and is never written');
     try {
-      encodePropertyValue({ id: property.id, name: property.name, type: property.type }, value);
+      encodePropertyValue(encoderSchemaOf(property), value);
     } catch (error) {
+      // The encoder's own value_invalid already names the property, the problem and the fix.
+      if (error instanceof NotionSyncError && error.code === 'value_invalid') throw error;
       if (error instanceof NotionSyncError) throw invalid(property, error.message);
       throw error;
     }

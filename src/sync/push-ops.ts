@@ -8,6 +8,7 @@ import {
   livePageOf,
   notionStateOf,
   type PushContext,
+  propertyOf,
   readLivePage,
 } from './push-context.ts';
 import { type PropertyConflict, sameValue } from './push-merge.ts';
@@ -23,7 +24,9 @@ async function existingPageOf(
   record: StoreRecord,
 ): Promise<LivePage | null> {
   if (record.pageId) return readLivePage(ctx, record.pageId);
-  if (item.attempts === 0 && !ctx.suspect.has(item.id)) return null;
+  // A requeued or rewritten item starts its attempts again but keeps its last error: any
+  // earlier attempt may have been applied, so it is looked up too.
+  if (item.attempts === 0 && item.lastError === null && !ctx.suspect.has(item.id)) return null;
   const [found] = await findPagesBySyncKey(
     ctx.env.notion,
     ctx.source.notionId,
@@ -62,6 +65,39 @@ export async function pushCreate(
   ctx.counts.created += 1;
 }
 
+/** Values by property id → by property name (how conflicts show them). */
+function byName(ctx: PushContext, set: Record<string, JsonValue>): Record<string, JsonValue> {
+  return Object.fromEntries(
+    Object.entries(set).map(([id, v]) => [propertyOf(ctx, id)?.name ?? id, v]),
+  );
+}
+
+/**
+ * The person chose to keep a row whose page has since gone for good (404: trash emptied, or no
+ * longer shared): nothing can be restored, so the record becomes a `missing` tombstone and its
+ * local values stay in history — never parked again as the same conflict.
+ */
+async function restoreImpossible(
+  ctx: PushContext,
+  item: OutboxItem,
+  record: StoreRecord,
+): Promise<void> {
+  if (ctx.options.preview) return;
+  await ctx.env.store.outbox.complete({ outboxId: item.id });
+  if (record.pageId) {
+    await ctx.env.store.records.tombstone({
+      sourceId: record.sourceId,
+      pageIds: [record.pageId],
+      state: 'missing',
+      runId: ctx.runId,
+    });
+  }
+  ctx.counts.unchanged += 1;
+  ctx.options.onNotice?.(
+    `Page ${record.pageId} of source "${ctx.config.name}" is gone for good in Notion (404: its trash was emptied, or it is no longer shared), so it cannot be restored. The row is now marked missing; your values stay in its history (\`notion-sync history ${record.pageId}\`) — to bring them back as a new page, use \`notion-sync new ${ctx.config.name} Prop=value …\`.`,
+  );
+}
+
 /** The page is gone on the Notion side while the local side edited it: a conflict. */
 async function remoteDeleted(
   ctx: PushContext,
@@ -70,11 +106,12 @@ async function remoteDeleted(
   live: LivePage | null,
   payload: OutboxPayload,
 ): Promise<void> {
+  if (!live && payload.restore) return restoreImpossible(ctx, item, record);
   const gone: PropertyConflict = {
     propertyId: '__page__',
     base: 'live',
     notion: live ? 'trashed' : 'missing',
-    local: payload.set,
+    local: byName(ctx, payload.set),
   };
   const names = { __page__: '(page deleted in Notion)' };
   const decision = await decideConflicts(ctx, item, record, [gone], names, null);

@@ -69,6 +69,13 @@ export interface PlannedWrite {
   apiCalls: number;
 }
 
+export interface PushWaiting {
+  items: number;
+  /** When the earliest of them is due (ISO-8601), or null when none waits. */
+  nextAttemptAt: string | null;
+  lastError: string | null;
+}
+
 export interface SourcePushResult {
   source: string;
   status: 'ok' | 'failed';
@@ -79,6 +86,11 @@ export interface SourcePushResult {
   /** Notion values replaced by local ones because local won a conflict (policy or --force). */
   overwritten: PendingConflict[];
   planned: PlannedWrite[];
+  /**
+   * Items left waiting for a retry when the run ended (their backoff runs past `retryWaitMs`):
+   * how many, when the first is due, and the last error of that one. Null for a dry run.
+   */
+  waiting: PushWaiting | null;
   estimate: { apiCalls: number; seconds: number } | null;
   apiCalls: Record<string, number>;
   rateLimitWaits: number;
@@ -107,6 +119,11 @@ export interface LocalEdit {
   record: StoreRecord;
   version: Version;
   outboxId: number;
+  /**
+   * A delete of a row whose create was never sent: both are dropped from the outbox, the record
+   * is tombstoned `missing`, and push sends nothing.
+   */
+  cancelled?: true;
 }
 
 /** Local edits on the store target: each commits a version and its outbox row together. */

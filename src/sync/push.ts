@@ -1,7 +1,7 @@
 // One push of one source (DESIGN.md §5). Invariants, in order:
 // - the run is the source's lease (shared with pull: never two runs of one source at once);
 // - items left in flight by a crash are requeued and treated as possibly applied (their sync key
-//   is looked up before any create); `retryDead` requeues dead-lettered items first;
+//   is looked up before any create); `retryDead` items were requeued by the engine's outbox API;
 // - items are pushed oldest first, each on its own (push-item.ts); a failed item waits for its
 //   backoff and never blocks the others; the run waits for retries due within `retryWaitMs`;
 // - `dryRun` touches neither Notion nor the store; `preview` reads Notion but writes nothing.
@@ -13,6 +13,7 @@ import {
   DEFAULT_SYNC_KEY_PROPERTY,
   type PlannedWrite,
   type PushOptions,
+  type PushWaiting,
   type SourcePushResult,
 } from './push-types.ts';
 import { payloadOf } from './records-api.ts';
@@ -54,7 +55,7 @@ function planOf(ctx: PushContext, item: OutboxItem, keyChecked: boolean): Planne
   const values = Object.fromEntries(
     Object.entries(payloadOf(item.payload).set).map(([id, v]) => [names[id]?.name ?? id, v]),
   );
-  const lookup = item.attempts > 0 || item.state === 'in_flight' ? 1 : 0;
+  const lookup = item.attempts > 0 || item.lastError !== null || item.state === 'in_flight' ? 1 : 0;
   const calls = item.op === 'create' ? 1 + lookup + (keyChecked ? 0 : 2) : 2; // read + write
   return {
     outboxId: item.id,
@@ -162,7 +163,6 @@ async function runPush(ctx: PushContext): Promise<RunLease | null> {
         heartbeatMs: ctx.env.heartbeatMs,
       });
       ctx.runId = lease.run.id;
-      if (ctx.options.retryDead) await store.outbox.requeueDead({ sourceId: ctx.source.id });
       const inFlight = await store.outbox.list({ sourceId: ctx.source.id, state: 'in_flight' });
       for (const item of inFlight) ctx.suspect.add(item.id);
       await store.outbox.requeueInFlight({ sourceId: ctx.source.id });
@@ -177,6 +177,20 @@ async function runPush(ctx: PushContext): Promise<RunLease | null> {
     ctx.fatal = true;
   }
   return lease;
+}
+
+/** Pending items not yet due: what the next push (or `outbox requeue`) retries. */
+async function waitingOf(env: PushEnvironment, sourceId: number): Promise<PushWaiting> {
+  const pending = await env.store.outbox.list({ sourceId, state: 'pending' });
+  const now = env.clock.now();
+  const later = pending
+    .filter((i) => Date.parse(i.nextAttemptAt) > now)
+    .sort((a, b) => Date.parse(a.nextAttemptAt) - Date.parse(b.nextAttemptAt));
+  return {
+    items: later.length,
+    nextAttemptAt: later[0]?.nextAttemptAt ?? null,
+    lastError: later[0]?.lastError ?? null,
+  };
 }
 
 /** Pushes one source's outbox; never throws for the source's own failure (see the result). */
@@ -200,6 +214,7 @@ export async function pushSource(
     );
   }
   const calls = ctx.planned.reduce((sum, p) => sum + p.apiCalls, 0);
+  const waiting = options.dryRun ? null : await waitingOf(env, source.id);
   return {
     source: config.name,
     status,
@@ -208,6 +223,7 @@ export async function pushSource(
     conflicts: ctx.parked,
     overwritten: ctx.overwritten,
     planned: ctx.planned,
+    waiting,
     estimate: options.dryRun
       ? { apiCalls: calls, seconds: calls / (options.requestsPerSecond ?? 3) }
       : null,

@@ -85,13 +85,13 @@ export async function currentFields(
   return (await store.history.getVersionById(record.currentVersionId))?.fields ?? {};
 }
 
-/** The set of a pending item that will absorb the next edit (the store picks the same one). */
-async function pendingSet(store: Store, record: StoreRecord): Promise<Record<string, JsonValue>> {
+/** The payload of a pending item that will absorb the next edit (the store picks the same one). */
+async function pendingPayload(store: Store, record: StoreRecord): Promise<OutboxPayload> {
   const pending = await store.outbox.list({ sourceId: record.sourceId, state: 'pending' });
   const absorbing = pending
     .filter((i) => i.recordId === record.id && i.op !== 'delete')
     .sort((a, b) => b.id - a.id)[0];
-  return absorbing ? payloadOf(absorbing.payload).set : {};
+  return absorbing ? payloadOf(absorbing.payload) : { set: {} };
 }
 
 /** `engine.records`: create, update and delete rows locally; push sends them. */
@@ -101,11 +101,12 @@ export function createRecordsApi(deps: RecordsDeps): RecordsApi {
   const done = (r: {
     record: StoreRecord;
     version: LocalEdit['version'];
-    outbox: { id: number };
-  }) => ({
+    outbox: { id: number; state: string };
+  }): LocalEdit => ({
     record: r.record,
     version: r.version,
     outboxId: r.outbox.id,
+    ...(r.outbox.state === 'dropped' ? { cancelled: true as const } : {}),
   });
 
   return {
@@ -126,13 +127,15 @@ export function createRecordsApi(deps: RecordsDeps): RecordsApi {
       const source = await prepare(name);
       const set = checkLocalValues(source.schema, values);
       const record = await findRecord(store, source, ref);
-      const accumulated = { ...(await pendingSet(store, record)), ...set };
+      // An absorbed edit keeps the pending item's `restore` (a resolved remote delete).
+      const pending = await pendingPayload(store, record);
+      const accumulated = { ...pending.set, ...set };
       const fields = { ...(await currentFields(store, record)), ...accumulated };
       const result = await store.local.appendVersion({
         recordId: record.id,
         fields,
         hash: hashValue({ local: fields }),
-        payload: { set: accumulated },
+        payload: { ...pending, set: accumulated } as unknown as JsonValue,
         provenance: { trigger: 'local' },
       });
       return done(result);

@@ -12,6 +12,15 @@ export interface SchemaSelection {
   unknownNames: string[];
 }
 
+/** The option names of a status property (what `set` checks before Notion would refuse). */
+function statusOptions(property: PropertySchema): string[] | undefined {
+  if (property.type !== 'status') return undefined;
+  const config = property.status as { options?: { name?: unknown }[] } | undefined;
+  return Array.isArray(config?.options)
+    ? config.options.map((o) => String(o.name ?? ''))
+    : undefined;
+}
+
 /** Builds the stored snapshot from Notion's properties and the source's `properties` option. */
 export function buildSourceSchema(
   properties: Record<string, PropertySchema>,
@@ -31,11 +40,13 @@ export function buildSourceSchema(
     if (key === undefined) continue;
     matched.add(key);
     const column = wanted?.[key];
+    const options = statusOptions(property);
     out[property.id] = {
       id: property.id,
       name,
       type: property.type,
       ...(column ? { column } : {}),
+      ...(options ? { options } : {}),
     };
   }
   const unknownNames =

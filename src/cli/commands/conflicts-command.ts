@@ -5,12 +5,18 @@ import type { CliContext } from '../context.ts';
 import { formatValue, renderTable } from '../format.ts';
 import { withEngine } from '../open-engine.ts';
 
-function table(conflicts: ConflictDetail[]): string {
-  if (conflicts.length === 0) return 'No open conflicts.';
+function stateOf(d: ConflictDetail): string {
+  const c = d.conflict;
+  return c.state === 'open' ? 'open' : `${c.state}: ${c.resolution ?? '?'}`;
+}
+
+function table(conflicts: ConflictDetail[], all = false): string {
+  if (conflicts.length === 0) return all ? 'No conflicts.' : 'No open conflicts.';
   return renderTable(
-    ['id', 'source', 'row', 'property', 'notion', 'local', 'since'],
+    ['id', 'state', 'source', 'row', 'property', 'notion', 'local', 'since'],
     conflicts.map((d) => [
       d.conflict.id,
+      stateOf(d),
       d.source,
       d.pageId ?? d.localKey,
       d.conflict.propertyName,
@@ -19,6 +25,22 @@ function table(conflicts: ConflictDetail[]): string {
       d.conflict.createdAt,
     ]),
   );
+}
+
+function resolvedText(d: ConflictDetail): string {
+  const c = d.conflict;
+  const head = `Resolved conflict #${c.id} (${c.resolution})`;
+  if (c.resolution === 'notion') return `${head}.`;
+  if (c.propertyId === '__page__' && c.notionValue === 'missing') {
+    return (
+      `${head}: the page was gone from Notion (404) when this was parked. ` +
+      `\`notion-sync push ${d.source}\` writes your values if Notion has the page again; if it is gone for good (trash emptied), ` +
+      'the row is marked missing and your values stay in its history — nothing is re-created.'
+    );
+  }
+  if (c.propertyId === '__page__' && c.notionValue === 'trashed')
+    return `${head}; \`notion-sync push ${d.source}\` takes the page out of Notion's trash and writes your values.`;
+  return `${head}; run \`notion-sync push ${d.source}\` to write it.`;
 }
 
 function parseTake(take: string): { take: 'notion' | 'local' } | { take: 'value'; value: string } {
@@ -55,7 +77,7 @@ export function registerConflictsCommand(program: Command, context: () => CliCon
         }),
       );
       if (ctx.json) ctx.printJson({ conflicts: list });
-      else ctx.out(table(list));
+      else ctx.out(table(list, flags.all === true));
     });
   conflicts
     .command('list')
@@ -100,9 +122,6 @@ export function registerConflictsCommand(program: Command, context: () => CliCon
         engine.conflicts.resolve(conflictId(id), parseTake(flags.take), 'cli'),
       );
       if (ctx.json) ctx.printJson(d);
-      else
-        ctx.out(
-          `Resolved conflict #${d.conflict.id} (${d.conflict.resolution})${d.conflict.resolution === 'notion' ? '.' : `; run \`notion-sync push ${d.source}\` to write it.`}`,
-        );
+      else ctx.out(resolvedText(d));
     });
 }

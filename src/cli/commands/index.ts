@@ -6,6 +6,7 @@ import { registerDemoCommand } from './demo-command.ts';
 import { registerEmulatorCommand } from './emulator-command.ts';
 import { registerHistoryCommand } from './history-command.ts';
 import { registerNewCommand } from './new-command.ts';
+import { registerOutboxCommand } from './outbox-command.ts';
 import { registerPullCommand } from './pull-command.ts';
 import { registerPushCommand } from './push-command.ts';
 import { registerRmCommand } from './rm-command.ts';
@@ -23,6 +24,7 @@ export function registerCommands(program: Command, context: () => CliContext): v
   registerNewCommand(program, context);
   registerRmCommand(program, context);
   registerConflictsCommand(program, context);
+  registerOutboxCommand(program, context);
   registerStatusCommand(program, context);
   registerHistoryCommand(program, context);
   registerRunsCommand(program, context);

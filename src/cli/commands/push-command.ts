@@ -4,7 +4,7 @@ import { createConflictPrompt } from '../conflict-prompt.ts';
 import type { CliContext } from '../context.ts';
 import { formatValue } from '../format.ts';
 import { withEngine } from '../open-engine.ts';
-import { conflictLines, finishPush, pushSummary } from '../push-report.ts';
+import { conflictLines, finishPush, pushSummary, waitingLines } from '../push-report.ts';
 
 interface PushFlags {
   force?: boolean;
@@ -88,7 +88,7 @@ export function registerPushCommand(program: Command, context: () => CliContext)
       if (ctx.json) ctx.printJson(result);
       else if (flags.dryRun) ctx.out(dryRunText(result, rps));
       else if (!ctx.quiet) {
-        ctx.out(pushSummary(result));
+        ctx.out([pushSummary(result), ...waitingLines(result)].join('\n'));
         const lines = conflictLines(result);
         if (lines.length > 0) ctx.out(['Conflicts parked:', ...lines].join('\n'));
       }

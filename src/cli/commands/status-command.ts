@@ -50,7 +50,7 @@ function describe(status: SourceStatus): string[] {
   lines.push(`  coverage gaps:  ${gapText(status)}`);
   if (status.outbox.pending > 0 || status.outbox.dead.length > 0 || status.openConflicts > 0) {
     lines.push(
-      `  outbox:         ${status.outbox.pending} pending, ${status.outbox.dead.length} dead${status.outbox.dead.length > 0 ? ' (requeue with `notion-sync push --retry-dead`)' : ''}`,
+      `  outbox:         ${status.outbox.pending} pending, ${status.outbox.dead.length} dead${status.outbox.dead.length > 0 ? ' (see `notion-sync outbox list`: requeue, edit or drop them)' : ''}`,
     );
     for (const item of status.outbox.dead.slice(0, 10))
       lines.push(

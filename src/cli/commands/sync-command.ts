@@ -3,7 +3,7 @@ import { NotionSyncError } from '../../errors.ts';
 import { createConflictPrompt } from '../conflict-prompt.ts';
 import type { CliContext } from '../context.ts';
 import { withEngine } from '../open-engine.ts';
-import { conflictLines, finishPush, pushSummary } from '../push-report.ts';
+import { conflictLines, finishPush, pushSummary, waitingLines } from '../push-report.ts';
 import { pullResultJson } from './pull-command.ts';
 
 export function registerSyncCommand(program: Command, context: () => CliContext): void {
@@ -31,7 +31,7 @@ export function registerSyncCommand(program: Command, context: () => CliContext)
           openConflicts: result.openConflicts,
         });
       else if (!ctx.quiet) {
-        ctx.out(pushSummary(result.push));
+        ctx.out([pushSummary(result.push), ...waitingLines(result.push)].join('\n'));
         const lines = conflictLines(result.push);
         if (lines.length > 0) ctx.out(['Conflicts parked:', ...lines].join('\n'));
       }
