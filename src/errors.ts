@@ -37,6 +37,8 @@ export type ErrorCode =
   | 'value_invalid'
   | 'sync_conflict'
   | 'sync_dead_letter'
+  | 'sql_refused'
+  | 'input_too_large'
   | 'internal';
 
 export type ErrorDetails = Record<string, unknown>;

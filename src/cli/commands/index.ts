@@ -5,12 +5,14 @@ import { registerConflictsCommand } from './conflicts-command.ts';
 import { registerDemoCommand } from './demo-command.ts';
 import { registerEmulatorCommand } from './emulator-command.ts';
 import { registerHistoryCommand } from './history-command.ts';
+import { registerMcpCommand } from './mcp-command.ts';
 import { registerNewCommand } from './new-command.ts';
 import { registerPullCommand } from './pull-command.ts';
 import { registerPushCommand } from './push-command.ts';
 import { registerRmCommand } from './rm-command.ts';
 import { registerRunsCommand } from './runs-command.ts';
 import { registerSetCommand } from './set-command.ts';
+import { registerStagedCommand } from './staged-command.ts';
 import { registerStatusCommand } from './status-command.ts';
 import { registerSyncCommand } from './sync-command.ts';
 
@@ -23,10 +25,12 @@ export function registerCommands(program: Command, context: () => CliContext): v
   registerNewCommand(program, context);
   registerRmCommand(program, context);
   registerConflictsCommand(program, context);
+  registerStagedCommand(program, context);
   registerStatusCommand(program, context);
   registerHistoryCommand(program, context);
   registerRunsCommand(program, context);
   registerConfigCommand(program, context);
+  registerMcpCommand(program, context);
   registerEmulatorCommand(program, context);
   registerDemoCommand(program, context);
 }
