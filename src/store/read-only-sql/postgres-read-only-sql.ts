@@ -71,6 +71,7 @@ export function createPostgresReadOnlySql(
         if (e.code === '57014') {
           throw sqlRefused(
             `it ran longer than ${options.timeoutMs} ms and was stopped; add a LIMIT or a narrower WHERE.`,
+            { timeoutMs: options.timeoutMs },
           );
         }
         if (e.code === '42501' || e.code === '25006') {

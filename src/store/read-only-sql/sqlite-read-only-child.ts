@@ -25,8 +25,16 @@ function database(path: string): DatabaseSync {
 
 // Engine tables a source view reads; a view read can count their rows without naming a column.
 const VIEW_BASE_TABLES = new Set(['ns_records', 'ns_versions']);
+// Built-in virtual tables that expose the schema or raw pages (never readable).
+const INTERNAL = /^(sqlite_|pragma_|dbstat$)/i;
 
-function authorizer(views: Set<string>, denied: string[]) {
+/** Names of the database's real tables and views (anything else a statement reads is a CTE). */
+function schemaObjects(db: DatabaseSync): Set<string> {
+  const rows = db.prepare("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')").all();
+  return new Set(rows.map((r) => String((r as { name: unknown }).name)));
+}
+
+function authorizer(views: Set<string>, objects: Set<string>, denied: string[]) {
   return (
     action: number,
     table: string | null,
@@ -44,6 +52,9 @@ function authorizer(views: Set<string>, denied: string[]) {
         if (inner !== null && views.has(inner)) return constants.SQLITE_OK;
         if (column === '' && table !== null && VIEW_BASE_TABLES.has(table))
           return constants.SQLITE_OK;
+        // A common table expression: what it reads is authorized on its own.
+        if (table !== null && !objects.has(table) && !INTERNAL.test(table))
+          return constants.SQLITE_OK;
         denied.push(`reading ${table ?? '?'}`);
         return constants.SQLITE_DENY;
       default:
@@ -56,7 +67,7 @@ function authorizer(views: Set<string>, denied: string[]) {
 function run(request: Request) {
   const db = database(request.path);
   const denied: string[] = [];
-  db.setAuthorizer(authorizer(new Set(request.views), denied));
+  db.setAuthorizer(authorizer(new Set(request.views), schemaObjects(db), denied));
   try {
     const statement = db.prepare(request.sql);
     const columns = statement.columns().map((c) => c.name);

@@ -23,26 +23,39 @@ const CHILD = new URL(
 );
 
 export function createSqliteReadOnlySql(path: string): ReadOnlySqlRunner {
-  let child: ChildProcess | null = null;
+  interface Worker {
+    process: ChildProcess;
+    /** Replies awaited from this process (a killed one answers them all with a failure). */
+    waiting: Map<number, (reply: Reply) => void>;
+  }
+  let child: Worker | null = null;
   let nextId = 1;
-  const waiting = new Map<number, (reply: Reply) => void>();
 
-  function start(): ChildProcess {
+  function stop(worker: Worker): void {
+    if (child === worker) child = null;
+    worker.process.kill('SIGKILL');
+  }
+
+  function start(): Worker {
+    const waiting = new Map<number, (reply: Reply) => void>();
     const started = fork(fileURLToPath(CHILD), [], {
       execArgv: ['--disable-warning=ExperimentalWarning'],
       serialization: 'advanced',
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     });
     started.on('message', (reply: Reply) => waiting.get(reply.id)?.(reply));
-    started.on('exit', () => {
-      if (child === started) child = null;
+    const worker: Worker = { process: started, waiting };
+    const fail = () => {
+      if (child === worker) child = null;
       for (const [id, resolve] of waiting)
         resolve({ id, ok: false, message: 'the SQL process stopped' });
       waiting.clear();
-    });
+    };
+    started.on('exit', fail);
+    started.on('error', fail);
     started.unref();
     started.channel?.unref();
-    return started;
+    return worker;
   }
 
   return {
@@ -54,22 +67,26 @@ export function createSqliteReadOnlySql(path: string): ReadOnlySqlRunner {
         );
       }
       child ??= start();
-      const running = child;
+      const worker = child;
       const id = nextId++;
-      running.channel?.ref();
+      worker.process.channel?.ref();
       const reply = await new Promise<Reply | 'timeout'>((resolve) => {
         const timer = setTimeout(() => {
-          waiting.delete(id);
-          running.kill('SIGKILL');
+          worker.waiting.delete(id);
+          stop(worker);
           resolve('timeout');
         }, options.timeoutMs);
-        waiting.set(id, (r) => {
+        worker.waiting.set(id, (r) => {
           clearTimeout(timer);
-          waiting.delete(id);
+          worker.waiting.delete(id);
           resolve(r);
         });
-        running.send({ id, path, sql: query, views: options.views, maxRows: options.maxRows });
-      }).finally(() => running.channel?.unref());
+        const request = { id, path, sql: query, views: options.views, maxRows: options.maxRows };
+        worker.process.send(request, (error) => {
+          if (error)
+            worker.waiting.get(id)?.({ id, ok: false, message: 'the SQL process stopped' });
+        });
+      }).finally(() => worker.process.channel?.unref());
       if (reply === 'timeout') {
         throw sqlRefused(
           `it ran longer than ${options.timeoutMs} ms and was stopped; add a LIMIT or a narrower WHERE.`,
@@ -96,8 +113,7 @@ export function createSqliteReadOnlySql(path: string): ReadOnlySqlRunner {
       };
     },
     async close() {
-      child?.kill('SIGKILL');
-      child = null;
+      if (child) stop(child);
     },
   };
 }
