@@ -11,14 +11,14 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCliCaptured } from '../cli/test-support.ts';
 import {
   createEmulator,
   type DemoWorkspace,
   type Emulator,
   type RunningServer,
 } from '../emulator/index.ts';
-import { dataOf } from './test-support/mcp-harness.ts';
+import { dataOf } from '../mcp/test-support/mcp-harness.ts';
+import { runCliCaptured } from './test-support.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/notion-sync.js', import.meta.url));
 
