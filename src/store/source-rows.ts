@@ -144,6 +144,17 @@ function decode(column: Column, value: unknown): JsonValue {
   }
 }
 
+async function countRows(
+  ctx: RepositoryContext,
+  view: RawBuilder<unknown>,
+  whereSql: RawBuilder<unknown>,
+): Promise<number> {
+  const { rows } = await sql<{
+    n: number;
+  }>`select count(*) as n from ${view} v ${whereSql}`.execute(ctx.dialect.db);
+  return Number(rows[0]?.n ?? 0);
+}
+
 export function createSourceRowsRepository(ctx: RepositoryContext): SourceRowsRepository {
   return {
     async query(source, query) {
@@ -160,17 +171,27 @@ export function createSourceRowsRepository(ctx: RepositoryContext): SourceRowsRe
       });
       order.push(sql.raw('v."_page_id" asc'));
       const db = ctx.dialect.db;
+      // Two steps: the page ids of the answer (and the total) without reading every column of
+      // every matching row, then the full rows of just that page.
+      const { rows: ids } = await sql<{ page_id: string; total: number }>`
+        select v."_page_id" as page_id, count(*) over () as total from ${view} v ${whereSql}
+        order by ${sql.join(order)} limit ${query.limit} offset ${query.offset ?? 0}`.execute(db);
+      const total =
+        ids.length > 0 || (query.offset ?? 0) === 0
+          ? Number(ids[0]?.total ?? 0)
+          : await countRows(ctx, view, whereSql);
+      if (ids.length === 0) return { rows: [], total };
       const { rows } = await sql<Record<string, unknown>>`
-        select * from ${view} v ${whereSql} order by ${sql.join(order)}
-        limit ${query.limit} offset ${query.offset ?? 0}`.execute(db);
-      const counted = await sql<{
-        n: number;
-      }>`select count(*) as n from ${view} v ${whereSql}`.execute(db);
+        select * from ${view} v where v."_page_id" in (${sql.join(ids.map((r) => r.page_id))})`.execute(
+        db,
+      );
+      const byId = new Map(rows.map((row) => [String(row._page_id), row]));
       return {
-        total: Number(counted.rows[0]?.n ?? 0),
-        rows: rows.map((row) =>
-          Object.fromEntries(columns.map((c) => [c.name, decode(c, row[c.column])])),
-        ),
+        total,
+        rows: ids.map((id) => {
+          const row = byId.get(id.page_id) ?? {};
+          return Object.fromEntries(columns.map((c) => [c.name, decode(c, row[c.column])]));
+        }),
       };
     },
   };
