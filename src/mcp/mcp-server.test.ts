@@ -190,7 +190,13 @@ describe.each(factories)('MCP server on $name', (factory) => {
       }),
     );
     expect(Number(cte.rows[0]!.n)).toBeGreaterThan(0);
-    // The database itself refuses what the text check lets through.
+    // The database itself refuses what the text check lets through, a role switch included.
+    if (factory.dialect === 'postgres') {
+      const escalate = await h.call('query', {
+        sql: "select set_config('role', session_user, true) as a, query_to_xml('select count(*) from outbox', true, false, '') as b from tasks",
+      });
+      expect(errorCodeOf(escalate)).toBe('sql_refused');
+    }
     const sneaky = await h.call('query', {
       sql: `select (select count(*) from ${table}) as n from tasks`,
     });

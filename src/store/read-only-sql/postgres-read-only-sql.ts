@@ -1,55 +1,89 @@
-// PostgreSQL side of read-only SQL: a pool of its own; each statement runs in a READ ONLY
-// transaction with a `statement_timeout`, as a NOLOGIN role (`<schema>_reader`) that holds
-// SELECT on the source views and nothing else, through the extended protocol (one statement
-// only), and is rolled back. The role is created once per schema; the grants follow the views.
+// PostgreSQL side of read-only SQL. Statements run on connections of their own that log in AS the
+// role `<schema>_reader` (LOGIN, member of nothing, SELECT on the source views only), so nothing a
+// statement does — not even `set_config('role', …)` — can reach the engine's tables: the session
+// user itself has no other rights. Each statement runs in a READ ONLY transaction with a
+// `statement_timeout`, through the extended protocol (one statement only), and is rolled back.
+// The store's user creates the role once (it needs CREATEROLE) and keeps the grants following
+// the views; the role's password is derived from the store URL, so every process sharing the
+// store agrees on it and no agent can learn it.
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { NotionSyncError } from '../../errors.ts';
-import { quoteIdentifier } from '../dialect.ts';
+import { quoteIdentifier, quoteLiteral } from '../dialect.ts';
 import { jsonCell, type ReadOnlySqlRunner, sqlRefused } from './read-only-sql.ts';
+
+function readerUrl(connectionString: string, role: string, password: string): string {
+  const url = new URL(connectionString);
+  url.username = encodeURIComponent(role);
+  url.password = encodeURIComponent(password);
+  return url.toString();
+}
 
 export function createPostgresReadOnlySql(
   connectionString: string,
   schema: string,
 ): ReadOnlySqlRunner {
-  const pool = new pg.Pool({ connectionString, max: 2 });
   const role = `${schema}_reader`.slice(0, 63);
+  const password = createHash('sha256').update(`${connectionString}\0${role}`).digest('hex');
+  const admin = new pg.Pool({ connectionString, max: 1 });
+  const reader = new pg.Pool({
+    connectionString: readerUrl(connectionString, role, password),
+    max: 2,
+  });
   let granted = '';
 
-  async function grant(client: pg.PoolClient, views: string[]): Promise<void> {
+  async function grant(views: string[]): Promise<void> {
     const key = views.join(',');
     if (key === granted) return;
     const r = quoteIdentifier(role);
     const s = quoteIdentifier(schema);
+    const client = await admin.connect();
     try {
       await client.query(
-        `DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${role}') THEN CREATE ROLE ${r} NOLOGIN; END IF; END $$`,
+        `DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = ${quoteLiteral(role)}) THEN CREATE ROLE ${r}; END IF; END $$`,
       );
-      await client.query(`GRANT ${r} TO CURRENT_USER`).catch(() => {});
+      await client.query(
+        `ALTER ROLE ${r} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT PASSWORD ${quoteLiteral(password)}`,
+      );
       await client.query(`REVOKE ALL ON ALL TABLES IN SCHEMA ${s} FROM ${r}`);
       await client.query(`GRANT USAGE ON SCHEMA ${s} TO ${r}`);
-      for (const view of views)
+      for (const view of views) {
         await client.query(`GRANT SELECT ON ${s}.${quoteIdentifier(view)} TO ${r}`);
+      }
     } catch (cause) {
       throw new NotionSyncError(
         'store_error',
         `SQL queries need a PostgreSQL role that may only read the views (${role}); the store's user could not create or grant it. Give the user CREATEROLE, or create the role once as an administrator.`,
         { details: { role }, cause },
       );
+    } finally {
+      client.release();
     }
     granted = key;
   }
 
+  async function connectReader(): Promise<pg.PoolClient> {
+    try {
+      return await reader.connect();
+    } catch (cause) {
+      throw new NotionSyncError(
+        'store_error',
+        `SQL queries log in to PostgreSQL as ${role}, which failed: allow that role to connect with a password (pg_hba.conf) like the store's user.`,
+        { details: { role }, cause },
+      );
+    }
+  }
+
   return {
     async run(query, options) {
-      const client = await pool.connect();
+      await grant(options.views);
+      const client = await connectReader();
       try {
-        await grant(client, options.views);
         await client.query('BEGIN READ ONLY');
         await client.query(
           `SET LOCAL statement_timeout = ${Math.max(1, Math.round(options.timeoutMs))}`,
         );
         await client.query(`SET LOCAL search_path = ${quoteIdentifier(schema)}`);
-        await client.query(`SET LOCAL ROLE ${quoteIdentifier(role)}`);
         const result = await client.query({
           text: `SELECT * FROM (${query}\n) AS q LIMIT ${options.maxRows + 1}`,
           values: [],
@@ -66,25 +100,31 @@ export function createPostgresReadOnlySql(
           truncated: result.rows.length > options.maxRows,
         };
       } catch (error) {
-        if (error instanceof NotionSyncError) throw error;
-        const e = error as { code?: string; message?: string };
-        if (e.code === '57014') {
-          throw sqlRefused(
-            `it ran longer than ${options.timeoutMs} ms and was stopped; add a LIMIT or a narrower WHERE.`,
-            { timeoutMs: options.timeoutMs },
-          );
-        }
-        if (e.code === '42501' || e.code === '25006') {
-          throw sqlRefused(
-            `it may only read the source views (${options.views.join(', ')}): ${e.message}.`,
-          );
-        }
-        throw sqlRefused(`${e.message ?? 'the statement failed'}.`);
+        throw refusal(error, options);
       } finally {
         await client.query('ROLLBACK').catch(() => {});
         client.release();
       }
     },
-    close: () => pool.end(),
+    close: async () => {
+      await Promise.all([admin.end(), reader.end()]);
+    },
   };
+}
+
+function refusal(error: unknown, options: { views: string[]; timeoutMs: number }): Error {
+  if (error instanceof NotionSyncError) return error;
+  const e = error as { code?: string; message?: string };
+  if (e.code === '57014') {
+    return sqlRefused(
+      `it ran longer than ${options.timeoutMs} ms and was stopped; add a LIMIT or a narrower WHERE.`,
+      { timeoutMs: options.timeoutMs },
+    );
+  }
+  if (e.code === '42501' || e.code === '25006') {
+    return sqlRefused(
+      `it may only read the source views (${options.views.join(', ')}): ${e.message}.`,
+    );
+  }
+  return sqlRefused(`${e.message ?? 'the statement failed'}.`);
 }
