@@ -3,6 +3,7 @@
 // refused for writes, chains, ATTACH and engine tables (store unchanged), staged edits stay out
 // of the store and Notion until approved, `sync` records a run with trigger `mcp`, every call is
 // audited and unknown names answer an error result with the closest match.
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SourceConfig } from '../config/index.ts';
 import { createEmulator, type DemoWorkspace, type Emulator } from '../emulator/index.ts';
@@ -54,6 +55,7 @@ describe.each(factories)('MCP server on $name', (factory) => {
         source: 'tasks',
         filters: [{ property: 'Done', op: 'equals', value: true }],
         limit: 5,
+        count: true,
       }),
     );
     expect(done.total).toBeGreaterThan(0);
@@ -141,7 +143,9 @@ describe.each(factories)('MCP server on $name', (factory) => {
 
   it('refuses sql that writes, chains statements, attaches or reads engine tables; the store is unchanged', async () => {
     const count = async () => {
-      const tasks = dataOf<{ total: number }>(await h.call('query', { source: 'tasks', limit: 1 }));
+      const tasks = dataOf<{ total: number }>(
+        await h.call('query', { source: 'tasks', limit: 1, count: true }),
+      );
       return tasks.total;
     };
     const before = await count();
@@ -231,6 +235,7 @@ describe.each(factories)('MCP server on $name', (factory) => {
       await h.call('query', {
         source: 'tasks',
         filters: [{ property: 'Name', op: 'equals', value: 'Renamed by an agent' }],
+        count: true,
       }),
     );
     expect(hit.total).toBe(0);
@@ -255,7 +260,27 @@ describe.each(factories)('MCP server on $name', (factory) => {
       records: h.engine.records,
     });
     await api.reject(rejectedLater.id, 'test');
+    const oldTitle = await titleOf(a!);
     await api.approve(staged.id, 'test');
+    const history = dataOf<{
+      versions: {
+        origin: string;
+        storedAt: string;
+        changes: { property: string; before: unknown; after: unknown }[];
+      }[];
+    }>(await h.call('history', { page: a }));
+    expect(history.versions.at(-1)).toMatchObject({
+      origin: 'local',
+      changes: [{ property: 'Name', before: oldTitle, after: 'Renamed by an agent' }],
+    });
+    const then = dataOf<{ properties: Record<string, unknown> }>(
+      await h.call('get_page', { page: a, asOf: history.versions.at(-2)!.storedAt }),
+    );
+    expect(then.properties.Name).toBe(oldTitle);
+    const now = dataOf<{ properties: Record<string, unknown> }>(
+      await h.call('get_page', { page: a }),
+    );
+    expect(now.properties.Name).toBe('Renamed by an agent');
     await expect(api.approve(staged.id, 'test')).rejects.toMatchObject({
       code: 'store_invalid_state',
     });

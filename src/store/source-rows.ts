@@ -32,12 +32,17 @@ export interface RowQuery {
   sort?: { property: string; direction?: 'asc' | 'desc' | undefined }[];
   limit: number;
   offset?: number;
+  /** Also count every matching row (a scan of the whole source; off by default). */
+  withTotal?: boolean;
 }
 
 export interface RowPage {
   /** Values keyed by property name, plus `_page_id`, `_last_edited_time`, … */
   rows: Record<string, JsonValue>[];
-  total: number;
+  /** Matching rows in all, when asked with `withTotal`. */
+  total: number | null;
+  /** More rows match after this page. */
+  hasMore: boolean;
 }
 
 export interface SourceRowsRepository {
@@ -158,7 +163,7 @@ async function countRows(
 export function createSourceRowsRepository(ctx: RepositoryContext): SourceRowsRepository {
   return {
     async query(source, query) {
-      if (source.viewName === null) return { rows: [], total: 0 };
+      if (source.viewName === null) return { rows: [], total: 0, hasMore: false };
       const columns = columnsOf(source);
       const view = sql.raw(ctx.dialect.viewRef(source.viewName));
       const where = (query.filters ?? []).map((f) =>
@@ -171,16 +176,17 @@ export function createSourceRowsRepository(ctx: RepositoryContext): SourceRowsRe
       });
       order.push(sql.raw('v."_page_id" asc'));
       const db = ctx.dialect.db;
-      // Two steps: the page ids of the answer (and the total) without reading every column of
-      // every matching row, then the full rows of just that page.
-      const { rows: ids } = await sql<{ page_id: string; total: number }>`
-        select v."_page_id" as page_id, count(*) over () as total from ${view} v ${whereSql}
-        order by ${sql.join(order)} limit ${query.limit} offset ${query.offset ?? 0}`.execute(db);
-      const total =
-        ids.length > 0 || (query.offset ?? 0) === 0
-          ? Number(ids[0]?.total ?? 0)
-          : await countRows(ctx, view, whereSql);
-      if (ids.length === 0) return { rows: [], total };
+      // Two steps: the page ids of the answer (one more, to know whether more follow) without
+      // reading every column of every matching row, then the full rows of just that page.
+      const { rows: found } = await sql<{ page_id: string }>`
+        select v."_page_id" as page_id from ${view} v ${whereSql}
+        order by ${sql.join(order)} limit ${query.limit + 1} offset ${query.offset ?? 0}`.execute(
+        db,
+      );
+      const ids = found.slice(0, query.limit);
+      const hasMore = found.length > query.limit;
+      const total = query.withTotal ? await countRows(ctx, view, whereSql) : null;
+      if (ids.length === 0) return { rows: [], total, hasMore };
       const { rows } = await sql<Record<string, unknown>>`
         select * from ${view} v where v."_page_id" in (${sql.join(ids.map((r) => r.page_id))})`.execute(
         db,
@@ -188,6 +194,7 @@ export function createSourceRowsRepository(ctx: RepositoryContext): SourceRowsRe
       const byId = new Map(rows.map((row) => [String(row._page_id), row]));
       return {
         total,
+        hasMore,
         rows: ids.map((id) => {
           const row = byId.get(id.page_id) ?? {};
           return Object.fromEntries(columns.map((c) => [c.name, decode(c, row[c.column])]));

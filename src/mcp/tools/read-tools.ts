@@ -87,6 +87,10 @@ export function registerReadTools(server: McpServer, ctx: ToolContext): void {
           .optional()
           .describe('rows per answer (default 50)'),
         cursor: z.string().max(20).optional().describe('nextCursor of the previous answer'),
+        count: z
+          .boolean()
+          .optional()
+          .describe('also return the number of all matching rows (slower on big sources)'),
         sql: z
           .string()
           .max(10_000)
@@ -107,12 +111,12 @@ export function registerReadTools(server: McpServer, ctx: ToolContext): void {
         sort: args.sort ?? [],
         limit,
         offset,
+        withTotal: args.count ?? false,
       });
-      const next =
-        offset + page.rows.length < page.total ? String(offset + page.rows.length) : null;
+      const next = page.hasMore ? String(offset + page.rows.length) : null;
       const data = { source: source.name, total: page.total, rows: page.rows, nextCursor: next };
       return {
-        text: `${page.rows.length} of ${page.total} rows${next ? ` (continue with cursor "${next}")` : ''}\n${json(page.rows)}`,
+        text: `${page.rows.length}${page.total === null ? '' : ` of ${page.total}`} rows${next ? ` (continue with cursor "${next}")` : ''}\n${json(page.rows)}`,
         data,
       };
     },
