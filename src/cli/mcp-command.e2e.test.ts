@@ -17,7 +17,7 @@ import {
   type Emulator,
   type RunningServer,
 } from '../emulator/index.ts';
-import { dataOf } from '../mcp/test-support/mcp-harness.ts';
+import { dataOf, pageTitle } from '../mcp/test-support/mcp-harness.ts';
 import { runCliCaptured } from './test-support.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/notion-sync.js', import.meta.url));
@@ -47,13 +47,7 @@ describe('notion-sync mcp over stdio', () => {
     (await client.callTool({ name, arguments: args })) as CallToolResult;
 
   const titleOf = async (id: string) =>
-    (
-      (await emu.client().pages.retrieve({ page_id: id })) as unknown as {
-        properties: { Name: { title: { plain_text: string }[] } };
-      }
-    ).properties.Name.title
-      .map((t) => t.plain_text)
-      .join('');
+    pageTitle(await emu.client().pages.retrieve({ page_id: id }));
 
   beforeAll(async () => {
     emu = await createEmulator({ seed: 'demo' });

@@ -14,6 +14,7 @@ import {
   dataOf,
   errorCodeOf,
   type McpHarness,
+  pageTitle,
 } from './test-support/mcp-harness.ts';
 
 const factories = storeFactories().filter((f) => f.name !== 'sqlite-memory');
@@ -242,13 +243,7 @@ describe.each(factories)('MCP server on $name', (factory) => {
     expect(errorCodeOf(await h.call('approve_staged', { id: staged.id }))).not.toBeNull();
     await h.engine.push(['tasks']);
     const titleOf = async (id: string) =>
-      (
-        (await emu.client().pages.retrieve({ page_id: id })) as unknown as {
-          properties: { Name: { title: { plain_text: string }[] } };
-        }
-      ).properties.Name.title
-        .map((t) => t.plain_text)
-        .join('');
+      pageTitle(await emu.client().pages.retrieve({ page_id: id }));
     expect(await titleOf(a!)).not.toBe('Renamed by an agent');
 
     const { createStagedEdits } = await import('../sync/index.ts');

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { NotionSyncError } from '../../errors.ts';
-import { createStagedEdits, type StagedEditView } from '../../sync/index.ts';
+import { createStagedEdits, type StagedEditsApi, type StagedEditView } from '../../sync/index.ts';
 import type { CliContext } from '../context.ts';
 import { formatValue, renderTable } from '../format.ts';
 import { type OpenEngine, withEngine } from '../open-engine.ts';
@@ -38,6 +38,21 @@ function stagedApi(ctx: CliContext, { engine, store }: OpenEngine) {
   return createStagedEdits({ store, sources: ctx.config().sources, records: engine.records });
 }
 
+/** Decides each id in order (ids are checked before any is decided); stops at the first failure. */
+async function decideEach<T>(
+  ctx: CliContext,
+  ids: string[],
+  decide: (api: StagedEditsApi, id: number) => Promise<T>,
+): Promise<T[]> {
+  const numbers = ids.map(stagedId);
+  return withEngine(ctx, async (open) => {
+    const api = stagedApi(ctx, open);
+    const out: T[] = [];
+    for (const id of numbers) out.push(await decide(api, id));
+    return out;
+  });
+}
+
 /** `notion-sync staged list|approve|reject`: decide on edits agents staged through MCP. */
 export function registerStagedCommand(program: Command, context: () => CliContext): void {
   const staged = program
@@ -65,11 +80,7 @@ export function registerStagedCommand(program: Command, context: () => CliContex
     .argument('<ids...>', 'staged edit ids')
     .action(async (ids: string[]) => {
       const ctx = context();
-      const approved = await withEngine(ctx, async (open) => {
-        const out = [];
-        for (const id of ids.map(stagedId)) out.push(await stagedApi(ctx, open).approve(id, 'cli'));
-        return out;
-      });
+      const approved = await decideEach(ctx, ids, (api, id) => api.approve(id, 'cli'));
       if (ctx.json)
         ctx.printJson({
           approved: approved.map((a) => ({ id: a.staged.id, outboxId: a.edit.outboxId })),
@@ -86,11 +97,7 @@ export function registerStagedCommand(program: Command, context: () => CliContex
     .argument('<ids...>', 'staged edit ids')
     .action(async (ids: string[]) => {
       const ctx = context();
-      const rejected = await withEngine(ctx, async (open) => {
-        const out = [];
-        for (const id of ids.map(stagedId)) out.push(await stagedApi(ctx, open).reject(id, 'cli'));
-        return out;
-      });
+      const rejected = await decideEach(ctx, ids, (api, id) => api.reject(id, 'cli'));
       if (ctx.json) ctx.printJson({ rejected: rejected.map((r) => r.id) });
       else if (!ctx.quiet) for (const r of rejected) ctx.out(`Rejected #${r.id}.`);
     });

@@ -70,3 +70,10 @@ export function errorCodeOf(result: CallToolResult): string | null {
     'unknown'
   );
 }
+
+/** The plain title (property `Name`) of a page object as Notion returns it. */
+export function pageTitle(page: unknown): string {
+  const name = (page as { properties: { Name: { title: { plain_text: string }[] } } }).properties
+    .Name;
+  return name.title.map((t) => t.plain_text).join('');
+}

@@ -4,7 +4,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import type { PlainValue } from '../../notion/index.ts';
-import type { JsonValue } from '../../store/index.ts';
+import type { JsonValue, StagedOp } from '../../store/index.ts';
 import { createStagedEdits, parsePropertyText, type StagedEditsApi } from '../../sync/index.ts';
 import { findSource } from '../lookup.ts';
 import { json, registerTool, type ToolContext } from '../tool-kit.ts';
@@ -44,68 +44,49 @@ export function registerEditTools(server: McpServer, ctx: ToolContext): void {
   const source = z.string().max(200).describe('source name (direction push or both)');
   const row = z.string().max(500).describe('page id or URL of the row');
 
-  const stage = async (input: Parameters<StagedEditsApi['stage']>[0]) => {
-    const edit = await staged.stage(input);
+  /** Stages what a stage_* tool was called with (values parsed like `set`). */
+  const stage = async (
+    op: StagedOp,
+    a: {
+      source: string;
+      row?: string;
+      values?: Record<string, unknown>;
+      note?: string | undefined;
+    },
+  ) => {
+    const edit = await staged.stage({
+      source: a.source,
+      op,
+      ...(a.row !== undefined ? { row: a.row } : {}),
+      ...(a.values ? { values: await plainValues(ctx, a.source, a.values) } : {}),
+      ...(a.note ? { note: a.note } : {}),
+      stagedBy: 'mcp',
+    });
     return { text: stagedText(edit), data: { staged: edit } };
   };
-
-  registerTool(
-    server,
-    ctx,
-    'stage_edit',
-    {
-      description:
-        'Propose new property values for a row. The change is only staged: it is checked like a local edit, kept apart (not in query results, not in Notion) and applied only when a person approves it.',
-      inputSchema: { source, row, values: valuesSchema, note },
-    },
-    async (a) =>
-      stage({
-        source: a.source,
-        op: 'update',
-        row: a.row,
-        values: await plainValues(ctx, a.source, a.values),
-        stagedBy: 'mcp',
-        ...(a.note ? { note: a.note } : {}),
-      }),
-  );
-
-  registerTool(
-    server,
-    ctx,
-    'stage_create',
-    {
-      description:
-        'Propose a new row. Staged only: created locally and in Notion after a person approves it.',
-      inputSchema: { source, values: valuesSchema, note },
-    },
-    async (a) =>
-      stage({
-        source: a.source,
-        op: 'create',
-        values: await plainValues(ctx, a.source, a.values),
-        stagedBy: 'mcp',
-        ...(a.note ? { note: a.note } : {}),
-      }),
-  );
-
-  registerTool(
-    server,
-    ctx,
-    'stage_delete',
-    {
-      description:
-        'Propose moving a row to the Notion trash. Staged only: applied after a person approves it.',
-      inputSchema: { source, row, note },
-    },
-    async (a) =>
-      stage({
-        source: a.source,
-        op: 'delete',
-        row: a.row,
-        stagedBy: 'mcp',
-        ...(a.note ? { note: a.note } : {}),
-      }),
-  );
+  const staging = [
+    [
+      'stage_edit',
+      'update',
+      'Propose new property values for a row. The change is only staged: it is checked like a local edit, kept apart (not in query results, not in Notion) and applied only when a person approves it.',
+      { source, row, values: valuesSchema, note },
+    ],
+    [
+      'stage_create',
+      'create',
+      'Propose a new row. Staged only: created locally and in Notion after a person approves it.',
+      { source, values: valuesSchema, note },
+    ],
+    [
+      'stage_delete',
+      'delete',
+      'Propose moving a row to the Notion trash. Staged only: applied after a person approves it.',
+      { source, row, note },
+    ],
+  ] as const;
+  for (const [name, op, description, inputSchema] of staging) {
+    registerTool(server, ctx, name, { description, inputSchema }, (a) => stage(op, a));
+  }
 
   if (ctx.allowAgentApprove) {
     registerTool(
