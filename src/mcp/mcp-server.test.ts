@@ -289,10 +289,15 @@ describe.each(factories)('MCP server on $name', (factory) => {
   });
 
   it('records a run with trigger mcp for sync, audits every call, and shows MCP activity in status', async () => {
-    const summary = dataOf<{ ok: boolean }>(
-      await h.call('sync', { action: 'pull', source: 'projects' }),
+    const progress: { progress: number; message?: string | undefined }[] = [];
+    const result = await h.client.callTool(
+      { name: 'sync', arguments: { action: 'pull', source: 'projects' } },
+      undefined,
+      { onprogress: (p) => progress.push(p) },
     );
-    expect(summary.ok).toBe(true);
+    expect(dataOf<{ ok: boolean }>(result as CallToolResult).ok).toBe(true);
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress.at(-1)!.message).toMatch(/^projects: /);
     const [run] = await h.store.runs.list({
       sourceId: (await h.store.sources.getByName('projects'))!.id,
       limit: 1,
