@@ -1,5 +1,5 @@
 // PostgreSQL side of read-only SQL. Statements run on connections of their own that log in AS the
-// role `<schema>_reader` (LOGIN, member of nothing, SELECT on the source views only), so nothing a
+// role `<schema>_reader_<database tag>` (LOGIN, member of nothing, SELECT on the source views only), so nothing a
 // statement does — not even `set_config('role', …)` — can reach the engine's tables: the session
 // user itself has no other rights. Each statement runs in a READ ONLY transaction with a
 // `statement_timeout`, through the extended protocol (one statement only), and is rolled back.
@@ -23,8 +23,16 @@ export function createPostgresReadOnlySql(
   connectionString: string,
   schema: string,
 ): ReadOnlySqlRunner {
-  const role = `${schema}_reader`.slice(0, 63);
-  const password = createHash('sha256').update(`${connectionString}\0${role}`).digest('hex');
+  // Roles are cluster-wide: the database's name in the role keeps two stores apart.
+  const database = decodeURIComponent(new URL(connectionString).pathname.slice(1)) || 'postgres';
+  const tag = createHash('sha256').update(database).digest('hex').slice(0, 6);
+  const role = `${schema.slice(0, 48)}_reader_${tag}`;
+  // Derived from the store user's credentials: the same for every process of this store,
+  // whatever host alias its URL uses, and unknown to anyone without them.
+  const url = new URL(connectionString);
+  const password = createHash('sha256')
+    .update(`${url.username}\0${url.password}\0${database}\0${role}`)
+    .digest('hex');
   const admin = new pg.Pool({ connectionString, max: 1 });
   const reader = new pg.Pool({
     connectionString: readerUrl(connectionString, role, password),
