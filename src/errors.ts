@@ -38,6 +38,8 @@ export type ErrorCode =
   | 'sync_conflict'
   | 'sync_dead_letter'
   | 'sync_retry_waiting'
+  | 'sql_refused'
+  | 'input_too_large'
   | 'internal';
 
 export type ErrorDetails = Record<string, unknown>;

@@ -41,3 +41,9 @@ export {
 } from './push-types.ts';
 export { editableSource } from './records-api.ts';
 export { resolveSource, sourceNotionId } from './resolve-source.ts';
+export {
+  createStagedEdits,
+  type StagedEditsApi,
+  type StagedEditView,
+  type StageInput,
+} from './staged-edits.ts';
