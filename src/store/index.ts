@@ -23,12 +23,12 @@ export type {
   CreateLocalRecordInput,
   LocalEditResult,
 } from './local-edits.ts';
+export type { McpActivity, McpCall, McpCallsRepository } from './mcp-calls-repository.ts';
 export type {
   DropOutboxResult,
   RewriteOutboxInput,
   RewriteOutboxResult,
 } from './outbox-dead-letters.ts';
-export type { McpActivity, McpCall, McpCallsRepository } from './mcp-calls-repository.ts';
 export {
   type CompleteOutboxInput,
   type CompleteOutboxResult,
