@@ -56,9 +56,9 @@ export function createSqliteDialect(options: SqliteDialectOptions): StoreDialect
     namespace: `tables prefixed ${SQLITE_TABLE_PREFIX} in ${file}`,
     migrationTables: {
       migrationTableName: `${SQLITE_TABLE_PREFIX}migrations`,
-      migrationLockTableName: `${SQLITE_TABLE_PREFIX}migrations_lock`,
     },
     jsonType: 'text',
+    // `transaction` starts with BEGIN IMMEDIATE: the write lock is already held.
     prepare: async () => {},
     transaction: (fn) =>
       db.connection().execute(async (conn) => {

@@ -104,7 +104,6 @@ export async function createStore(options: StoreOptions = {}): Promise<Store> {
   const logger = options.logger ?? silentLogger;
   const clock = options.clock ?? systemClock;
   try {
-    await dialect.prepare();
     const { applied } = await migrateStore(dialect);
     if (applied.length > 0) logger.debug({ store: redactUrl(url), applied }, 'store migrated');
   } catch (error) {
