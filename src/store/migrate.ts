@@ -10,7 +10,6 @@ import type { Migration } from 'kysely/migration';
 import { NotionSyncError } from '../errors.ts';
 import type { StoreDialect } from './dialect.ts';
 import { createInitialMigration } from './migrations/0001-initial.ts';
-import type { Database } from './schema.ts';
 
 /** Migrations in order; names sort lexicographically and are never renamed. */
 export function listMigrations(dialect: StoreDialect): Record<string, Migration> {
