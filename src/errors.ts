@@ -32,6 +32,8 @@ export type ErrorCode =
   | 'secret_decrypt_failed'
   | 'source_not_found'
   | 'source_busy'
+  | 'source_rebound'
+  | 'run_interrupted'
   | 'source_ambiguous'
   | 'access_lost'
   | 'value_invalid'

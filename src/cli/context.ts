@@ -8,6 +8,7 @@ import {
   readConfig,
 } from '../config/index.ts';
 import { createLogger, type Logger, type LogLevel } from '../shared/index.ts';
+import { type InterruptWiring, wireProcessSignals } from './interrupt-signals.ts';
 
 /** What a CLI run reads from and writes to; tests pass their own. */
 export interface CliIO {
@@ -17,6 +18,10 @@ export interface CliIO {
   stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
   env: Record<string, string | undefined>;
   cwd: string;
+  /** Interrupts runs (tests pass their own); without it, see `processSignals`. */
+  signal?: AbortSignal;
+  /** Wire SIGINT/SIGTERM to runs (the real process only). */
+  processSignals?: boolean;
 }
 
 export interface GlobalOptions {
@@ -46,6 +51,10 @@ export interface CliContext {
   err(text: string): void;
   /** Prints `value` as one JSON document on stdout. */
   printJson(value: unknown): void;
+  /** The signal that interrupts a run (SIGINT/SIGTERM of the process, or the IO's own). */
+  runSignal(): AbortSignal;
+  /** Removes the process signal handlers `runSignal` installed. */
+  dispose(): void;
 }
 
 export const VERSION: string = (
@@ -77,6 +86,7 @@ export function createContext(program: Command, io: CliIO): CliContext {
   });
   let cached: { config: Config; file: string | undefined } | undefined;
   let logger: Logger | undefined;
+  let wiring: InterruptWiring | undefined;
   const context: CliContext = {
     io,
     json: Boolean(options.json),
@@ -105,6 +115,13 @@ export function createContext(program: Command, io: CliIO): CliContext {
     out: (text) => void io.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
     err: (text) => void io.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
     printJson: (value) => void io.stdout.write(`${JSON.stringify(value, null, 2)}\n`),
+    runSignal() {
+      if (io.signal) return io.signal;
+      if (!io.processSignals) return new AbortController().signal;
+      wiring ??= wireProcessSignals(io.stderr);
+      return wiring.signal;
+    },
+    dispose: () => wiring?.dispose(),
   };
   return context;
 }

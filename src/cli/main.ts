@@ -3,6 +3,7 @@ import { listOptions } from '../config/index.ts';
 import { exitCodeFor, isNotionSyncError } from '../errors.ts';
 import { registerCommands } from './commands/index.ts';
 import { type CliContext, type CliIO, createContext, VERSION } from './context.ts';
+import { interruptedExitStatus } from './interrupt-signals.ts';
 
 /** Exit statuses (DESIGN.md §8). */
 export const EXIT = { ok: 0, failed: 1, usage: 2, conflicts: 3 } as const;
@@ -14,6 +15,7 @@ function processIO(): CliIO {
     stdin: process.stdin,
     env: process.env,
     cwd: process.cwd(),
+    processSignals: true,
   };
 }
 
@@ -89,6 +91,8 @@ export async function runCli(argv: string[], io: CliIO = processIO()): Promise<n
     return EXIT.ok;
   } catch (error) {
     return reportError(error, io, ctx);
+  } finally {
+    ctx?.dispose();
   }
 }
 
@@ -105,6 +109,7 @@ function reportError(error: unknown, io: CliIO, ctx: CliContext | undefined): nu
     if (json) io.stdout.write(`${JSON.stringify({ error: error.toJSON() }, null, 2)}\n`);
     io.stderr.write(`error: ${error.message}\n`);
     if (ctx?.verbose && error.cause) io.stderr.write(`cause: ${String(error.cause)}\n`);
+    if (error.code === 'run_interrupted') return interruptedExitStatus(ctx?.runSignal().reason);
     return exitCodeFor(error.code);
   }
   const message = error instanceof Error ? error.message : String(error);

@@ -74,6 +74,7 @@ export type {
   Provenance,
   Run,
   RunError,
+  RunOwner,
   RunStatus,
   SchemaChange,
   SchemaChangeKind,

@@ -123,7 +123,15 @@ export interface CheckpointUpdate {
   lastCompleteReconcileAt?: string | null;
 }
 
-export type RunStatus = 'running' | 'ok' | 'failed' | 'partial' | 'cancelled' | 'abandoned';
+export type RunStatus =
+  | 'running'
+  | 'ok'
+  | 'failed'
+  | 'partial'
+  | 'cancelled'
+  | 'abandoned'
+  /** Stopped at a safe point by a signal (SIGINT/SIGTERM, an AbortSignal): checkpoint kept. */
+  | 'interrupted';
 
 export interface RunError {
   message: string;
@@ -132,12 +140,19 @@ export interface RunError {
   at?: string;
 }
 
+export interface RunOwner {
+  host: string;
+  pid: number;
+}
+
 export interface Run {
   id: number;
   sourceId: number | null;
   kind: string;
   trigger: string;
   status: RunStatus;
+  /** The process that holds (or held) the run: host name and pid; null when not recorded. */
+  owner: RunOwner | null;
   startedAt: string;
   heartbeatAt: string;
   finishedAt: string | null;

@@ -57,6 +57,12 @@ export interface PullOptions {
   trigger?: string;
   /** Called after every committed batch. */
   onProgress?: (progress: PullProgress) => void;
+  /**
+   * Stops the run at its next safe point (after the batch being committed): the checkpoint is
+   * kept, the run is marked `interrupted`, the lease released, and the call rejects with
+   * `run_interrupted`.
+   */
+  signal?: AbortSignal;
 }
 
 export interface PullCounts {
@@ -89,7 +95,7 @@ export interface PullProgress {
   elapsedMs: number;
 }
 
-export type PullStatus = 'ok' | 'failed' | 'access_lost';
+export type PullStatus = 'ok' | 'failed' | 'access_lost' | 'interrupted';
 
 export interface SourcePullResult {
   source: string;

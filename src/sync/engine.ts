@@ -18,6 +18,7 @@ import type {
   SourcePullResult,
   SourceStatus,
 } from './engine-types.ts';
+import { throwIfAborted } from './interrupt.ts';
 import { mapLimit } from './map-limit.ts';
 import { type PullEnvironment, pullSource } from './pull.ts';
 import { pushSource, refreshSource } from './push.ts';
@@ -121,7 +122,9 @@ export function createEngine(options: EngineOptions): Engine {
       options.sourceConcurrency ?? DEFAULTS.sourceConcurrency,
       (source) => pullSource(env, source, pullOptions ?? {}),
     );
-    return { ok: results.every((r) => r.status === 'ok'), sources: results };
+    const result = { ok: results.every((r) => r.status === 'ok'), sources: results };
+    throwIfAborted(pullOptions.signal, 'The pull', result);
+    return result;
   }
 
   async function status(): Promise<SourceStatus[]> {
@@ -234,6 +237,7 @@ export function createEngine(options: EngineOptions): Engine {
     const results: SourcePushResult[] = [];
     let openConflicts = 0;
     for (const sourceConfig of selected) {
+      throwIfAborted(pushOptions.signal, 'The push', { sources: results });
       let source = await store.sources.getByName(sourceConfig.name);
       if (!source && pushOptions.dryRun) continue;
       const env: PushEnvironment = {
@@ -253,7 +257,9 @@ export function createEngine(options: EngineOptions): Engine {
       results.push(await pushSource(env, sourceConfig, source, pushOptions));
       openConflicts += (await store.conflicts.list({ sourceId: source.id })).length;
     }
-    return { ok: results.every((r) => r.status === 'ok'), sources: results, openConflicts };
+    const result = { ok: results.every((r) => r.status === 'ok'), sources: results, openConflicts };
+    throwIfAborted(pushOptions.signal, 'The push', result);
+    return result;
   }
 
   async function sync(
@@ -265,6 +271,7 @@ export function createEngine(options: EngineOptions): Engine {
     const pulled = await pull(selected, {
       trigger: syncOptions.trigger ?? 'api',
       ...(onProgress ? { onProgress } : {}),
+      ...(syncOptions.signal ? { signal: syncOptions.signal } : {}),
     });
     // A source whose pull failed is not pushed: its merge would compare against a stale base.
     const pulledOk = pulled.sources.filter((r) => r.status === 'ok').map((r) => r.source);
