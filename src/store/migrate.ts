@@ -11,12 +11,14 @@ import { NotionSyncError } from '../errors.ts';
 import type { StoreDialect } from './dialect.ts';
 import { createInitialMigration } from './migrations/0001-initial.ts';
 import { createRunOwnerMigration } from './migrations/0002-run-owner.ts';
+import { createRebuildViewsMigration } from './migrations/0003-rebuild-views.ts';
 
 /** Migrations in order; names sort lexicographically and are never renamed. */
 export function listMigrations(dialect: StoreDialect): Record<string, Migration> {
   return {
     '0001_initial': createInitialMigration(dialect),
     '0002_run_owner': createRunOwnerMigration(),
+    '0003_rebuild_views': createRebuildViewsMigration(dialect),
   };
 }
 

@@ -92,10 +92,13 @@ export function createSqliteDialect(options: SqliteDialectOptions): StoreDialect
         .where('id', '=', 1)
         .execute();
     },
+    // The key is quoted in the JSON path: a bare `->> '8vpi'` is a path error in SQLite before
+    // 3.45 (Debian's 3.40) for ids starting with a digit or holding `[`, `.`, `$`. A quoted
+    // label cannot hold `"`, so such an id is looked up through json_each instead.
     fieldExpression: (alias, propertyId) =>
       propertyId.includes('"')
         ? `(SELECT value FROM json_each(${alias}.fields) WHERE key = ${quoteLiteral(propertyId)})`
-        : `${alias}.fields ->> ${quoteLiteral(propertyId)}`,
+        : `json_extract(${alias}.fields, ${quoteLiteral(`$."${propertyId}"`)})`,
     relationKind: async (name, trx: KyselyType<Database>) => {
       const { rows } = await sql<{ type: string }>`
         select type from sqlite_master where name = ${name}`.execute(trx);
