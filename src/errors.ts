@@ -75,6 +75,7 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'config_invalid':
     case 'config_not_found':
     case 'config_unreadable':
+    case 'source_rebound':
       return 2;
     case 'sync_conflict':
       return 3;

@@ -47,6 +47,7 @@ export type {
   StartRunInput,
 } from './runs-repository.ts';
 export { createSecretBox, parseSecretKey, type SecretBox } from './secret-box.ts';
+export { type DetachSourceResult, detachedSourceName } from './source-detach.ts';
 export { planViewColumns, sanitizeIdentifier } from './source-views.ts';
 export {
   diffSchemas,

@@ -19,7 +19,8 @@ export interface Provenance {
 
 export type SourceKind = 'data_source' | 'page';
 export type SyncDirection = 'pull' | 'push' | 'both';
-export type AccessState = 'ok' | 'access_lost';
+/** `detached`: the old history of a source that `rebind` gave a fresh start (never pulled again). */
+export type AccessState = 'ok' | 'access_lost' | 'detached';
 export type Tombstone = 'trashed' | 'missing' | 'access_lost';
 export type VersionOrigin = 'notion' | 'local' | 'push';
 

@@ -11,6 +11,7 @@ import type {
 } from './push-types.ts';
 import type {
   Checkpoint,
+  DetachSourceResult,
   JsonValue,
   OutboxItem,
   PropertyDiff,
@@ -148,6 +149,12 @@ export interface HistoryResult {
   versions: HistoryEntry[];
 }
 
+export interface RebindResult {
+  source: string;
+  /** Null when the source had no history yet (nothing to detach). */
+  detached: DetachSourceResult | null;
+}
+
 export interface Engine {
   /** Pulls the named sources (all pull-capable sources when omitted); results keep their order. */
   pull(sourceNames?: string[], options?: PullOptions): Promise<PullResult>;
@@ -161,6 +168,12 @@ export interface Engine {
     sourceNames?: string[],
     options?: PushOptions & Pick<PullOptions, 'onProgress'>,
   ): Promise<SyncResult>;
+  /**
+   * Starts a fresh history for a configured source (after its database changed): the old
+   * source row and all its records are kept, renamed aside and detached; the next pull builds
+   * the new history. Errors: `source_not_found`, `source_busy`.
+   */
+  rebind(sourceName: string, options?: { trigger?: string }): Promise<RebindResult>;
   /** Local edits: each commits a version and its outbox row in one transaction. */
   readonly records: RecordsApi;
   readonly conflicts: ConflictsApi;

@@ -24,6 +24,7 @@ import { type PullEnvironment, pullSource } from './pull.ts';
 import { pushSource, refreshSource } from './push.ts';
 import type { PushEnvironment } from './push-context.ts';
 import type { PushOptions, PushResult, SourcePushResult, SyncResult } from './push-types.ts';
+import { rebindSource } from './rebind.ts';
 import { createRecordsApi } from './records-api.ts';
 import { gapsOf, meterRequests } from './runs.ts';
 import type { Source } from './store-api.ts';
@@ -287,7 +288,19 @@ export function createEngine(options: EngineOptions): Engine {
     };
   }
 
+  const rebind = (name: string, rebindOptions: { trigger?: string } = {}) =>
+    rebindSource(
+      store,
+      config.sources.find((s) => s.name === name),
+      name,
+      {
+        trigger: rebindOptions.trigger ?? 'api',
+        staleAfterMs: options.staleRunAfterMs ?? DEFAULTS.staleRunAfterMs,
+        heartbeatMs: options.heartbeatMs ?? DEFAULTS.heartbeatMs,
+      },
+    );
+
   const records = createRecordsApi({ store, sources: config.sources, loadSource });
   const conflicts = createConflictsApi(store);
-  return { pull, status, history, runs, push, sync, records, conflicts };
+  return { pull, status, history, runs, push, sync, rebind, records, conflicts };
 }

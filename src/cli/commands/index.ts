@@ -8,6 +8,7 @@ import { registerHistoryCommand } from './history-command.ts';
 import { registerNewCommand } from './new-command.ts';
 import { registerPullCommand } from './pull-command.ts';
 import { registerPushCommand } from './push-command.ts';
+import { registerRebindCommand } from './rebind-command.ts';
 import { registerRmCommand } from './rm-command.ts';
 import { registerRunsCommand } from './runs-command.ts';
 import { registerSetCommand } from './set-command.ts';
@@ -26,6 +27,7 @@ export function registerCommands(program: Command, context: () => CliContext): v
   registerStatusCommand(program, context);
   registerHistoryCommand(program, context);
   registerRunsCommand(program, context);
+  registerRebindCommand(program, context);
   registerConfigCommand(program, context);
   registerEmulatorCommand(program, context);
   registerDemoCommand(program, context);
