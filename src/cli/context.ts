@@ -7,7 +7,7 @@ import {
   loadConfig,
   readConfig,
 } from '../config/index.ts';
-import { createLogger, type Logger, type LogLevel } from '../shared/index.ts';
+import { createLogger, type Logger, type LogLevel, redactUrlCredentials } from '../shared/index.ts';
 import { type InterruptWiring, wireProcessSignals } from './interrupt-signals.ts';
 
 /** What a CLI run reads from and writes to; tests pass their own. */
@@ -112,9 +112,13 @@ export function createContext(program: Command, io: CliIO): CliContext {
       }
       return logger;
     },
-    out: (text) => void io.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
-    err: (text) => void io.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
-    printJson: (value) => void io.stdout.write(`${JSON.stringify(value, null, 2)}\n`),
+    // Everything a command prints passes the URL redaction (a store URL, a baseUrl in an error).
+    out: (text) =>
+      void io.stdout.write(redactUrlCredentials(text.endsWith('\n') ? text : `${text}\n`)),
+    err: (text) =>
+      void io.stderr.write(redactUrlCredentials(text.endsWith('\n') ? text : `${text}\n`)),
+    printJson: (value) =>
+      void io.stdout.write(redactUrlCredentials(`${JSON.stringify(value, null, 2)}\n`)),
     runSignal() {
       if (io.signal) return io.signal;
       if (!io.processSignals) return new AbortController().signal;

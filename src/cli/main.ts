@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { listOptions } from '../config/index.ts';
 import { exitCodeFor, isNotionSyncError } from '../errors.ts';
+import { redactUrlCredentials } from '../shared/index.ts';
 import { registerCommands } from './commands/index.ts';
 import { type CliContext, type CliIO, createContext, VERSION } from './context.ts';
 import { interruptedExitStatus } from './interrupt-signals.ts';
@@ -105,18 +106,20 @@ function reportError(error: unknown, io: CliIO, ctx: CliContext | undefined): nu
     return EXIT.usage;
   }
   const json = ctx?.json ?? false;
+  // Errors quote what they were given (URLs, driver messages): no URL password gets through.
+  const stdout = (text: string) => io.stdout.write(redactUrlCredentials(text));
+  const stderr = (text: string) => io.stderr.write(redactUrlCredentials(text));
   if (isNotionSyncError(error)) {
-    if (json) io.stdout.write(`${JSON.stringify({ error: error.toJSON() }, null, 2)}\n`);
-    io.stderr.write(`error: ${error.message}\n`);
-    if (ctx?.verbose && error.cause) io.stderr.write(`cause: ${String(error.cause)}\n`);
+    if (json) stdout(`${JSON.stringify({ error: error.toJSON() }, null, 2)}\n`);
+    stderr(`error: ${error.message}\n`);
+    if (ctx?.verbose && error.cause) stderr(`cause: ${String(error.cause)}\n`);
     if (error.code === 'run_interrupted') return interruptedExitStatus(ctx?.runSignal().reason);
     return exitCodeFor(error.code);
   }
   const message = error instanceof Error ? error.message : String(error);
-  if (json)
-    io.stdout.write(`${JSON.stringify({ error: { code: 'internal', message } }, null, 2)}\n`);
-  io.stderr.write(`error: unexpected failure: ${message}\n`);
-  if (ctx?.verbose && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
-  else io.stderr.write('(run again with --verbose for the stack trace)\n');
+  if (json) stdout(`${JSON.stringify({ error: { code: 'internal', message } }, null, 2)}\n`);
+  stderr(`error: unexpected failure: ${message}\n`);
+  if (ctx?.verbose && error instanceof Error && error.stack) stderr(`${error.stack}\n`);
+  else stderr('(run again with --verbose for the stack trace)\n');
   return EXIT.failed;
 }

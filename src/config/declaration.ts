@@ -146,7 +146,12 @@ export const declaration = {
       description: 'Notion integration token (internal integration secret)',
     }),
     baseUrl: option({
-      schema: z.url({ error: 'not a URL — e.g. https://api.notion.com or http://127.0.0.1:4010' }),
+      schema: z
+        .url({ error: 'not a URL — e.g. https://api.notion.com or http://127.0.0.1:4010' })
+        .refine((url) => !/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(url), {
+          error:
+            'must not hold credentials (user:password@) — requests cannot carry them; the token comes from NOTION_TOKEN',
+        }),
       default: 'https://api.notion.com',
       env: 'NOTION_BASE_URL',
       flag: true,

@@ -53,9 +53,10 @@ export async function migrateStore(dialect: StoreDialect): Promise<{ applied: st
     if (error instanceof NotionSyncError) throw error;
     throw new NotionSyncError(
       'store_error',
-      `Migrating the store (${dialect.namespace}) failed; nothing of it was applied ` +
-        `(${error instanceof Error ? error.message : String(error)}). ` +
-        'Check the database permissions and the log, then open it again.',
+      `Opening the store (${dialect.namespace}) failed: ` +
+        `${error instanceof Error ? error.message : String(error)}. Nothing of its migration was ` +
+        'applied. Check the store URL, that the server is reachable and that the user may create ' +
+        'tables (and schemas), then run the command again.',
       { cause: error },
     );
   }

@@ -7,6 +7,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { hostname } from 'node:os';
 import { NotionSyncError } from '../errors.ts';
 import type { NotionClient } from '../notion/index.ts';
+import { redactUrlCredentialsDeep } from '../shared/index.ts';
 import type { CoverageGaps, PullCounts } from './engine-types.ts';
 import type { Run, RunError, Store } from './store-api.ts';
 
@@ -84,7 +85,8 @@ function progressOf(meter: RunMeter) {
     counts: { ...meter.counts, ...meter.gaps, ...meter.extraCounts },
     apiCalls: meter.apiCalls,
     rateLimitWaits: meter.rateLimitWaits,
-    errors: meter.errors,
+    // Stored in the audit trail and shown by `runs`: no URL password (a baseUrl's) in it.
+    errors: redactUrlCredentialsDeep(meter.errors),
   };
 }
 
