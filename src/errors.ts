@@ -18,6 +18,7 @@ export type ErrorCode =
   | 'notion_timeout'
   | 'notion_error'
   | 'notion_bad_response'
+  | 'notion_base_url_invalid'
   | 'notion_incomplete'
   | 'notion_query_capped'
   | 'pagination_loop'
