@@ -115,19 +115,9 @@ export const sourceSchema = z
 
 export type SourceConfig = z.output<typeof sourceSchema>;
 
-const sourcesSchema = z.array(sourceSchema).superRefine((sources, ctx) => {
-  const seen = new Map<string, number>();
-  sources.forEach((source, index) => {
-    const first = seen.get(source.name.toLowerCase());
-    if (first !== undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: [index, 'name'],
-        message: `duplicates the name of sources[${first}]: source names must be unique`,
-      });
-    } else seen.set(source.name.toLowerCase(), index);
-  });
-});
+// Checks across sources (unique names, distinct view columns) live in source-checks.ts: they run
+// even when a source has other problems, so every problem is reported at once.
+const sourcesSchema = z.array(sourceSchema);
 
 export const declaration = {
   store: option({

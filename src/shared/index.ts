@@ -12,3 +12,4 @@ export {
 } from './logger.ts';
 export { formatNotionId, isNotionId, parseNotionId } from './notion-id.ts';
 export { redactUrlCredentials, redactUrlCredentialsDeep } from './redact-url.ts';
+export { sanitizeIdentifier } from './sql-identifier.ts';
