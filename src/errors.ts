@@ -27,6 +27,7 @@ export type ErrorCode =
   | 'store_error'
   | 'store_append_only'
   | 'store_not_found'
+  | 'store_missing'
   | 'store_invalid_state'
   | 'secret_key_missing'
   | 'secret_key_invalid'

@@ -55,6 +55,8 @@ export interface CliContext {
   runSignal(): AbortSignal;
   /** Removes the process signal handlers `runSignal` installed. */
   dispose(): void;
+  /** Set for commands that only read the store: they never create one (`store_missing`). */
+  storeMustExist: boolean;
 }
 
 export const VERSION: string = (
@@ -126,6 +128,7 @@ export function createContext(program: Command, io: CliIO): CliContext {
       return wiring.signal;
     },
     dispose: () => wiring?.dispose(),
+    storeMustExist: false,
   };
   return context;
 }

@@ -6,6 +6,9 @@ import { registerCommands } from './commands/index.ts';
 import { type CliContext, type CliIO, createContext, VERSION } from './context.ts';
 import { interruptedExitStatus } from './interrupt-signals.ts';
 
+/** Commands that only read the store: in a directory without one they say so, never create it. */
+const READS_ONLY = new Set(['status', 'runs', 'history', 'conflicts', 'rebind']);
+
 /** Exit statuses (DESIGN.md §8). */
 export const EXIT = { ok: 0, failed: 1, usage: 2, conflicts: 3 } as const;
 
@@ -67,6 +70,11 @@ export function buildProgram(io: CliIO, onContext: (ctx: CliContext) => void = (
       getErrHelpWidth: () => 100,
     });
   registerCommands(program, context);
+  program.hook('preAction', (_root, action) => {
+    let top = action;
+    while (top.parent && top.parent !== program) top = top.parent;
+    if (READS_ONLY.has(top.name())) context().storeMustExist = true;
+  });
   for (const command of program.commands) {
     command.exitOverride().showSuggestionAfterError(true);
     for (const sub of command.commands) sub.exitOverride().showSuggestionAfterError(true);

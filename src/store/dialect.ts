@@ -41,6 +41,8 @@ export interface StoreDialect {
   fieldExpression(alias: string, propertyId: string, type: string): string;
   /** Names of objects in the engine namespace that are not views (tables, indexes, …). */
   relationKind(name: string, trx: Kysely<Database>): Promise<'view' | 'other' | null>;
+  /** Whether the namespace holds the engine's migration table (a store was created here). */
+  isInitialized(): Promise<boolean>;
   /** Releases connections; the store is unusable afterwards. */
   close(): Promise<void>;
 }

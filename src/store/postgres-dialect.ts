@@ -123,6 +123,11 @@ END $$`,
       const kind = rows[0]?.relkind;
       return kind === undefined ? null : kind === 'v' ? 'view' : 'other';
     },
+    isInitialized: async () => {
+      const { rows } = await sql<{ found: string | null }>`
+        select to_regclass(${`${q(schema)}.${q('migrations')}`})::text as found`.execute(base);
+      return rows[0]?.found != null;
+    },
     close: () => base.destroy(),
   };
 }

@@ -25,6 +25,23 @@ export interface SqliteDialectOptions {
   path: string;
 }
 
+/** The error for a store file SQLite cannot read: it names the file and the ways out. */
+function unreadableFile(file: string, cause: unknown): NotionSyncError {
+  const code = (cause as { code?: unknown }).code;
+  const damaged = code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT';
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  return new NotionSyncError(
+    'store_error',
+    damaged
+      ? `The store ${file} is not a SQLite database or is damaged (${reason}). Restore it from a ` +
+          'backup, or move it away and run `notion-sync pull` to build a new store from Notion ' +
+          '(local history and unpushed edits in the old file would not be in it); or point ' +
+          '`store` at another file.'
+      : `Cannot open the SQLite store at ${file} (${reason}): check that the file is readable and writable.`,
+    { details: { path: file, sqliteCode: code }, cause },
+  );
+}
+
 /** Opens a SQLite database file (created if missing) as a store dialect. */
 export function createSqliteDialect(options: SqliteDialectOptions): StoreDialect {
   const memory = options.path === ':memory:';
@@ -40,10 +57,16 @@ export function createSqliteDialect(options: SqliteDialectOptions): StoreDialect
       { details: { path: file }, cause },
     );
   }
-  database.pragma('journal_mode = WAL');
-  database.pragma('synchronous = FULL');
-  database.pragma('foreign_keys = ON');
-  database.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  try {
+    // The first statements read the file's header: a file that is not SQLite fails here.
+    database.pragma('journal_mode = WAL');
+    database.pragma('synchronous = FULL');
+    database.pragma('foreign_keys = ON');
+    database.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  } catch (cause) {
+    database.close();
+    throw unreadableFile(file, cause);
+  }
   const db = new Kysely<Database>({
     dialect: new SqliteDialect({ database }),
     plugins: [new TablePrefixPlugin(SQLITE_TABLE_PREFIX)],
@@ -104,6 +127,12 @@ export function createSqliteDialect(options: SqliteDialectOptions): StoreDialect
         select type from sqlite_master where name = ${name}`.execute(trx);
       const type = rows[0]?.type;
       return type === undefined ? null : type === 'view' ? 'view' : 'other';
+    },
+    isInitialized: async () => {
+      const { rows } = await sql<{ n: number }>`
+        select count(*) as n from sqlite_master
+        where type = 'table' and name = ${`${SQLITE_TABLE_PREFIX}migrations`}`.execute(db);
+      return (rows[0]?.n ?? 0) > 0;
     },
     close: () => db.destroy(),
   };

@@ -47,6 +47,8 @@ export interface EngineOptions {
   maxAttempts?: number;
   /** A push waits for retries due within this long before it ends (default 60 s; 0: never). */
   retryWaitMs?: number;
+  /** Recorded on local edits (`records.*`) as who made them: `cli`, `mcp`, … (default `api`). */
+  trigger?: string;
   /** Sources pulled at once within one `pull` call (default 2); they share the connection's pacing. */
   sourceConcurrency?: number;
 }
@@ -171,7 +173,7 @@ export interface Engine {
   /**
    * Starts a fresh history for a configured source (after its database changed): the old
    * source row and all its records are kept, renamed aside and detached; the next pull builds
-   * the new history. Errors: `source_not_found`, `source_busy`.
+   * the new history. Errors: `usage` (not a configured source), `source_busy`.
    */
   rebind(sourceName: string, options?: { trigger?: string }): Promise<RebindResult>;
   /** Local edits: each commits a version and its outbox row in one transaction. */

@@ -6,7 +6,7 @@
 import type { SourceConfig } from '../config/index.ts';
 import { NotionSyncError } from '../errors.ts';
 import type { NotionClient } from '../notion/index.ts';
-import { findClosest, parseNotionId, silentLogger, systemClock } from '../shared/index.ts';
+import { parseNotionId, silentLogger, systemClock } from '../shared/index.ts';
 import { DEFAULT_MAX_ATTEMPTS, type SyncDirection } from '../store/index.ts';
 import { createConflictsApi } from './conflicts-api.ts';
 import type {
@@ -28,6 +28,7 @@ import { rebindSource } from './rebind.ts';
 import { createRecordsApi } from './records-api.ts';
 import { gapsOf, meterRequests } from './runs.ts';
 import type { Source } from './store-api.ts';
+import { unknownSourceError } from './unknown-source.ts';
 
 const DEFAULTS = {
   overlapMs: 2 * 60_000,
@@ -65,24 +66,14 @@ function selectSources(all: SourceConfig[], names: string[] | undefined): Source
   return [...new Set(names)].map((name) => {
     const found = all.find((s) => s.name === name);
     if (found) return found;
-    const closest = findClosest(
-      name,
-      all.map((s) => s.name),
-    );
-    throw new NotionSyncError(
-      'source_not_found',
-      `No source named "${name}" in the configuration${closest ? ` — did you mean "${closest}"?` : ''}; ` +
-        `configured: ${all.map((s) => s.name).join(', ') || 'none (add one under `sources:`)'}.`,
-      { details: { source: name } },
-    );
+    throw unknownSourceError(name, all);
   });
 }
 
 /**
  * Creates the sync engine over a store and a Notion connection (`notion`, or `notionFactory`
  * called on first use). `pull` returns per-source results and never throws for a source's own
- * failure (it is in the result and in `runs`); it throws `source_not_found` for an unknown
- * source name.
+ * failure (it is in the result and in `runs`); it throws `usage` for an unknown source name.
  */
 export function createEngine(options: EngineOptions): Engine {
   const { store, config } = options;
@@ -289,18 +280,18 @@ export function createEngine(options: EngineOptions): Engine {
   }
 
   const rebind = (name: string, rebindOptions: { trigger?: string } = {}) =>
-    rebindSource(
-      store,
-      config.sources.find((s) => s.name === name),
-      name,
-      {
-        trigger: rebindOptions.trigger ?? 'api',
-        staleAfterMs: options.staleRunAfterMs ?? DEFAULTS.staleRunAfterMs,
-        heartbeatMs: options.heartbeatMs ?? DEFAULTS.heartbeatMs,
-      },
-    );
+    rebindSource(store, config.sources, name, {
+      trigger: rebindOptions.trigger ?? 'api',
+      staleAfterMs: options.staleRunAfterMs ?? DEFAULTS.staleRunAfterMs,
+      heartbeatMs: options.heartbeatMs ?? DEFAULTS.heartbeatMs,
+    });
 
-  const records = createRecordsApi({ store, sources: config.sources, loadSource });
+  const records = createRecordsApi({
+    store,
+    sources: config.sources,
+    loadSource,
+    trigger: options.trigger ?? 'api',
+  });
   const conflicts = createConflictsApi(store);
   return { pull, status, history, runs, push, sync, rebind, records, conflicts };
 }

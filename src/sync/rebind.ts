@@ -2,24 +2,19 @@
 // deleted — the old source row, its records, versions, runs and outbox are renamed aside and
 // marked detached in one transaction, under the source's lease (never during a run of it).
 import type { SourceConfig } from '../config/index.ts';
-import { NotionSyncError } from '../errors.ts';
 import type { RebindResult } from './engine-types.ts';
 import { createRunMeter, startRun } from './runs.ts';
 import type { Store } from './store-api.ts';
+import { unknownSourceError } from './unknown-source.ts';
 
 export async function rebindSource(
   store: Store,
-  config: SourceConfig | undefined,
+  sources: SourceConfig[],
   name: string,
   lease: { trigger: string; staleAfterMs: number; heartbeatMs: number },
 ): Promise<RebindResult> {
-  if (!config) {
-    throw new NotionSyncError(
-      'source_not_found',
-      `No source "${name}" in the config; rebind works on a configured source.`,
-      { details: { source: name } },
-    );
-  }
+  const config = sources.find((s) => s.name === name);
+  if (!config) throw unknownSourceError(name, sources);
   const source = await store.sources.getByName(name);
   if (!source) return { source: name, detached: null };
   const run = await startRun(store, {

@@ -94,7 +94,7 @@ async function explainMissing(
     const parent = page.parent as { type?: string; database_id?: string };
     if (parent.type === 'data_source_id' || parent.type === 'database_id') {
       return wrongKind(
-        'a row (page) of database ' + (parent.database_id ?? 'unknown'),
+        `a row (page) of database ${parent.database_id ?? 'unknown'}`,
         `point \`${key}:\` at that database, or use \`page: ${id}\` to copy this page alone`,
       );
     }
