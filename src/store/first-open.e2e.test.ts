@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createStore } from './store.ts';
+import { seededRandom } from './test-support/seeded-random.ts';
 import { dropTestSchema, testPostgresUrl } from './test-support/store-factories.ts';
 
 const CHILD = fileURLToPath(new URL('./test-support/open-child.ts', import.meta.url));
@@ -16,18 +17,6 @@ const COMPILE_CACHE = join(tmpdir(), 'notion-sync-compile-cache');
 const KILLS = 50;
 const PARALLEL_KILLS = 5;
 const CONCURRENT_OPENS = 10;
-
-/** mulberry32: small seeded PRNG so kill delays are reproducible. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface ChildResult {
   code: number | null;
