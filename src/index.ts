@@ -40,6 +40,7 @@ export {
   type PushCounts,
   type PushOptions,
   type PushResult,
+  type RebindResult,
   type RecordsApi,
   type SourcePullResult,
   type SourcePushResult,
