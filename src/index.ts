@@ -56,6 +56,7 @@ export {
   type PushOptions,
   type PushResult,
   type PushWaiting,
+  type RebindResult,
   type RecordsApi,
   type SourcePullResult,
   type SourcePushResult,

@@ -22,12 +22,14 @@ export async function openEngine(ctx: CliContext): Promise<OpenEngine> {
     // Relative to the directory the command runs in, like every other path it is given.
     baseDir: ctx.io.cwd,
     logger,
+    mustExist: ctx.storeMustExist,
     ...(config.secretKey ? { secretKey: config.secretKey } : {}),
   });
   const engine = createEngine({
     config,
     store,
     logger,
+    trigger: 'cli',
     notionFactory: () => createNotionClient(notionClientOptionsFromConfig(config, { logger })),
   });
   return { engine, store, close: () => store.close() };

@@ -10,6 +10,7 @@ import { registerNewCommand } from './new-command.ts';
 import { registerOutboxCommand } from './outbox-command.ts';
 import { registerPullCommand } from './pull-command.ts';
 import { registerPushCommand } from './push-command.ts';
+import { registerRebindCommand } from './rebind-command.ts';
 import { registerRmCommand } from './rm-command.ts';
 import { registerRunsCommand } from './runs-command.ts';
 import { registerSetCommand } from './set-command.ts';
@@ -31,6 +32,7 @@ export function registerCommands(program: Command, context: () => CliContext): v
   registerStatusCommand(program, context);
   registerHistoryCommand(program, context);
   registerRunsCommand(program, context);
+  registerRebindCommand(program, context);
   registerConfigCommand(program, context);
   registerMcpCommand(program, context);
   registerEmulatorCommand(program, context);
