@@ -34,9 +34,10 @@ export interface EngineOptions {
   clock?: Clock;
   /** How far before the cursor each incremental query starts (default 2 min; Notion rounds to the minute). */
   overlapMs?: number;
-  /** Reconcile on every run while the source holds at most this many rows (default 1,000). */
-  reconcileEveryRunMaxRows?: number;
-  /** Reconcile interval for larger sources when the source sets no `reconcile` (default 6 h). */
+  /**
+   * How often a source's pull lists every row to find rows deleted for good or unshared, when
+   * the source sets no `reconcile` (default 6 h; trashed rows are seen on every pull).
+   */
   reconcileIntervalMs?: number;
   /** A running run whose heartbeat is older than this is considered dead (default 2 min). */
   staleRunAfterMs?: number;

@@ -29,7 +29,6 @@ import type { Source } from './store-api.ts';
 
 const DEFAULTS = {
   overlapMs: 2 * 60_000,
-  reconcileEveryRunMaxRows: 1000,
   reconcileIntervalMs: 6 * 3_600_000,
   staleRunAfterMs: 2 * 60_000,
   heartbeatMs: 15_000,
@@ -107,8 +106,6 @@ export function createEngine(options: EngineOptions): Engine {
       clock,
       logger,
       overlapMs: options.overlapMs ?? DEFAULTS.overlapMs,
-      reconcileEveryRunMaxRows:
-        options.reconcileEveryRunMaxRows ?? DEFAULTS.reconcileEveryRunMaxRows,
       reconcileIntervalMs: options.reconcileIntervalMs ?? DEFAULTS.reconcileIntervalMs,
       staleRunAfterMs: options.staleRunAfterMs ?? DEFAULTS.staleRunAfterMs,
       heartbeatMs: options.heartbeatMs ?? DEFAULTS.heartbeatMs,

@@ -38,7 +38,10 @@ export interface WindowsState {
 const toJson = (state: WindowsState): JsonValue => state as unknown as JsonValue;
 
 export interface ListingOptions {
+  /** Restart the enumeration from scratch (`pull --full`, or no cursor yet). */
   full: boolean;
+  /** Enumerate every row instead of the incremental query (a reconcile is due). */
+  enumerate?: boolean;
   overlapMs: number;
   nowMs: number;
   gaps: CoverageGaps;
@@ -129,7 +132,7 @@ export async function* iterateSourceBatches(
     return;
   }
   const startedAt = iso(options.nowMs);
-  if (options.full || !checkpoint?.cursor) {
+  if (options.full || options.enumerate || !checkpoint?.cursor) {
     const state: WindowsState = {
       mode: 'windows',
       since: null,

@@ -45,7 +45,7 @@ export interface RowPipelineContext {
   parentOf?: (page: PageObjectResponse) => string | null;
   gaps: CoverageGaps;
   concurrency: number;
-  /** last_edited_time of each row already read in this run (a reconcile listing re-lists them). */
+  /** last_edited_time of each row already listed in this run (a capped query's continuation re-lists them). */
   readThisRun: Map<string, string>;
   /** Name of the property holding push's sync key (pages push created carry it). */
   syncKeyProperty?: string;
@@ -57,6 +57,8 @@ export interface PreparedBatch {
   skipped: number;
   /** Page ids that vanished while being read. */
   dropped: string[];
+  /** Rows not listed before in this run (a capped query's continuation re-lists some). */
+  firstSeen: number;
 }
 
 /** Keeps the latest listing of each page (a row edited during a query may be listed twice). */
@@ -183,8 +185,13 @@ export async function prepareRows(
       throw error;
     }
   });
-  for (const page of todo) ctx.readThisRun.set(page.id, page.last_edited_time);
+  let firstSeen = 0;
+  for (const page of unique) {
+    if (!ctx.readThisRun.has(page.id)) firstSeen += 1;
+    ctx.readThisRun.set(page.id, page.last_edited_time);
+  }
   return {
+    firstSeen,
     rows: prepared.filter((r): r is PulledRow => r !== null),
     skipped: unique.length - todo.length,
     dropped,
