@@ -47,6 +47,12 @@ export interface EngineOptions {
   maxAttempts?: number;
   /** A push waits for retries due within this long before it ends (default 60 s; 0: never). */
   retryWaitMs?: number;
+  /**
+   * A push re-runs its freshness check (which rows Notion changed since the store saw them)
+   * once the last one is older than this (default 60 s): the longest a person's edit of the
+   * same property can go unseen before push overwrites it.
+   */
+  freshnessCheckMs?: number;
   /** Sources pulled at once within one `pull` call (default 2); they share the connection's pacing. */
   sourceConcurrency?: number;
 }

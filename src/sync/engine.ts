@@ -33,6 +33,7 @@ const DEFAULTS = {
   staleRunAfterMs: 2 * 60_000,
   heartbeatMs: 15_000,
   retryWaitMs: 60_000,
+  freshnessCheckMs: 60_000,
   sourceConcurrency: 2,
 };
 
@@ -243,6 +244,8 @@ export function createEngine(options: EngineOptions): Engine {
         logger,
         maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
         retryWaitMs: options.retryWaitMs ?? DEFAULTS.retryWaitMs,
+        overlapMs: options.overlapMs ?? DEFAULTS.overlapMs,
+        freshnessCheckMs: options.freshnessCheckMs ?? DEFAULTS.freshnessCheckMs,
         staleRunAfterMs: options.staleRunAfterMs ?? DEFAULTS.staleRunAfterMs,
         heartbeatMs: options.heartbeatMs ?? DEFAULTS.heartbeatMs,
       };
