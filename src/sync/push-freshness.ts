@@ -198,7 +198,8 @@ export async function freshSnapshot(
       fields: version.fields,
       raw: version.raw,
       ...((ctx.config.content ?? 'none') === 'markdown' ? { content: version.content } : {}),
-      hash: version.hash,
+      // The record's hash: an upgrade may have re-stated the same version under a new rule.
+      hash: record.notionHash ?? version.hash,
       notionLastEditedTime: page.last_edited_time,
     },
   };

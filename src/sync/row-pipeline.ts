@@ -9,7 +9,11 @@
 //   counted as a coverage gap, never passed off as complete;
 // - the hash covers the selected properties keyed by property id (a rename alone is no new
 //   version) with volatile parts (file URL signatures, request ids) removed, plus the content
-//   when the source keeps content: equal hash → no new version;
+//   when the source keeps content: equal hash → no new version. Empty values (null, "", [],
+//   false) are left out, so a property added to or removed from the schema that is empty in a
+//   row (push's sync key, a new column) makes no new version of it. Rows stored under the
+//   earlier rule (every property hashed) carry that hash as `equivalentHash` when it differs,
+//   so an upgrade alone writes no version either;
 // - a row that disappears between listing and reading (404) is dropped from the batch;
 //   reconcile deals with it.
 import type { PageObjectResponse } from '@notionhq/client';
@@ -122,7 +126,7 @@ export function buildPulledRow(
     if (!Object.hasOwn(schema.properties, property.id)) continue;
     fields[property.id] = property.value as JsonValue;
     rawByName[name] = property.raw as JsonValue;
-    rawById[property.id] = property.raw;
+    if (!isEmptyValue(property.value)) rawById[property.id] = property.raw;
   }
   return {
     pageId: page.id,
@@ -136,9 +140,32 @@ export function buildPulledRow(
   };
 }
 
+function isEmptyValue(value: unknown): boolean {
+  return (
+    value === null ||
+    value === undefined ||
+    value === '' ||
+    value === false ||
+    (Array.isArray(value) && value.length === 0)
+  );
+}
+
+/** The hash of the rule before empty values were left out (every selected property). */
+function hashWithEmpties(
+  decoded: Record<string, DecodedProperty>,
+  schema: SourceSchema,
+  content: string | null | undefined,
+): string {
+  const rawById: Record<string, unknown> = {};
+  for (const property of Object.values(decoded))
+    if (Object.hasOwn(schema.properties, property.id)) rawById[property.id] = property.raw;
+  return hashNotionValue({ properties: rawById, content: content ?? null });
+}
+
 async function prepareRow(
   page: PageObjectResponse,
   ctx: RowPipelineContext,
+  stored: RecordState | undefined,
 ): Promise<PulledRow | null> {
   const { page: full, decoded } = await completedProperties(page, ctx);
   let content: string | null | undefined;
@@ -148,13 +175,15 @@ async function prepareRow(
     if (!read.complete) ctx.gaps.incompleteContent += 1;
     content = read.markdown;
   }
-  const row = buildPulledRow(
+  let row = buildPulledRow(
     full,
     decoded,
     ctx.schema,
     content,
     ctx.parentOf ? ctx.parentOf(full) : null,
   );
+  if (stored?.notionHash && stored.notionHash !== row.hash)
+    row = { ...row, equivalentHash: hashWithEmpties(decoded, ctx.schema, content) };
   // Lets the store attach a page whose create answer was lost to its local record.
   const syncKey = ctx.syncKeyProperty ? readSyncKey(full, ctx.syncKeyProperty) : null;
   return syncKey ? { ...row, syncKey } : row;
@@ -174,7 +203,7 @@ export async function prepareRows(
   const dropped: string[] = [];
   const prepared = await mapLimit(todo, ctx.concurrency, async (page) => {
     try {
-      const row = await prepareRow(page, ctx);
+      const row = await prepareRow(page, ctx, states.get(page.id));
       if (!row) dropped.push(page.id);
       return row;
     } catch (error) {
