@@ -30,7 +30,7 @@ describe.each(storeFactories())('commitPullBatch on $name', (factory) => {
     const record = (await store.records.findByPageId(source.id, 'p1'))!;
     expect(record.notionHash).toBe('new-rule-hash');
     expect((await store.history.listVersions(record.id)).length).toBe(1);
-    const changed = { ...pulledRow('p1', { title: 'B' }), equivalentHash: old.hash + 'x' };
+    const changed = { ...pulledRow('p1', { title: 'B' }), equivalentHash: `${old.hash}x` };
     const third = await store.records.commitPullBatch({ sourceId: source.id, rows: [changed] });
     expect(third.updated).toBe(1);
   });

@@ -84,6 +84,11 @@ export interface CoverageGaps {
   incompleteValues: number;
   /** Pages whose Markdown could not be read completely. */
   incompleteContent: number;
+  /**
+   * created_time minutes holding more than 10,000 rows that no query the data allows could list
+   * completely (no number or unique_id property to split them on): some of their rows may be missing.
+   */
+  unreachableMinutes: number;
 }
 
 export interface PullProgress {

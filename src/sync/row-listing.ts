@@ -95,10 +95,17 @@ async function* iterateWindows(
   dataSourceId: string,
   state: WindowsState,
   fresh: boolean,
+  gaps: CoverageGaps,
 ): AsyncGenerator<ListingBatch> {
+  // A listing with an unreachable minute is no complete listing: it deletes nothing.
+  let unreachable = false;
   const pages = notion.iterateAllDataSourceRowPages(dataSourceId, {
     filter: state.since === null ? undefined : editedSince(state.since),
     resume: state.position ?? undefined,
+    onUnreachable: () => {
+      gaps.unreachableMinutes += 1;
+      unreachable = true;
+    },
   });
   for await (const page of pages) {
     const base = { pages: page.results, ...(page.requestId ? { requestId: page.requestId } : {}) };
@@ -110,7 +117,7 @@ async function* iterateWindows(
       yield {
         ...base,
         checkpoint: { cursor, cursorPageId: null, queryState: null },
-        completeListing: fresh && state.since === null,
+        completeListing: fresh && state.since === null && !unreachable,
       };
     }
   }
@@ -128,7 +135,7 @@ export async function* iterateSourceBatches(
 ): AsyncGenerator<ListingBatch> {
   const saved = readWindowsState(checkpoint?.queryState);
   if (saved && !options.full) {
-    yield* iterateWindows(notion, dataSourceId, saved, false);
+    yield* iterateWindows(notion, dataSourceId, saved, false, options.gaps);
     return;
   }
   const startedAt = iso(options.nowMs);
@@ -139,7 +146,7 @@ export async function* iterateSourceBatches(
       startedAt,
       position: null,
     };
-    yield* iterateWindows(notion, dataSourceId, state, true);
+    yield* iterateWindows(notion, dataSourceId, state, true, options.gaps);
     return;
   }
   const since = iso(Date.parse(checkpoint.cursor) - options.overlapMs);
@@ -177,5 +184,5 @@ export async function* iterateSourceBatches(
     startedAt,
     position: null,
   };
-  yield* iterateWindows(notion, dataSourceId, state, false);
+  yield* iterateWindows(notion, dataSourceId, state, false, options.gaps);
 }
