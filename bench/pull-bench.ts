@@ -1,9 +1,16 @@
-// npm run bench:pull — pulls N rows (default 20,000) from the in-process emulator into a SQLite
-// file, once with rate limiting off and once at Notion's 3 requests/s (the emulator enforces it
-// with Retry-After; the client paces itself at 3/s), and prints rows/s, query calls against the
-// minimum ⌈N/100⌉, pacing utilization (requests/s achieved ÷ 3) and peak RSS.
-// Options: --rows N, --per-minute N (rows sharing one created_time minute, default 100; a window
-// split re-reads its boundary minute), --only off|3rps.
+// npm run bench:pull — for each size (default 10,000, 50,000 and 100,000 rows) an emulator
+// child process serves a data source on a local port (rate limiting off); a child process
+// pulls it with the engine into a SQLite file, another reads it with the raw floor
+// (pull-floor.ts: the SDK's cursor loop + node:sqlite inserts). Prints both rows/s, their
+// ratio, and the peak RSS of the engine's own process (the emulator lives elsewhere).
+// Options: --sizes 10000,50000 (comma-separated), --per-minute N (rows sharing one created_time
+// minute, default 100).
+// `--in-process` runs the earlier in-process table instead: N rows (--rows, default 20,000)
+// once with rate limiting off and once at Notion's 3 requests/s (the emulator enforces it with
+// Retry-After; the client paces itself at 3/s): rows/s, query calls against the minimum
+// ⌈N/100⌉, pacing utilization (requests/s achieved ÷ 3) and peak RSS (emulator included);
+// --only off|3rps.
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +26,8 @@ const { values } = parseArgs({
     rows: { type: 'string', default: '20000' },
     'per-minute': { type: 'string', default: '100' },
     only: { type: 'string' },
+    sizes: { type: 'string', default: '10000,50000,100000' },
+    'in-process': { type: 'boolean', default: false },
   },
 });
 const rows = Number(values.rows);
@@ -89,9 +98,76 @@ async function run(label: 'off' | '3rps'): Promise<void> {
   rmSync(dir, { recursive: true, force: true });
 }
 
-console.log(
-  '| rate limit | rows | status, created | time | rows/s | query calls / minimum | all calls | 429s | pacing utilization | peak RSS |',
-);
-console.log('|---|---:|---|---:|---:|---:|---:|---:|---:|---:|');
-if (values.only !== '3rps') await run('off');
-if (values.only !== 'off') await run('3rps');
+interface ChildResult {
+  rows: number;
+  seconds: number;
+  peakRssMiB: number;
+  status?: string;
+  calls?: number;
+}
+
+/** Runs a bench script in its own Node process; resolves with the JSON line it prints. */
+function runChild(script: string, args: string[], keepStdin = false) {
+  const child = spawn(process.execPath, [join(import.meta.dirname, script), ...args], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  if (!keepStdin) child.stdin.end();
+  const line = new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const end = out.indexOf('\n');
+      if (end >= 0) resolve(out.slice(0, end));
+    });
+    child.on('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+  });
+  return { child, line };
+}
+
+/** One measurement against a freshly seeded emulator process. */
+async function measure(script: string, rows: number): Promise<ChildResult> {
+  const emulator = runChild(
+    'pull-emulator-child.ts',
+    ['--rows', String(rows), '--per-minute', String(perMinute)],
+    true,
+  );
+  const served = JSON.parse(await emulator.line) as {
+    baseUrl: string;
+    token: string;
+    dataSourceId: string;
+  };
+  try {
+    const run = runChild(script, [served.baseUrl, served.token, served.dataSourceId]);
+    return JSON.parse(await run.line) as ChildResult;
+  } finally {
+    emulator.child.stdin.end();
+  }
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+if (values['in-process']) {
+  console.log(
+    '| rate limit | rows | status, created | time | rows/s | query calls / minimum | all calls | 429s | pacing utilization | peak RSS |',
+  );
+  console.log('|---|---:|---|---:|---:|---:|---:|---:|---:|---:|');
+  if (values.only !== '3rps') await run('off');
+  if (values.only !== 'off') await run('3rps');
+} else {
+  console.log(
+    '| rows | engine: status, time | engine rows/s | floor time | floor rows/s | engine ÷ floor | engine calls | engine peak RSS | floor peak RSS |',
+  );
+  console.log('|---:|---|---:|---:|---:|---:|---:|---:|---:|');
+  for (const size of values.sizes.split(',').map(Number)) {
+    const floor = await measure('pull-floor.ts', size);
+    const engine = await measure('pull-engine-child.ts', size);
+    console.log(
+      `| ${fmt(size)} | ${engine.status} ${fmt(engine.rows)}, ${engine.seconds.toFixed(1)} s | ${fmt(engine.rows / engine.seconds)} | ` +
+        `${floor.seconds.toFixed(1)} s | ${fmt(floor.rows / floor.seconds)} | ${(floor.seconds / engine.seconds).toFixed(2)} | ` +
+        `${engine.calls} | ${engine.peakRssMiB} MiB | ${floor.peakRssMiB} MiB |`,
+    );
+  }
+  console.log(
+    `\nReproduce: npm run bench:pull -- --sizes ${values.sizes} --per-minute ${perMinute}`,
+  );
+}

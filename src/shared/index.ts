@@ -11,3 +11,4 @@ export {
   silentLogger,
 } from './logger.ts';
 export { formatNotionId, isNotionId, parseNotionId } from './notion-id.ts';
+export { readAhead } from './read-ahead.ts';

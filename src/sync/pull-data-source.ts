@@ -8,7 +8,7 @@
 // that lists no changed row (an idle pull) does not read it: 2 calls, the query and the trash.
 import type { PageObjectResponse } from '@notionhq/client';
 import type { SourceConfig } from '../config/index.ts';
-import { parseDuration } from '../shared/index.ts';
+import { parseDuration, readAhead } from '../shared/index.ts';
 import {
   applyReconcile,
   commitBatch,
@@ -93,7 +93,10 @@ export async function pullDataSource(
     nowMs: state.startedMs,
     gaps: state.meter.gaps,
   });
-  for await (const batch of batches) {
+  // The next page is fetched while this one is committed (the commit's fsync and Notion's
+  // answer overlap); commits stay in order, each with its own checkpoint. (Joining pages into
+  // bigger transactions was faster but grew V8's young generation: peak RSS +40 % at 50k rows.)
+  for await (const batch of readAhead(batches)) {
     for (const page of batch.pages) listed.add(page.id);
     await commitBatch(state, await context(batch.pages.length > 0), batch, runId);
     if (batch.completeListing) complete = true;

@@ -32,6 +32,8 @@ import type { JsonValue, PulledRow, RecordState, SourceSchema, Store } from './s
 import { readSyncKey } from './sync-key.ts';
 
 const MINUTE_MS = 60_000;
+/** Rows remembered as read in one run: one capped query's worth. */
+const READ_THIS_RUN_MAX = 10_000;
 
 export interface RowPipelineContext {
   notion: NotionClient;
@@ -216,8 +218,12 @@ export async function prepareRows(
   });
   let firstSeen = 0;
   for (const page of unique) {
-    if (!ctx.readThisRun.has(page.id)) firstSeen += 1;
-    ctx.readThisRun.set(page.id, page.last_edited_time);
+    const known = ctx.readThisRun.has(page.id);
+    if (!known) firstSeen += 1;
+    // Bounded: only a capped query's continuation re-lists rows, and a query lists 10,000 at
+    // most; a full enumeration lists each row once (memory stays flat as sources grow).
+    if (known || ctx.readThisRun.size < READ_THIS_RUN_MAX)
+      ctx.readThisRun.set(page.id, page.last_edited_time);
   }
   return {
     firstSeen,

@@ -62,6 +62,9 @@ function isUniqueViolation(error: unknown): boolean {
   );
 }
 
+/** Minimum real time between two progress writes of a run's own batches. */
+const PROGRESS_WRITE_MS = 1_000;
+
 export interface RunLease {
   run: Run;
   heartbeat(meter: RunMeter): Promise<void>;
@@ -118,6 +121,7 @@ export async function startRun(
     );
   }
   let latest: RunMeter | null = null;
+  let lastWriteAt = Number.NEGATIVE_INFINITY;
   let beating: Promise<void> = Promise.resolve();
   const timer = setInterval(() => {
     // Beats even before the first batch: a long resolve or walk must not look like a dead run.
@@ -128,6 +132,12 @@ export async function startRun(
     run,
     heartbeat: async (meter) => {
       latest = meter;
+      // Progress is written at most once a second: each write is a commit of its own (an fsync
+      // on SQLite), which per batch cost a pull as much as the batch itself. The timer above
+      // and `finish` write the rest.
+      const at = performance.now();
+      if (at - lastWriteAt < PROGRESS_WRITE_MS) return;
+      lastWriteAt = at;
       await store.runs.heartbeat(run.id, progressOf(meter));
     },
     finish: async (status, meter) => {
