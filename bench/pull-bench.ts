@@ -104,6 +104,7 @@ interface ChildResult {
   peakRssMiB: number;
   status?: string;
   calls?: number;
+  cpuSeconds: number;
 }
 
 /** Runs a bench script in its own Node process; resolves with the JSON line it prints. */
@@ -155,15 +156,16 @@ if (values['in-process']) {
   if (values.only !== 'off') await run('3rps');
 } else {
   console.log(
-    '| rows | engine: status, time | engine rows/s | floor time | floor rows/s | engine ÷ floor | engine calls | engine peak RSS | floor peak RSS |',
+    '| rows | engine: status, time | engine rows/s | floor time | floor rows/s | engine ÷ floor | CPU s engine / floor | engine calls | engine peak RSS | floor peak RSS |',
   );
-  console.log('|---:|---|---:|---:|---:|---:|---:|---:|---:|');
+  console.log('|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const size of values.sizes.split(',').map(Number)) {
     const floor = await measure('pull-floor.ts', size);
     const engine = await measure('pull-engine-child.ts', size);
     console.log(
       `| ${fmt(size)} | ${engine.status} ${fmt(engine.rows)}, ${engine.seconds.toFixed(1)} s | ${fmt(engine.rows / engine.seconds)} | ` +
         `${floor.seconds.toFixed(1)} s | ${fmt(floor.rows / floor.seconds)} | ${(floor.seconds / engine.seconds).toFixed(2)} | ` +
+        `${engine.cpuSeconds.toFixed(1)} / ${floor.cpuSeconds.toFixed(1)} | ` +
         `${engine.calls} | ${engine.peakRssMiB} MiB | ${floor.peakRssMiB} MiB |`,
     );
   }
