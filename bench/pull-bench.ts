@@ -16,10 +16,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createEmulator } from '../src/emulator/index.ts';
-import { createDataSource } from '../src/emulator/test-support.ts';
 import { createNotionClient } from '../src/notion/index.ts';
 import { createStore } from '../src/store/index.ts';
-import { createEngine } from '../src/sync/index.ts';
+import { createBenchSource, pullBenchSource } from './bench-source.ts';
 
 const { values } = parseArgs({
   options: {
@@ -37,29 +36,7 @@ async function seed(rateLimited: boolean) {
   const emu = await createEmulator(
     rateLimited ? { rateLimit: { requestsPerSecond: 3, burst: 10 } } : {},
   );
-  const dsId = await createDataSource(emu.client(), emu.rootPageId, {
-    Name: { title: {} },
-    Status: { select: { options: [{ name: 'Todo' }, { name: 'Done' }] } },
-    Estimate: { number: {} },
-    Tags: { multi_select: { options: [{ name: 'a' }, { name: 'b' }] } },
-  });
-  const batch = perMinute;
-  for (let start = 0; start < rows; start += batch) {
-    const size = Math.min(batch, rows - start);
-    emu.control.bulkCreatePages(
-      dsId,
-      Array.from({ length: size }, (_, i) => ({
-        Name: { title: [{ text: { content: `Row ${start + i}` } }] },
-        Status: { select: { name: (start + i) % 3 === 0 ? 'Done' : 'Todo' } },
-        Estimate: { number: (start + i) % 13 },
-        Tags: { multi_select: [{ name: 'a' }] },
-      })),
-    );
-    // Spread created_time the way real data has it (the 10,000-row windows split by minute).
-    emu.control.clock.advance(60_000);
-  }
-  emu.control.clock.advance(10 * 60_000);
-  emu.control.clearRequestLog();
+  const dsId = await createBenchSource(emu, rows, perMinute);
   return { emu, dsId };
 }
 
@@ -76,15 +53,7 @@ async function run(label: 'off' | '3rps'): Promise<void> {
         ? { requestsPerSecond: 3, burst: 5 }
         : { requestsPerSecond: 100_000, burst: 100_000, maxInFlight: 8 },
   });
-  const engine = createEngine({
-    config: { sources: [{ name: 'bench', dataSource: dsId }] },
-    store,
-    notion,
-  });
-  const started = performance.now();
-  const result = await engine.pull(['bench']);
-  const seconds = (performance.now() - started) / 1000;
-  const source = result.sources[0]!;
+  const { source, seconds } = await pullBenchSource(store, notion, dsId);
   const log = emu.control.requestLog();
   const queries = log.filter((e) => e.method === 'POST' && e.path.endsWith('/query')).length;
   const throttled = log.filter((e) => e.status === 429).length;

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createNotionClient } from '../src/notion/index.ts';
 import { createStore } from '../src/store/index.ts';
-import { createEngine } from '../src/sync/index.ts';
+import { pullBenchSource } from './bench-source.ts';
 
 const [baseUrl, token, dataSourceId] = process.argv.slice(2) as [string, string, string];
 const dir = mkdtempSync(join(tmpdir(), 'pull-engine-'));
@@ -16,15 +16,7 @@ const notion = createNotionClient({
   baseUrl,
   pacing: { requestsPerSecond: 100_000, burst: 100_000, maxInFlight: 8 },
 });
-const engine = createEngine({
-  config: { sources: [{ name: 'bench', dataSource: dataSourceId }] },
-  store,
-  notion,
-});
-const started = performance.now();
-const result = await engine.pull(['bench']);
-const seconds = (performance.now() - started) / 1000;
-const source = result.sources[0]!;
+const { source, seconds } = await pullBenchSource(store, notion, dataSourceId);
 await store.close();
 rmSync(dir, { recursive: true, force: true });
 process.stdout.write(
