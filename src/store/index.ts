@@ -92,5 +92,10 @@ export { DEFAULT_STORE_URL, parseStoreUrl, redactUrl, type StoreLocation } from 
 export type { PruneVersionsInput } from './version-retention.ts';
 export type {
   RecordWebhookEventInput,
+  WebhookEventCounts,
   WebhookEventsRepository,
 } from './webhook-events-repository.ts';
+export type {
+  WebhookTokenState,
+  WebhookTokensRepository,
+} from './webhook-tokens-repository.ts';

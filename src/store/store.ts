@@ -36,6 +36,10 @@ import {
   createWebhookEventsRepository,
   type WebhookEventsRepository,
 } from './webhook-events-repository.ts';
+import {
+  createWebhookTokensRepository,
+  type WebhookTokensRepository,
+} from './webhook-tokens-repository.ts';
 
 export interface StoreOptions {
   /** File path, `sqlite:` URL, `:memory:`, or `postgres://` URL; `./notion-sync.db` by default. */
@@ -73,6 +77,7 @@ export interface Store {
   readonly conflicts: ConflictsRepository;
   readonly runs: RunsRepository;
   readonly webhookEvents: WebhookEventsRepository;
+  readonly webhookTokens: WebhookTokensRepository;
   readonly connections: ConnectionsRepository;
   /** Janitor retention: the only path that deletes versions. */
   pruneVersions(input: PruneVersionsInput): Promise<number>;
@@ -132,6 +137,7 @@ export async function createStore(options: StoreOptions = {}): Promise<Store> {
     conflicts: createConflictsRepository(ctx),
     runs: createRunsRepository(ctx),
     webhookEvents: createWebhookEventsRepository(ctx),
+    webhookTokens: createWebhookTokensRepository(ctx, box),
     connections: createConnectionsRepository(ctx, box),
     pruneVersions: (input) => pruneVersions(ctx, input),
     db: dialect.db,

@@ -24,6 +24,7 @@ import { pushSource, refreshSource } from './push.ts';
 import type { PushEnvironment } from './push-context.ts';
 import type { PushOptions, PushResult, SourcePushResult, SyncResult } from './push-types.ts';
 import { createRecordsApi } from './records-api.ts';
+import { refreshPages } from './refresh.ts';
 import { gapsOf, meterRequests } from './runs.ts';
 import type { Source } from './store-api.ts';
 
@@ -99,21 +100,22 @@ export function createEngine(options: EngineOptions): Engine {
     return notion;
   };
 
+  const pullEnvironment = (): PullEnvironment => ({
+    store,
+    notion: connection(),
+    clock,
+    logger,
+    overlapMs: options.overlapMs ?? DEFAULTS.overlapMs,
+    reconcileEveryRunMaxRows: options.reconcileEveryRunMaxRows ?? DEFAULTS.reconcileEveryRunMaxRows,
+    reconcileIntervalMs: options.reconcileIntervalMs ?? DEFAULTS.reconcileIntervalMs,
+    staleRunAfterMs: options.staleRunAfterMs ?? DEFAULTS.staleRunAfterMs,
+    heartbeatMs: options.heartbeatMs ?? DEFAULTS.heartbeatMs,
+    concurrency: 3,
+  });
+
   async function pull(names?: string[], pullOptions: PullOptions = {}): Promise<PullResult> {
     const selected = selectSources(config.sources, names);
-    const env: PullEnvironment = {
-      store,
-      notion: connection(),
-      clock,
-      logger,
-      overlapMs: options.overlapMs ?? DEFAULTS.overlapMs,
-      reconcileEveryRunMaxRows:
-        options.reconcileEveryRunMaxRows ?? DEFAULTS.reconcileEveryRunMaxRows,
-      reconcileIntervalMs: options.reconcileIntervalMs ?? DEFAULTS.reconcileIntervalMs,
-      staleRunAfterMs: options.staleRunAfterMs ?? DEFAULTS.staleRunAfterMs,
-      heartbeatMs: options.heartbeatMs ?? DEFAULTS.heartbeatMs,
-      concurrency: 3,
-    };
+    const env = pullEnvironment();
     // Sources share the connection's pacing; running a few at once keeps its budget busy while
     // one of them waits on a response (each source still has its own lease).
     const results: SourcePullResult[] = await mapLimit(
@@ -261,10 +263,12 @@ export function createEngine(options: EngineOptions): Engine {
     syncOptions: PushOptions & Pick<PullOptions, 'onProgress'> = {},
   ): Promise<SyncResult> {
     const selected = selectPushSources(config.sources, names, ['both']).map((s) => s.name);
-    const { onProgress, ...pushOptions } = syncOptions;
+    // The pull's run is the one reported to onRun: it starts first.
+    const { onProgress, onRun, ...pushOptions } = syncOptions;
     const pulled = await pull(selected, {
       trigger: syncOptions.trigger ?? 'api',
       ...(onProgress ? { onProgress } : {}),
+      ...(onRun ? { onRun } : {}),
     });
     // A source whose pull failed is not pushed: its merge would compare against a stale base.
     const pulledOk = pulled.sources.filter((r) => r.status === 'ok').map((r) => r.source);
@@ -280,7 +284,12 @@ export function createEngine(options: EngineOptions): Engine {
     };
   }
 
+  const refresh: Engine['refresh'] = (sourceName, pageIds, refreshOptions) => {
+    const [source] = selectSources(config.sources, [sourceName]);
+    return refreshPages(pullEnvironment(), source!, pageIds, refreshOptions);
+  };
+
   const records = createRecordsApi({ store, sources: config.sources, loadSource });
   const conflicts = createConflictsApi(store);
-  return { pull, status, history, runs, push, sync, records, conflicts };
+  return { pull, status, history, runs, refresh, push, sync, records, conflicts };
 }

@@ -11,6 +11,8 @@ export type {
   PullProgress,
   PullResult,
   PullStatus,
+  RefreshOptions,
+  RefreshResult,
   SourcePullResult,
   SourceStatus,
 } from './engine-types.ts';

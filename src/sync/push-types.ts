@@ -41,6 +41,8 @@ export interface PushOptions {
   onNotice?: (message: string) => void;
   /** Pacing used for the dry-run time estimate (default 3 requests/s). */
   requestsPerSecond?: number;
+  /** Called once the run has taken the source's lease, with its id. */
+  onRun?: (runId: number) => void;
 }
 
 export interface PushCounts {

@@ -162,6 +162,7 @@ async function runPush(ctx: PushContext): Promise<RunLease | null> {
         heartbeatMs: ctx.env.heartbeatMs,
       });
       ctx.runId = lease.run.id;
+      ctx.options.onRun?.(lease.run.id);
       if (ctx.options.retryDead) await store.outbox.requeueDead({ sourceId: ctx.source.id });
       const inFlight = await store.outbox.list({ sourceId: ctx.source.id, state: 'in_flight' });
       for (const item of inFlight) ctx.suspect.add(item.id);
