@@ -42,6 +42,7 @@ export type {
 export type { RecordState, RecordsRepository, TombstoneInput } from './records-repository.ts';
 export type {
   FinishRunInput,
+  ListRunsOptions,
   RunProgress,
   RunsRepository,
   StartRunInput,
