@@ -81,6 +81,7 @@ export function createWebhookProcessor(options: WebhookProcessorOptions): Webhoo
   const stopper = new AbortController();
   let draining: Promise<void> | null = null;
   let again = false;
+  let started = false;
 
   async function jobsFor(group: Group): Promise<Job[]> {
     let connection: WebhookConnection;
@@ -160,8 +161,12 @@ export function createWebhookProcessor(options: WebhookProcessorOptions): Webhoo
 
   return {
     drain,
-    kick: () => void drain(),
+    // Before start() (tests, a service not yet running) processing happens only on drain().
+    kick: () => {
+      if (started) void drain();
+    },
     start() {
+      started = true;
       void (async () => {
         await drain();
         while (await sleepOn(clock, options.pollMs ?? 15_000, stopper.signal)) await drain();
