@@ -16,6 +16,7 @@ import {
   NOTION_VERSIONS,
   type NotionVersion,
 } from './state.ts';
+import type { EventAuthor } from './webhooks/events.ts';
 import type { Workspace } from './workspace.ts';
 
 /** Header on an internal response meaning "drop the connection" (never reaches a client). */
@@ -45,6 +46,10 @@ export interface ApiAppOptions {
   log: RequestLogEntry[];
   latencyMs: number;
   control: Hono;
+  /** `/v1/oauth/*` (consent page, token, introspect, revoke). */
+  oauth: Hono;
+  /** Runs a write and publishes the webhook events it caused. */
+  observe: <T>(author: EventAuthor, write: () => T) => T;
 }
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -225,8 +230,10 @@ async function answer(
     query: url.searchParams,
     body: match.route.multipart ? await readForm(raw) : await readBody(raw, method),
   };
-  if (method !== 'GET' && !match.route.readOnly) options.ws.touch();
-  const result = match.route.handler(request);
+  const writes = method !== 'GET' && !match.route.readOnly;
+  if (writes) options.ws.touch();
+  const run = () => match.route.handler(request);
+  const result = writes ? options.observe({ id: actor.id, type: 'bot' }, run) : run();
   if (fault.after === 'reset') return resetResponse();
   if (fault.after === 504) throw errorForStatus(504);
   return successResponse(result, match.route, entry.requestId);
@@ -237,6 +244,7 @@ export function createApiApp(options: ApiAppOptions): Hono {
   const router = createRouter(options.routes);
   const app = new Hono();
   app.route('/__emulator', options.control);
+  app.route('/v1/oauth', options.oauth);
   app.all('*', async (c) => {
     const started = performance.now();
     const entry: RequestLogEntry = {

@@ -1,7 +1,17 @@
 import { Hono } from 'hono';
 import type { EmulatorControl, EmulatorSnapshot } from './control.ts';
+import { readControlBody } from './control-body.ts';
+import {
+  ControlError,
+  confineStatePath,
+  guardControl,
+  type HostAllowList,
+  type StatePaths,
+} from './control-guard.ts';
 import { NotionApiError } from './errors.ts';
 import type { FaultRule } from './faults.ts';
+import { registerOAuthRoutes } from './oauth/oauth-control-routes.ts';
+import { registerWebhookRoutes } from './webhooks/webhook-routes.ts';
 
 type Body = Record<string, unknown>;
 
@@ -14,21 +24,25 @@ const str = (body: Body, key: string): string => {
 const optStr = (body: Body, key: string): string | undefined =>
   typeof body[key] === 'string' ? (body[key] as string) : undefined;
 
-/** The control API under `/__emulator/` (JSON, no auth); see the README table. */
-export function createControlApp(control: EmulatorControl): Hono {
+export interface ControlAppOptions {
+  hosts: HostAllowList;
+  statePaths: StatePaths;
+}
+
+/**
+ * The control API under `/__emulator/` (JSON, no auth, guarded by Host and content type);
+ * see the README table.
+ */
+export function createControlApp(control: EmulatorControl, options: ControlAppOptions): Hono {
   const app = new Hono();
   app.onError((error, c) => {
+    if (error instanceof ControlError)
+      return c.json({ error: { code: error.code, message: error.message } }, error.status);
     const code = error instanceof NotionApiError ? error.code : 'invalid_request';
     return c.json({ error: { code, message: error.message } }, 400);
   });
-  const body = async (request: Request): Promise<Body> => {
-    const text = await request.text();
-    if (text.trim() === '') return {};
-    const parsed: unknown = JSON.parse(text);
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
-      throw new Error('body must be a JSON object');
-    return parsed as Body;
-  };
+  app.use('*', guardControl(options.hosts));
+  const body = readControlBody;
   app.get('/files/:id/:name', (c) => {
     const file = control.downloadFile(c.req.param('id'));
     if (!file)
@@ -47,11 +61,15 @@ export function createControlApp(control: EmulatorControl): Hono {
     return c.json({ ok: true });
   });
   app.post('/state/save', async (c) => {
-    await control.saveState(str(await body(c.req.raw), 'file'));
+    await control.saveState(
+      confineStatePath(options.statePaths, optStr(await body(c.req.raw), 'file')),
+    );
     return c.json({ ok: true });
   });
   app.post('/state/load', async (c) => {
-    await control.loadState(str(await body(c.req.raw), 'file'));
+    await control.loadState(
+      confineStatePath(options.statePaths, optStr(await body(c.req.raw), 'file')),
+    );
     return c.json({ ok: true });
   });
   app.get('/requests', (c) => c.json({ requests: control.requestLog() }));
@@ -106,6 +124,24 @@ export function createControlApp(control: EmulatorControl): Hono {
       ids: control.bulkCreatePages(c.req.param('id'), list as Record<string, unknown>[]),
     });
   });
+  app.post('/as-user', async (c) => {
+    const b = await body(c.req.raw);
+    const method = str(b, 'method').toUpperCase();
+    if (!['GET', 'POST', 'PATCH', 'DELETE'].includes(method))
+      throw new Error('"method" must be GET, POST, PATCH or DELETE');
+    const result = control.actAsUser({
+      method: method as 'GET',
+      path: str(b, 'path'),
+      ...(typeof b.body === 'object' && b.body !== null ? { body: b.body as Body } : {}),
+      ...(optStr(b, 'userId') ? { userId: optStr(b, 'userId') as string } : {}),
+      ...(optStr(b, 'notionVersion')
+        ? { notionVersion: optStr(b, 'notionVersion') as '2026-03-11' }
+        : {}),
+    });
+    return c.json({ status: result.status, body: result.body });
+  });
+  registerWebhookRoutes(app, control.webhooks);
+  registerOAuthRoutes(app, control.oauth);
   app.post('/pages/:id/edit-as-user', async (c) => {
     const b = await body(c.req.raw);
     control.editAsUser(

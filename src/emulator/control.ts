@@ -1,11 +1,16 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { ActAsUserInput, ActAsUserResult } from './act-as-user.ts';
 import type { RequestLogEntry } from './app.ts';
 import type { FaultInjector, FaultRule } from './faults.ts';
 import { fileBytes } from './file-uploads.ts';
 import { newId, newToken, normalizeId } from './ids.ts';
+import type { EmulatorOAuth } from './oauth/oauth.ts';
 import { createPage, detachFromParent, parseProperties, writeProperties } from './page-writes.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 import type { WorkspaceState } from './state.ts';
+import type { EventAuthor } from './webhooks/events.ts';
+import type { EmulatorWebhooks } from './webhooks/webhooks.ts';
 import { personAvatarUrl, type Workspace } from './workspace.ts';
 
 /** A deep copy of the whole emulator state (workspace and clock offset). */
@@ -54,6 +59,13 @@ export interface EmulatorControl {
   downloadFile(fileUploadId: string): { bytes: Buffer; contentType: string } | undefined;
   /** Edits properties as a Notion person (last_edited_by = that user). */
   editAsUser(pageId: string, properties: Record<string, unknown>, userId?: string): void;
+  /**
+   * Any API request as a Notion person would do it in the app (moves, trash, schema and
+   * content edits, comments): Notion's validation, that person as author, webhook events.
+   */
+  actAsUser(input: ActAsUserInput): ActAsUserResult;
+  webhooks: EmulatorWebhooks;
+  oauth: EmulatorOAuth;
 }
 
 export interface ControlDeps {
@@ -63,6 +75,12 @@ export interface ControlDeps {
   rateLimiter: () => RateLimiter | undefined;
   clockOffset: { ms: number };
   initial: () => EmulatorSnapshot;
+  webhooks: EmulatorWebhooks;
+  /** Forgets pending deliveries (the workspace they were about is gone). */
+  clearDeliveries: () => void;
+  observe: <T>(author: EventAuthor, write: () => T) => T;
+  actAsUser: (input: ActAsUserInput) => ActAsUserResult;
+  oauth: EmulatorOAuth;
 }
 
 function requireId(value: string, what: string): string {
@@ -90,6 +108,15 @@ function collectTrash(ws: Workspace): Set<string> {
   return doomed;
 }
 
+/** A state file's snapshot; errors name the file but never quote its content. */
+function parseSnapshot(text: string, file: string): EmulatorSnapshot {
+  try {
+    return JSON.parse(text) as EmulatorSnapshot;
+  } catch {
+    throw new Error(`${file} is not an emulator state file (it is not JSON).`);
+  }
+}
+
 export function createControl(deps: ControlDeps): EmulatorControl {
   const { ws } = deps;
   const defaultIntegration = () => ws.state.defaultIntegrationId;
@@ -103,6 +130,7 @@ export function createControl(deps: ControlDeps): EmulatorControl {
       throw new Error('not an emulator snapshot (expected format 1)');
     deps.clockOffset.ms = snap.clockOffsetMs ?? 0;
     ws.replace(structuredClone(snap.state));
+    deps.clearDeliveries();
     ws.touch();
   };
   const control: EmulatorControl = {
@@ -115,10 +143,11 @@ export function createControl(deps: ControlDeps): EmulatorControl {
     snapshot,
     restore,
     async saveState(file) {
+      await mkdir(dirname(file), { recursive: true });
       await writeFile(file, JSON.stringify(snapshot()), 'utf8');
     },
     async loadState(file) {
-      restore(JSON.parse(await readFile(file, 'utf8')) as EmulatorSnapshot);
+      restore(parseSnapshot(await readFile(file, 'utf8'), file));
     },
     requestLog: () => deps.log.map((entry) => ({ ...entry })),
     clearRequestLog() {
@@ -196,10 +225,12 @@ export function createControl(deps: ControlDeps): EmulatorControl {
       const parsed = propertiesList.map((properties, i) =>
         parseProperties(ws, ds, properties, `propertiesList[${i}]`),
       );
-      const ids = parsed.map(
-        (values) =>
-          createPage(ws, { parent: { type: 'data_source_id', id: ds.id }, ds, values, createdBy })
-            .id,
+      const ids = deps.observe({ id: createdBy, type: 'bot' }, () =>
+        parsed.map(
+          (values) =>
+            createPage(ws, { parent: { type: 'data_source_id', id: ds.id }, ds, values, createdBy })
+              .id,
+        ),
       );
       ws.touch();
       return ids;
@@ -220,11 +251,19 @@ export function createControl(deps: ControlDeps): EmulatorControl {
         throw new Error(`no user ${userId ?? '(no person user exists)'}`);
       const ds =
         page.parent.type === 'data_source_id' ? ws.state.dataSources[page.parent.id] : undefined;
-      writeProperties(ws, page, parseProperties(ws, ds, properties), editor);
-      page.lastEditedTime = ws.now();
-      page.lastEditedBy = editor;
+      const values = parseProperties(ws, ds, properties);
+      deps.observe({ id: editor, type: 'person' }, () => {
+        // Looked up again inside the write, so change tracking sees the page being touched.
+        const target = ws.state.pages[page.id] ?? page;
+        writeProperties(ws, target, values, editor);
+        target.lastEditedTime = ws.now();
+        target.lastEditedBy = editor;
+      });
       ws.touch();
     },
+    actAsUser: (input) => deps.actAsUser(input),
+    webhooks: deps.webhooks,
+    oauth: deps.oauth,
   };
   return control;
 }

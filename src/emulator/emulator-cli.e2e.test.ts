@@ -4,7 +4,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { verifyWebhookSignature } from '@notionhq/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestReceiver } from './webhooks/test-receiver.ts';
 
 const BIN = new URL('../../bin/notion-sync.js', import.meta.url).pathname;
 
@@ -13,6 +15,7 @@ interface Started {
   token: string;
   workspaceId: string;
   rootPageId: string;
+  webhookVerificationToken?: string;
 }
 
 function startEmulator(args: string[]): Promise<{ child: ChildProcess; info: Started }> {
@@ -84,6 +87,7 @@ describe('notion-sync emulator (standalone, real socket)', () => {
   it('drops the socket on a reset fault set through the control API', async () => {
     await fetch(`${info.baseUrl}/__emulator/faults`, {
       method: 'PUT',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ rules: [{ route: 'GET /v1/users/me', reset: true, count: 1 }] }),
     });
     await sleep(1000);
@@ -108,5 +112,107 @@ describe('notion-sync emulator (standalone, real socket)', () => {
     } finally {
       again.child.kill('SIGKILL');
     }
+  });
+});
+
+/** Lines of a plain (not --json) start, up to the banner's last line. */
+function startBanner(args: string[]): Promise<{ child: ChildProcess; lines: string[] }> {
+  const child = spawn(process.execPath, [BIN, 'emulator', '--port', '0', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  return new Promise((resolve, reject) => {
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      lines.push(line);
+      if (line.includes('Ctrl-C stops it')) resolve({ child, lines });
+    });
+    child.once('exit', (code) => reject(new Error(`emulator exited early with ${code}`)));
+  });
+}
+
+describe('notion-sync emulator: banner, webhooks and OAuth flags', () => {
+  it('tells how to point notion-sync at it and lists the demo databases with their ids', async () => {
+    const { child, lines } = await startBanner(['--seed', 'demo', '--rate-limit', '0']);
+    child.kill('SIGKILL');
+    const text = lines.join('\n');
+    expect(text).toMatch(/NOTION_BASE_URL=http:\/\/127\.0\.0\.1:\d+ NOTION_TOKEN=ntn_\w+/);
+    expect(text).toMatch(/Projects +[0-9a-f-]{36} \/ [0-9a-f-]{36}/);
+    expect(text).toMatch(/Tasks +[0-9a-f-]{36} \/ [0-9a-f-]{36}/);
+  }, 60_000);
+
+  it('subscribes --webhook-url, verified, and registers --oauth-client', async () => {
+    const receiver = await startTestReceiver();
+    const clientId = '3f2a9c1e-0000-4000-8000-000000000001';
+    const redirect = 'http://127.0.0.1:9/oauth/callback';
+    const { child, info } = await startEmulator([
+      '--rate-limit',
+      '0',
+      '--webhook-url',
+      receiver.url,
+      '--webhook-aggregate-ms',
+      '0',
+      '--oauth-client',
+      `${clientId}:secret_cli:${redirect}`,
+    ]);
+    try {
+      await receiver.waitFor(1);
+      expect(receiver.received[0]!.json).toEqual({
+        verification_token: info.webhookVerificationToken,
+      });
+      const created = await fetch(`${info.baseUrl}/v1/pages`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${info.token}`,
+          'notion-version': '2026-03-11',
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({ parent: { page_id: info.rootPageId }, properties: {} }),
+      });
+      expect(created.status).toBe(200);
+      await receiver.waitFor(3);
+      const delivery = receiver.received.find((r) => r.json.type === 'page.created')!;
+      expect(
+        await verifyWebhookSignature({
+          body: delivery.body,
+          signature: String(delivery.headers['x-notion-signature']),
+          verificationToken: info.webhookVerificationToken!,
+        }),
+      ).toBe(true);
+      const consent = await fetch(`${info.baseUrl}/__emulator/oauth/consent`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ clientId, redirectUri: redirect, pageIds: [info.rootPageId] }),
+      });
+      const { code } = (await consent.json()) as { code: string };
+      const token = await fetch(`${info.baseUrl}/v1/oauth/token`, {
+        method: 'POST',
+        headers: {
+          authorization: `Basic ${Buffer.from(`${clientId}:secret_cli`).toString('base64')}`,
+          'content-type': 'application/json',
+          'notion-version': '2026-03-11',
+        },
+        body: JSON.stringify({ grant_type: 'authorization_code', code, redirect_uri: redirect }),
+      });
+      expect(token.status).toBe(200);
+      expect(await token.json()).toMatchObject({
+        token_type: 'bearer',
+        workspace_id: info.workspaceId,
+      });
+    } finally {
+      child.kill('SIGKILL');
+      await receiver.close();
+    }
+  });
+
+  it('refuses a malformed --oauth-client with a usage error', async () => {
+    const child = spawn(
+      process.execPath,
+      [BIN, 'emulator', '--port', '0', '--oauth-client', 'nonsense'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code).toBe(2);
   });
 });

@@ -1,16 +1,23 @@
 import { Client, LogLevel } from '@notionhq/client';
 import type { Hono } from 'hono';
 import { type Clock, systemClock } from '../shared/index.ts';
+import { createActAsUser } from './act-as-user.ts';
 import { createApiApp, RESET_MARKER, type RequestLogEntry } from './app.ts';
 import { createControl, type EmulatorControl, type EmulatorSnapshot } from './control.ts';
+import { HostAllowList, type StatePaths } from './control-guard.ts';
 import { createControlApp } from './control-routes.ts';
 import { createFaultInjector, type FaultRule } from './faults.ts';
+import type { OAuthOptions } from './oauth/grants.ts';
+import { createOAuth } from './oauth/oauth.ts';
 import { createRateLimiter, type RateLimitOptions } from './rate-limiter.ts';
 import { displayTemplate } from './router.ts';
 import { apiRoutes } from './routes/index.ts';
 import { type DemoWorkspace, seedDemoWorkspace } from './seed-demo.ts';
 import { listenApp, type RunningServer } from './server.ts';
 import type { NotionVersion } from './state.ts';
+import { DEFAULT_AGGREGATE_MS } from './webhooks/dispatcher.ts';
+import { createScheduler } from './webhooks/scheduler.ts';
+import { createWebhooks } from './webhooks/webhooks.ts';
 import { createInitialState, Workspace } from './workspace.ts';
 
 export interface EmulatorOptions {
@@ -28,6 +35,12 @@ export interface EmulatorOptions {
   faults?: readonly FaultRule[];
   /** Base URL of in-process clients (default `http://notion.emulator`). */
   baseUrl?: string;
+  /** Webhook delivery: aggregation window (default 2000 ms, emulator clock), receiver timeout (real ms, default 10 000), the `fetch` used. */
+  webhooks?: { aggregateMs?: number; timeoutMs?: number; fetch?: typeof fetch };
+  /** OAuth access-token lifetime (default: none) and whether to send `expires_in`. */
+  oauth?: OAuthOptions;
+  /** Files the control API's `state/save` and `state/load` may use (default: none). */
+  statePaths?: StatePaths;
 }
 
 export interface Emulator {
@@ -85,6 +98,15 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   let limiter = options.rateLimit ? createRateLimiter(options.rateLimit, now) : undefined;
   const configuredLimiter = limiter;
   let initial: EmulatorSnapshot | undefined;
+  const webhooks = createWebhooks({
+    ws,
+    scheduler: createScheduler(clock, clock === systemClock),
+    fetch: options.webhooks?.fetch ?? globalThis.fetch,
+    aggregateMs: options.webhooks?.aggregateMs ?? DEFAULT_AGGREGATE_MS,
+    timeoutMs: options.webhooks?.timeoutMs ?? 10_000,
+    faultSeed: options.faultSeed ?? 1,
+  });
+  const oauth = createOAuth(ws, options.oauth ?? {});
   const control = createControl({
     ws,
     log,
@@ -92,7 +114,16 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     rateLimiter: () => limiter,
     clockOffset,
     initial: () => initial!,
+    webhooks: webhooks.control,
+    clearDeliveries: webhooks.clear,
+    observe: webhooks.observe,
+    actAsUser: createActAsUser(ws, apiRoutes, webhooks.observe),
+    oauth: oauth.control,
   });
+  const baseUrl = (options.baseUrl ?? 'http://notion.emulator').replace(/\/$/, '');
+  ws.baseUrl = baseUrl;
+  const hosts = new HostAllowList();
+  hosts.add(baseUrl);
   const app = createApiApp({
     ws,
     routes: apiRoutes,
@@ -100,10 +131,10 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     faults,
     log,
     latencyMs: options.latencyMs ?? 0,
-    control: createControlApp(control),
+    control: createControlApp(control, { hosts, statePaths: options.statePaths ?? {} }),
+    oauth: oauth.app,
+    observe: webhooks.observe,
   });
-  const baseUrl = (options.baseUrl ?? 'http://notion.emulator').replace(/\/$/, '');
-  ws.fileBaseUrl = baseUrl;
   const inProcessFetch = (async (input: Parameters<typeof fetch>[0], init?: RequestInit) => {
     const response = await app.request(input, init);
     if (response.headers.get(RESET_MARKER)) throw connectionReset();
@@ -137,7 +168,8 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     control,
     listen: async (listenOptions) => {
       const server = await listenApp(app, listenOptions);
-      ws.fileBaseUrl = server.baseUrl;
+      ws.baseUrl = server.baseUrl;
+      hosts.add(server.baseUrl, listenOptions?.host ?? '127.0.0.1');
       return server;
     },
   };

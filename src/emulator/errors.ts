@@ -5,6 +5,8 @@ export type NotionErrorCode =
   | 'invalid_json'
   | 'invalid_request_url'
   | 'invalid_request'
+  | 'invalid_grant'
+  | 'invalid_client'
   | 'validation_error'
   | 'missing_version'
   | 'unauthorized'

@@ -55,8 +55,7 @@ export function hostedFile(ws: Workspace, uploadId: unknown, path: string): Json
   const expires = ws.now() + FILE_URL_TTL_MS;
   const name = encodeURIComponent(upload.filename ?? 'file');
   const url =
-    upload.externalUrl ??
-    `${ws.fileBaseUrl}/__emulator/files/${upload.id}/${name}?expires=${expires}`;
+    upload.externalUrl ?? `${ws.baseUrl}/__emulator/files/${upload.id}/${name}?expires=${expires}`;
   return { url, expiry_time: new Date(expires).toISOString() };
 }
 

@@ -101,6 +101,8 @@ describe('query cap, truncation and size limits', () => {
         ...(cursor ? { start_cursor: cursor } : {}),
       });
       if (item.object !== 'list') throw new Error('expected a property item list');
+      if (item.has_more)
+        expect(item.property_item.next_url).toMatch(/^http:\/\/notion\.emulator\/v1\/pages\//);
       for (const r of item.results) if (r.type === 'relation') ids.push(r.relation.id);
       if (!item.has_more) break;
       cursor = item.next_cursor ?? undefined;

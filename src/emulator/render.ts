@@ -238,8 +238,11 @@ export function renderFullUser(ws: Workspace, user: UserRecord): JsonObject {
   if (user.type === 'person') {
     body.person = { email: user.email ?? null, email_verified: user.email !== undefined };
   } else {
+    const owner = ws.state.integrations[user.integrationId ?? '']?.ownerUserId;
     body.bot = {
-      owner: { type: 'workspace', workspace: true },
+      owner: owner
+        ? { type: 'user', user: { object: 'user', id: owner } }
+        : { type: 'workspace', workspace: true },
       workspace_name: ws.state.workspaceName,
       workspace_id: ws.state.workspaceId,
       workspace_limits: { max_file_upload_size_in_bytes: 5_242_880 },

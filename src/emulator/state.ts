@@ -38,6 +38,42 @@ export interface IntegrationRecord {
   id: string;
   name: string;
   tokens: string[];
+  /** A public integration (OAuth client; its client id is `id`). */
+  oauth?: { clientSecret: string; redirectUris: string[] };
+  /** An OAuth installation: the public integration it belongs to, and who installed it. */
+  installationOf?: string;
+  ownerUserId?: string;
+  refreshToken?: string | null;
+  /** Access token → epoch ms after which it answers 401 (only with a configured lifetime). */
+  tokenExpiresAt?: Record<string, number>;
+  /** Access token → epoch ms it was issued (introspect's `iat`). */
+  tokenIssuedAt?: Record<string, number>;
+}
+
+/** A webhook subscription of one integration (a public integration has one for all installs). */
+export interface WebhookSubscriptionRecord {
+  id: string;
+  integrationId: string;
+  url: string;
+  /** null: every event type. */
+  eventTypes: string[] | null;
+  verificationToken: string;
+  verified: boolean;
+  apiVersion: NotionVersion;
+  createdTime: number;
+  faults: WebhookFaults;
+}
+
+/** Per-subscription delivery faults, so receivers meet at-least-once, unordered, lossy delivery. */
+export interface WebhookFaults {
+  /** Probability (0–1) that a delivery is sent twice. */
+  duplicate?: number;
+  /** Probability (0–1) that an event is dropped without any attempt. */
+  drop?: number;
+  /** Extra delay of every delivery on the emulator's clock. */
+  delayMs?: number;
+  /** Hold events until this many are ready, then send them newest first. */
+  reorder?: number;
 }
 
 export interface PageRecord {
@@ -173,6 +209,8 @@ export interface WorkspaceState {
   comments: Record<string, CommentRecord>;
   fileUploads: Record<string, FileUploadRecord>;
   views: Record<string, ViewRecord>;
+  /** Webhook subscriptions by id (absent in state files written before they existed). */
+  webhookSubscriptions?: Record<string, WebhookSubscriptionRecord>;
   /** Integration id → ids of objects shared with it (descendants inherit). */
   shares: Record<string, string[]>;
   /** Bumped on every write; query caches key on it. */

@@ -1,7 +1,7 @@
 // Unmodified third-party Notion clients from npm, handed an @notionhq/client instance that talks
 // to the emulator, read the demo wiki as they would read real Notion.
 
-import type { Client } from '@notionhq/client';
+import { Client, LogLevel } from '@notionhq/client';
 import { crawler, type Page, pageToString } from 'notion-md-crawler';
 import { NotionToMarkdown } from 'notion-to-md';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -18,9 +18,10 @@ type ForeignClient<T> = T extends { client: infer C }
 
 let client: Client;
 let demo: DemoWorkspace;
+let emulator: Awaited<ReturnType<typeof createEmulator>>;
 
 beforeAll(async () => {
-  const emulator = await createEmulator();
+  emulator = await createEmulator();
   client = emulator.client();
   demo = await seedDemoWorkspace(client, { rootPageId: emulator.rootPageId, taskCount: 10 });
 });
@@ -66,5 +67,40 @@ describe('notion-md-crawler', () => {
     const text = pageToString(onCall as Page);
     expect(text).toContain('- [ ] Check the pager app is logged in');
     expect(text).toContain('kubectl -n prod get pods');
+  });
+});
+
+describe('@notionhq/client at its default Notion-Version (2025-09-03)', () => {
+  it('appends children with `position`, which the SDK sent before 2026-03-11', async () => {
+    const sdk = new Client({
+      auth: emulator.token,
+      fetch: emulator.fetch,
+      baseUrl: emulator.baseUrl,
+      logLevel: LogLevel.ERROR,
+    });
+    const p = (text: string) => ({ paragraph: { rich_text: [{ text: { content: text } }] } });
+    const page = await sdk.pages.create({
+      parent: { page_id: emulator.rootPageId },
+      properties: { title: { title: [{ text: { content: 'position' } }] } },
+    });
+    const first = await sdk.blocks.children.append({
+      block_id: page.id,
+      children: [p('a'), p('c')],
+    });
+    await sdk.blocks.children.append({
+      block_id: page.id,
+      children: [p('b')],
+      position: { type: 'after_block', after_block: { id: first.results[0]!.id } },
+    });
+    await sdk.blocks.children.append({
+      block_id: page.id,
+      children: [p('0')],
+      position: { type: 'start' },
+    });
+    const list = await sdk.blocks.children.list({ block_id: page.id });
+    const texts = list.results.map((b) =>
+      'paragraph' in b ? b.paragraph.rich_text[0]?.plain_text : '',
+    );
+    expect(texts).toEqual(['0', 'a', 'b', 'c']);
   });
 });

@@ -90,7 +90,7 @@ export class Workspace {
   /** Open view queries (`POST /v1/views/{id}/queries`): their frozen row ids; not in snapshots. */
   readonly viewQueries = new Map<string, { viewId: string; ids: string[]; expiresAt: number }>();
   /** Where Notion-hosted file URLs point (the emulator serves them under `/__emulator/files/`). */
-  fileBaseUrl = 'http://notion.emulator';
+  baseUrl = 'http://notion.emulator';
   #tokens = new Map<string, string>();
   #shares = new Map<string, Set<string>>();
 
@@ -123,9 +123,12 @@ export class Workspace {
     this.state.revision += 1;
   }
 
+  /** The integration a live token belongs to (an expired OAuth access token has none). */
   integrationByToken(token: string): IntegrationRecord | undefined {
     const id = this.#tokens.get(token);
-    return id === undefined ? undefined : this.state.integrations[id];
+    const integration = id === undefined ? undefined : this.state.integrations[id];
+    const expiresAt = integration?.tokenExpiresAt?.[token];
+    return expiresAt !== undefined && expiresAt <= this.now() ? undefined : integration;
   }
 
   addToken(integrationId: string, token: string): void {
@@ -173,8 +176,12 @@ export class Workspace {
     return parent.type === 'workspace' ? undefined : parent.id;
   }
 
-  /** Visible when the object or one of its ancestors is shared with the integration. */
+  /**
+   * Visible when the object or one of its ancestors is shared with the integration; a person
+   * (acting through the control API) sees the whole workspace.
+   */
   isVisible(id: string, integrationId: string): boolean {
+    if (this.state.users[integrationId]?.type === 'person') return true;
     const shared = this.#shares.get(integrationId);
     if (!shared) return false;
     let current: string | undefined = id;

@@ -101,39 +101,33 @@ function listChildrenRoute(request: ApiRequest): JsonObject {
   );
 }
 
+function afterIndex(container: PageRecord | BlockRecord, value: unknown): number {
+  const after = normalizeId(value);
+  const index = after ? container.childIds.indexOf(after) : -1;
+  if (index < 0) throw validationError(`Block ${String(value)} is not a child of ${container.id}.`);
+  return index + 1;
+}
+
+/**
+ * `position` exists in both versions (the SDK sent it before 2026-03-11); only the flat
+ * `after` is gone in 2026-03-11. Both at once is ambiguous.
+ */
 function insertionIndex(request: ApiRequest, container: PageRecord | BlockRecord): number {
   const { body } = request;
-  if (request.version === '2025-09-03') {
-    if (body.position !== undefined)
-      throw bodyValidationError(
-        'body.position',
-        'should be not present with Notion-Version 2025-09-03 (use after)',
-      );
-    if (body.after === undefined) return container.childIds.length;
-    const after = normalizeId(body.after);
-    const index = after ? container.childIds.indexOf(after) : -1;
-    if (index < 0)
-      throw validationError(`Block ${String(body.after)} is not a child of ${container.id}.`);
-    return index + 1;
-  }
-  if (body.after !== undefined)
+  if (body.after !== undefined && request.version !== '2025-09-03')
     throw bodyValidationError(
       'body.after',
       'should be not present with Notion-Version 2026-03-11 (use position)',
     );
+  if (body.after !== undefined && body.position !== undefined)
+    throw validationError('body failed validation: give either `after` or `position`, not both.');
+  if (body.after !== undefined) return afterIndex(container, body.after);
   const position = body.position;
   if (position === undefined || (isObject(position) && position.type === 'end'))
     return container.childIds.length;
   if (isObject(position) && position.type === 'start') return 0;
-  if (isObject(position) && position.type === 'after_block' && isObject(position.after_block)) {
-    const after = normalizeId(position.after_block.id);
-    const index = after ? container.childIds.indexOf(after) : -1;
-    if (index < 0)
-      throw validationError(
-        `Block ${String(position.after_block.id)} is not a child of ${container.id}.`,
-      );
-    return index + 1;
-  }
+  if (isObject(position) && position.type === 'after_block' && isObject(position.after_block))
+    return afterIndex(container, position.after_block.id);
   throw bodyValidationError(
     'body.position',
     'should be {type:"start"}, {type:"end"} or {type:"after_block", after_block:{id}}',

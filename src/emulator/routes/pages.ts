@@ -206,7 +206,7 @@ function propertyItemRoute(request: ApiRequest): JsonObject {
   };
   if (schema.type === 'rollup') summary.rollup = value;
   if (hasMore) {
-    summary.next_url = `https://api.notion.com/v1/pages/${page.id}/properties/${schema.id}?start_cursor=${encodeCursor(start + pageSize, String(start + pageSize))}`;
+    summary.next_url = `${ws.baseUrl}/v1/pages/${page.id}/properties/${schema.id}?start_cursor=${encodeCursor(start + pageSize, String(start + pageSize))}`;
   }
   const render = (item: JsonValue) => {
     if (schema.type === 'people' && isObject(item))
