@@ -16,6 +16,7 @@ export { parseSchedule, type Schedule, scheduleOf } from './schedule.ts';
 export {
   createScheduler,
   lastScheduledRunMs,
+  nextScheduledRun,
   planNextRun,
   type ScheduledSource,
   type Scheduler,

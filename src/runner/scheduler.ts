@@ -63,6 +63,23 @@ export function planNextRun(
   return slot !== null && slot <= nowMs ? nowMs : slot;
 }
 
+/** When `serve` would run the source next (what `status` shows); null when it has no schedule. */
+export async function nextScheduledRun(
+  store: Store,
+  config: SourceConfig,
+  defaults: SchedulerOptions['defaults'],
+  nowMs: number,
+): Promise<Omit<ScheduledSource, 'source'> | null> {
+  const schedule = scheduleOf(config, defaults);
+  if (!schedule) return null;
+  const next = planNextRun(schedule, await lastScheduledRunMs(store, config.name), nowMs);
+  return {
+    schedule: schedule.text,
+    timezone: schedule.timezone,
+    nextRunAt: next === null ? null : new Date(next).toISOString(),
+  };
+}
+
 export function createScheduler(options: SchedulerOptions): Scheduler {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;

@@ -97,8 +97,8 @@ export function createServeService(options: ServeOptions): ServeService {
     sourcesOf: () => config.sources,
   });
   const keyFor = async (connection: string) =>
-    connection === DEFAULT_CONNECTION && config.webhooks.verificationToken
-      ? config.webhooks.verificationToken
+    connection === DEFAULT_CONNECTION && config.webhooks?.verificationToken
+      ? config.webhooks?.verificationToken
       : store.webhookTokens.readAccepted(connection);
   const app = createServerApp({
     engine,

@@ -10,9 +10,11 @@ import { registerPullCommand } from './pull-command.ts';
 import { registerPushCommand } from './push-command.ts';
 import { registerRmCommand } from './rm-command.ts';
 import { registerRunsCommand } from './runs-command.ts';
+import { registerServeCommand } from './serve-command.ts';
 import { registerSetCommand } from './set-command.ts';
 import { registerStatusCommand } from './status-command.ts';
 import { registerSyncCommand } from './sync-command.ts';
+import { registerWebhooksCommand } from './webhooks-command.ts';
 
 /** Every command the CLI offers; only commands that work are registered. */
 export function registerCommands(program: Command, context: () => CliContext): void {
@@ -26,6 +28,8 @@ export function registerCommands(program: Command, context: () => CliContext): v
   registerStatusCommand(program, context);
   registerHistoryCommand(program, context);
   registerRunsCommand(program, context);
+  registerServeCommand(program, context);
+  registerWebhooksCommand(program, context);
   registerConfigCommand(program, context);
   registerEmulatorCommand(program, context);
   registerDemoCommand(program, context);
