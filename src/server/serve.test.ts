@@ -49,7 +49,7 @@ async function setup(config: ConfigOverrides = {}) {
   return { clock, emu, dsId, pageId: pageId!, h, gate };
 }
 
-function valueOf(
+function metricValue(
   families: ParsedFamily[],
   name: string,
   labels: Record<string, string> = {},
@@ -101,24 +101,26 @@ describe('serve', () => {
     const after = await scrape();
     const query = 'POST /v1/data_sources/{id}/query';
     expect(
-      valueOf(after, 'notion_sync_notion_requests_total', { endpoint: query, status: '200' }),
+      metricValue(after, 'notion_sync_notion_requests_total', { endpoint: query, status: '200' }),
     ).toBeGreaterThan(
-      valueOf(before, 'notion_sync_notion_requests_total', { endpoint: query, status: '200' }),
+      metricValue(before, 'notion_sync_notion_requests_total', { endpoint: query, status: '200' }),
     );
-    expect(valueOf(after, 'notion_sync_runs_total', { kind: 'pull', status: 'ok' })).toBe(1);
-    expect(valueOf(after, 'notion_sync_runs_total', { kind: 'refresh', status: 'ok' })).toBe(1);
-    expect(valueOf(after, 'notion_sync_rows_total', { change: 'created' })).toBe(1);
-    expect(valueOf(after, 'notion_sync_rows_total', { change: 'updated' })).toBe(1);
+    expect(metricValue(after, 'notion_sync_runs_total', { kind: 'pull', status: 'ok' })).toBe(1);
+    expect(metricValue(after, 'notion_sync_runs_total', { kind: 'refresh', status: 'ok' })).toBe(1);
+    expect(metricValue(after, 'notion_sync_rows_total', { change: 'created' })).toBe(1);
+    expect(metricValue(after, 'notion_sync_rows_total', { change: 'updated' })).toBe(1);
     expect(
-      valueOf(after, 'notion_sync_webhook_events_received_total', { connection: 'default' }),
+      metricValue(after, 'notion_sync_webhook_events_received_total', { connection: 'default' }),
     ).toBe(1);
     expect(
-      valueOf(after, 'notion_sync_webhook_requests_rejected_total', { reason: 'bad_signature' }),
+      metricValue(after, 'notion_sync_webhook_requests_rejected_total', {
+        reason: 'bad_signature',
+      }),
     ).toBe(1);
     expect(
-      valueOf(after, 'notion_sync_webhook_events_processed_total', { outcome: 'processed' }),
+      metricValue(after, 'notion_sync_webhook_events_processed_total', { outcome: 'processed' }),
     ).toBe(1);
-    expect(valueOf(after, 'notion_sync_webhook_event_lag_seconds')).toBe(1);
+    expect(metricValue(after, 'notion_sync_webhook_event_lag_seconds')).toBe(1);
   });
 
   it('answers /healthz always and /readyz only while the store answers', async () => {
