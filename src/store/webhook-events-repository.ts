@@ -25,7 +25,8 @@ export interface WebhookEventCounts {
 export interface WebhookEventsRepository {
   /** Stores a received event; `inserted` is false for a duplicate delivery. */
   record(input: RecordWebhookEventInput): Promise<{ inserted: boolean }>;
-  markProcessed(eventId: string, outcome?: { error?: string }): Promise<void>;
+  /** Marks events processed (or, with `error`, parked as `failed`), all in one statement. */
+  markProcessed(eventIds: string | string[], outcome?: { error?: string }): Promise<void>;
   listPending(limit?: number): Promise<WebhookEvent[]>;
   /** Pending events whose retry time (if any) has come, oldest first. */
   listDue(limit?: number): Promise<WebhookEvent[]>;
@@ -61,24 +62,20 @@ export function createWebhookEventsRepository(ctx: RepositoryContext): WebhookEv
         return { inserted: Number(result.numInsertedOrUpdatedRows ?? 0n) === 1 };
       }),
 
-    markProcessed: async (eventId, outcome = {}) => {
-      await dialect.transaction(async (trx) => {
-        const row = await trx
-          .selectFrom('webhook_events')
-          .select('attempts')
-          .where('event_id', '=', eventId)
-          .executeTakeFirst();
-        await trx
-          .updateTable('webhook_events')
-          .set({
-            state: outcome.error === undefined ? 'processed' : 'failed',
-            attempts: (row?.attempts ?? 0) + 1,
-            last_error: outcome.error ?? null,
-            processed_at: ctx.now(),
-          })
-          .where('event_id', '=', eventId)
-          .execute();
-      });
+    markProcessed: async (eventIds, outcome = {}) => {
+      const ids = typeof eventIds === 'string' ? [eventIds] : eventIds;
+      if (ids.length === 0) return;
+      // One statement for the whole batch: one commit (one fsync) however many events.
+      await dialect.db
+        .updateTable('webhook_events')
+        .set((eb) => ({
+          state: outcome.error === undefined ? 'processed' : 'failed',
+          attempts: eb('attempts', '+', 1),
+          last_error: outcome.error ?? null,
+          processed_at: ctx.now(),
+        }))
+        .where('event_id', 'in', ids)
+        .execute();
     },
 
     listPending: async (limit = 100) => {

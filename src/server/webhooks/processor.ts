@@ -94,17 +94,21 @@ export function createWebhookProcessor(options: WebhookProcessorOptions): Webhoo
     return planEvent(store, group.newest, options.sourcesOf(connection.name));
   }
 
-  async function settle(group: Group, jobs: Job[], outcomes: JobOutcome[]): Promise<void> {
+  /** Settles a group's events; successes are returned to be marked processed in one batch. */
+  async function settle(group: Group, jobs: Job[], outcomes: JobOutcome[]): Promise<string[]> {
     const failure = failureOf(outcomes);
-    for (const event of group.events) {
-      if (failure === null) {
-        await store.webhookEvents.markProcessed(event.eventId);
+    if (failure === null) {
+      for (const event of group.events) {
         const at = Date.parse((event.payload as { timestamp?: string }).timestamp ?? '');
         metrics.webhookFinished(
           jobs.length > 0 ? 'processed' : 'ignored',
           Number.isFinite(at) ? clock.now() - at : undefined,
         );
-      } else if (event.attempts + 1 >= maxAttempts) {
+      }
+      return group.events.map((e) => e.eventId);
+    }
+    for (const event of group.events) {
+      if (event.attempts + 1 >= maxAttempts) {
         await store.webhookEvents.markProcessed(event.eventId, { error: failure });
         metrics.webhookFinished('parked');
         logger.error(
@@ -117,9 +121,10 @@ export function createWebhookProcessor(options: WebhookProcessorOptions): Webhoo
         metrics.webhookFinished('retried');
       }
     }
+    return [];
   }
 
-  async function processGroup(group: Group): Promise<void> {
+  async function processGroup(group: Group): Promise<string[]> {
     const jobs = await jobsFor(group);
     if (jobs.length === 0)
       logger.debug(
@@ -127,17 +132,24 @@ export function createWebhookProcessor(options: WebhookProcessorOptions): Webhoo
         'webhook event names nothing configured: recorded and ignored',
       );
     const outcomes = await Promise.all(jobs.map((job) => runner.enqueue(job)));
-    await settle(group, jobs, outcomes);
+    return settle(group, jobs, outcomes);
   }
 
   async function drainOnce(): Promise<void> {
+    // Each event at most once per drain: one that stays due (a store that did not take the
+    // update) waits for the next drain instead of spinning here.
+    const handled = new Set<string>();
     for (;;) {
-      const due = await store.webhookEvents.listDue(200);
+      const due = (await store.webhookEvents.listDue(200)).filter((e) => !handled.has(e.eventId));
       if (due.length === 0 || stopper.signal.aborted) return;
+      for (const event of due) handled.add(event.eventId);
       const { groups, invalid } = groupEvents(due);
-      for (const event of invalid)
-        await store.webhookEvents.markProcessed(event.eventId, { error: 'not a Notion event' });
-      await Promise.all(groups.map(processGroup));
+      await store.webhookEvents.markProcessed(
+        invalid.map((e) => e.eventId),
+        { error: 'not a Notion event' },
+      );
+      const done = await Promise.all(groups.map(processGroup));
+      await store.webhookEvents.markProcessed(done.flat());
     }
   }
 
