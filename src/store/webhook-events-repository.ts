@@ -25,6 +25,8 @@ export interface WebhookEventCounts {
 export interface WebhookEventsRepository {
   /** Stores a received event; `inserted` is false for a duplicate delivery. */
   record(input: RecordWebhookEventInput): Promise<{ inserted: boolean }>;
+  /** Stores several events in ONE transaction (one commit); results keep the input order. */
+  recordMany(inputs: RecordWebhookEventInput[]): Promise<{ inserted: boolean }[]>;
   /** Marks events processed (or, with `error`, parked as `failed`), all in one statement. */
   markProcessed(eventIds: string | string[], outcome?: { error?: string }): Promise<void>;
   listPending(limit?: number): Promise<WebhookEvent[]>;
@@ -42,9 +44,10 @@ export interface WebhookEventsRepository {
 
 export function createWebhookEventsRepository(ctx: RepositoryContext): WebhookEventsRepository {
   const { dialect } = ctx;
-  return {
-    record: (input) =>
-      dialect.transaction(async (trx) => {
+  const recordMany = (inputs: RecordWebhookEventInput[]) =>
+    dialect.transaction(async (trx) => {
+      const results: { inserted: boolean }[] = [];
+      for (const input of inputs) {
         const result = await trx
           .insertInto('webhook_events')
           .values({
@@ -59,8 +62,13 @@ export function createWebhookEventsRepository(ctx: RepositoryContext): WebhookEv
           })
           .onConflict((oc) => oc.column('event_id').doNothing())
           .executeTakeFirst();
-        return { inserted: Number(result.numInsertedOrUpdatedRows ?? 0n) === 1 };
-      }),
+        results.push({ inserted: Number(result.numInsertedOrUpdatedRows ?? 0n) === 1 });
+      }
+      return results;
+    });
+  return {
+    record: async (input) => (await recordMany([input]))[0]!,
+    recordMany,
 
     markProcessed: async (eventIds, outcome = {}) => {
       const ids = typeof eventIds === 'string' ? [eventIds] : eventIds;

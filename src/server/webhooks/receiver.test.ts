@@ -108,6 +108,19 @@ describe('webhook receiver', () => {
     });
   });
 
+  it('stores concurrent deliveries together, each event once', async () => {
+    const { h, pageId, clock } = await setup();
+    const at = new Date(clock.now()).toISOString();
+    const bodies = Array.from({ length: 20 }, () =>
+      JSON.stringify(notionEvent({ type: 'page.created', entityId: pageId, timestamp: at })),
+    );
+    const responses = await Promise.all(
+      [...bodies, ...bodies].map(async (body) => (await h.deliver(body)).json()),
+    );
+    expect(responses.filter((r) => (r as { duplicate: boolean }).duplicate)).toHaveLength(20);
+    expect(await h.testStore.store.webhookEvents.countByState()).toMatchObject({ pending: 20 });
+  });
+
   it('10,000 forged requests: 0 accepted events, 0 versions, 0 Notion calls', async () => {
     const { h, emu, pageId, clock } = await setup();
     const { store } = h.testStore;

@@ -11,6 +11,7 @@ import type { Store } from '../../store/index.ts';
 import type { ServerMetrics, WebhookRejection } from '../metrics.ts';
 import { connectionForUrl, type WebhookConnection } from './connections.ts';
 import { handshakeTokenOf, webhookEnvelopeSchema } from './envelope.ts';
+import { createEventRecorder } from './event-recorder.ts';
 import { readLimitedBody } from './read-body.ts';
 import { verifyWebhookSignature } from './signature.ts';
 
@@ -51,6 +52,7 @@ function parseJson(bytes: Uint8Array, metrics: ServerMetrics): unknown {
 
 export function createWebhookReceiver(options: WebhookReceiverOptions): Hono {
   const { store, metrics, logger } = options;
+  const recordEvent = createEventRecorder(store);
   const app = new Hono();
 
   async function handle(request: Request, urlName: string | undefined) {
@@ -103,7 +105,7 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): Hono {
         'The webhook body is not a Notion event (id, type, timestamp and entity are required).',
       );
     const event = parsed.data;
-    const { inserted } = await store.webhookEvents.record({
+    const { inserted } = await recordEvent({
       eventId: event.id,
       type: event.type,
       entityId: event.entity.id,
