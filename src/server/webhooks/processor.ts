@@ -30,6 +30,8 @@ export interface WebhookProcessorOptions {
   maxAttempts?: number;
   /** How often waiting retries are looked for (default 15 s). */
   pollMs?: number;
+  /** Events accepted within this window are processed as one batch (default 25 ms). */
+  batchWindowMs?: number;
 }
 
 export interface WebhookProcessor {
@@ -82,6 +84,7 @@ export function createWebhookProcessor(options: WebhookProcessorOptions): Webhoo
   let draining: Promise<void> | null = null;
   let again = false;
   let started = false;
+  let kicked = false;
 
   async function jobsFor(group: Group): Promise<Job[]> {
     let connection: WebhookConnection;
@@ -174,8 +177,14 @@ export function createWebhookProcessor(options: WebhookProcessorOptions): Webhoo
   return {
     drain,
     // Before start() (tests, a service not yet running) processing happens only on drain().
+    // Kicks within `batchWindowMs` share one drain, so a burst of deliveries is one batch.
     kick: () => {
-      if (started) void drain();
+      if (!started || kicked) return;
+      kicked = true;
+      void sleepOn(clock, options.batchWindowMs ?? 25, stopper.signal).then(() => {
+        kicked = false;
+        return drain();
+      });
     },
     start() {
       started = true;
