@@ -23,7 +23,7 @@ export function createEventRecorder(store: Store, maxBatch = 256): EventRecorder
       queue = queue.slice(batch.length);
       try {
         const results = await store.webhookEvents.recordMany(batch.map((w) => w.input));
-        batch.forEach((w, i) => w.resolve(results[i]!));
+        for (const [i, w] of batch.entries()) w.resolve(results[i]!);
       } catch (error) {
         for (const w of batch) w.reject(error);
       }
