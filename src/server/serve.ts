@@ -54,7 +54,8 @@ export interface ServeService {
   stop(): Promise<{ abandonedJobs: number }>;
 }
 
-function assertSafeExposure(config: Config): void {
+/** `api_token_required` when the API would be reachable beyond loopback without a token. */
+export function assertSafeExposure(config: Pick<Config, 'server'>): void {
   if (config.server.apiToken || isLoopbackHost(config.server.host)) return;
   throw new NotionSyncError(
     'api_token_required',
