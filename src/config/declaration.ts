@@ -38,7 +38,7 @@ const durationText = z.string().refine((v) => parseDuration(v) !== undefined, {
 });
 
 function isSchedule(value: string): boolean {
-  if (parseDuration(value) !== undefined) return true;
+  if (parseDuration(value) !== undefined) return (parseDuration(value) ?? 0) > 0;
   try {
     new Cron(value, { paused: true });
     return true;
@@ -46,6 +46,23 @@ function isSchedule(value: string): boolean {
     return false;
   }
 }
+
+function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const scheduleText = z.string().refine(isSchedule, {
+  error:
+    'not a schedule — use an interval like 15m or 6h, or a cron expression like "*/15 * * * *" (a sixth, leading field gives seconds)',
+});
+const timeZoneText = z.string().refine(isTimeZone, {
+  error: 'not a time zone — use an IANA name such as UTC or Europe/Berlin',
+});
 
 export const NOTION_VERSIONS = ['2025-09-03', '2026-03-11'] as const;
 export type NotionVersion = (typeof NOTION_VERSIONS)[number];
@@ -74,13 +91,17 @@ export const sourceSchema = z
       .enum(['pull', 'push', 'both'])
       .optional()
       .describe('Sync direction (default pull)'),
-    schedule: z
-      .string()
-      .refine(isSchedule, {
-        error: 'not a schedule — use a cron expression or a duration like 15m',
-      })
+    schedule: scheduleText
       .optional()
-      .describe('When `serve` runs this source: cron expression or interval (15m)'),
+      .describe(
+        'When `serve` runs this source (pull, push or sync per its direction): an interval (15m, 6h) or a cron expression (seconds field allowed); overrides the top-level `schedule`',
+      ),
+    timezone: timeZoneText
+      .optional()
+      .describe('Time zone of a cron `schedule` (default: the top-level `timezone`, else UTC)'),
+    jitter: durationText
+      .optional()
+      .describe('Delay each scheduled run by a random time up to this long (e.g. 30s)'),
     reconcile: durationText
       .optional()
       .describe(
@@ -211,6 +232,54 @@ export const declaration = {
       env: 'NOTION_WEBHOOK_VERIFICATION_TOKEN',
       secret: true,
       description: 'Webhook verification token (the HMAC key of X-Notion-Signature)',
+    }),
+  },
+  schedule: option({
+    schema: scheduleText,
+    env: 'NOTION_SYNC_SCHEDULE',
+    description:
+      'Default schedule of every source without its own `schedule` (interval or cron); unset: sources run only when asked',
+  }),
+  timezone: option({
+    schema: timeZoneText,
+    default: 'UTC',
+    env: 'NOTION_SYNC_TIMEZONE',
+    description: 'Default time zone of cron schedules',
+  }),
+  jitter: option({
+    schema: durationText,
+    description: 'Default random delay added to each scheduled run (e.g. 30s)',
+  }),
+  server: {
+    port: option({
+      schema: z.number().int().min(0).max(65535),
+      default: 8787,
+      env: 'NOTION_SYNC_PORT',
+      description: '`serve`: TCP port to listen on (0 picks a free one); also `serve --port`',
+    }),
+    host: option({
+      schema: z.string().min(1),
+      default: '127.0.0.1',
+      env: 'NOTION_SYNC_HOST',
+      description:
+        '`serve`: address to listen on; a non-loopback host needs NOTION_SYNC_API_TOKEN; also `serve --host`',
+    }),
+    maxBodyBytes: option({
+      schema: z.number().int().min(1024).max(10_485_760),
+      default: 262_144,
+      description: '`serve`: largest request body accepted (bigger webhook bodies get 413)',
+    }),
+    shutdownTimeoutMs: option({
+      schema: z.number().int().min(0).max(600_000),
+      default: 30_000,
+      description:
+        '`serve`: on SIGTERM/SIGINT, how long running runs may take to finish or checkpoint before exit',
+    }),
+    apiToken: option({
+      schema: z.string().min(16, { error: 'too short — use at least 16 random characters' }),
+      env: 'NOTION_SYNC_API_TOKEN',
+      secret: true,
+      description: 'Bearer token of the REST API under /api/v1 (`serve`)',
     }),
   },
   sources: option({

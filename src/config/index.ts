@@ -1,5 +1,6 @@
 export {
   type Config,
+  declaration,
   LOG_LEVELS,
   listOptions,
   NOTION_VERSIONS,

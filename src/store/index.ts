@@ -54,6 +54,7 @@ export {
 export type { RecordState, RecordsRepository, TombstoneInput } from './records-repository.ts';
 export type {
   FinishRunInput,
+  ListRunsOptions,
   RunProgress,
   RunsRepository,
   StartRunInput,
@@ -126,5 +127,10 @@ export { DEFAULT_STORE_URL, parseStoreUrl, redactUrl, type StoreLocation } from 
 export type { PruneVersionsInput } from './version-retention.ts';
 export type {
   RecordWebhookEventInput,
+  WebhookEventCounts,
   WebhookEventsRepository,
 } from './webhook-events-repository.ts';
+export type {
+  WebhookTokenState,
+  WebhookTokensRepository,
+} from './webhook-tokens-repository.ts';

@@ -13,6 +13,7 @@ import { createInitialMigration } from './migrations/0001-initial.ts';
 import { createMcpMigration } from './migrations/0002-mcp.ts';
 import { createRunOwnerMigration } from './migrations/0003-run-owner.ts';
 import { createRebuildViewsMigration } from './migrations/0004-rebuild-views.ts';
+import { createWebhooksMigration } from './migrations/0005-webhooks.ts';
 
 /** Migrations in order; names sort lexicographically and are never renamed. */
 export function listMigrations(dialect: StoreDialect): Record<string, Migration> {
@@ -21,6 +22,7 @@ export function listMigrations(dialect: StoreDialect): Record<string, Migration>
     '0002_mcp': createMcpMigration(dialect),
     '0003_run_owner': createRunOwnerMigration(),
     '0004_rebuild_views': createRebuildViewsMigration(dialect),
+    '0005_webhooks': createWebhooksMigration(dialect),
   };
 }
 

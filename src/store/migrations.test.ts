@@ -163,6 +163,17 @@ const EXPECTED_COLUMNS: Record<string, string[]> = {
     'last_error',
     'received_at',
     'processed_at',
+    'connection',
+    'next_attempt_at',
+  ],
+  webhook_tokens: [
+    'connection',
+    'pending_enc',
+    'pending_at',
+    'accepted_enc',
+    'accepted_at',
+    'secret_key_id',
+    'updated_at',
   ],
 };
 
@@ -179,6 +190,7 @@ const EXPECTED_INDEXES = [
   'runs_one_running_uq',
   'schema_changes_source_idx',
   'webhook_events_state_idx',
+  'webhook_events_connection_idx',
 ];
 
 describe.each(storeFactories())('migrations on $name', (factory) => {

@@ -154,6 +154,18 @@ export interface WebhookEventsTable {
   last_error: string | null;
   received_at: string;
   processed_at: string | null;
+  connection: Generated<string>;
+  next_attempt_at: string | null;
+}
+
+export interface WebhookTokensTable {
+  connection: string;
+  pending_enc: string | null;
+  pending_at: string | null;
+  accepted_enc: string | null;
+  accepted_at: string | null;
+  secret_key_id: string | null;
+  updated_at: string;
 }
 
 export interface RetentionGuardTable {
@@ -205,6 +217,7 @@ export interface Database {
   conflicts: ConflictsTable;
   outbox: OutboxTable;
   webhook_events: WebhookEventsTable;
+  webhook_tokens: WebhookTokensTable;
   retention_guard: RetentionGuardTable;
   staged_edits: StagedEditsTable;
   mcp_calls: McpCallsTable;
@@ -224,6 +237,7 @@ export const ENGINE_TABLES: readonly EngineTable[] = [
   'conflicts',
   'outbox',
   'webhook_events',
+  'webhook_tokens',
   'retention_guard',
   'staged_edits',
   'mcp_calls',

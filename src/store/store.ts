@@ -47,6 +47,10 @@ import {
   createWebhookEventsRepository,
   type WebhookEventsRepository,
 } from './webhook-events-repository.ts';
+import {
+  createWebhookTokensRepository,
+  type WebhookTokensRepository,
+} from './webhook-tokens-repository.ts';
 
 export interface StoreOptions {
   /** File path, `sqlite:` URL, `:memory:`, or `postgres://` URL; `./notion-sync.db` by default. */
@@ -89,6 +93,7 @@ export interface Store {
   readonly conflicts: ConflictsRepository;
   readonly runs: RunsRepository;
   readonly webhookEvents: WebhookEventsRepository;
+  readonly webhookTokens: WebhookTokensRepository;
   readonly connections: ConnectionsRepository;
   /** Agent proposals waiting for approval (never versions until approved). */
   readonly staged: StagedEditsRepository;
@@ -184,6 +189,7 @@ export async function createStore(options: StoreOptions = {}): Promise<Store> {
     conflicts: createConflictsRepository(ctx),
     runs: createRunsRepository(ctx),
     webhookEvents: createWebhookEventsRepository(ctx),
+    webhookTokens: createWebhookTokensRepository(ctx, box),
     connections: createConnectionsRepository(ctx, box),
     staged: createStagedEditsRepository(ctx),
     mcpCalls: createMcpCallsRepository(ctx),

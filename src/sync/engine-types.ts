@@ -74,6 +74,24 @@ export interface PullOptions {
    * `run_interrupted`.
    */
   signal?: AbortSignal;
+  /** Called once the run has taken the source's lease, with its id (the API answers with it). */
+  onRun?: (runId: number) => void;
+}
+
+export interface RefreshOptions {
+  /** Recorded on the run and every version it writes, e.g. `webhook:<event id>`. */
+  trigger: string;
+  onRun?: (runId: number) => void;
+}
+
+/** The outcome of re-reading some pages of one source (a webhook refresh). */
+export interface RefreshResult {
+  source: string;
+  /** `skipped`: the source was never pulled (its first scheduled pull copies everything). */
+  status: 'ok' | 'failed' | 'skipped';
+  runId: number | null;
+  counts: PullCounts;
+  errors: RunError[];
 }
 
 export interface PullCounts {
@@ -176,6 +194,13 @@ export interface Engine {
   status(): Promise<SourceStatus[]>;
   history(pageIdOrUrl: string, options?: { diff?: boolean }): Promise<HistoryResult[]>;
   runs(options?: { source?: string; limit?: number }): Promise<Run[]>;
+  /**
+   * Re-reads the given pages of one source from Notion under the source's lease: a page still in
+   * the source gets a new version when it changed, a trashed one the `trashed` tombstone, a
+   * deleted, unshared or moved-out one the `missing` tombstone (after checking the source itself
+   * is still readable). Pages never stored and not in the source are ignored.
+   */
+  refresh(sourceName: string, pageIds: string[], options: RefreshOptions): Promise<RefreshResult>;
   /** Pushes the outbox of the named sources (all push-capable sources when omitted). */
   push(sourceNames?: string[], options?: PushOptions): Promise<PushResult>;
   /** Pull, then push, for sources with `direction: both` (or the ones named). */

@@ -27,6 +27,7 @@ import type { PushEnvironment } from './push-context.ts';
 import type { PushOptions, PushResult, SourcePushResult, SyncResult } from './push-types.ts';
 import { rebindSource } from './rebind.ts';
 import { createRecordsApi } from './records-api.ts';
+import { refreshPages } from './refresh.ts';
 import { gapsOf, meterRequests } from './runs.ts';
 import type { Source } from './store-api.ts';
 import { unknownSourceError } from './unknown-source.ts';
@@ -93,19 +94,21 @@ export function createEngine(options: EngineOptions): Engine {
     return notion;
   };
 
+  const pullEnvironment = (): PullEnvironment => ({
+    store,
+    notion: connection(),
+    clock,
+    logger,
+    overlapMs: options.overlapMs ?? DEFAULTS.overlapMs,
+    reconcileIntervalMs: options.reconcileIntervalMs ?? DEFAULTS.reconcileIntervalMs,
+    staleRunAfterMs: options.staleRunAfterMs ?? DEFAULTS.staleRunAfterMs,
+    heartbeatMs: options.heartbeatMs ?? DEFAULTS.heartbeatMs,
+    concurrency: 3,
+  });
+
   async function pull(names?: string[], pullOptions: PullOptions = {}): Promise<PullResult> {
     const selected = selectSources(config.sources, names);
-    const env: PullEnvironment = {
-      store,
-      notion: connection(),
-      clock,
-      logger,
-      overlapMs: options.overlapMs ?? DEFAULTS.overlapMs,
-      reconcileIntervalMs: options.reconcileIntervalMs ?? DEFAULTS.reconcileIntervalMs,
-      staleRunAfterMs: options.staleRunAfterMs ?? DEFAULTS.staleRunAfterMs,
-      heartbeatMs: options.heartbeatMs ?? DEFAULTS.heartbeatMs,
-      concurrency: 3,
-    };
+    const env = pullEnvironment();
     // Sources share the connection's pacing; running a few at once keeps its budget busy while
     // one of them waits on a response (each source still has its own lease).
     const results: SourcePullResult[] = await mapLimit(
@@ -266,11 +269,13 @@ export function createEngine(options: EngineOptions): Engine {
     syncOptions: PushOptions & Pick<PullOptions, 'onProgress'> = {},
   ): Promise<SyncResult> {
     const selected = selectPushSources(config.sources, names, ['both']).map((s) => s.name);
-    const { onProgress, ...pushOptions } = syncOptions;
+    // The pull's run is the one reported to onRun: it starts first.
+    const { onProgress, onRun, ...pushOptions } = syncOptions;
     const pulled = await pull(selected, {
       trigger: syncOptions.trigger ?? 'api',
       ...(onProgress ? { onProgress } : {}),
       ...(syncOptions.signal ? { signal: syncOptions.signal } : {}),
+      ...(onRun ? { onRun } : {}),
     });
     // A source whose pull failed is not pushed: its merge would compare against a stale base.
     const pulledOk = pulled.sources.filter((r) => r.status === 'ok').map((r) => r.source);
@@ -293,6 +298,11 @@ export function createEngine(options: EngineOptions): Engine {
       heartbeatMs: options.heartbeatMs ?? DEFAULTS.heartbeatMs,
     });
 
+  const refresh: Engine['refresh'] = (sourceName, pageIds, refreshOptions) => {
+    const [source] = selectSources(config.sources, [sourceName]);
+    return refreshPages(pullEnvironment(), source!, pageIds, refreshOptions);
+  };
+
   const records = createRecordsApi({
     store,
     sources: config.sources,
@@ -300,5 +310,5 @@ export function createEngine(options: EngineOptions): Engine {
     trigger: options.trigger ?? 'api',
   });
   const conflicts = createConflictsApi(store);
-  return { pull, status, history, runs, push, sync, rebind, records, conflicts, outbox };
+  return { pull, status, history, runs, refresh, push, sync, rebind, records, conflicts, outbox };
 }

@@ -46,6 +46,8 @@ export interface PushOptions {
    * `interrupted`, the lease released, and the call rejects with `run_interrupted`.
    */
   signal?: AbortSignal;
+  /** Called once the run has taken the source's lease, with its id. */
+  onRun?: (runId: number) => void;
 }
 
 export interface PushCounts {
