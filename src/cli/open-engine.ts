@@ -1,4 +1,8 @@
-import { createNotionClient, notionClientOptionsFromConfig } from '../notion/index.ts';
+import {
+  createNotionClient,
+  notionClientOptionsFromConfig,
+  notionOAuthFromConfig,
+} from '../notion/index.ts';
 import { createStore, type Store } from '../store/index.ts';
 import { createEngine, type Engine } from '../sync/index.ts';
 import type { CliContext } from './context.ts';
@@ -30,6 +34,8 @@ export async function openEngine(ctx: CliContext): Promise<OpenEngine> {
     store,
     logger,
     trigger: 'cli',
+    env: ctx.io.env,
+    oauth: notionOAuthFromConfig(config),
     notionFactory: () => createNotionClient(notionClientOptionsFromConfig(config, { logger })),
   });
   return { engine, store, close: () => store.close() };

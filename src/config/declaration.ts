@@ -113,6 +113,13 @@ export const sourceSchema = z
       .describe(
         'A property changed differently on both sides: manual (default: the conflict queue), notion-wins, local-wins, last-write-wins, prompt (asks on a TTY)',
       ),
+    connection: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9_.:-]{0,99}$/, { error: 'not a connection name' })
+      .optional()
+      .describe(
+        'The connection (Notion credential) this source reads and writes through: a name from `connections`, or an OAuth installation; default: the NOTION_TOKEN connection',
+      ),
     syncKeyProperty: z
       .string()
       .min(1)
@@ -137,6 +144,21 @@ export const sourceSchema = z
   });
 
 export type SourceConfig = z.output<typeof sourceSchema>;
+
+const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
+
+export const connectionSchema = z
+  .object({
+    name: z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,62}$/, {
+      error: 'must start with a letter and use only letters, digits, _ and -',
+    }),
+    tokenEnv: z.string().regex(ENV_NAME, {
+      error: 'not an environment variable name — e.g. ACME_NOTION_TOKEN',
+    }),
+  })
+  .strict();
+
+export type ConnectionConfig = z.output<typeof connectionSchema>;
 
 // Checks across sources (unique names, distinct view columns) live in source-checks.ts: they run
 // even when a source has other problems, so every problem is reported at once.
@@ -219,6 +241,17 @@ export const declaration = {
     description: 'Key that encrypts stored tokens (32 bytes, base64 or hex)',
   }),
   oauth: {
+    clientId: option({
+      schema: z.string().min(1),
+      env: 'NOTION_OAUTH_CLIENT_ID',
+      description: 'OAuth client id of a public Notion integration (enables `/oauth/notion/start`)',
+    }),
+    redirectUri: option({
+      schema: z.url({ error: 'not a URL — e.g. https://sync.example.com/oauth/notion/callback' }),
+      env: 'NOTION_OAUTH_REDIRECT_URI',
+      description:
+        "The integration's redirect URI: `serve`'s `/oauth/notion/callback` as the browser reaches it",
+    }),
     clientSecret: option({
       schema: z.string().min(1),
       env: 'NOTION_OAUTH_CLIENT_SECRET',
@@ -282,6 +315,12 @@ export const declaration = {
       description: 'Bearer token of the REST API under /api/v1 (`serve`)',
     }),
   },
+  connections: option({
+    schema: z.array(connectionSchema),
+    default: [] as ConnectionConfig[],
+    description:
+      'Further token connections: a list of { name, tokenEnv } — the token is read from the environment variable `tokenEnv`',
+  }),
   sources: option({
     schema: sourcesSchema,
     default: [] as SourceConfig[],

@@ -1,5 +1,6 @@
 export {
   type Config,
+  type ConnectionConfig,
   declaration,
   LOG_LEVELS,
   listOptions,

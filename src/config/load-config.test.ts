@@ -23,6 +23,38 @@ describe('loadConfig', () => {
     expect(result.config?.sources).toEqual([]);
   });
 
+  it("reads token connections, a source's connection and the OAuth keys; refuses clashing names", () => {
+    const good = dirWith(
+      'notion-sync.config.yaml',
+      [
+        'oauth: { clientId: abc, redirectUri: "https://sync.example.com/oauth/notion/callback" }',
+        'connections: [{ name: acme, tokenEnv: ACME_NOTION_TOKEN }]',
+        `sources: [{ name: a, database: ${DB}, connection: acme }]`,
+      ].join('\n'),
+    );
+    const loaded = loadConfig({ cwd: good, env: { NOTION_OAUTH_CLIENT_SECRET: 'shh-secret' } });
+    expect(loaded.errors).toEqual([]);
+    expect(loaded.config?.connections).toEqual([{ name: 'acme', tokenEnv: 'ACME_NOTION_TOKEN' }]);
+    expect(loaded.config?.sources[0]?.connection).toBe('acme');
+    expect(loaded.config?.oauth).toMatchObject({ clientId: 'abc', clientSecret: 'shh-secret' });
+
+    const bad = dirWith(
+      'notion-sync.config.yaml',
+      [
+        'connections:',
+        '  - { name: acme, tokenEnv: ACME_NOTION_TOKEN }',
+        '  - { name: acme, tokenEnv: OTHER }',
+        '  - { name: default, tokenEnv: lower-case }',
+      ].join('\n'),
+    );
+    const { errors } = loadConfig({ cwd: bad });
+    expect(errors.map((e) => e.path).sort()).toEqual([
+      'connections[1].name',
+      'connections[2].name',
+      'connections[2].tokenEnv',
+    ]);
+  });
+
   it('reports every problem at once, each with its key path and line', () => {
     const cwd = dirWith(
       'notion-sync.config.yaml',

@@ -6,7 +6,7 @@ import { NotionSyncError } from '../errors.ts';
 import { findClosest } from '../shared/closest.ts';
 import { type Config, listOptions, type OptionEntry } from './declaration.ts';
 import { fileSchema } from './schema.ts';
-import { checkSources } from './source-checks.ts';
+import { checkConnections, checkSources } from './source-checks.ts';
 
 export const CONFIG_FILE_NAMES = [
   'notion-sync.config.yaml',
@@ -279,7 +279,11 @@ export function loadConfig(options: LoadConfigOptions): LoadConfigResult {
           }
         }
       }
-      for (const { path, message } of checkSources((fileData as { sources?: unknown }).sources)) {
+      const raw = fileData as { sources?: unknown; connections?: unknown };
+      for (const { path, message } of [
+        ...checkSources(raw.sources),
+        ...checkConnections(raw.connections),
+      ]) {
         const problem: ConfigProblem = { path: formatKeyPath(path), message, origin: 'file' };
         Object.assign(problem, parsed.locate(path) ?? {});
         errors.push(problem);

@@ -30,6 +30,30 @@ export function checkSources(raw: unknown): SourceProblem[] {
   return problems;
 }
 
+/** Duplicate names in `connections`, and the reserved name `default` (the NOTION_TOKEN one). */
+export function checkConnections(raw: unknown): SourceProblem[] {
+  if (!Array.isArray(raw)) return [];
+  const problems: SourceProblem[] = [];
+  const seen = new Map<string, number>();
+  raw.forEach((connection: unknown, index) => {
+    const name = (connection as { name?: unknown } | null)?.name;
+    if (typeof name !== 'string') return;
+    const first = seen.get(name);
+    if (name === 'default') {
+      problems.push({
+        path: ['connections', index, 'name'],
+        message: '"default" is the NOTION_TOKEN connection: give this one another name',
+      });
+    } else if (first !== undefined) {
+      problems.push({
+        path: ['connections', index, 'name'],
+        message: `duplicates the name of connections[${first}]: connection names must be unique`,
+      });
+    } else seen.set(name, index);
+  });
+  return problems;
+}
+
 /** Two kept properties whose view columns would get the same name. */
 function columnClashes(properties: unknown, index: number): SourceProblem[] {
   const entries: [string, string][] = Array.isArray(properties)

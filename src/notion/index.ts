@@ -28,6 +28,13 @@ export {
 } from './notion-error.ts';
 export { hashNotionValue, normalizeNotionValue } from './notion-hash.ts';
 export {
+  createNotionOAuth,
+  type NotionOAuth,
+  type NotionOAuthOptions,
+  notionOAuthFromConfig,
+  type OAuthGrant,
+} from './oauth-client.ts';
+export {
   createPacer,
   type Pacer,
   type PacerOptions,
@@ -68,3 +75,4 @@ export {
 export type { RequestListener } from './request-path.ts';
 export type { EndpointStats, RequestRecord, RequestStats } from './request-stats.ts';
 export { plainTextOf, textToRichTextRequest } from './rich-text.ts';
+export { authenticatingFetch, type TokenSource } from './token-source.ts';

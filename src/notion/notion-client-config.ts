@@ -12,6 +12,8 @@ export function notionClientOptionsFromConfig(
   extra: Partial<NotionClientOptions> = {},
 ): NotionClientOptions {
   const notion = config.notion;
+  const { token: _given, ...rest } = extra;
+  if (extra.tokenSource) return { ...fromConfig(notion), ...rest };
   const token = extra.token ?? notion.token;
   if (!token) {
     throw new NotionSyncError(
@@ -20,6 +22,10 @@ export function notionClientOptionsFromConfig(
       { details: { env: 'NOTION_TOKEN' } },
     );
   }
+  return { ...fromConfig(notion), ...rest, token };
+}
+
+function fromConfig(notion: Config['notion']): Omit<NotionClientOptions, 'token'> {
   return {
     baseUrl: notion.baseUrl,
     notionVersion: notion.version,
@@ -30,7 +36,5 @@ export function notionClientOptionsFromConfig(
     },
     timeoutMs: notion.timeoutMs,
     maxRetries: notion.maxRetries,
-    ...extra,
-    token,
   };
 }

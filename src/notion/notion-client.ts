@@ -49,6 +49,7 @@ import {
 } from './property-completion.ts';
 import { createRequestPath, type RequestListener } from './request-path.ts';
 import type { RequestStats } from './request-stats.ts';
+import { authenticatingFetch, type TokenSource } from './token-source.ts';
 
 type SdkFetch = NonNullable<ConstructorParameters<typeof Client>[0]>['fetch'];
 
@@ -70,7 +71,9 @@ export interface CircuitBreakerSettings {
 
 export interface NotionClientOptions {
   /** Integration token or OAuth access token; sent as a bearer token, never logged. */
-  token: string;
+  token?: string;
+  /** Instead of `token`: a token that can change (an OAuth installation refreshed on a 401). */
+  tokenSource?: TokenSource;
   /** Default https://api.notion.com; point at the emulator to work offline. */
   baseUrl?: string;
   /** Notion-Version header (default `2026-03-11`). */
@@ -174,7 +177,8 @@ function sdkLogger(logger: Logger) {
  * Throws `config_invalid` for an empty token or non-positive limits.
  */
 export function createNotionClient(options: NotionClientOptions): NotionClient {
-  if (typeof options.token !== 'string' || options.token.trim() === '') {
+  const { tokenSource } = options;
+  if (!tokenSource && (typeof options.token !== 'string' || options.token.trim() === '')) {
     throw new NotionSyncError(
       'config_invalid',
       'NOTION_TOKEN is empty: set it to your integration token (Notion → Settings → Connections → Develop or manage integrations).',
@@ -185,15 +189,19 @@ export function createNotionClient(options: NotionClientOptions): NotionClient {
   const baseUrl = (options.baseUrl ?? 'https://api.notion.com').replace(/\/+$/, '');
   const notionVersion = options.notionVersion ?? '2026-03-11';
   const timeoutMs = positive('timeoutMs', options.timeoutMs, 60_000);
+  const sdkFetch: SdkFetch | undefined = tokenSource
+    ? (authenticatingFetch(tokenSource, (options.fetch ?? fetch) as typeof fetch) as SdkFetch)
+    : options.fetch;
   const sdk = new Client({
-    auth: options.token,
+    // With a token source the fetch sets the header; the SDK only needs to know there is one.
+    auth: tokenSource ? 'token-source' : (options.token as string),
     baseUrl,
     notionVersion,
     timeoutMs,
     retry: false,
     logLevel: LogLevel.DEBUG,
     logger: sdkLogger(logger),
-    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(sdkFetch ? { fetch: sdkFetch } : {}),
   });
   const pacer = createPacer({
     requestsPerSecond: positive('pacing.requestsPerSecond', options.pacing?.requestsPerSecond, 3),

@@ -6,7 +6,7 @@ import { NotionSyncError } from '../errors.ts';
 import type { RepositoryContext } from './repository-context.ts';
 import { toConnection } from './row-mappers.ts';
 import type { SecretBox } from './secret-box.ts';
-import type { Connection } from './store-types.ts';
+import type { Connection, ConnectionStatus } from './store-types.ts';
 
 export interface UpsertConnectionInput {
   name: string;
@@ -14,6 +14,10 @@ export interface UpsertConnectionInput {
   botId?: string | null;
   workspaceId?: string | null;
   workspaceName?: string | null;
+  /** Kept when `undefined`. */
+  status?: ConnectionStatus;
+  appUser?: string | null;
+  accessExpiresAt?: string | null;
   /** Stored encrypted; `undefined` keeps the stored one, `null` clears it. */
   accessToken?: string | null;
   refreshToken?: string | null;
@@ -29,9 +33,23 @@ export interface ConnectionsRepository {
   get(id: number): Promise<Connection | null>;
   getByName(name: string): Promise<Connection | null>;
   list(): Promise<Connection[]>;
+  /**
+   * Replaces a connection's tokens (a refresh's rotation) and marks it `active`, in one
+   * statement: the new refresh token is stored before anyone uses the new access token.
+   */
+  saveTokens(
+    id: number,
+    tokens: ConnectionTokens & { accessExpiresAt: string | null },
+  ): Promise<Connection>;
+  setStatus(id: number, status: ConnectionStatus): Promise<Connection>;
   /** Decrypted tokens; `secret_key_missing` without a key, `secret_decrypt_failed` with a wrong one. */
   readTokens(id: number): Promise<ConnectionTokens>;
 }
+
+const notFound = (id: number) =>
+  new NotionSyncError('store_not_found', `No connection with id ${id}.`, {
+    details: { connectionId: id },
+  });
 
 const aadFor = (id: number, column: string) => `connections:${id}:${column}`;
 
@@ -65,6 +83,11 @@ export function createConnectionsRepository(
           workspace_id: input.workspaceId ?? null,
           workspace_name: input.workspaceName ?? null,
           updated_at: now,
+          ...(input.status !== undefined ? { status: input.status } : {}),
+          ...(input.appUser !== undefined ? { app_user: input.appUser } : {}),
+          ...(input.accessExpiresAt !== undefined
+            ? { access_expires_at: input.accessExpiresAt }
+            : {}),
         };
         const existing = await trx
           .selectFrom('connections')
@@ -100,6 +123,43 @@ export function createConnectionsRepository(
         return toConnection(row);
       }),
 
+    saveTokens: async (id, tokens) => {
+      const sealer = requireBox();
+      const seal = (value: string | null, column: string) =>
+        value === null ? null : sealer.encrypt(value, aadFor(id, column));
+      const row = await db
+        .updateTable('connections')
+        .set({
+          access_token_enc: seal(tokens.accessToken, 'access_token'),
+          refresh_token_enc: seal(tokens.refreshToken, 'refresh_token'),
+          access_expires_at: tokens.accessExpiresAt,
+          secret_key_id: sealer.keyId,
+          status: 'active',
+          updated_at: ctx.now(),
+        })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirst();
+      if (!row) throw notFound(id);
+      return toConnection(row);
+    },
+
+    setStatus: async (id, status) => {
+      const row = await db
+        .updateTable('connections')
+        .set({
+          status,
+          updated_at: ctx.now(),
+          // A revoked connection keeps no token to leak.
+          ...(status === 'revoked' ? { access_token_enc: null, refresh_token_enc: null } : {}),
+        })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirst();
+      if (!row) throw notFound(id);
+      return toConnection(row);
+    },
+
     get: async (id) => {
       const row = await db
         .selectFrom('connections')
@@ -127,10 +187,7 @@ export function createConnectionsRepository(
         .select(['access_token_enc', 'refresh_token_enc'])
         .where('id', '=', id)
         .executeTakeFirst();
-      if (!row)
-        throw new NotionSyncError('store_not_found', `No connection with id ${id}.`, {
-          details: { connectionId: id },
-        });
+      if (!row) throw notFound(id);
       if (row.access_token_enc === null && row.refresh_token_enc === null)
         return { accessToken: null, refreshToken: null };
       const opener = requireBox();

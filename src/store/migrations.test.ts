@@ -35,6 +35,9 @@ const EXPECTED_COLUMNS: Record<string, string[]> = {
     'secret_key_id',
     'created_at',
     'updated_at',
+    'status',
+    'app_user',
+    'access_expires_at',
   ],
   sources: [
     'id',

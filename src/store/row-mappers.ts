@@ -209,6 +209,9 @@ export function toConnection(row: Row<'connections'>): Connection {
     hasAccessToken: row.access_token_enc !== null,
     hasRefreshToken: row.refresh_token_enc !== null,
     secretKeyId: row.secret_key_id,
+    status: row.status as Connection['status'],
+    appUser: row.app_user,
+    accessExpiresAt: row.access_expires_at,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

@@ -14,6 +14,9 @@ export interface ConnectionsTable {
   access_token_enc: string | null;
   refresh_token_enc: string | null;
   secret_key_id: string | null;
+  status: Generated<string>;
+  app_user: string | null;
+  access_expires_at: string | null;
   created_at: string;
   updated_at: string;
 }

@@ -228,6 +228,8 @@ export interface WebhookEvent {
   nextAttemptAt: string | null;
 }
 
+export type ConnectionStatus = 'active' | 'reconnect' | 'revoked';
+
 export interface Connection {
   id: number;
   name: string;
@@ -238,6 +240,12 @@ export interface Connection {
   hasAccessToken: boolean;
   hasRefreshToken: boolean;
   secretKeyId: string | null;
+  /** `active`; `reconnect` when its refresh was refused (consent again); `revoked` once disconnected. */
+  status: ConnectionStatus;
+  /** The app user an OAuth installation was made for (`/oauth/notion/start?user=`). */
+  appUser: string | null;
+  /** When the access token expires, if the token response said. */
+  accessExpiresAt: string | null;
   createdAt: string;
   updatedAt: string;
 }

@@ -1,7 +1,9 @@
 // Types of the engine's library surface: options, per-source pull results, status and history.
 import type { Config, SourceConfig } from '../config/index.ts';
-import type { NotionClient } from '../notion/index.ts';
+import type { NotionClient, NotionOAuth } from '../notion/index.ts';
 import type { Clock, Logger } from '../shared/index.ts';
+import type { ConnectionClients } from './connections/connection-clients.ts';
+import type { ConnectionsApi } from './connections/connections-api.ts';
 import type { OutboxApi } from './outbox-api.ts';
 import type {
   ConflictsApi,
@@ -25,13 +27,22 @@ import type {
 } from './store-api.ts';
 
 export interface EngineOptions {
-  /** The effective configuration; only `sources` is read by the engine. */
-  config: Pick<Config, 'sources'>;
+  /**
+   * The effective configuration: `sources`, and `notion` + `connections` to make the clients of
+   * named token connections (and of `default` when neither `notion` nor `notionFactory` is given).
+   */
+  config: Pick<Config, 'sources'> & Partial<Pick<Config, 'notion' | 'connections'>>;
   store: Store;
-  /** The Notion connection every source uses. */
+  /** The `default` (NOTION_TOKEN) connection's client. */
   notion?: NotionClient;
-  /** Builds the connection on first use (lets commands that need no Notion access skip it). */
+  /** Builds the default connection on first use (lets commands that need no Notion access skip it). */
   notionFactory?: () => NotionClient;
+  /** Where `connections[].tokenEnv` variables are read (default: process.env). */
+  env?: Record<string, string | undefined>;
+  /** Refreshes and revokes OAuth installations' tokens (`createNotionOAuth`). */
+  oauth?: NotionOAuth | null;
+  /** Resolves connection names to clients; built from the options above when not given. */
+  connectionClients?: ConnectionClients;
   logger?: Logger;
   clock?: Clock;
   /** How far before the cursor each incremental query starts (default 2 min; Notion rounds to the minute). */
@@ -219,6 +230,8 @@ export interface Engine {
   readonly conflicts: ConflictsApi;
   /** Outbox items waiting or dead-lettered: list, show, requeue, drop, edit. */
   readonly outbox: OutboxApi;
+  /** Token connections and OAuth installations: list, get, disconnect (never a token). */
+  readonly connections: ConnectionsApi;
 }
 
 export type { JsonValue };

@@ -9,6 +9,8 @@ import type { NotionClient } from '../notion/index.ts';
 import { parseNotionId, silentLogger, systemClock } from '../shared/index.ts';
 import { DEFAULT_MAX_ATTEMPTS, type SyncDirection } from '../store/index.ts';
 import { createConflictsApi } from './conflicts-api.ts';
+import { createConnectionClients } from './connections/connection-clients.ts';
+import { createConnectionsApi } from './connections/connections-api.ts';
 import type {
   Engine,
   EngineOptions,
@@ -72,6 +74,18 @@ function selectSources(all: SourceConfig[], names: string[] | undefined): Source
   });
 }
 
+/** The default connection's client from the engine options, made once on first use. */
+function defaultClientOf(
+  notion: NotionClient | undefined,
+  factory: (() => NotionClient) | undefined,
+): () => NotionClient {
+  let made = notion;
+  return () => {
+    made ??= factory?.();
+    return made as NotionClient;
+  };
+}
+
 /**
  * Creates the sync engine over a store and a Notion connection (`notion`, or `notionFactory`
  * called on first use). `pull` returns per-source results and never throws for a source's own
@@ -81,22 +95,32 @@ export function createEngine(options: EngineOptions): Engine {
   const { store, config } = options;
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
-  let notion: NotionClient | undefined = options.notion;
-  const connection = (): NotionClient => {
-    notion ??= options.notionFactory?.();
-    if (!notion) {
-      throw new NotionSyncError(
-        'config_invalid',
-        'The engine needs a Notion connection: pass `notion` or `notionFactory`.',
-      );
-    }
+  const clients =
+    options.connectionClients ??
+    createConnectionClients({
+      store,
+      ...(config.notion
+        ? { config: { notion: config.notion, connections: config.connections ?? [] } }
+        : {}),
+      ...(options.env ? { env: options.env } : {}),
+      ...(options.notion || options.notionFactory
+        ? { defaultClient: defaultClientOf(options.notion, options.notionFactory) }
+        : {}),
+      oauth: options.oauth ?? null,
+      clock,
+      logger,
+    });
+  /** The client of the connection a source uses, metered into the run that calls it. */
+  const clientFor = async (source: Pick<SourceConfig, 'connection'>): Promise<NotionClient> => {
+    const notion = await clients.client(source.connection);
     meterRequests(notion);
     return notion;
   };
 
-  const pullEnvironment = (): PullEnvironment => ({
+  const pullEnvironment = async (source: SourceConfig): Promise<PullEnvironment> => ({
     store,
-    notion: connection(),
+    notion: await clientFor(source),
+    connectionId: await clients.storedId(source.connection),
     clock,
     logger,
     overlapMs: options.overlapMs ?? DEFAULTS.overlapMs,
@@ -108,13 +132,12 @@ export function createEngine(options: EngineOptions): Engine {
 
   async function pull(names?: string[], pullOptions: PullOptions = {}): Promise<PullResult> {
     const selected = selectSources(config.sources, names);
-    const env = pullEnvironment();
-    // Sources share the connection's pacing; running a few at once keeps its budget busy while
-    // one of them waits on a response (each source still has its own lease).
+    // Sources of one connection share its pacing; running a few at once keeps its budget busy
+    // while one of them waits on a response (each source still has its own lease).
     const results: SourcePullResult[] = await mapLimit(
       selected,
       options.sourceConcurrency ?? DEFAULTS.sourceConcurrency,
-      (source) => pullSource(env, source, pullOptions ?? {}),
+      async (source) => pullSource(await pullEnvironment(source), source, pullOptions ?? {}),
     );
     const result = { ok: results.every((r) => r.status === 'ok'), sources: results };
     throwIfAborted(pullOptions.signal, 'The pull', result);
@@ -224,7 +247,7 @@ export function createEngine(options: EngineOptions): Engine {
 
   const loadSource = async (config: SourceConfig): Promise<Source> =>
     (await store.sources.getByName(config.name)) ??
-    refreshSource({ store, notion: connection(), logger }, config);
+    refreshSource({ store, notion: await clientFor(config), logger }, config);
 
   const outbox = createOutboxApi(store);
 
@@ -240,11 +263,16 @@ export function createEngine(options: EngineOptions): Engine {
       throwIfAborted(pushOptions.signal, 'The push', { sources: results });
       let source = await store.sources.getByName(sourceConfig.name);
       if (!source && pushOptions.dryRun) continue;
+      // A dry run plans from the store alone and needs no token: a missing one fails on use.
+      const notion = await clientFor(sourceConfig).catch((error: unknown) => {
+        if (!pushOptions.dryRun) throw error;
+        return error as Error;
+      });
       const env: PushEnvironment = {
         store,
-        // Read on first use: a dry run plans from the store alone and needs no token.
         get notion() {
-          return connection();
+          if (notion instanceof Error) throw notion;
+          return notion;
         },
         clock,
         logger,
@@ -300,7 +328,9 @@ export function createEngine(options: EngineOptions): Engine {
 
   const refresh: Engine['refresh'] = (sourceName, pageIds, refreshOptions) => {
     const [source] = selectSources(config.sources, [sourceName]);
-    return refreshPages(pullEnvironment(), source!, pageIds, refreshOptions);
+    return pullEnvironment(source!).then((env) =>
+      refreshPages(env, source!, pageIds, refreshOptions),
+    );
   };
 
   const records = createRecordsApi({
@@ -310,5 +340,25 @@ export function createEngine(options: EngineOptions): Engine {
     trigger: options.trigger ?? 'api',
   });
   const conflicts = createConflictsApi(store);
-  return { pull, status, history, runs, refresh, push, sync, rebind, records, conflicts, outbox };
+  const connections = createConnectionsApi({
+    store,
+    clients,
+    sources: () => config.sources,
+    logger,
+    clock,
+  });
+  return {
+    connections,
+    pull,
+    status,
+    history,
+    runs,
+    refresh,
+    push,
+    sync,
+    rebind,
+    records,
+    conflicts,
+    outbox,
+  };
 }

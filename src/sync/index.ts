@@ -1,4 +1,15 @@
 // Surface of src/sync/ for other folders (DESIGN.md §3).
+export {
+  type ConnectionClients,
+  type ConnectionClientsOptions,
+  createConnectionClients,
+  DEFAULT_CONNECTION,
+} from './connections/connection-clients.ts';
+export {
+  type ConnectionInfo,
+  type ConnectionsApi,
+  installationName,
+} from './connections/connections-api.ts';
 export { createEngine } from './engine.ts';
 export type {
   CoverageGaps,

@@ -25,6 +25,8 @@ export interface PullEnvironment {
   staleRunAfterMs: number;
   heartbeatMs: number;
   concurrency: number;
+  /** The store id of the OAuth installation the source reads through (kept when omitted). */
+  connectionId?: number | null;
 }
 
 export interface RunState {

@@ -50,6 +50,7 @@ async function storeSource(state: RunState, resolved: ResolvedSource): Promise<S
     direction: state.config.direction ?? 'pull',
     schema,
     runId: state.lease?.run.id ?? null,
+    ...(state.env.connectionId !== undefined ? { connectionId: state.env.connectionId } : {}),
   });
   state.schemaChanges = upserted.schemaChanges;
   let source = upserted.source;

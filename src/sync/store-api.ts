@@ -3,6 +3,7 @@ export type {
   Checkpoint,
   CommitPullBatchResult,
   Conflict,
+  Connection,
   DetachSourceResult,
   JsonValue,
   NotionState,

@@ -5,7 +5,8 @@ import { NotionSyncError } from '../../errors.ts';
 import { findClosest } from '../../shared/index.ts';
 import type { WebhookEnvelope } from './envelope.ts';
 
-export const DEFAULT_CONNECTION = 'default';
+// The default connection's name is the engine's (src/sync/connections/connection-clients.ts).
+export { DEFAULT_CONNECTION } from '../../sync/index.ts';
 
 export interface WebhookConnection {
   name: string;

@@ -1,0 +1,149 @@
+// The one place a connection name becomes a Notion client: `default` is the NOTION_TOKEN
+// connection (or the client the engine was given), a name from `connections` reads its token
+// from the environment variable `tokenEnv`, and any other name is an OAuth installation in the
+// store whose tokens are decrypted and refreshed (oauth-token-source.ts). Each connection gets
+// its own client, so its own pacing budget and circuit breaker; clients are made on first use
+// and kept. A runner that spreads work over processes resolves clients through this same file.
+import type { Config, ConnectionConfig } from '../../config/index.ts';
+import { NotionSyncError } from '../../errors.ts';
+import {
+  createNotionClient,
+  type NotionClient,
+  type NotionClientOptions,
+  type NotionOAuth,
+  notionClientOptionsFromConfig,
+} from '../../notion/index.ts';
+import { type Clock, findClosest, type Logger } from '../../shared/index.ts';
+import type { Store } from '../store-api.ts';
+import { createOAuthTokenSource, reconnectError } from './oauth-token-source.ts';
+
+export const DEFAULT_CONNECTION = 'default';
+
+export interface ConnectionClientsOptions {
+  store: Store;
+  /** `notion.*` (pacing, base URL, NOTION_TOKEN) and the named token connections. */
+  config?: Pick<Config, 'notion'> & { connections?: ConnectionConfig[] };
+  /** Where `tokenEnv` variables are read (default: process.env). */
+  env?: Record<string, string | undefined>;
+  /** The default connection's client, when the caller builds it (tests, the emulator). */
+  defaultClient?: () => NotionClient;
+  /** Added to every client made here (an in-process fetch, for instance). */
+  clientOptions?: Partial<NotionClientOptions>;
+  /** Refreshes and revokes OAuth installations' tokens. */
+  oauth?: NotionOAuth | null;
+  clock: Clock;
+  logger: Logger;
+}
+
+export interface ConnectionClients {
+  /** The client of connection `name` (default: `default`). Throws `connection_not_found`. */
+  client(name?: string | null): Promise<NotionClient>;
+  /** The store id of an OAuth installation; null for a token connection. */
+  storedId(name?: string | null): Promise<number | null>;
+  /** Forgets a connection's client (after it was disconnected). */
+  forget(name: string): void;
+  /** The configured token connections: `default` (when it has a token) and `connections`. */
+  configured(): { name: string; tokenEnv: string; hasToken: boolean }[];
+  readonly oauth: NotionOAuth | null;
+}
+
+export function createConnectionClients(options: ConnectionClientsOptions): ConnectionClients {
+  const { store, clock, logger } = options;
+  const env = options.env ?? process.env;
+  const named = options.config?.connections ?? [];
+  const made = new Map<string, Promise<NotionClient>>();
+
+  const build = (token: Partial<NotionClientOptions>): NotionClient => {
+    const extra = { ...options.clientOptions, logger, clock, ...token };
+    return createNotionClient(
+      options.config ? notionClientOptionsFromConfig(options.config, extra) : (extra as never),
+    );
+  };
+
+  function defaultClient(): NotionClient {
+    if (options.defaultClient) return options.defaultClient();
+    if (!options.config) {
+      throw new NotionSyncError(
+        'config_invalid',
+        'The engine needs a Notion connection: pass `notion`, `notionFactory` or `config.notion`.',
+      );
+    }
+    return build({});
+  }
+
+  function tokenClient(connection: ConnectionConfig): NotionClient {
+    const token = env[connection.tokenEnv];
+    if (!token) {
+      throw new NotionSyncError(
+        'notion_unauthorized',
+        `${connection.tokenEnv} is not set: connection "${connection.name}" reads its Notion token from it.`,
+        { details: { connection: connection.name, env: connection.tokenEnv } },
+      );
+    }
+    return build({ token });
+  }
+
+  async function oauthClient(name: string): Promise<NotionClient> {
+    const stored = await store.connections.getByName(name);
+    if (stored?.kind !== 'oauth') throw notFound(name);
+    if (stored.status === 'revoked') throw reconnectError(name, 'it was disconnected');
+    const tokenSource = createOAuthTokenSource({
+      store,
+      connectionId: stored.id,
+      connectionName: name,
+      oauth: options.oauth ?? null,
+      clock,
+      logger,
+    });
+    return build({ tokenSource });
+  }
+
+  function notFound(name: string): NotionSyncError {
+    const closest = findClosest(name, [DEFAULT_CONNECTION, ...named.map((c) => c.name)]);
+    return new NotionSyncError(
+      'connection_not_found',
+      `No connection named "${name}"${closest ? ` — did you mean "${closest}"?` : ''}: name one from \`connections\` in the config, or an OAuth installation (notion-sync serve → Connect Notion).`,
+      { details: { connection: name } },
+    );
+  }
+
+  function make(name: string): Promise<NotionClient> {
+    if (name === DEFAULT_CONNECTION) return Promise.resolve().then(defaultClient);
+    const configured = named.find((c) => c.name === name);
+    if (configured) return Promise.resolve().then(() => tokenClient(configured));
+    return oauthClient(name);
+  }
+
+  return {
+    client(name) {
+      const key = name ?? DEFAULT_CONNECTION;
+      let client = made.get(key);
+      if (!client) {
+        client = make(key);
+        made.set(key, client);
+        // A failure (no token yet, unknown name) is not kept: the next call tries again.
+        client.catch(() => made.delete(key));
+      }
+      return client;
+    },
+    async storedId(name) {
+      const key = name ?? DEFAULT_CONNECTION;
+      if (key === DEFAULT_CONNECTION || named.some((c) => c.name === key)) return null;
+      return (await store.connections.getByName(key))?.id ?? null;
+    },
+    forget: (name) => void made.delete(name),
+    configured: () => [
+      {
+        name: DEFAULT_CONNECTION,
+        tokenEnv: 'NOTION_TOKEN',
+        hasToken: Boolean(options.defaultClient ?? options.config?.notion.token),
+      },
+      ...named.map((c) => ({
+        name: c.name,
+        tokenEnv: c.tokenEnv,
+        hasToken: Boolean(env[c.tokenEnv]),
+      })),
+    ],
+    oauth: options.oauth ?? null,
+  };
+}

@@ -1,0 +1,249 @@
+// Invariants: each source reads through the connection it names (`default`, a token from
+// `connections[].tokenEnv`, or an OAuth installation in the store), each connection with its
+// own client; an OAuth installation's expired token is refreshed once however many requests
+// meet the 401 at once, the rotated refresh token persisted; a refused refresh marks the
+// connection `reconnect` and loses no rows; disconnect revokes at Notion and marks the sources
+// `access_lost`, never tombstones. Runs on every dialect.
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import type { Config, SourceConfig } from '../../config/index.ts';
+import { createEmulator, type Emulator } from '../../emulator/index.ts';
+import { isNotionSyncError } from '../../errors.ts';
+import { createNotionOAuth, type NotionOAuth } from '../../notion/index.ts';
+import { type Clock, createManualClock, silentLogger } from '../../shared/index.ts';
+import { type StoreFactory, storeFactories } from '../../store/test-support/store-factories.ts';
+import { createEngine } from '../engine.ts';
+import type { Store } from '../store-api.ts';
+import { createConnectionClients } from './connection-clients.ts';
+import { installationName } from './connections-api.ts';
+
+const KEY = randomBytes(32).toString('base64');
+const REDIRECT = 'http://127.0.0.1:9/oauth/notion/callback';
+const LIFETIME_MS = 3_600_000;
+const title = (content: string) => ({ title: { title: [{ text: { content } }] } });
+
+function notionConfig(emu: Emulator, token?: string): Config['notion'] {
+  return {
+    ...(token ? { token } : {}),
+    baseUrl: emu.baseUrl,
+    version: '2026-03-11',
+    requestsPerSecond: 100_000,
+    burst: 100_000,
+    maxInFlight: 8,
+    timeoutMs: 60_000,
+    maxRetries: 1,
+  } as Config['notion'];
+}
+
+function engineOver(
+  emu: Emulator,
+  store: Store,
+  clock: Clock,
+  sources: SourceConfig[],
+  extra: { env?: Record<string, string>; oauth?: NotionOAuth; token?: string } = {},
+) {
+  const config = {
+    notion: notionConfig(emu, extra.token),
+    connections: [{ name: 'acme', tokenEnv: 'ACME_NOTION_TOKEN' }],
+  };
+  const connectionClients = createConnectionClients({
+    store,
+    config,
+    env: extra.env ?? {},
+    clientOptions: { fetch: emu.fetch },
+    oauth: extra.oauth ?? null,
+    clock,
+    logger: silentLogger,
+  });
+  const engine = createEngine({
+    config: { ...config, sources },
+    store,
+    clock,
+    connectionClients,
+  });
+  return { engine, connectionClients };
+}
+
+async function pageTree(emu: Emulator, name: string, children: number): Promise<string> {
+  const root = await emu.client().pages.create({
+    parent: { page_id: emu.rootPageId },
+    properties: title(name),
+  });
+  for (let i = 0; i < children; i++) {
+    await emu
+      .client()
+      .pages.create({ parent: { page_id: root.id }, properties: title(`${name} ${i}`) });
+  }
+  return root.id;
+}
+
+/** An OAuth installation of `pageId` stored in `store`, through the real consent and exchange. */
+async function installOAuth(emu: Emulator, store: Store, clock: Clock, pageId: string) {
+  const client = emu.control.oauth.registerClient({ name: 'Acme app', redirectUris: [REDIRECT] });
+  const oauth = createNotionOAuth({
+    clientId: client.clientId,
+    clientSecret: client.clientSecret,
+    redirectUri: REDIRECT,
+    baseUrl: emu.baseUrl,
+    fetch: emu.fetch,
+  });
+  const { redirectUrl } = emu.control.oauth.consent({
+    clientId: client.clientId,
+    redirectUri: REDIRECT,
+    state: 's',
+    pageIds: [pageId],
+  });
+  const grant = await oauth.exchangeCode(new URL(redirectUrl).searchParams.get('code') ?? '');
+  // Notion documents no lifetime: stored without one, the token is only refreshed on a 401.
+  const { engine } = engineOver(emu, store, clock, [], { oauth });
+  const info = await engine.connections.install({ ...grant, expiresIn: null }, { appUser: 'u1' });
+  return { oauth, info, grant };
+}
+
+const codeOf = (e: unknown) => (isNotionSyncError(e) ? e.code : e);
+
+describe.each(storeFactories())('connections on $name', (factory: StoreFactory) => {
+  it('pulls each source through the connection it names, each connection its own client', async () => {
+    const clock = createManualClock(Date.UTC(2026, 6, 1, 9));
+    const emu = await createEmulator({ clock });
+    const { store } = await factory.create({ clock, secretKey: KEY });
+    const acme = emu.control.createIntegration('Acme');
+    const wiki = await pageTree(emu, 'Wiki', 1);
+    const handbook = await pageTree(emu, 'Handbook', 2);
+    emu.control.unshare(handbook);
+    emu.control.share(handbook, acme.id);
+    const sources = [
+      { name: 'wiki', page: wiki },
+      { name: 'handbook', page: handbook, connection: 'acme' },
+    ];
+    const { engine, connectionClients } = engineOver(emu, store, clock, sources, {
+      token: emu.token,
+      env: { ACME_NOTION_TOKEN: acme.token },
+    });
+
+    const pulled = await engine.pull();
+    expect(pulled.sources.map((s) => [s.source, s.status])).toEqual([
+      ['wiki', 'ok'],
+      ['handbook', 'ok'],
+    ]);
+    expect((await store.records.count((await store.sources.getByName('handbook'))!.id)).live).toBe(
+      3,
+    );
+    expect(await connectionClients.client('acme')).not.toBe(await connectionClients.client());
+    expect((await engine.connections.list()).map((c) => [c.name, c.status, c.sources])).toEqual([
+      ['default', 'active', ['wiki']],
+      ['acme', 'active', ['handbook']],
+    ]);
+  });
+
+  it('names what is missing: an unset tokenEnv and an unknown connection', async () => {
+    const clock = createManualClock(Date.UTC(2026, 6, 1, 9));
+    const emu = await createEmulator({ clock });
+    const { store } = await factory.create({ clock });
+    const { engine } = engineOver(emu, store, clock, [
+      { name: 'a', page: emu.rootPageId, connection: 'acme' },
+      { name: 'b', page: emu.rootPageId, connection: 'acmee' },
+    ]);
+    const pulled = await engine.pull().catch((e: unknown) => e);
+    expect(codeOf(pulled)).toBe('notion_unauthorized');
+    expect(String((pulled as Error).message)).toContain('ACME_NOTION_TOKEN');
+    const unknown = await engine.pull(['b']).catch((e: unknown) => e);
+    expect(codeOf(unknown)).toBe('connection_not_found');
+    expect(String((unknown as Error).message)).toContain('did you mean "acme"');
+  });
+
+  it('refreshes an expired OAuth token once when many requests meet the 401 at once', async () => {
+    const clock = createManualClock(Date.UTC(2026, 6, 1, 9));
+    const emu = await createEmulator({ clock, oauth: { accessTokenLifetimeMs: LIFETIME_MS } });
+    const { store } = await factory.create({ clock, secretKey: KEY });
+    const wiki = await pageTree(emu, 'Wiki', 6);
+    const { oauth, info, grant } = await installOAuth(emu, store, clock, wiki);
+    const sources = [{ name: 'wiki', page: wiki, connection: info.name }];
+    const { engine, connectionClients } = engineOver(emu, store, clock, sources, { oauth });
+
+    expect((await engine.pull()).ok).toBe(true);
+    await clock.advance(LIFETIME_MS + 1);
+    const client = await connectionClients.client(info.name);
+    const children = await emu.client().blocks.children.list({ block_id: wiki });
+    const read = await Promise.all(
+      children.results.map((c) => client.pages.retrieve({ page_id: c.id })),
+    );
+    expect(read).toHaveLength(6);
+    const again = await engine.pull(['wiki'], { full: true });
+    expect(again.sources[0]).toMatchObject({ status: 'ok' });
+    const tokens = await store.connections.readTokens(info.id!);
+    expect(tokens.accessToken).not.toBe(grant.accessToken);
+    expect(tokens.refreshToken).not.toBe(grant.refreshToken);
+    // A second refresh would have spent the rotated-out refresh token and been refused.
+    expect((await engine.connections.get(info.name)).status).toBe('active');
+  });
+
+  it('a refused refresh marks the connection reconnect and keeps every row', async () => {
+    const clock = createManualClock(Date.UTC(2026, 6, 1, 9));
+    const emu = await createEmulator({ clock, oauth: { accessTokenLifetimeMs: LIFETIME_MS } });
+    const { store } = await factory.create({ clock, secretKey: KEY });
+    const wiki = await pageTree(emu, 'Wiki', 2);
+    const { oauth, info, grant } = await installOAuth(emu, store, clock, wiki);
+    const { engine } = engineOver(
+      emu,
+      store,
+      clock,
+      [{ name: 'wiki', page: wiki, connection: info.name }],
+      {
+        oauth,
+      },
+    );
+    expect((await engine.pull()).ok).toBe(true);
+    // Someone else spends the refresh token: the stored one is rotated out.
+    await oauth.refresh(grant.refreshToken!);
+    await clock.advance(LIFETIME_MS + 1);
+
+    const failed = await engine.pull(['wiki']);
+    expect(failed.ok).toBe(false);
+    expect((await engine.connections.get(info.name)).status).toBe('reconnect');
+    const source = (await store.sources.getByName('wiki'))!;
+    expect(await store.records.count(source.id)).toEqual({ live: 3, tombstoned: 0 });
+  });
+
+  it('disconnect revokes the token at Notion and marks the sources access_lost', async () => {
+    const clock = createManualClock(Date.UTC(2026, 6, 1, 9));
+    const emu = await createEmulator({ clock });
+    const { store } = await factory.create({ clock, secretKey: KEY });
+    const wiki = await pageTree(emu, 'Wiki', 1);
+    const { oauth, info, grant } = await installOAuth(emu, store, clock, wiki);
+    expect(info).toMatchObject({
+      kind: 'oauth',
+      appUser: 'u1',
+      name: installationName(grant.botId),
+    });
+    const { engine } = engineOver(
+      emu,
+      store,
+      clock,
+      [{ name: 'wiki', page: wiki, connection: info.name }],
+      {
+        oauth,
+      },
+    );
+    expect((await engine.pull()).ok).toBe(true);
+    const source = (await store.sources.getByName('wiki'))!;
+    expect(source.connectionId).toBe(info.id);
+
+    const gone = await engine.connections.disconnect(info.name);
+    expect(gone.status).toBe('revoked');
+    expect(await store.connections.readTokens(info.id!)).toEqual({
+      accessToken: null,
+      refreshToken: null,
+    });
+    expect((await store.sources.getByName('wiki'))!.accessState).toBe('access_lost');
+    expect(await store.records.count(source.id)).toEqual({ live: 2, tombstoned: 0 });
+    const revoked = await emu
+      .client({ token: grant.accessToken })
+      .search({})
+      .catch((e: unknown) => e);
+    expect((revoked as { status?: number }).status).toBe(401);
+    expect(codeOf(await engine.pull(['wiki']).catch((e: unknown) => e))).toBe(
+      'connection_reconnect',
+    );
+  });
+});
