@@ -3,10 +3,11 @@
 // connection, `default` (NOTION_TOKEN), at /webhooks/notion; it owns every configured source.
 import { NotionSyncError } from '../../errors.ts';
 import { findClosest } from '../../shared/index.ts';
+// The default connection's name is the engine's (src/sync/connections/connection-clients.ts).
+import { DEFAULT_CONNECTION } from '../../sync/index.ts';
 import type { WebhookEnvelope } from './envelope.ts';
 
-// The default connection's name is the engine's (src/sync/connections/connection-clients.ts).
-export { DEFAULT_CONNECTION } from '../../sync/index.ts';
+export { DEFAULT_CONNECTION };
 
 export interface WebhookConnection {
   name: string;
