@@ -139,7 +139,7 @@ export function notionOAuthFromConfig(
   config: Pick<Config, 'notion' | 'oauth'>,
   extra: Pick<NotionOAuthOptions, 'fetch'> = {},
 ): NotionOAuth | null {
-  const { clientId, clientSecret, redirectUri } = config.oauth;
+  const { clientId, clientSecret, redirectUri } = config.oauth ?? {};
   if (!clientId || !clientSecret || !redirectUri) return null;
   return createNotionOAuth({
     clientId,

@@ -19,6 +19,8 @@ export interface ServerAppOptions extends ApiOptions {
   keyFor: (connection: string) => Promise<string | null>;
   maxBodyBytes: number;
   onWebhookAccepted?: () => void;
+  /** `/oauth/notion/*` (the connect flow), when `serve` offers it. */
+  oauthRoutes?: Hono;
 }
 
 export function createServerApp(options: ServerAppOptions): Hono {
@@ -48,5 +50,6 @@ export function createServerApp(options: ServerAppOptions): Hono {
     }),
   );
   app.route('/api/v1', createApiRoutes(options));
+  if (options.oauthRoutes) app.route('/oauth/notion', options.oauthRoutes);
   return app;
 }

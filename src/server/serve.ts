@@ -8,7 +8,7 @@ import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import type { Config } from '../config/index.ts';
 import { NotionSyncError } from '../errors.ts';
-import type { NotionClient } from '../notion/index.ts';
+import { type NotionClient, type NotionOAuth, notionOAuthFromConfig } from '../notion/index.ts';
 import {
   createLocalRunner,
   createScheduler,
@@ -24,6 +24,8 @@ import { createEngine, type Engine, type EngineOptions } from '../sync/index.ts'
 import { isLoopbackHost } from './api/auth.ts';
 import { createServerApp } from './app.ts';
 import { createServerMetrics, type ServerMetrics } from './metrics.ts';
+import { createOAuthRoutes, importStepUrl } from './oauth/oauth-routes.ts';
+import { createOAuthStates } from './oauth/oauth-states.ts';
 import { DEFAULT_CONNECTION, type WebhookConnection } from './webhooks/connections.ts';
 import { createWebhookProcessor, type WebhookProcessor } from './webhooks/processor.ts';
 
@@ -37,6 +39,8 @@ export interface ServeOptions {
   engine?: Partial<Omit<EngineOptions, 'config' | 'store' | 'notion' | 'clock' | 'logger'>>;
   /** Source of schedule jitter in [0, 1). */
   random?: () => number;
+  /** The OAuth client of the connect flow (default: from `oauth.*`; null turns the flow off). */
+  oauth?: NotionOAuth | null;
   /** Replaces how a job is executed (tests make runs take time on the injected clock). */
   execute?: (engine: Engine, job: Job, context: JobContext) => Promise<JobOutcome>;
 }
@@ -68,7 +72,8 @@ export function createServeService(options: ServeOptions): ServeService {
   const { config, store, notion } = options;
   const logger = options.logger ?? silentLogger;
   const clock = options.clock ?? systemClock;
-  const engine = createEngine({ ...options.engine, config, store, notion, clock, logger });
+  const oauth = options.oauth !== undefined ? options.oauth : notionOAuthFromConfig(config);
+  const engine = createEngine({ oauth, ...options.engine, config, store, notion, clock, logger });
   const metrics = createServerMetrics(store);
   metrics.watch(notion);
   const runner = createLocalRunner({
@@ -114,6 +119,15 @@ export function createServeService(options: ServeOptions): ServeService {
     apiToken: config.server.apiToken,
     maxBodyBytes: config.server.maxBodyBytes,
     onWebhookAccepted: () => processor.kick(),
+    oauthRoutes: createOAuthRoutes({
+      engine,
+      oauth,
+      states: createOAuthStates(clock),
+      canStoreTokens: store.connections.canStoreTokens,
+      secureCookies: (config.oauth?.redirectUri ?? '').startsWith('https:'),
+      landing: (c, connection) => c.redirect(importStepUrl(connection.name), 302),
+      logger,
+    }),
   });
   let server: ReturnType<typeof serve> | null = null;
 

@@ -29,6 +29,8 @@ export interface ConnectionTokens {
 }
 
 export interface ConnectionsRepository {
+  /** Whether tokens can be stored here (the store was opened with NOTION_SYNC_SECRET_KEY). */
+  readonly canStoreTokens: boolean;
   upsert(input: UpsertConnectionInput): Promise<Connection>;
   get(id: number): Promise<Connection | null>;
   getByName(name: string): Promise<Connection | null>;
@@ -72,6 +74,7 @@ export function createConnectionsRepository(
   }
 
   return {
+    canStoreTokens: box !== null,
     upsert: (input) =>
       dialect.transaction(async (trx) => {
         const needsBox = Boolean(input.accessToken) || Boolean(input.refreshToken);

@@ -52,7 +52,7 @@ export async function createServeHarness(
   clock: Clock,
   options: { config?: ConfigOverrides; secretKey?: string | null } & Pick<
     ServeOptions,
-    'execute'
+    'execute' | 'oauth' | 'engine'
   > = {},
 ): Promise<ServeHarness> {
   const secretKey = options.secretKey === undefined ? TEST_SECRET_KEY : options.secretKey;
@@ -69,6 +69,8 @@ export async function createServeHarness(
     notion: emulatorClient(emulator),
     clock,
     ...(options.execute ? { execute: options.execute } : {}),
+    ...(options.oauth !== undefined ? { oauth: options.oauth } : {}),
+    ...(options.engine ? { engine: options.engine } : {}),
   });
   return {
     service,
