@@ -2,8 +2,10 @@
 import type { Config, SourceConfig } from '../config/index.ts';
 import type { NotionClient, NotionOAuth } from '../notion/index.ts';
 import type { Clock, Logger } from '../shared/index.ts';
+import type { Pickable } from './connections/browse.ts';
 import type { ConnectionClients } from './connections/connection-clients.ts';
 import type { ConnectionsApi } from './connections/connections-api.ts';
+import type { ImportOptions, ImportPick, ImportResult } from './connections/import.ts';
 import type { OutboxApi } from './outbox-api.ts';
 import type {
   ConflictsApi,
@@ -231,7 +233,18 @@ export interface Engine {
   /** Outbox items waiting or dead-lettered: list, show, requeue, drop, edit. */
   readonly outbox: OutboxApi;
   /** Token connections and OAuth installations: list, get, disconnect (never a token). */
-  readonly connections: ConnectionsApi;
+  readonly connections: ConnectionsApi & {
+    /** What a connection can see and import (Notion search): pages and data sources with paths. */
+    browse(connection: string): Promise<Pickable[]>;
+  };
+  /**
+   * Makes each pick a source of `connection` (a page tree or a data source, in the store) and
+   * pulls it now with trigger `import`. Errors before any run: `value_invalid` (a bad pick),
+   * `connection_not_found`, `connection_reconnect`. Listeners of `onImportFinished` hear it too.
+   */
+  import(connection: string, picks: ImportPick[], options?: ImportOptions): Promise<ImportResult>;
+  /** Calls `listener` after every import (from any caller); returns an unsubscribe function. */
+  onImportFinished(listener: (result: ImportResult) => void): () => void;
 }
 
 export type { JsonValue };

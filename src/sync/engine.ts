@@ -9,8 +9,15 @@ import type { NotionClient } from '../notion/index.ts';
 import { parseNotionId, silentLogger, systemClock } from '../shared/index.ts';
 import { DEFAULT_MAX_ATTEMPTS, type SyncDirection } from '../store/index.ts';
 import { createConflictsApi } from './conflicts-api.ts';
+import { browseConnection } from './connections/browse.ts';
 import { createConnectionClients } from './connections/connection-clients.ts';
 import { createConnectionsApi } from './connections/connections-api.ts';
+import {
+  type ImportListener,
+  importedSources,
+  runImport,
+  sourcesOfPicks,
+} from './connections/import.ts';
 import type {
   Engine,
   EngineOptions,
@@ -130,8 +137,14 @@ export function createEngine(options: EngineOptions): Engine {
     concurrency: 3,
   });
 
+  /** The configured sources and the ones imported through OAuth installations. */
+  const allSources = async (): Promise<SourceConfig[]> => [
+    ...config.sources,
+    ...(await importedSources(store, config.sources)),
+  ];
+
   async function pull(names?: string[], pullOptions: PullOptions = {}): Promise<PullResult> {
-    const selected = selectSources(config.sources, names);
+    const selected = selectSources(await allSources(), names);
     // Sources of one connection share its pacing; running a few at once keeps its budget busy
     // while one of them waits on a response (each source still has its own lease).
     const results: SourcePullResult[] = await mapLimit(
@@ -146,7 +159,7 @@ export function createEngine(options: EngineOptions): Engine {
 
   async function status(): Promise<SourceStatus[]> {
     const out: SourceStatus[] = [];
-    for (const sourceConfig of config.sources) {
+    for (const sourceConfig of await allSources()) {
       const source = await store.sources.getByName(sourceConfig.name);
       if (!source) {
         out.push({
@@ -347,8 +360,30 @@ export function createEngine(options: EngineOptions): Engine {
     logger,
     clock,
   });
+  const importListeners = new Set<ImportListener>();
+  const importPicks: Engine['import'] = async (connection, picks, importOptions = {}) => {
+    const sources = sourcesOfPicks(connection, picks);
+    await clientFor({ connection }); // an unknown or revoked connection fails before any run
+    const result = await runImport(
+      connection,
+      sources,
+      async (source, options) => pullSource(await pullEnvironment(source), source, options),
+      importOptions,
+    );
+    for (const listener of importListeners) listener(result);
+    return result;
+  };
+
   return {
-    connections,
+    connections: {
+      ...connections,
+      browse: async (name) => browseConnection(await clientFor({ connection: name })),
+    },
+    import: importPicks,
+    onImportFinished(listener) {
+      importListeners.add(listener);
+      return () => void importListeners.delete(listener);
+    },
     pull,
     status,
     history,

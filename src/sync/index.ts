@@ -1,4 +1,6 @@
 // Surface of src/sync/ for other folders (DESIGN.md §3).
+
+export type { Pickable, PickKind } from './connections/browse.ts';
 export {
   type ConnectionClients,
   type ConnectionClientsOptions,
@@ -10,6 +12,12 @@ export {
   type ConnectionsApi,
   installationName,
 } from './connections/connections-api.ts';
+export {
+  type ImportOptions,
+  type ImportPick,
+  type ImportResult,
+  importedSourceName,
+} from './connections/import.ts';
 export { createEngine } from './engine.ts';
 export type {
   CoverageGaps,

@@ -4,101 +4,13 @@
 // meet the 401 at once, the rotated refresh token persisted; a refused refresh marks the
 // connection `reconnect` and loses no rows; disconnect revokes at Notion and marks the sources
 // `access_lost`, never tombstones. Runs on every dialect.
-import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { Config, SourceConfig } from '../../config/index.ts';
-import { createEmulator, type Emulator } from '../../emulator/index.ts';
+import { createEmulator } from '../../emulator/index.ts';
 import { isNotionSyncError } from '../../errors.ts';
-import { createNotionOAuth, type NotionOAuth } from '../../notion/index.ts';
-import { type Clock, createManualClock, silentLogger } from '../../shared/index.ts';
+import { createManualClock } from '../../shared/index.ts';
 import { type StoreFactory, storeFactories } from '../../store/test-support/store-factories.ts';
-import { createEngine } from '../engine.ts';
-import type { Store } from '../store-api.ts';
-import { createConnectionClients } from './connection-clients.ts';
 import { installationName } from './connections-api.ts';
-
-const KEY = randomBytes(32).toString('base64');
-const REDIRECT = 'http://127.0.0.1:9/oauth/notion/callback';
-const LIFETIME_MS = 3_600_000;
-const title = (content: string) => ({ title: { title: [{ text: { content } }] } });
-
-function notionConfig(emu: Emulator, token?: string): Config['notion'] {
-  return {
-    ...(token ? { token } : {}),
-    baseUrl: emu.baseUrl,
-    version: '2026-03-11',
-    requestsPerSecond: 100_000,
-    burst: 100_000,
-    maxInFlight: 8,
-    timeoutMs: 60_000,
-    maxRetries: 1,
-  } as Config['notion'];
-}
-
-function engineOver(
-  emu: Emulator,
-  store: Store,
-  clock: Clock,
-  sources: SourceConfig[],
-  extra: { env?: Record<string, string>; oauth?: NotionOAuth; token?: string } = {},
-) {
-  const config = {
-    notion: notionConfig(emu, extra.token),
-    connections: [{ name: 'acme', tokenEnv: 'ACME_NOTION_TOKEN' }],
-  };
-  const connectionClients = createConnectionClients({
-    store,
-    config,
-    env: extra.env ?? {},
-    clientOptions: { fetch: emu.fetch },
-    oauth: extra.oauth ?? null,
-    clock,
-    logger: silentLogger,
-  });
-  const engine = createEngine({
-    config: { ...config, sources },
-    store,
-    clock,
-    connectionClients,
-  });
-  return { engine, connectionClients };
-}
-
-async function pageTree(emu: Emulator, name: string, children: number): Promise<string> {
-  const root = await emu.client().pages.create({
-    parent: { page_id: emu.rootPageId },
-    properties: title(name),
-  });
-  for (let i = 0; i < children; i++) {
-    await emu
-      .client()
-      .pages.create({ parent: { page_id: root.id }, properties: title(`${name} ${i}`) });
-  }
-  return root.id;
-}
-
-/** An OAuth installation of `pageId` stored in `store`, through the real consent and exchange. */
-async function installOAuth(emu: Emulator, store: Store, clock: Clock, pageId: string) {
-  const client = emu.control.oauth.registerClient({ name: 'Acme app', redirectUris: [REDIRECT] });
-  const oauth = createNotionOAuth({
-    clientId: client.clientId,
-    clientSecret: client.clientSecret,
-    redirectUri: REDIRECT,
-    baseUrl: emu.baseUrl,
-    fetch: emu.fetch,
-  });
-  const { redirectUrl } = emu.control.oauth.consent({
-    clientId: client.clientId,
-    redirectUri: REDIRECT,
-    state: 's',
-    pageIds: [pageId],
-  });
-  const grant = await oauth.exchangeCode(new URL(redirectUrl).searchParams.get('code') ?? '');
-  // Notion documents no lifetime: stored without one, the token is only refreshed on a 401.
-  const { engine } = engineOver(emu, store, clock, [], { oauth });
-  const info = await engine.connections.install({ ...grant, expiresIn: null }, { appUser: 'u1' });
-  return { oauth, info, grant };
-}
+import { engineOver, installOAuth, KEY, LIFETIME_MS, pageTree } from './test-support.ts';
 
 const codeOf = (e: unknown) => (isNotionSyncError(e) ? e.code : e);
 

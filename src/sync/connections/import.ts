@@ -1,0 +1,106 @@
+// The page-picker import (`engine.import`): each pick of a connection becomes a source — a page
+// tree or a data source — that reads through that connection and is pulled at once with trigger
+// `import`. Imported sources are not in the config: they live in the store (kind, Notion id and
+// the connection's id), and `importedSources` turns them back into source configs so pull,
+// status and the console treat them like configured ones.
+import type { SourceConfig } from '../../config/index.ts';
+import { NotionSyncError } from '../../errors.ts';
+import { parseNotionId } from '../../shared/index.ts';
+import type { PullOptions, PullProgress, SourcePullResult } from '../engine-types.ts';
+import type { Store } from '../store-api.ts';
+import type { PickKind } from './browse.ts';
+
+export interface ImportPick {
+  /** A page id (imports the page tree) or a data source id. */
+  id: string;
+  kind: PickKind;
+  /** Names the source (made unique); default: the kind and the id. */
+  title?: string;
+}
+
+export interface ImportOptions {
+  onProgress?: (progress: PullProgress) => void;
+  signal?: AbortSignal;
+}
+
+export interface ImportResult {
+  connection: string;
+  ok: boolean;
+  sources: SourcePullResult[];
+}
+
+/** Source names are SQL view names: a slug of the title and the id's first characters. */
+export function importedSourceName(pick: ImportPick): string {
+  const slug = (pick.title ?? (pick.kind === 'page' ? 'page' : 'database'))
+    .normalize('NFKD')
+    .replace(/[^A-Za-z0-9]+/g, '-')
+    .replace(/^[^A-Za-z]+|-+$/g, '')
+    .slice(0, 40)
+    .toLowerCase();
+  return `${slug || 'import'}-${pick.id.replace(/-/g, '').slice(0, 8)}`;
+}
+
+/** The source configs of picks; `value_invalid` for a malformed pick (nothing imported). */
+export function sourcesOfPicks(connection: string, picks: ImportPick[]): SourceConfig[] {
+  if (picks.length === 0)
+    throw new NotionSyncError('value_invalid', 'Pick at least one page or database to import.');
+  return picks.map((pick) => {
+    const id = typeof pick.id === 'string' ? parseNotionId(pick.id) : null;
+    if (!id || (pick.kind !== 'page' && pick.kind !== 'data_source')) {
+      throw new NotionSyncError(
+        'value_invalid',
+        `Pick ${JSON.stringify(pick.id)} is not a page or data source id of kind page or data_source.`,
+        { details: { pick: pick.id } },
+      );
+    }
+    const name = importedSourceName(pick);
+    return pick.kind === 'page'
+      ? { name, page: id, connection }
+      : { name, dataSource: id, content: 'markdown' as const, connection };
+  });
+}
+
+/** Sources imported through OAuth installations (in the store, not in the config). */
+export async function importedSources(
+  store: Store,
+  configured: readonly SourceConfig[],
+): Promise<SourceConfig[]> {
+  const installations = new Map(
+    (await store.connections.list()).filter((c) => c.kind === 'oauth').map((c) => [c.id, c.name]),
+  );
+  const names = new Set(configured.map((s) => s.name));
+  const out: SourceConfig[] = [];
+  for (const source of await store.sources.list()) {
+    const connection =
+      source.connectionId === null ? undefined : installations.get(source.connectionId);
+    if (!connection || names.has(source.name) || source.accessState === 'detached') continue;
+    out.push(
+      source.kind === 'page'
+        ? { name: source.name, page: source.notionId, connection }
+        : { name: source.name, dataSource: source.notionId, content: 'markdown', connection },
+    );
+  }
+  return out;
+}
+
+export type ImportListener = (result: ImportResult) => void;
+
+/** Runs the pulls of an import; the caller supplies the pull of one source. */
+export async function runImport(
+  connection: string,
+  sources: SourceConfig[],
+  pull: (source: SourceConfig, options: PullOptions) => Promise<SourcePullResult>,
+  options: ImportOptions,
+): Promise<ImportResult> {
+  const results: SourcePullResult[] = [];
+  for (const source of sources) {
+    results.push(
+      await pull(source, {
+        trigger: 'import',
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+      }),
+    );
+  }
+  return { connection, ok: results.every((r) => r.status === 'ok'), sources: results };
+}
