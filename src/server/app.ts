@@ -1,10 +1,11 @@
 // The Hono app of `serve`: webhooks, the REST API, metrics and health, behind one onError.
 // Building it starts nothing (no socket, no timers), so tests call `app.request()` in-process.
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { NotionSyncError } from '../errors.ts';
 import type { Logger } from '../shared/index.ts';
 import type { Store } from '../store/index.ts';
 import { type ApiOptions, createApiRoutes } from './api/routes.ts';
+import type { ConsoleEnv } from './console/console-env.ts';
 import { createErrorHandler } from './errors.ts';
 import { createHealthRoutes } from './health.ts';
 import type { ServerMetrics } from './metrics.ts';
@@ -21,6 +22,10 @@ export interface ServerAppOptions extends ApiOptions {
   onWebhookAccepted?: () => void;
   /** `/oauth/notion/*` (the connect flow), when `serve` offers it. */
   oauthRoutes?: Hono;
+  /** The console at `/` (mounted after every other route). */
+  consoleApp?: Hono<ConsoleEnv>;
+  /** Whether a request comes from an app end user's console session (403 on the API). */
+  isEndUser?: (c: Context) => boolean;
 }
 
 export function createServerApp(options: ServerAppOptions): Hono {
@@ -49,7 +54,20 @@ export function createServerApp(options: ServerAppOptions): Hono {
       ...(options.onWebhookAccepted ? { onAccepted: options.onWebhookAccepted } : {}),
     }),
   );
+  const { isEndUser } = options;
+  if (isEndUser) {
+    app.use('/api/v1/*', async (c, next) => {
+      if (isEndUser(c)) {
+        throw new NotionSyncError(
+          'console_forbidden',
+          'The API is for operators: an app user session cannot call it.',
+        );
+      }
+      await next();
+    });
+  }
   app.route('/api/v1', createApiRoutes(options));
   if (options.oauthRoutes) app.route('/oauth/notion', options.oauthRoutes);
+  if (options.consoleApp) app.route('/', options.consoleApp);
   return app;
 }

@@ -23,6 +23,9 @@ import type { Store } from '../store/index.ts';
 import { createEngine, type Engine, type EngineOptions } from '../sync/index.ts';
 import { isLoopbackHost } from './api/auth.ts';
 import { createServerApp } from './app.ts';
+import { createConsoleApp } from './console/console-app.ts';
+import { createImportJobs } from './console/import-jobs.ts';
+import { createSessions } from './console/sessions.ts';
 import { createServerMetrics, type ServerMetrics } from './metrics.ts';
 import { createOAuthRoutes, importStepUrl } from './oauth/oauth-routes.ts';
 import { createOAuthStates } from './oauth/oauth-states.ts';
@@ -106,6 +109,16 @@ export function createServeService(options: ServeOptions): ServeService {
     connection === DEFAULT_CONNECTION && config.webhooks?.verificationToken
       ? config.webhooks?.verificationToken
       : store.webhookTokens.readAccepted(connection);
+  const secureCookies = (config.oauth?.redirectUri ?? '').startsWith('https:');
+  const sessions = createSessions(clock, secureCookies);
+  const consoleOptions = {
+    engine,
+    runner,
+    sessions,
+    jobs: createImportJobs(engine),
+    apiToken: config.server.apiToken,
+    logger,
+  };
   const app = createServerApp({
     engine,
     store,
@@ -124,10 +137,21 @@ export function createServeService(options: ServeOptions): ServeService {
       oauth,
       states: createOAuthStates(clock),
       canStoreTokens: store.connections.canStoreTokens,
-      secureCookies: (config.oauth?.redirectUri ?? '').startsWith('https:'),
-      landing: (c, connection) => c.redirect(importStepUrl(connection.name), 302),
+      secureCookies,
+      landing: (c, connection) => {
+        // An operator who connects keeps their session; an app user gets one for this connection.
+        if (sessions.of(c)?.role !== 'operator')
+          sessions.start(c, {
+            role: 'user',
+            connection: connection.name,
+            appUser: connection.appUser,
+          });
+        return c.redirect(importStepUrl(connection.name), 302);
+      },
       logger,
     }),
+    consoleApp: createConsoleApp(consoleOptions),
+    isEndUser: (c) => sessions.of(c)?.role === 'user',
   });
   let server: ReturnType<typeof serve> | null = null;
 
