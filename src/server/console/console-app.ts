@@ -36,6 +36,9 @@ const CONSOLE_PATHS = [
 /** Paths an end user's session may reach (the rest is for operators). */
 const USER_PATH = /^\/(logout|connections\/[^/]+\/(import|imports\/[^/]+))?$/;
 
+const connectLink = html`<h2>Import your Notion pages</h2>
+  <p><a class="button" href="/oauth/notion/start">Connect Notion</a></p>`;
+
 function loginPage(
   c: Context,
   options: ConsoleOptions,
@@ -50,8 +53,9 @@ function loginPage(
           <p><label>Operator token (NOTION_SYNC_API_TOKEN)<br /><input type="password" name="token" size="50" autocomplete="current-password" /></label></p>
           <button>Log in</button>
         </form>
-        <p class="muted">App users reach their page through Connect Notion.</p>`
-    : html`<p>The operator console needs <code>NOTION_SYNC_API_TOKEN</code>: set it and restart <code>serve</code>.</p>`;
+        ${connectLink}`
+    : html`<p>The operator console needs <code>NOTION_SYNC_API_TOKEN</code>: set it and restart <code>serve</code>.</p>
+        ${connectLink}`;
   return c.html(page('Log in', null, body), message ? 401 : 200);
 }
 

@@ -46,7 +46,7 @@ function picker(session: Session, name: string, items: Pickable[]): Html {
       ${items.map(
         (p) => html`<li>
           <label><input type="checkbox" name="pick" value="${p.kind}:${p.id}" />
-            ${p.kind === 'page' ? '📄' : '🗂️'} <span class="muted">${p.path.join(' / ')}${p.path.length ? ' / ' : ''}</span>${p.title}
+            <span class="muted">${p.path.join(' / ')}${p.path.length ? ' / ' : ''}</span>${p.title}
             <span class="muted">(${p.kind === 'page' ? 'page tree' : 'database'})</span></label>
           <input type="hidden" name="title:${p.id}" value="${p.title}" />
         </li>`,
