@@ -92,7 +92,10 @@ describe.skipIf(!chromiumAvailable())('connect, import and review in Chromium', 
     const logger = createLogger({
       level: 'trace',
       destination: new Writable({
-        write: (chunk, _enc, done) => (logLines.push(String(chunk)), done()),
+        write(chunk, _enc, done) {
+          logLines.push(String(chunk));
+          done();
+        },
       }),
     });
     const secretKey = randomBytes(32).toString('base64');
