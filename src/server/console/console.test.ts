@@ -7,8 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { SourceConfig } from '../../config/index.ts';
 import { createEmulator, createManualClock, type Emulator } from '../../emulator/index.ts';
 import { createDataSource } from '../../emulator/test-support.ts';
-import { createNotionOAuth } from '../../notion/index.ts';
 import { storeFactories } from '../../store/test-support/store-factories.ts';
+import { registerOAuthApp } from '../../sync/connections/test-support.ts';
 import {
   createServeHarness,
   type ServeHarness,
@@ -30,14 +30,7 @@ async function setup(sources: (emu: Emulator) => Promise<SourceConfig[]> = async
   const emu = await createEmulator({ clock });
   const running = await emu.listen({ port: 0 });
   closers.push(() => running.close());
-  const client = emu.control.oauth.registerClient({ name: 'Acme app', redirectUris: [REDIRECT] });
-  const oauth = createNotionOAuth({
-    clientId: client.clientId,
-    clientSecret: client.clientSecret,
-    redirectUri: REDIRECT,
-    baseUrl: emu.baseUrl,
-    fetch: emu.fetch,
-  });
+  const { client, oauth } = registerOAuthApp(emu, REDIRECT);
   const base = testConfig();
   const h = await createServeHarness(sqlite!, emu, await sources(emu), clock, {
     oauth,

@@ -6,8 +6,8 @@
 // the import step. No page holds a token, a code or the client secret.
 import { describe, expect, it } from 'vitest';
 import { createEmulator, createManualClock, type Emulator } from '../../emulator/index.ts';
-import { createNotionOAuth } from '../../notion/index.ts';
 import { storeFactories } from '../../store/test-support/store-factories.ts';
+import { registerOAuthApp } from '../../sync/connections/test-support.ts';
 import { createServeHarness, type ServeHarness } from '../test-support/serve-harness.ts';
 
 const REDIRECT = 'http://127.0.0.1:8787/oauth/notion/callback';
@@ -16,14 +16,7 @@ const [sqlite] = storeFactories();
 async function setup(options: { secretKey?: null; noOAuth?: boolean } = {}) {
   const clock = createManualClock(Date.UTC(2026, 4, 4, 10));
   const emu = await createEmulator({ clock });
-  const client = emu.control.oauth.registerClient({ name: 'Acme app', redirectUris: [REDIRECT] });
-  const oauth = createNotionOAuth({
-    clientId: client.clientId,
-    clientSecret: client.clientSecret,
-    redirectUri: REDIRECT,
-    baseUrl: emu.baseUrl,
-    fetch: emu.fetch,
-  });
+  const { client, oauth } = registerOAuthApp(emu, REDIRECT);
   const h = await createServeHarness(sqlite!, emu, [], clock, {
     oauth: options.noOAuth ? null : oauth,
     ...(options.secretKey === null ? { secretKey: null } : {}),

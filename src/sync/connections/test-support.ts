@@ -89,6 +89,21 @@ export async function pageTree(emu: Emulator, name: string, children: number): P
   return root.id;
 }
 
+/** Registers an OAuth client of the app in the emulator and the NotionOAuth that uses it. */
+export function registerOAuthApp(emu: Emulator, redirectUri = REDIRECT) {
+  const client = emu.control.oauth.registerClient({
+    name: 'Acme app',
+    redirectUris: [redirectUri],
+  });
+  const oauth = createNotionOAuth({
+    ...client,
+    redirectUri,
+    baseUrl: emu.baseUrl,
+    fetch: emu.fetch,
+  });
+  return { client, oauth };
+}
+
 /** An OAuth installation of `pageId` stored in `store`, through the real consent and exchange. */
 export async function installOAuth(
   emu: Emulator,
@@ -96,14 +111,7 @@ export async function installOAuth(
   clock: Clock,
   pageIds: string | string[],
 ) {
-  const client = emu.control.oauth.registerClient({ name: 'Acme app', redirectUris: [REDIRECT] });
-  const oauth = createNotionOAuth({
-    clientId: client.clientId,
-    clientSecret: client.clientSecret,
-    redirectUri: REDIRECT,
-    baseUrl: emu.baseUrl,
-    fetch: emu.fetch,
-  });
+  const { client, oauth } = registerOAuthApp(emu);
   const { redirectUrl } = emu.control.oauth.consent({
     clientId: client.clientId,
     redirectUri: REDIRECT,
