@@ -114,6 +114,8 @@ export function createServeService(options: ServeOptions): ServeService {
   const consoleOptions = {
     engine,
     runner,
+    scheduler,
+    lastWebhookAt: () => store.webhookEvents.lastReceived(),
     sessions,
     jobs: createImportJobs(engine),
     apiToken: config.server.apiToken,

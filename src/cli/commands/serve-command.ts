@@ -48,7 +48,13 @@ export function registerServeCommand(program: Command, context: () => CliContext
         logger,
         ...(config.secretKey ? { secretKey: config.secretKey } : {}),
       });
-      const service = createServeService({ config, store, notion, logger });
+      const service = createServeService({
+        config,
+        store,
+        notion,
+        logger,
+        engine: { env: ctx.io.env },
+      });
       try {
         const { url } = await service.run();
         if (ctx.json)

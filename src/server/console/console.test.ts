@@ -231,4 +231,54 @@ describe('console', () => {
     };
     expect(live.properties.N.number).toBe(10);
   });
+
+  it('pull now runs with trigger console; history shows the diff; disconnect leaves a reconnect link', async () => {
+    let dsId = '';
+    const { emu, client, h } = await setup(async (emu) => {
+      dsId = await createDataSource(emu.client(), emu.rootPageId, {
+        Name: { title: {} },
+        N: { number: {} },
+      });
+      return [{ name: 'tasks', dataSource: dsId }];
+    });
+    const [pageId] = emu.control.bulkCreatePages(dsId, [
+      { Name: { title: [{ text: { content: 'a' } }] }, N: { number: 1 } },
+    ]);
+    const op = await operator(h);
+    const sources = await (await op('/sources')).text();
+    const done = new Promise((resolve) => h.service.runner.onJobDone(resolve));
+    expect((await op('/sources/tasks/pull', { csrf: csrfOf(sources) })).status).toBe(303);
+    await done;
+    const [run] = await h.service.engine.runs({ source: 'tasks' });
+    expect(run).toMatchObject({ trigger: 'console', status: 'ok' });
+
+    emu.control.editAsUser(pageId!, { N: { number: 7 } });
+    await h.service.engine.pull(['tasks'], { full: true });
+    const history = await (await op(`/records/${pageId}`)).text();
+    expect(history).toContain('<del>1</del>');
+    expect(history).toContain('<ins>7</ins>');
+
+    const wiki = await emu
+      .client()
+      .pages.create({ parent: { page_id: emu.rootPageId }, properties: title('Wiki') });
+    const alice = browser(h);
+    const home = await connectAs(
+      emu,
+      client.clientId,
+      alice,
+      'alice',
+      emu.control.createUser({ name: 'A', email: 'a@example.com' }).id,
+      [wiki.id],
+    );
+    const name = decodeURIComponent(home.split('/')[2]!);
+    const connections = await (await op('/connections')).text();
+    expect(
+      (await op(`/connections/${home.split('/')[2]}/disconnect`, { csrf: csrfOf(connections) }))
+        .status,
+    ).toBe(303);
+    expect((await h.service.engine.connections.get(name)).status).toBe('revoked');
+    const after = await (await alice(home)).text();
+    expect(after).toContain('Reconnect Notion');
+    expect(after).toContain('/oauth/notion/start?user=alice');
+  });
 });

@@ -12,11 +12,13 @@ import { checkCsrf, forbidden, mayUseConnection, type Session } from './sessions
 
 const base = (name: string) => `/connections/${encodeURIComponent(name)}`;
 
-function reconnectBox(connection: ConnectionInfo): Html | string {
-  if (connection.status === 'active') return '';
+function reconnectBox(connection: ConnectionInfo, sources: SourceStatus[]): Html | string {
+  // Access shrinks when pages are unshared in Notion: consenting again is how to give it back.
+  const lost = sources.some((s) => s.source?.accessState === 'access_lost');
+  if (connection.status === 'active' && !lost) return '';
   const start = `/oauth/notion/start${connection.appUser ? `?user=${encodeURIComponent(connection.appUser)}` : ''}`;
   return html`<p class="status-reconnect">
-    This connection needs a new consent (${connection.status}): your imported data is kept.
+    This connection needs a new consent (${connection.status === 'active' ? 'access to some pages was lost' : connection.status}): your imported data is kept.
     <a class="button" href="${start}">Reconnect Notion</a>
   </p>`;
 }
@@ -105,7 +107,7 @@ export function createImportPages(options: ConsoleOptions): Hono<ConsoleEnv> {
       page(
         `Import from ${connection.workspaceName ?? name}`,
         session,
-        html`${reconnectBox(connection)}
+        html`${reconnectBox(connection, sources)}
           <h2>Your imported pages</h2>
           ${sourcesTable(sources)}
           <h2>Pick what to import</h2>

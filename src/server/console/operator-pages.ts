@@ -14,19 +14,23 @@ export function createOperatorPages(options: ConsoleOptions): Hono<ConsoleEnv> {
 
   app.get('/connections', async (c) => {
     const session = c.get('session');
-    const connections = await engine.connections.list();
+    const [connections, webhooks] = await Promise.all([
+      engine.connections.list(),
+      options.lastWebhookAt(),
+    ]);
     return c.html(
       page(
         'Connections',
         session,
         html`<p><a class="button" href="/oauth/notion/start">Connect Notion</a></p>
           <table>
-            <tr><th>Name</th><th>Kind</th><th>Workspace</th><th>Bot</th><th>App user</th><th>Status</th><th>Sources</th><th></th></tr>
+            <tr><th>Name</th><th>Kind</th><th>Workspace</th><th>Bot</th><th>App user</th><th>Status</th><th>Sources</th><th>Last webhook</th><th></th></tr>
             ${connections.map(
               (k) => html`<tr>
                 <td>${k.name}</td><td>${k.kind === 'env' ? `token (${k.tokenEnv})` : 'OAuth'}</td>
                 <td>${k.workspaceName ?? '—'}</td><td>${k.botId ?? '—'}</td><td>${k.appUser ?? '—'}</td>
                 <td class="status-${k.status}">${k.status}</td><td>${k.sources.join(', ') || '—'}</td>
+                <td>${webhooks[k.name] ?? '—'}</td>
                 <td>${
                   k.kind === 'oauth'
                     ? html`<a href="/connections/${encodeURIComponent(k.name)}/import">Import</a>
@@ -54,18 +58,20 @@ export function createOperatorPages(options: ConsoleOptions): Hono<ConsoleEnv> {
   app.get('/sources', async (c) => {
     const session = c.get('session');
     const sources = await engine.status();
+    const planned = new Map((options.scheduler?.list() ?? []).map((p) => [p.source, p.nextRunAt]));
     return c.html(
       page(
         'Sources',
         session,
         html`<table>
-          <tr><th>Source</th><th>Connection</th><th>Status</th><th>Rows</th><th>Last run</th><th>Gaps</th><th>Conflicts</th><th></th></tr>
+          <tr><th>Source</th><th>Connection</th><th>Status</th><th>Rows</th><th>Last run</th><th>Next run</th><th>Gaps</th><th>Conflicts</th><th></th></tr>
           ${sources.map(
             (s) => html`<tr>
               <td>${s.name}</td><td>${s.config.connection ?? 'default'}</td>
               <td class="status-${s.source?.accessState ?? ''}">${s.source?.accessState ?? 'not pulled'}</td>
               <td>${s.rows.live}${s.rows.tombstoned ? ` (+${s.rows.tombstoned} gone)` : ''}</td>
               <td>${s.lastRun ? html`<a href="/runs?source=${encodeURIComponent(s.name)}">${s.lastRun.status}, ${s.lastRun.trigger}, ${s.lastRun.finishedAt ?? 'running'}</a>` : '—'}</td>
+              <td>${planned.get(s.name) ?? '—'}</td>
               <td>${s.gaps ? valueText(s.gaps) : '—'}</td><td>${s.openConflicts}</td>
               <td><form method="post" action="/sources/${encodeURIComponent(s.name)}/pull">${csrfField(session)}<button>Pull now</button></form></td>
             </tr>`,

@@ -90,6 +90,30 @@ describe.each(storeFactories())('connections on $name', (factory: StoreFactory) 
     expect((await engine.connections.get(info.name)).status).toBe('active');
   });
 
+  it('refreshes before the expiry the token response gave, without waiting for a 401', async () => {
+    const clock = createManualClock(Date.UTC(2026, 6, 1, 9));
+    const emu = await createEmulator({
+      clock,
+      oauth: { accessTokenLifetimeMs: LIFETIME_MS, sendExpiresIn: true },
+    });
+    const { store } = await factory.create({ clock, secretKey: KEY });
+    const wiki = await pageTree(emu, 'Wiki', 1);
+    const { oauth, info, grant } = await installOAuth(emu, store, clock, wiki, {
+      keepExpiry: true,
+    });
+    expect((await store.connections.get(info.id!))?.accessExpiresAt).toBe(
+      new Date(clock.now() + LIFETIME_MS).toISOString(),
+    );
+    const sources = [{ name: 'wiki', page: wiki, connection: info.name }];
+    const { engine } = engineOver(emu, store, clock, sources, { oauth });
+    expect((await engine.pull()).ok).toBe(true);
+    expect((await store.connections.readTokens(info.id!)).accessToken).toBe(grant.accessToken);
+    // Still valid for 30 s: inside the margin, so the next request refreshes first.
+    await clock.advance(LIFETIME_MS - 30_000);
+    expect((await engine.pull()).ok).toBe(true);
+    expect((await store.connections.readTokens(info.id!)).accessToken).not.toBe(grant.accessToken);
+  });
+
   it('a refused refresh marks the connection reconnect and keeps every row', async () => {
     const clock = createManualClock(Date.UTC(2026, 6, 1, 9));
     const emu = await createEmulator({ clock, oauth: { accessTokenLifetimeMs: LIFETIME_MS } });

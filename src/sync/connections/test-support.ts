@@ -110,6 +110,7 @@ export async function installOAuth(
   store: Store,
   clock: Clock,
   pageIds: string | string[],
+  options: { keepExpiry?: boolean } = {},
 ) {
   const { client, oauth } = registerOAuthApp(emu);
   const { redirectUrl } = emu.control.oauth.consent({
@@ -121,6 +122,7 @@ export async function installOAuth(
   const grant = await oauth.exchangeCode(new URL(redirectUrl).searchParams.get('code') ?? '');
   // Notion documents no lifetime: stored without one, the token is only refreshed on a 401.
   const { engine } = engineOver(emu, store, clock, [], { oauth });
-  const info = await engine.connections.install({ ...grant, expiresIn: null }, { appUser: 'u1' });
+  const stored = options.keepExpiry ? grant : { ...grant, expiresIn: null };
+  const info = await engine.connections.install(stored, { appUser: 'u1' });
   return { oauth, info, grant };
 }
