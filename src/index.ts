@@ -21,8 +21,13 @@ export {
 } from './mcp/index.ts';
 export {
   createNotionClient,
+  createNotionOAuth,
   type NotionClient,
   type NotionClientOptions,
+  type NotionOAuth,
+  type NotionOAuthOptions,
+  notionOAuthFromConfig,
+  type OAuthGrant,
 } from './notion/index.ts';
 export {
   createLocalRunner,
@@ -49,7 +54,11 @@ export {
   type ConflictDetail,
   type ConflictPolicy,
   type ConflictsApi,
+  type ConnectionClients,
+  type ConnectionInfo,
+  type ConnectionsApi,
   type CoverageGaps,
+  createConnectionClients,
   createEngine,
   createStagedEdits,
   DEFAULT_SYNC_KEY_PROPERTY,
@@ -57,6 +66,9 @@ export {
   type EngineOptions,
   type HistoryEntry,
   type HistoryResult,
+  type ImportOptions,
+  type ImportPick,
+  type ImportResult,
   type LocalEdit,
   type LocalValues,
   type OutboxApi,
@@ -64,6 +76,7 @@ export {
   type OutboxEntry,
   type OutboxListState,
   type PendingConflict,
+  type Pickable,
   type PlannedWrite,
   type PullCounts,
   type PullOptions,

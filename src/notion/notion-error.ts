@@ -232,7 +232,7 @@ const HTTP_RULES: HttpRule[] = [
     code: 'notion_unauthorized',
     kind: 'permanent',
     message: () =>
-      'NOTION_TOKEN was rejected: create a new token or reconnect (Notion → Settings → Connections → your integration).',
+      'The Notion token was rejected (NOTION_TOKEN, or the token of the connection the source uses): create a new token or reconnect (Notion → Settings → Connections → your integration).',
   },
   {
     matches: (s, c) => s === 403 || c === 'restricted_resource',
