@@ -363,6 +363,13 @@ export function createEngine(options: EngineOptions): Engine {
   const importListeners = new Set<ImportListener>();
   const importPicks: Engine['import'] = async (connection, picks, importOptions = {}) => {
     const sources = sourcesOfPicks(connection, picks);
+    if (clients.configured().some((c) => c.name === connection)) {
+      throw new NotionSyncError(
+        'usage',
+        `Connection "${connection}" is a token from the environment: add its sources to the config (with \`connection: ${connection}\`); import is for OAuth installations.`,
+        { details: { connection } },
+      );
+    }
     await clientFor({ connection }); // an unknown or revoked connection fails before any run
     const result = await runImport(
       connection,

@@ -136,6 +136,7 @@ describe.each(storeFactories())('import on $name', (factory) => {
     expect(await code(w.engine.import('oauth-nobody', [{ id: w.wiki, kind: 'page' }]))).toBe(
       'connection_not_found',
     );
+    expect(await code(w.engine.import('default', [{ id: w.wiki, kind: 'page' }]))).toBe('usage');
     expect(await w.store.runs.list({ limit: 5 })).toEqual([]);
   });
 });
