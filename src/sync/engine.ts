@@ -12,12 +12,7 @@ import { createConflictsApi } from './conflicts-api.ts';
 import { browseConnection } from './connections/browse.ts';
 import { createConnectionClients } from './connections/connection-clients.ts';
 import { createConnectionsApi } from './connections/connections-api.ts';
-import {
-  type ImportListener,
-  importedSources,
-  runImport,
-  sourcesOfPicks,
-} from './connections/import.ts';
+import { createImportApi, importedSources } from './connections/import.ts';
 import type {
   Engine,
   EngineOptions,
@@ -360,37 +355,18 @@ export function createEngine(options: EngineOptions): Engine {
     logger,
     clock,
   });
-  const importListeners = new Set<ImportListener>();
-  const importPicks: Engine['import'] = async (connection, picks, importOptions = {}) => {
-    const sources = sourcesOfPicks(connection, picks);
-    if (clients.configured().some((c) => c.name === connection)) {
-      throw new NotionSyncError(
-        'usage',
-        `Connection "${connection}" is a token from the environment: add its sources to the config (with \`connection: ${connection}\`); import is for OAuth installations.`,
-        { details: { connection } },
-      );
-    }
-    await clientFor({ connection }); // an unknown or revoked connection fails before any run
-    const result = await runImport(
-      connection,
-      sources,
-      async (source, options) => pullSource(await pullEnvironment(source), source, options),
-      importOptions,
-    );
-    for (const listener of importListeners) listener(result);
-    return result;
-  };
+  const imports = createImportApi({
+    clients,
+    pull: async (source, options) => pullSource(await pullEnvironment(source), source, options),
+  });
 
   return {
     connections: {
       ...connections,
       browse: async (name) => browseConnection(await clientFor({ connection: name })),
     },
-    import: importPicks,
-    onImportFinished(listener) {
-      importListeners.add(listener);
-      return () => void importListeners.delete(listener);
-    },
+    import: imports.import,
+    onImportFinished: imports.onImportFinished,
     pull,
     status,
     history,

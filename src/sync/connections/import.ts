@@ -9,6 +9,7 @@ import { parseNotionId } from '../../shared/index.ts';
 import type { PullOptions, PullProgress, SourcePullResult } from '../engine-types.ts';
 import type { Store } from '../store-api.ts';
 import type { PickKind } from './browse.ts';
+import type { ConnectionClients } from './connection-clients.ts';
 
 export interface ImportPick {
   /** A page id (imports the page tree) or a data source id. */
@@ -83,24 +84,55 @@ export async function importedSources(
   return out;
 }
 
-export type ImportListener = (result: ImportResult) => void;
+export interface ImportApi {
+  import(connection: string, picks: ImportPick[], options?: ImportOptions): Promise<ImportResult>;
+  onImportFinished(listener: (result: ImportResult) => void): () => void;
+}
 
-/** Runs the pulls of an import; the caller supplies the pull of one source. */
-export async function runImport(
-  connection: string,
-  sources: SourceConfig[],
-  pull: (source: SourceConfig, options: PullOptions) => Promise<SourcePullResult>,
-  options: ImportOptions,
-): Promise<ImportResult> {
-  const results: SourcePullResult[] = [];
-  for (const source of sources) {
-    results.push(
-      await pull(source, {
-        trigger: 'import',
-        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-        ...(options.signal ? { signal: options.signal } : {}),
-      }),
-    );
+export interface ImportDeps {
+  clients: ConnectionClients;
+  /** Pulls one source through its connection (the engine's pull of a single source). */
+  pull: (source: SourceConfig, options: PullOptions) => Promise<SourcePullResult>;
+}
+
+/** `engine.import` and `engine.onImportFinished`. */
+export function createImportApi(deps: ImportDeps): ImportApi {
+  const listeners = new Set<(result: ImportResult) => void>();
+
+  async function importPicks(
+    connection: string,
+    picks: ImportPick[],
+    options: ImportOptions = {},
+  ): Promise<ImportResult> {
+    const sources = sourcesOfPicks(connection, picks);
+    if (deps.clients.configured().some((c) => c.name === connection)) {
+      throw new NotionSyncError(
+        'usage',
+        `Connection "${connection}" is a token from the environment: add its sources to the config (with \`connection: ${connection}\`); import is for OAuth installations.`,
+        { details: { connection } },
+      );
+    }
+    await deps.clients.client(connection); // an unknown or revoked connection fails before any run
+    const results: SourcePullResult[] = [];
+    for (const source of sources) {
+      results.push(
+        await deps.pull(source, {
+          trigger: 'import',
+          ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+          ...(options.signal ? { signal: options.signal } : {}),
+        }),
+      );
+    }
+    const result = { connection, ok: results.every((r) => r.status === 'ok'), sources: results };
+    for (const listener of listeners) listener(result);
+    return result;
   }
-  return { connection, ok: results.every((r) => r.status === 'ok'), sources: results };
+
+  return {
+    import: importPicks,
+    onImportFinished(listener) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+  };
 }
