@@ -8,6 +8,13 @@ import type { ConsoleEnv, ConsoleOptions } from './console-env.ts';
 import { csrfField, page, valueText } from './layout.ts';
 import { checkCsrf } from './sessions.ts';
 
+/** The coverage gaps that are not zero, e.g. `cappedQueries 2`; `none` when the copy is complete. */
+function gapsText(gaps: object | null): string {
+  if (!gaps) return '—';
+  const open = Object.entries(gaps).filter(([, n]) => typeof n === 'number' && n > 0);
+  return open.length ? open.map(([k, n]) => `${k} ${n}`).join(', ') : 'none';
+}
+
 export function createOperatorPages(options: ConsoleOptions): Hono<ConsoleEnv> {
   const app = new Hono<ConsoleEnv>();
   const { engine, runner } = options;
@@ -72,7 +79,7 @@ export function createOperatorPages(options: ConsoleOptions): Hono<ConsoleEnv> {
               <td>${s.rows.live}${s.rows.tombstoned ? ` (+${s.rows.tombstoned} gone)` : ''}</td>
               <td>${s.lastRun ? html`<a href="/runs?source=${encodeURIComponent(s.name)}">${s.lastRun.status}, ${s.lastRun.trigger}, ${s.lastRun.finishedAt ?? 'running'}</a>` : '—'}</td>
               <td>${planned.get(s.name) ?? '—'}</td>
-              <td>${s.gaps ? valueText(s.gaps) : '—'}</td><td>${s.openConflicts}</td>
+              <td>${gapsText(s.gaps)}</td><td>${s.openConflicts}</td>
               <td><form method="post" action="/sources/${encodeURIComponent(s.name)}/pull">${csrfField(session)}<button>Pull now</button></form></td>
             </tr>`,
           )}
