@@ -2,8 +2,10 @@
 // Building it starts nothing (no socket, no timers), so tests call `app.request()` in-process.
 import { Hono } from 'hono';
 import { NotionSyncError } from '../errors.ts';
+import type { McpHttpHandler } from '../mcp/index.ts';
 import type { Logger } from '../shared/index.ts';
 import type { Store } from '../store/index.ts';
+import { requireBearer } from './api/auth.ts';
 import { type ApiOptions, createApiRoutes } from './api/routes.ts';
 import { createErrorHandler } from './errors.ts';
 import { createHealthRoutes } from './health.ts';
@@ -19,6 +21,8 @@ export interface ServerAppOptions extends ApiOptions {
   keyFor: (connection: string) => Promise<string | null>;
   maxBodyBytes: number;
   onWebhookAccepted?: () => void;
+  /** The MCP server over Streamable HTTP, mounted at /mcp behind the API token. */
+  mcp?: McpHttpHandler;
 }
 
 export function createServerApp(options: ServerAppOptions): Hono {
@@ -48,5 +52,7 @@ export function createServerApp(options: ServerAppOptions): Hono {
     }),
   );
   app.route('/api/v1', createApiRoutes(options));
+  const mcp = options.mcp;
+  if (mcp) app.all('/mcp', requireBearer(options.apiToken), (c) => mcp(c.req.raw));
   return app;
 }

@@ -8,6 +8,7 @@ import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import type { Config } from '../config/index.ts';
 import { NotionSyncError } from '../errors.ts';
+import { createMcpHttpHandler, createMcpServer, createRunnerRunJob } from '../mcp/index.ts';
 import type { NotionClient } from '../notion/index.ts';
 import {
   createLocalRunner,
@@ -114,6 +115,18 @@ export function createServeService(options: ServeOptions): ServeService {
     apiToken: config.server.apiToken,
     maxBodyBytes: config.server.maxBodyBytes,
     onWebhookAccepted: () => processor.kick(),
+    mcp: createMcpHttpHandler(() =>
+      createMcpServer({
+        engine,
+        store,
+        sources: config.sources,
+        runJob: createRunnerRunJob(runner, () => config.sources),
+        nextScheduledRun: (source) =>
+          scheduler.list().find((s) => s.source === source)?.nextRunAt ?? null,
+        clock,
+        logger,
+      }),
+    ),
   });
   let server: ReturnType<typeof serve> | null = null;
 
