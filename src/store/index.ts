@@ -46,6 +46,7 @@ export type {
   RunsRepository,
   StartRunInput,
 } from './runs-repository.ts';
+export { openSqlConnection, type SqlConnection } from './sql-connection.ts';
 export { createSecretBox, parseSecretKey, type SecretBox } from './secret-box.ts';
 export { planViewColumns, sanitizeIdentifier } from './source-views.ts';
 export {
@@ -89,6 +90,14 @@ export type {
   WebhookEvent,
 } from './store-types.ts';
 export { DEFAULT_STORE_URL, parseStoreUrl, redactUrl, type StoreLocation } from './store-url.ts';
+export type {
+  TargetItem,
+  TargetItemInput,
+  TargetItemState,
+  TargetItemsRepository,
+  TargetItemsWriter,
+  TargetRecordView,
+} from './target-items-repository.ts';
 export type { PruneVersionsInput } from './version-retention.ts';
 export type {
   RecordWebhookEventInput,

@@ -153,6 +153,23 @@ export interface WebhookEventsTable {
   processed_at: string | null;
 }
 
+export interface TargetItemsTable {
+  record_id: number;
+  source_id: number;
+  item_key: string | null;
+  target_hash: string | null;
+  store_hash: string | null;
+  state: string;
+  last_error: string | null;
+  updated_at: string;
+}
+
+export interface TargetCursorsTable {
+  source_id: number;
+  cursor: string | null;
+  updated_at: string;
+}
+
 export interface RetentionGuardTable {
   id: number;
   allow_prune: number;
@@ -170,6 +187,8 @@ export interface Database {
   outbox: OutboxTable;
   webhook_events: WebhookEventsTable;
   retention_guard: RetentionGuardTable;
+  target_items: TargetItemsTable;
+  target_cursors: TargetCursorsTable;
 }
 
 export type EngineTable = keyof Database;
@@ -186,4 +205,6 @@ export const ENGINE_TABLES: readonly EngineTable[] = [
   'outbox',
   'webhook_events',
   'retention_guard',
+  'target_items',
+  'target_cursors',
 ];

@@ -25,10 +25,10 @@ export interface SqliteDialectOptions {
   path: string;
 }
 
-/** Opens a SQLite database file (created if missing) as a store dialect. */
-export function createSqliteDialect(options: SqliteDialectOptions): StoreDialect {
-  const memory = options.path === ':memory:';
-  const file = memory ? ':memory:' : resolve(options.path);
+/** Opens a SQLite file (created if missing) with the engine's pragmas: WAL, synchronous=FULL. */
+export function openSqliteDatabase(path: string): SqliteDatabase.Database {
+  const memory = path === ':memory:';
+  const file = memory ? ':memory:' : resolve(path);
   if (!memory) mkdirSync(dirname(file), { recursive: true });
   let database: SqliteDatabase.Database;
   try {
@@ -36,7 +36,7 @@ export function createSqliteDialect(options: SqliteDialectOptions): StoreDialect
   } catch (cause) {
     throw new NotionSyncError(
       'store_error',
-      `Cannot open the SQLite store at ${file}: check that the directory exists and is writable.`,
+      `Cannot open the SQLite database at ${file}: check that the directory exists and is writable.`,
       { details: { path: file }, cause },
     );
   }
@@ -44,6 +44,13 @@ export function createSqliteDialect(options: SqliteDialectOptions): StoreDialect
   database.pragma('synchronous = FULL');
   database.pragma('foreign_keys = ON');
   database.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  return database;
+}
+
+/** Opens a SQLite database file (created if missing) as a store dialect. */
+export function createSqliteDialect(options: SqliteDialectOptions): StoreDialect {
+  const file = options.path === ':memory:' ? ':memory:' : resolve(options.path);
+  const database = openSqliteDatabase(file);
   const db = new Kysely<Database>({
     dialect: new SqliteDialect({ database }),
     plugins: [new TablePrefixPlugin(SQLITE_TABLE_PREFIX)],

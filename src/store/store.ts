@@ -31,6 +31,10 @@ import type { Database } from './schema.ts';
 import { createSecretBox } from './secret-box.ts';
 import { createSourcesRepository, type SourcesRepository } from './sources-repository.ts';
 import { DEFAULT_STORE_URL, parseStoreUrl, redactUrl } from './store-url.ts';
+import {
+  createTargetItemsRepository,
+  type TargetItemsRepository,
+} from './target-items-repository.ts';
 import { type PruneVersionsInput, pruneVersions } from './version-retention.ts';
 import {
   createWebhookEventsRepository,
@@ -74,6 +78,8 @@ export interface Store {
   readonly runs: RunsRepository;
   readonly webhookEvents: WebhookEventsRepository;
   readonly connections: ConnectionsRepository;
+  /** What each target last exported, per record (DESIGN.md §5 Targets). */
+  readonly targets: TargetItemsRepository;
   /** Janitor retention: the only path that deletes versions. */
   pruneVersions(input: PruneVersionsInput): Promise<number>;
   /** The Kysely instance bound to the engine namespace (for tests and advanced reads). */
@@ -133,6 +139,7 @@ export async function createStore(options: StoreOptions = {}): Promise<Store> {
     runs: createRunsRepository(ctx),
     webhookEvents: createWebhookEventsRepository(ctx),
     connections: createConnectionsRepository(ctx, box),
+    targets: createTargetItemsRepository(ctx),
     pruneVersions: (input) => pruneVersions(ctx, input),
     db: dialect.db,
     close: () => dialect.close(),
