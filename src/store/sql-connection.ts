@@ -24,7 +24,9 @@ export async function openSqlConnection(url: string, baseDir?: string): Promise<
       location.path === ':memory:' || isAbsolute(location.path) || baseDir === undefined
         ? location.path
         : resolve(baseDir, location.path);
-    const db = new Kysely<any>({ dialect: new SqliteDialect({ database: openSqliteDatabase(path) }) });
+    const db = new Kysely<any>({
+      dialect: new SqliteDialect({ database: openSqliteDatabase(path) }),
+    });
     return { dialect: 'sqlite', db, close: () => db.destroy() };
   }
   const { createPostgresPool } = await import('./postgres-dialect.ts');
