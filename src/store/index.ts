@@ -46,7 +46,6 @@ export type {
   RunsRepository,
   StartRunInput,
 } from './runs-repository.ts';
-export { openSqlConnection, type SqlConnection } from './sql-connection.ts';
 export { createSecretBox, parseSecretKey, type SecretBox } from './secret-box.ts';
 export { planViewColumns, sanitizeIdentifier } from './source-views.ts';
 export {
@@ -55,6 +54,7 @@ export {
   type UpsertSourceInput,
   type UpsertSourceResult,
 } from './sources-repository.ts';
+export { openSqlConnection, type SqlConnection } from './sql-connection.ts';
 export {
   createStore,
   type LocalEditsRepository,

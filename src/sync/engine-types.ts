@@ -48,6 +48,10 @@ export interface EngineOptions {
   retryWaitMs?: number;
   /** Sources pulled at once within one `pull` call (default 2); they share the connection's pacing. */
   sourceConcurrency?: number;
+  /** Environment variables a source's target names (`target.urlEnv`); the CLI passes its own. */
+  environment?: Record<string, string | undefined>;
+  /** Directory relative paths of targets resolve against (default: the working directory). */
+  baseDir?: string;
 }
 
 export interface PullOptions {

@@ -26,6 +26,8 @@ import type { PushOptions, PushResult, SourcePushResult, SyncResult } from './pu
 import { createRecordsApi } from './records-api.ts';
 import { gapsOf, meterRequests } from './runs.ts';
 import type { Source } from './store-api.ts';
+import { mergeSyncResults, prepareKeyProperty, syncTargets } from './sync-targets.ts';
+import type { TargetDeps } from './target-sync.ts';
 
 const DEFAULTS = {
   overlapMs: 2 * 60_000,
@@ -260,8 +262,24 @@ export function createEngine(options: EngineOptions): Engine {
     names?: string[],
     syncOptions: PushOptions & Pick<PullOptions, 'onProgress'> = {},
   ): Promise<SyncResult> {
-    const selected = selectPushSources(config.sources, names, ['both']).map((s) => s.name);
+    const all = selectPushSources(config.sources, names, ['both']);
+    const withTargets = all.filter((s) => s.target);
+    const selected = all.filter((s) => !s.target).map((s) => s.name);
     const { onProgress, ...pushOptions } = syncOptions;
+    const targeted =
+      withTargets.length > 0
+        ? await syncTargets(targetDeps(), withTargets, {
+            pull: (n) =>
+              pull(n, {
+                trigger: syncOptions.trigger ?? 'api',
+                ...(onProgress ? { onProgress } : {}),
+              }),
+            push: (n) => push(n, pushOptions),
+            loadSource,
+            prepare: (c) => prepareKeyProperty({ store, notion: connection(), logger }, c),
+          })
+        : null;
+    if (selected.length === 0 && targeted) return targeted;
     const pulled = await pull(selected, {
       trigger: syncOptions.trigger ?? 'api',
       ...(onProgress ? { onProgress } : {}),
@@ -272,15 +290,23 @@ export function createEngine(options: EngineOptions): Engine {
       pulledOk.length > 0
         ? await push(pulledOk, pushOptions)
         : { ok: true, sources: [], openConflicts: 0 };
-    return {
+    const result = {
       ok: pulled.ok && pushed.ok,
       pull: pulled,
       push: pushed,
       openConflicts: pushed.openConflicts,
     };
+    return targeted ? mergeSyncResults(targeted, result) : result;
   }
 
   const records = createRecordsApi({ store, sources: config.sources, loadSource });
+  const targetDeps = (): TargetDeps => ({
+    store,
+    records,
+    sources: config.sources,
+    environment: options.environment ?? {},
+    ...(options.baseDir ? { baseDir: options.baseDir } : {}),
+  });
   const conflicts = createConflictsApi(store);
   return { pull, status, history, runs, push, sync, records, conflicts };
 }
