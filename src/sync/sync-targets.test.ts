@@ -75,3 +75,91 @@ describe.each(factories)('table targets on $name', (factory) => {
     expect(second.targets?.[0]?.export).toMatchObject({ inserted: 0, updated: 0, deleted: 0 });
   });
 });
+
+describe.each(factories)('table edits on $name', (factory) => {
+  async function seeded(options: Parameters<typeof createTableFixture>[3] = {}) {
+    const f = await setup(factory, options);
+    await sql.raw(`insert into ${f.teams} (name, size, active) values ('red', 3, true), ('blue', 4, false)`).execute(f.db);
+    await sql.raw(`insert into ${f.students} (name, grade, team_id) values ('ann', 90, 1), ('bob', 80.5, 2)`).execute(f.db);
+    expect((await f.engine.sync()).ok).toBe(true);
+    await f.later();
+    return f;
+  }
+
+  it('merges a table edit and a Notion edit of other properties of the same row', async () => {
+    const f = await seeded();
+    const red = (await f.byKey(f.teamsDs)).get('1')!;
+    await sql.raw(`update ${f.teams} set size = 30 where id = 1`).execute(f.db);
+    f.emu.control.editAsUser(red.id, { Name: title('crimson') });
+    const result = await f.engine.sync();
+    expect(result.ok).toBe(true);
+    const page = (await f.byKey(f.teamsDs)).get('1')!;
+    expect(page.properties.Size.number).toBe(30);
+    expect(f.text(page.properties.Name)).toBe('crimson');
+    const [row] = await f.rows(f.teams);
+    expect(row).toMatchObject({ name: 'crimson' });
+    expect(Number(row!.size)).toBe(30);
+    await f.later();
+    const mark = f.writes();
+    const again = await f.engine.sync();
+    expect(again.openConflicts).toBe(0);
+    expect(f.writesSince(mark)).toBe(0);
+  });
+
+  it('one property changed on both sides is one conflict; the CLI-side resolution lands on both sides', async () => {
+    const f = await seeded();
+    const red = (await f.byKey(f.teamsDs)).get('1')!;
+    await sql.raw(`update ${f.teams} set size = 7 where id = 1`).execute(f.db);
+    f.emu.control.editAsUser(red.id, { Size: { number: 9 } });
+    const result = await f.engine.sync();
+    expect(result.openConflicts).toBe(1);
+    const [conflict] = await f.engine.conflicts.list();
+    expect(conflict!.conflict).toMatchObject({ localValue: 7, notionValue: 9 });
+    await f.engine.conflicts.resolve(conflict!.conflict.id, { take: 'local' });
+    await f.later();
+    const after = await f.engine.sync();
+    expect(after.openConflicts).toBe(0);
+    expect((await f.byKey(f.teamsDs)).get('1')!.properties.Size.number).toBe(7);
+    expect(Number((await f.rows(f.teams))[0]!.size)).toBe(7);
+  });
+
+  it('inserts and deletes on both sides converge; a relation edited in Notion updates the foreign key', async () => {
+    const f = await seeded();
+    const teams = await f.byKey(f.teamsDs);
+    const students = await f.byKey(f.studentsDs);
+    expect(students.get('1')!.properties.Team.relation).toEqual([{ id: teams.get('1')!.id }]);
+    // Notion: a new team, bob moves to red, ann's page is trashed.
+    const created = await f.emu.client().pages.create({
+      parent: { data_source_id: f.teamsDs },
+      properties: { Name: title('green'), Size: { number: 5 } },
+    } as never);
+    f.emu.control.editAsUser(students.get('2')!.id, { Team: { relation: [{ id: teams.get('1')!.id }] } });
+    await f.emu.client().pages.update({ page_id: students.get('1')!.id, in_trash: true });
+    // Table: a new student in blue, the blue team row deleted... after its student moves away.
+    await sql.raw(`insert into ${f.students} (name, grade, team_id) values ('cy', 70, 2)`).execute(f.db);
+    await f.later();
+    expect((await f.engine.sync()).ok).toBe(true);
+    const teamRows = await f.rows(f.teams);
+    expect(teamRows.map((r) => r.name)).toEqual(['red', 'blue', 'green']);
+    const green = teamRows[2]!;
+    // The key the table generated went back to the page.
+    expect(f.text((await f.pages(f.teamsDs)).find((p) => p.id === created.id)!.properties[KEY_PROPERTY])).toBe(String(green.id));
+    const studentRows = await f.rows(f.students);
+    expect(studentRows.map((r) => [r.name, Number(r.team_id)])).toEqual([
+      ['bob', 1],
+      ['cy', 2],
+    ]);
+    const cy = (await f.byKey(f.studentsDs)).get(String(studentRows[1]!.id))!;
+    expect(cy.properties.Team.relation).toEqual([{ id: teams.get('2')!.id }]);
+    // A row deleted in the table trashes its page.
+    await sql.raw(`delete from ${f.students} where name = 'cy'`).execute(f.db);
+    await f.later();
+    expect((await f.engine.sync()).ok).toBe(true);
+    const live = (await f.pages(f.studentsDs)).filter((p) => !p.in_trash).map((p) => f.text(p.properties.Name));
+    expect(live).toEqual(['bob']);
+    await f.later();
+    const mark = f.writes();
+    await f.engine.sync();
+    expect(f.writesSince(mark)).toBe(0);
+  });
+});
