@@ -9,7 +9,7 @@ import { createEmulator } from '../emulator/index.ts';
 import { createManualClock } from '../shared/index.ts';
 import { storeFactories } from '../store/test-support/store-factories.ts';
 import { countWrites, PUSH_TEST_START_MS, title } from './test-support/push-fixture.ts';
-import { createTableFixture, KEY_PROPERTY } from './test-support/table-fixture.ts';
+import { createTableFixture, intentHashOf, KEY_PROPERTY } from './test-support/table-fixture.ts';
 
 const factories = storeFactories().filter((f) => f.name !== 'sqlite-memory');
 
@@ -79,8 +79,16 @@ describe.each(factories)('table targets on $name', (factory) => {
 describe.each(factories)('table edits on $name', (factory) => {
   async function seeded(options: Parameters<typeof createTableFixture>[3] = {}) {
     const f = await setup(factory, options);
-    await sql.raw(`insert into ${f.teams} (name, size, active) values ('red', 3, true), ('blue', 4, false)`).execute(f.db);
-    await sql.raw(`insert into ${f.students} (name, grade, team_id) values ('ann', 90, 1), ('bob', 80.5, 2)`).execute(f.db);
+    await sql
+      .raw(
+        `insert into ${f.teams} (name, size, active) values ('red', 3, true), ('blue', 4, false)`,
+      )
+      .execute(f.db);
+    await sql
+      .raw(
+        `insert into ${f.students} (name, grade, team_id) values ('ann', 90, 1), ('bob', 80.5, 2)`,
+      )
+      .execute(f.db);
     expect((await f.engine.sync()).ok).toBe(true);
     await f.later();
     return f;
@@ -133,17 +141,23 @@ describe.each(factories)('table edits on $name', (factory) => {
       parent: { data_source_id: f.teamsDs },
       properties: { Name: title('green'), Size: { number: 5 } },
     } as never);
-    f.emu.control.editAsUser(students.get('2')!.id, { Team: { relation: [{ id: teams.get('1')!.id }] } });
+    f.emu.control.editAsUser(students.get('2')!.id, {
+      Team: { relation: [{ id: teams.get('1')!.id }] },
+    });
     await f.emu.client().pages.update({ page_id: students.get('1')!.id, in_trash: true });
     // Table: a new student in blue, the blue team row deleted... after its student moves away.
-    await sql.raw(`insert into ${f.students} (name, grade, team_id) values ('cy', 70, 2)`).execute(f.db);
+    await sql
+      .raw(`insert into ${f.students} (name, grade, team_id) values ('cy', 70, 2)`)
+      .execute(f.db);
     await f.later();
     expect((await f.engine.sync()).ok).toBe(true);
     const teamRows = await f.rows(f.teams);
     expect(teamRows.map((r) => r.name)).toEqual(['red', 'blue', 'green']);
     const green = teamRows[2]!;
     // The key the table generated went back to the page.
-    expect(f.text((await f.pages(f.teamsDs)).find((p) => p.id === created.id)!.properties[KEY_PROPERTY])).toBe(String(green.id));
+    expect(
+      f.text((await f.pages(f.teamsDs)).find((p) => p.id === created.id)!.properties[KEY_PROPERTY]),
+    ).toBe(String(green.id));
     const studentRows = await f.rows(f.students);
     expect(studentRows.map((r) => [r.name, Number(r.team_id)])).toEqual([
       ['bob', 1],
@@ -155,11 +169,74 @@ describe.each(factories)('table edits on $name', (factory) => {
     await sql.raw(`delete from ${f.students} where name = 'cy'`).execute(f.db);
     await f.later();
     expect((await f.engine.sync()).ok).toBe(true);
-    const live = (await f.pages(f.studentsDs)).filter((p) => !p.in_trash).map((p) => f.text(p.properties.Name));
+    const live = (await f.pages(f.studentsDs))
+      .filter((p) => !p.in_trash)
+      .map((p) => f.text(p.properties.Name));
     expect(live).toEqual(['bob']);
     await f.later();
     const mark = f.writes();
     await f.engine.sync();
     expect(f.writesSince(mark)).toBe(0);
+  });
+});
+
+describe.each(factories)('a table in another database on $name', (factory) => {
+  it('an insert interrupted between the two databases is adopted, never duplicated nor lost', async () => {
+    const f = await setup(factory, { elsewhere: true });
+    await sql
+      .raw(`insert into ${f.teams} (name, size, active) values ('red', 3, true)`)
+      .execute(f.db);
+    expect((await f.engine.sync(['teams'])).ok).toBe(true);
+    const created = await f.emu.client().pages.create({
+      parent: { data_source_id: f.teamsDs },
+      properties: { Name: title('green'), Size: { number: 5 } },
+    } as never);
+    await f.later();
+    expect((await f.engine.sync(['teams'])).ok).toBe(true);
+    const source = (await f.store.sources.getByName('teams'))!;
+    const record = (await f.store.records.findByPageId(source.id, created.id))!;
+    const item = (await f.store.targets.list(source.id)).find((i) => i.recordId === record.id)!;
+    expect(item.state).toBe('synced');
+    // The state a crash after the table's commit and before the bookkeeping leaves: the intent,
+    // and a page that does not carry the row's key yet.
+    f.emu.control.editAsUser(created.id, { [KEY_PROPERTY]: { rich_text: [] } });
+    await f.later();
+    await f.engine.pull(['teams']);
+    const intent = (await f.store.targets.list(source.id)).length;
+    const { rows } = await sql
+      .raw<Record<string, any>>(`select * from ${f.teams} where id = ${item.itemKey}`)
+      .execute(f.db);
+    expect(rows).toHaveLength(1);
+    await f.store.targets.put({
+      ...item,
+      itemKey: null,
+      storeHash: null,
+      state: 'intent',
+      targetHash: await intentHashOf(f, 'teams', rows[0]!),
+    });
+    await f.later();
+    expect((await f.engine.sync(['teams'])).ok).toBe(true);
+    expect((await f.rows(f.teams)).map((r) => r.name)).toEqual(['red', 'green']);
+    expect((await f.pages(f.teamsDs)).filter((p) => !p.in_trash)).toHaveLength(2);
+    expect(
+      (await f.store.targets.list(source.id)).find((i) => i.recordId === record.id),
+    ).toMatchObject({
+      state: 'synced',
+      itemKey: item.itemKey,
+    });
+    expect((await f.store.targets.list(source.id)).length).toBe(intent);
+    // A crash before the table's commit: the intent is there, the row is not → inserted again.
+    await sql.raw(`delete from ${f.teams} where id = ${item.itemKey}`).execute(f.db);
+    await f.store.targets.put({
+      ...item,
+      itemKey: null,
+      storeHash: null,
+      state: 'intent',
+      targetHash: 'x',
+    });
+    await f.later();
+    expect((await f.engine.sync(['teams'])).ok).toBe(true);
+    expect((await f.rows(f.teams)).map((r) => r.name)).toEqual(['red', 'green']);
+    expect((await f.pages(f.teamsDs)).filter((p) => !p.in_trash)).toHaveLength(2);
   });
 });

@@ -12,6 +12,9 @@ import type { SourceConfig, TargetConfig } from '../../config/index.ts';
 import type { ManualClock } from '../../shared/index.ts';
 import { openSqlConnection, type SqlConnection } from '../../store/index.ts';
 import type { StoreFactory } from '../../store/test-support/store-factories.ts';
+import { planTable } from '../../targets/sql-table/column-mapping.ts';
+import { normalizeRow, rowHash } from '../../targets/sql-table/row-codec.ts';
+import { readTableCatalog } from '../../targets/sql-table/table-catalog.ts';
 import type { EngineOptions } from '../engine-types.ts';
 import { createPullHarness, type PullHarness } from './pull-harness.ts';
 import type { PushEmulator } from './push-fixture.ts';
@@ -153,4 +156,24 @@ export async function createTableFixture(
     ...tables,
     sources,
   };
+}
+
+/** The hash an insert intent of `row` carries (what the scan matches an unknown row against). */
+export async function intentHashOf(
+  f: TableFixture,
+  sourceName: string,
+  row: Record<string, unknown>,
+): Promise<string> {
+  const config = f.sources.find((s) => s.name === sourceName)!;
+  const source = (await f.store.sources.getByName(sourceName))!;
+  const catalog = await readTableCatalog(f.db, f.dialect, config.target!.table);
+  const { plan } = planTable({
+    config: config.target!,
+    path: 'target',
+    source,
+    catalog,
+    keyPropertyName: KEY_PROPERTY,
+    targetTables: new Set(),
+  });
+  return rowHash(null, normalizeRow(plan!, row).values);
 }
