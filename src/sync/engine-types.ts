@@ -2,6 +2,7 @@
 import type { Config, SourceConfig } from '../config/index.ts';
 import type { NotionClient } from '../notion/index.ts';
 import type { Clock, Logger } from '../shared/index.ts';
+import type { TargetProblem } from '../targets/index.ts';
 import type {
   ConflictsApi,
   PushOptions,
@@ -162,6 +163,12 @@ export interface Engine {
   /** Local edits: each commits a version and its outbox row in one transaction. */
   readonly records: RecordsApi;
   readonly conflicts: ConflictsApi;
+  /**
+   * Checks every source's target against its live table (missing table or column, a key that is
+   * not unique, a column that cannot hold a property's values): every problem, with its config
+   * key path. Reads Notion's schema (adds the sync key property when missing) and the catalog.
+   */
+  checkTargets(): Promise<TargetProblem[]>;
 }
 
 export type { JsonValue };

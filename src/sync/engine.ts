@@ -8,6 +8,7 @@ import { NotionSyncError } from '../errors.ts';
 import type { NotionClient } from '../notion/index.ts';
 import { findClosest, parseNotionId, silentLogger, systemClock } from '../shared/index.ts';
 import { DEFAULT_MAX_ATTEMPTS, type SyncDirection } from '../store/index.ts';
+import type { TargetProblem } from '../targets/index.ts';
 import { createConflictsApi } from './conflicts-api.ts';
 import type {
   Engine,
@@ -27,7 +28,7 @@ import { createRecordsApi } from './records-api.ts';
 import { gapsOf, meterRequests } from './runs.ts';
 import type { Source } from './store-api.ts';
 import { mergeSyncResults, prepareKeyProperty, syncTargets } from './sync-targets.ts';
-import type { TargetDeps } from './target-sync.ts';
+import { checkTargetConfigs, type TargetDeps } from './target-sync.ts';
 
 const DEFAULTS = {
   overlapMs: 2 * 60_000,
@@ -308,5 +309,9 @@ export function createEngine(options: EngineOptions): Engine {
     ...(options.baseDir ? { baseDir: options.baseDir } : {}),
   });
   const conflicts = createConflictsApi(store);
-  return { pull, status, history, runs, push, sync, records, conflicts };
+  const checkTargets = async (): Promise<TargetProblem[]> =>
+    checkTargetConfigs(targetDeps(), config.sources, (c) =>
+      prepareKeyProperty({ store, notion: connection(), logger }, c),
+    );
+  return { pull, status, history, runs, push, sync, records, conflicts, checkTargets };
 }

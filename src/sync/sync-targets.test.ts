@@ -240,3 +240,75 @@ describe.each(factories)('a table in another database on $name', (factory) => {
     expect((await f.pages(f.teamsDs)).filter((p) => !p.in_trash)).toHaveLength(2);
   });
 });
+
+describe.each(factories)('table problems and policies on $name', (factory) => {
+  it('reports a missing table, column, a key that is not unique and a type mismatch; sync writes nothing', async () => {
+    const f = await setup(factory);
+    await sql.raw(`insert into ${f.teams} (name, size) values ('red', 1)`).execute(f.db);
+    const teams = f.sources[0]!;
+    const students = f.sources[1]!;
+    teams.target = { ...teams.target!, key: 'size', columns: { Name: 'nom', Active: 'name' } };
+    students.target = { ...students.target!, table: `${f.students}_gone` };
+    const problems = await f.engine.checkTargets();
+    expect(problems.map((p) => p.path).sort()).toEqual([
+      'sources[0].target.columns.Active',
+      'sources[0].target.columns.Name',
+      'sources[0].target.key',
+      'sources[1].target.table',
+    ]);
+    expect(problems.find((p) => p.path.endsWith('Active'))!.message).toMatch(/checkbox/);
+    const mark = f.writes();
+    const error = await f.engine.sync().catch((e: unknown) => e);
+    expect((error as { code?: string }).code).toBe('config_invalid');
+    expect(f.writesSince(mark)).toBe(0);
+    expect(await f.rows(f.teams)).toHaveLength(1);
+  });
+
+  it('parks a record whose value the table refuses, with the database message; the rest go on', async () => {
+    const f = await setup(factory);
+    await sql
+      .raw(`insert into ${f.teams} (name, size) values ('red', 1), ('blue', 2)`)
+      .execute(f.db);
+    expect((await f.engine.sync(['teams'])).ok).toBe(true);
+    const pages = await f.byKey(f.teamsDs);
+    f.emu.control.editAsUser(pages.get('1')!.id, { Size: { number: -5 } });
+    f.emu.control.editAsUser(pages.get('2')!.id, { Size: { number: 20 } });
+    await f.later();
+    const result = await f.engine.sync(['teams']);
+    expect(result.ok).toBe(false);
+    expect(result.targets![0]!.export!.failed).toHaveLength(1);
+    expect(result.targets![0]!.export!.failed[0]!.error).toMatch(/check|constraint/i);
+    expect((await f.rows(f.teams)).map((r) => Number(r.size))).toEqual([1, 20]);
+    const source = (await f.store.sources.getByName('teams'))!;
+    expect(
+      (await f.store.targets.list(source.id)).filter((i) => i.state === 'parked'),
+    ).toHaveLength(1);
+  });
+
+  it('keeps rows and pages under the keep policies', async () => {
+    const f = await setup(factory, { target: { onLocalDelete: 'keep', onNotionDelete: 'keep' } });
+    await sql
+      .raw(`insert into ${f.teams} (name, size) values ('red', 1), ('blue', 2)`)
+      .execute(f.db);
+    expect((await f.engine.sync(['teams'])).ok).toBe(true);
+    const pages = await f.byKey(f.teamsDs);
+    await f.emu.client().pages.update({ page_id: pages.get('1')!.id, in_trash: true });
+    await sql.raw(`delete from ${f.teams} where id = 2`).execute(f.db);
+    await f.later();
+    const result = await f.engine.sync(['teams']);
+    expect(result.ok).toBe(true);
+    expect((await f.rows(f.teams)).map((r) => r.name)).toEqual(['red']);
+    expect((await f.pages(f.teamsDs)).find((p) => p.id === pages.get('2')!.id)!.in_trash).toBe(
+      false,
+    );
+    const source = (await f.store.sources.getByName('teams'))!;
+    expect((await f.store.targets.list(source.id)).map((i) => i.state)).toEqual([
+      'detached',
+      'detached',
+    ]);
+    await f.later();
+    const mark = f.writes();
+    expect((await f.engine.sync(['teams'])).ok).toBe(true);
+    expect(f.writesSince(mark)).toBe(0);
+  });
+});

@@ -11,6 +11,7 @@ import type { PushResult, SyncResult } from './push-types.ts';
 import type { Source } from './store-api.ts';
 import { ensureSyncKeyProperty } from './sync-key.ts';
 import {
+  checkTargetConfigs,
   exportStep,
   keyPropertyOf,
   openTarget,
@@ -80,6 +81,15 @@ export async function syncTargets(
   configs: SourceConfig[],
   steps: TargetSteps,
 ): Promise<SyncResult> {
+  // Every problem of every target before anything is written on either side.
+  const problems = await checkTargetConfigs(deps, configs, steps.prepare);
+  if (problems.length > 0) {
+    throw new NotionSyncError(
+      'config_invalid',
+      `${problems.length} problem${problems.length === 1 ? '' : 's'} with the targets; nothing was synced:\n${problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}`,
+      { details: { problems } },
+    );
+  }
   const out: SyncResult = {
     ok: true,
     pull: emptyPull(),

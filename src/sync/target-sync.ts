@@ -18,6 +18,7 @@ import {
   type LocalChange,
   type Target,
   type TargetInput,
+  type TargetProblem,
 } from '../targets/index.ts';
 import { DEFAULT_SYNC_KEY_PROPERTY, type RecordsApi } from './push-types.ts';
 import type { Source, Store, StoreRecord } from './store-api.ts';
@@ -222,4 +223,32 @@ export async function orderByDependencies(
   };
   for (const config of configs) visit(config, []);
   return ordered;
+}
+
+/** Every problem of every configured target against its live medium. */
+export async function checkTargetConfigs(
+  deps: TargetDeps,
+  configs: SourceConfig[],
+  sourceOf: (config: SourceConfig) => Promise<Source>,
+): Promise<TargetProblem[]> {
+  const problems: TargetProblem[] = [];
+  for (const config of configs.filter((c) => c.target)) {
+    let target: Target;
+    try {
+      target = await openTarget(deps, config);
+    } catch (error) {
+      if (!(error instanceof NotionSyncError)) throw error;
+      problems.push({
+        path: `sources[${deps.sources.indexOf(config)}].target.urlEnv`,
+        message: error.message,
+      });
+      continue;
+    }
+    try {
+      problems.push(...(await target.check(await sourceOf(config))));
+    } finally {
+      await target.close();
+    }
+  }
+  return problems;
 }

@@ -74,7 +74,7 @@ async function createTables(
   if (schema) await sql.raw(`create schema ${schema}`).execute(db);
   await sql
     .raw(
-      `create table ${q('teams')} (id ${id}, name text not null, size integer, active boolean not null default false)`,
+      `create table ${q('teams')} (id ${id}, name text not null, size integer check (size is null or size >= 0), active boolean not null default false)`,
     )
     .execute(db);
   await sql
