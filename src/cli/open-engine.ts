@@ -28,6 +28,9 @@ export async function openEngine(ctx: CliContext): Promise<OpenEngine> {
     config,
     store,
     logger,
+    // A target's `urlEnv` names a variable of this environment (never a password in the file).
+    environment: ctx.io.env,
+    baseDir: ctx.io.cwd,
     notionFactory: () => createNotionClient(notionClientOptionsFromConfig(config, { logger })),
   });
   return { engine, store, close: () => store.close() };

@@ -54,7 +54,7 @@ export {
   type UpsertSourceInput,
   type UpsertSourceResult,
 } from './sources-repository.ts';
-export { openSqlConnection, type SqlConnection } from './sql-connection.ts';
+export { openSqlConnection, type SqlConnection, type UserDatabase } from './sql-connection.ts';
 export {
   createStore,
   type LocalEditsRepository,

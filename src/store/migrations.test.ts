@@ -7,6 +7,17 @@ import { isNotionSyncError } from '../errors.ts';
 import { storeFactories } from './test-support/store-factories.ts';
 
 const EXPECTED_COLUMNS: Record<string, string[]> = {
+  target_items: [
+    'record_id',
+    'source_id',
+    'item_key',
+    'target_hash',
+    'store_hash',
+    'state',
+    'last_error',
+    'updated_at',
+  ],
+  target_cursors: ['source_id', 'cursor', 'updated_at'],
   connections: [
     'id',
     'name',
@@ -161,6 +172,7 @@ const EXPECTED_INDEXES = [
   'runs_one_running_uq',
   'schema_changes_source_idx',
   'webhook_events_state_idx',
+  'target_items_key_uq',
 ];
 
 describe.each(storeFactories())('migrations on $name', (factory) => {

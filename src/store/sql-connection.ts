@@ -6,9 +6,12 @@ import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import type { DialectName } from './dialect.ts';
 import { parseStoreUrl } from './store-url.ts';
 
+/** Kysely over a user's tables: names are only known at run time (from the config). */
+export type UserDatabase = Kysely<Record<string, Record<string, unknown>>>;
+
 export interface SqlConnection {
   readonly dialect: DialectName;
-  readonly db: Kysely<any>;
+  readonly db: UserDatabase;
   close(): Promise<void>;
 }
 
@@ -24,13 +27,13 @@ export async function openSqlConnection(url: string, baseDir?: string): Promise<
       location.path === ':memory:' || isAbsolute(location.path) || baseDir === undefined
         ? location.path
         : resolve(baseDir, location.path);
-    const db = new Kysely<any>({
+    const db: UserDatabase = new Kysely({
       dialect: new SqliteDialect({ database: openSqliteDatabase(path) }),
     });
     return { dialect: 'sqlite', db, close: () => db.destroy() };
   }
   const { createPostgresPool } = await import('./postgres-dialect.ts');
-  const db = new Kysely<any>({
+  const db: UserDatabase = new Kysely({
     dialect: new PostgresDialect({ pool: createPostgresPool(location.connectionString, 4) }),
   });
   return { dialect: 'postgres', db, close: () => db.destroy() };

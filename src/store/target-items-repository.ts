@@ -4,11 +4,13 @@
 //   database in ONE transaction, so an export and what it remembers commit together;
 // - `database()` reaches the store's database outside the engine namespace: plugins (the `ns_`
 //   prefix, the engine schema) are stripped, so a user's table name is used exactly as given.
+
 import type { Kysely } from 'kysely';
 import { fromJsonText } from './json-columns.ts';
 import type { RepositoryContext, Row } from './repository-context.ts';
 import { toRecord } from './row-mappers.ts';
 import type { Database } from './schema.ts';
+import type { UserDatabase } from './sql-connection.ts';
 import type { JsonValue, StoreRecord } from './store-types.ts';
 
 /** `synced`: exported or scanned; `intent`: an insert announced but not confirmed; `detached`:
@@ -49,9 +51,11 @@ export interface TargetItemsRepository extends TargetItemsWriter {
   readCursor(sourceId: number): Promise<string | null>;
   writeCursor(sourceId: number, cursor: string | null): Promise<void>;
   /** The store's database with names used as given (a user's table living beside the store). */
-  database(): Kysely<any>;
+  database(): UserDatabase;
   /** One store transaction for a user's table in the store's database and the bookkeeping. */
-  transaction<T>(fn: (tx: { db: Kysely<any>; items: TargetItemsWriter }) => Promise<T>): Promise<T>;
+  transaction<T>(
+    fn: (tx: { db: UserDatabase; items: TargetItemsWriter }) => Promise<T>,
+  ): Promise<T>;
 }
 
 function toTargetItem(row: Row<'target_items'>): TargetItem {
@@ -135,10 +139,10 @@ export function createTargetItemsRepository(ctx: RepositoryContext): TargetItems
         .onConflict((oc) => oc.column('source_id').doUpdateSet(values))
         .execute();
     },
-    database: () => db.withoutPlugins() as Kysely<any>,
+    database: () => db.withoutPlugins() as UserDatabase,
     transaction: (fn) =>
       ctx.dialect.transaction((trx) =>
-        fn({ db: trx.withoutPlugins() as Kysely<any>, items: writerOn(ctx, trx) }),
+        fn({ db: trx.withoutPlugins() as UserDatabase, items: writerOn(ctx, trx) }),
       ),
   };
 }

@@ -11,6 +11,20 @@ import { storeFactories } from '../store/test-support/store-factories.ts';
 import { countWrites, PUSH_TEST_START_MS, title } from './test-support/push-fixture.ts';
 import { createTableFixture, intentHashOf, KEY_PROPERTY } from './test-support/table-fixture.ts';
 
+/** A property of a queried page, as the tests read it (loosely typed on purpose). */
+interface PageProperty {
+  title?: { plain_text: string }[];
+  rich_text?: { plain_text: string }[];
+  number?: number | null;
+  relation?: { id: string }[];
+}
+interface QueriedPage {
+  id: string;
+  in_trash: boolean;
+  properties: Record<string, PageProperty>;
+}
+type TableRow = Record<string, string | number | boolean | null>;
+
 const factories = storeFactories().filter((f) => f.name !== 'sqlite-memory');
 
 async function setup(
@@ -21,23 +35,24 @@ async function setup(
   const emu = await createEmulator({ clock, faultSeed: 7 });
   const f = await createTableFixture(factory, emu, clock, options);
   const pages = async (ds: string) => {
-    const out: { id: string; in_trash: boolean; properties: Record<string, any> }[] = [];
+    const out: QueriedPage[] = [];
     let cursor: string | undefined;
     do {
       const res = (await emu.client().dataSources.query({
         data_source_id: ds,
         ...(cursor ? { start_cursor: cursor } : {}),
-      } as never)) as unknown as { results: any[]; next_cursor: string | null };
+      } as never)) as unknown as { results: QueriedPage[]; next_cursor: string | null };
       out.push(...res.results);
       cursor = res.next_cursor ?? undefined;
     } while (cursor);
     return out;
   };
-  const text = (p: any) => (p?.title ?? p?.rich_text ?? []).map((t: any) => t.plain_text).join('');
+  const text = (p: PageProperty | undefined) =>
+    (p?.title ?? p?.rich_text ?? []).map((t) => t.plain_text).join('');
   const byKey = async (ds: string) =>
     new Map((await pages(ds)).map((p) => [text(p.properties[KEY_PROPERTY]), p]));
   const rows = async (table: string) =>
-    (await sql.raw<Record<string, any>>(`select * from ${table} order by id`).execute(f.db)).rows;
+    (await sql.raw<TableRow>(`select * from ${table} order by id`).execute(f.db)).rows;
   const writes = () => emu.control.requestLog().length;
   const writesSince = (mark: number) => countWrites(emu.control.requestLog().slice(mark));
   const later = () => clock.advance(5 * 60_000);
@@ -60,7 +75,7 @@ describe.each(factories)('table targets on $name', (factory) => {
     const row = (await f.rows(f.teams))[41]!;
     const page = pages.get(String(row.id))!;
     expect(f.text(page.properties.Name)).toBe(row.name);
-    expect(page.properties.Size.number).toBe(Number(row.size));
+    expect(page.properties.Size!.number).toBe(Number(row.size));
     await f.later();
     const mark = f.writes();
     const second = await f.engine.sync(['teams']);
@@ -102,7 +117,7 @@ describe.each(factories)('table edits on $name', (factory) => {
     const result = await f.engine.sync();
     expect(result.ok).toBe(true);
     const page = (await f.byKey(f.teamsDs)).get('1')!;
-    expect(page.properties.Size.number).toBe(30);
+    expect(page.properties.Size!.number).toBe(30);
     expect(f.text(page.properties.Name)).toBe('crimson');
     const [row] = await f.rows(f.teams);
     expect(row).toMatchObject({ name: 'crimson' });
@@ -127,7 +142,7 @@ describe.each(factories)('table edits on $name', (factory) => {
     await f.later();
     const after = await f.engine.sync();
     expect(after.openConflicts).toBe(0);
-    expect((await f.byKey(f.teamsDs)).get('1')!.properties.Size.number).toBe(7);
+    expect((await f.byKey(f.teamsDs)).get('1')!.properties.Size!.number).toBe(7);
     expect(Number((await f.rows(f.teams))[0]!.size)).toBe(7);
   });
 
@@ -135,7 +150,7 @@ describe.each(factories)('table edits on $name', (factory) => {
     const f = await seeded();
     const teams = await f.byKey(f.teamsDs);
     const students = await f.byKey(f.studentsDs);
-    expect(students.get('1')!.properties.Team.relation).toEqual([{ id: teams.get('1')!.id }]);
+    expect(students.get('1')!.properties.Team!.relation).toEqual([{ id: teams.get('1')!.id }]);
     // Notion: a new team, bob moves to red, ann's page is trashed.
     const created = await f.emu.client().pages.create({
       parent: { data_source_id: f.teamsDs },
@@ -164,7 +179,7 @@ describe.each(factories)('table edits on $name', (factory) => {
       ['cy', 2],
     ]);
     const cy = (await f.byKey(f.studentsDs)).get(String(studentRows[1]!.id))!;
-    expect(cy.properties.Team.relation).toEqual([{ id: teams.get('2')!.id }]);
+    expect(cy.properties.Team!.relation).toEqual([{ id: teams.get('2')!.id }]);
     // A row deleted in the table trashes its page.
     await sql.raw(`delete from ${f.students} where name = 'cy'`).execute(f.db);
     await f.later();
@@ -204,7 +219,7 @@ describe.each(factories)('a table in another database on $name', (factory) => {
     await f.engine.pull(['teams']);
     const intent = (await f.store.targets.list(source.id)).length;
     const { rows } = await sql
-      .raw<Record<string, any>>(`select * from ${f.teams} where id = ${item.itemKey}`)
+      .raw<TableRow>(`select * from ${f.teams} where id = ${item.itemKey}`)
       .execute(f.db);
     expect(rows).toHaveLength(1);
     await f.store.targets.put({

@@ -2,14 +2,16 @@
 // the target tests: the tables live in the store's database (SQLite: the store file; PostgreSQL:
 // a schema of their own beside the store's) or, with `elsewhere`, in another database reached
 // through `target.urlEnv`. Takes the emulator structurally (see push-fixture.ts).
+
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Kysely, sql } from 'kysely';
+import { sql } from 'kysely';
 import { onTestFinished } from 'vitest';
 import type { SourceConfig, TargetConfig } from '../../config/index.ts';
 import type { ManualClock } from '../../shared/index.ts';
+import type { UserDatabase } from '../../store/index.ts';
 import { openSqlConnection, type SqlConnection } from '../../store/index.ts';
 import type { StoreFactory } from '../../store/test-support/store-factories.ts';
 import { planTable } from '../../targets/sql-table/column-mapping.ts';
@@ -26,7 +28,7 @@ export interface TableFixture extends PullHarness {
   teamsDs: string;
   studentsDs: string;
   /** The user's database (the store's, or the other one). */
-  db: Kysely<any>;
+  db: UserDatabase;
   dialect: 'sqlite' | 'postgres';
   /** Qualified names of the user's tables. */
   teams: string;
@@ -62,7 +64,7 @@ async function createDatabases(
 }
 
 async function createTables(
-  db: Kysely<any>,
+  db: UserDatabase,
   dialect: 'sqlite' | 'postgres',
   schema: string | null,
 ) {

@@ -2,9 +2,10 @@
 // "row space" (what the row hash covers): text '' and null are the same, timestamps are ISO UTC
 // with milliseconds, dates are YYYY-MM-DD, json is stable text. A row read back after an export
 // normalizes to the same value the export computed, so an unchanged row never looks edited.
-import { type AliasedRawBuilder, type Kysely, sql } from 'kysely';
+
+import { type AliasedRawBuilder, sql } from 'kysely';
 import { hashValue, stableStringify } from '../../shared/index.ts';
-import type { DialectName, JsonValue } from '../../store/index.ts';
+import type { DialectName, JsonValue, UserDatabase } from '../../store/index.ts';
 import type { MappedColumn, TablePlan } from './column-mapping.ts';
 import type { TableColumn } from './table-catalog.ts';
 
@@ -189,7 +190,7 @@ export function rowHash(key: string | null, values: RowValues): string {
 
 /** Reads rows through `db` (all of them, or those whose key is in `keys`). */
 export async function readRows(
-  db: Kysely<any>,
+  db: UserDatabase,
   dialect: DialectName,
   plan: TablePlan,
   filter?: { keys?: string[]; changedSince?: string | null },

@@ -2,8 +2,13 @@
 // writes and their bookkeeping commit in ONE transaction. In another database they cannot: the
 // bookkeeping is written after the table's transaction commits, and inserts announce an intent in
 // the store first, so a crash in between is adopted by the next scan instead of duplicated.
-import type { Kysely } from 'kysely';
-import type { DialectName, SqlConnection, Store, TargetItemInput } from '../../store/index.ts';
+import type {
+  DialectName,
+  SqlConnection,
+  Store,
+  TargetItemInput,
+  UserDatabase,
+} from '../../store/index.ts';
 
 export type Bookkeeping = { put: TargetItemInput } | { remove: number };
 
@@ -11,9 +16,9 @@ export interface TableAccess {
   readonly dialect: DialectName;
   /** True when the table lives in the store's database. */
   readonly sameDatabase: boolean;
-  reader(): Kysely<any>;
+  reader(): UserDatabase;
   /** Runs `fn` in one transaction on the table's database, then records its bookkeeping. */
-  batch(fn: (db: Kysely<any>) => Promise<Bookkeeping[]>): Promise<void>;
+  batch(fn: (db: UserDatabase) => Promise<Bookkeeping[]>): Promise<void>;
   /** Records bookkeeping on its own (intents, parked items). */
   record(entries: Bookkeeping[]): Promise<void>;
   close(): Promise<void>;

@@ -1,8 +1,9 @@
 // Reads a user's table from the database catalog (never from the table's rows): its columns with
 // a normalized kind, which columns are unique on their own, and its single-column foreign keys.
 // Read-only: nothing here creates or alters anything.
-import { type Kysely, sql } from 'kysely';
-import type { DialectName } from '../../store/index.ts';
+
+import { sql } from 'kysely';
+import type { DialectName, UserDatabase } from '../../store/index.ts';
 
 /** What a column can hold, as far as mapping is concerned. */
 export type ColumnKind =
@@ -82,7 +83,7 @@ function postgresKind(dataType: string, udt: string, isEnum: boolean): ColumnKin
   return 'other';
 }
 
-async function readSqlite(db: Kysely<any>, table: string): Promise<TableCatalog | null> {
+async function readSqlite(db: UserDatabase, table: string): Promise<TableCatalog | null> {
   const columns = await sql<{
     name: string;
     type: string;
@@ -126,7 +127,7 @@ async function readSqlite(db: Kysely<any>, table: string): Promise<TableCatalog 
 }
 
 async function readPostgres(
-  db: Kysely<any>,
+  db: UserDatabase,
   schema: string,
   table: string,
 ): Promise<TableCatalog | null> {
@@ -186,7 +187,7 @@ async function readPostgres(
 
 /** The table's catalog entry, or null when there is no such table. */
 export async function readTableCatalog(
-  db: Kysely<any>,
+  db: UserDatabase,
   dialect: DialectName,
   name: string,
 ): Promise<TableCatalog | null> {

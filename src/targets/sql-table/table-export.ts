@@ -2,9 +2,10 @@
 // in batches, each batch in one transaction that touches only the mapped columns (and the key on
 // insert). A batch the database refuses is retried row by row, so one bad value parks only its
 // record (with the database's message) and the rest go on. Bookkeeping: see table-access.ts.
+
 import { randomUUID } from 'node:crypto';
-import { type Kysely, sql } from 'kysely';
-import type { JsonValue, TargetItem, TargetRecordView } from '../../store/index.ts';
+import { sql } from 'kysely';
+import type { JsonValue, TargetItem, TargetRecordView, UserDatabase } from '../../store/index.ts';
 import { type ExportResult, emptyExportResult, type TargetInput } from '../target.ts';
 import type { TablePlan } from './column-mapping.ts';
 import type { RelationKeys } from './relation-keys.ts';
@@ -67,7 +68,7 @@ function planOp(
   item: TargetItem | undefined,
 ): Op | null {
   if (view.record.tombstone !== null) {
-    if (!item || item.state !== 'synced' || item.itemKey === null) return null;
+    if (item?.state !== 'synced' || item.itemKey === null) return null;
     return { kind: ctx.onNotionDelete === 'keep' ? 'detach' : 'delete', view, item };
   }
   if (view.record.pageId === null || item?.state === 'detached') return null;
@@ -113,7 +114,7 @@ function newKey(ctx: ExportContext, op: WriteOp): string | null {
   );
 }
 
-async function writeOp(ctx: ExportContext, db: Kysely<any>, op: Op): Promise<string | null> {
+async function writeOp(ctx: ExportContext, db: UserDatabase, op: Op): Promise<string | null> {
   const { plan } = ctx;
   const keyRef = sql.ref(plan.key.name);
   if (!isWrite(op)) {
