@@ -67,6 +67,7 @@ async function createTables(
   db: UserDatabase,
   dialect: 'sqlite' | 'postgres',
   schema: string | null,
+  tag: boolean,
 ) {
   const q = (name: string) => (schema ? `${schema}.${name}` : name);
   const id =
@@ -76,7 +77,7 @@ async function createTables(
   if (schema) await sql.raw(`create schema ${schema}`).execute(db);
   await sql
     .raw(
-      `create table ${q('teams')} (id ${id}, name text not null, size integer check (size is null or size >= 0), active boolean not null default false)`,
+      `create table ${q('teams')} (id ${id}, name text not null, size integer check (size is null or size >= 0), active boolean not null default false${tag ? ', tag text' : ''})`,
     )
     .execute(db);
   await sql
@@ -93,6 +94,8 @@ export async function createTableFixture(
   emu: PushEmulator,
   clock: ManualClock,
   options: {
+    /** Adds an unmapped `tag` column to teams (tests see that exports never touch it). */
+    tag?: boolean;
     elsewhere?: boolean;
     target?: Partial<TargetConfig>;
     engine?: Partial<EngineOptions>;
@@ -117,7 +120,7 @@ export async function createTableFixture(
   }
   const db = connection?.db ?? harness.store.targets.database();
   const schema = factory.dialect === 'postgres' ? `app_${randomBytes(5).toString('hex')}` : null;
-  const tables = await createTables(db, factory.dialect, schema);
+  const tables = await createTables(db, factory.dialect, schema, options.tag === true);
   const target = (table: string): TargetConfig => ({
     table,
     key: 'id',
