@@ -48,6 +48,12 @@ export interface TargetItemsRepository extends TargetItemsWriter {
   list(sourceId: number): Promise<TargetItem[]>;
   /** Every record of the source (tombstoned ones too) with its current fields. */
   listRecords(sourceId: number): Promise<TargetRecordView[]>;
+  /**
+   * Frees `localKey` for a new record when the record holding it is tombstoned and has nothing
+   * left to push (a table reused a deleted row's key): that record's key gets a `~<id>` suffix.
+   * False when the key is held by a live record or one with open outbox items.
+   */
+  releaseLocalKey(sourceId: number, localKey: string): Promise<boolean>;
   readCursor(sourceId: number): Promise<string | null>;
   writeCursor(sourceId: number, cursor: string | null): Promise<void>;
   /** The store's database with names used as given (a user's table living beside the store). */
@@ -123,6 +129,30 @@ export function createTargetItemsRepository(ctx: RepositoryContext): TargetItems
         content: row.v_content ?? null,
       }));
     },
+    releaseLocalKey: (sourceId, localKey) =>
+      ctx.dialect.transaction(async (trx) => {
+        const holder = await trx
+          .selectFrom('records')
+          .select(['id', 'tombstone'])
+          .where('source_id', '=', sourceId)
+          .where('local_key', '=', localKey)
+          .executeTakeFirst();
+        if (!holder) return true;
+        if (holder.tombstone === null) return false;
+        const open = await trx
+          .selectFrom('outbox')
+          .select('id')
+          .where('record_id', '=', holder.id)
+          .where('state', 'in', ['pending', 'in_flight', 'dead'])
+          .executeTakeFirst();
+        if (open) return false;
+        await trx
+          .updateTable('records')
+          .set({ local_key: `${localKey}~${holder.id}`, updated_at: ctx.now() })
+          .where('id', '=', holder.id)
+          .execute();
+        return true;
+      }),
     readCursor: async (sourceId) =>
       (
         await db

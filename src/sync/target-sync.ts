@@ -8,6 +8,7 @@
 // - export keys a target chose for rows created in Notion are written back as local edits, and a
 //   second push sends them within the same sync;
 // - a change one record cannot take (a value Notion's schema refuses) is reported; the rest go on.
+import { randomUUID } from 'node:crypto';
 import type { SourceConfig } from '../config/index.ts';
 import { NotionSyncError } from '../errors.ts';
 import { openSqlConnection } from '../store/index.ts';
@@ -121,9 +122,11 @@ async function applyChange(
       state: 'synced',
     });
   if (change.kind === 'create') {
-    const edit = await records.create(config.name, change.values as never, {
-      localKey: change.itemKey,
-    });
+    // A table may reuse the key of a deleted row: free it, or create under another local key
+    // (the next scan then writes the row's key into the page's key property).
+    const free = await store.targets.releaseLocalKey(source.id, change.itemKey);
+    const localKey = free ? change.itemKey : `${change.itemKey}~${randomUUID()}`;
+    const edit = await records.create(config.name, change.values as never, { localKey });
     await remember(edit.record.id, change);
     summary.created += 1;
     return;

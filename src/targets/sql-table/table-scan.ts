@@ -113,6 +113,32 @@ function changeOf(
   };
 }
 
+/** An unchanged row whose page does not carry its key (yet): write the key into the page. */
+function keyRepair(
+  input: TargetInput,
+  known: Known,
+  item: TargetItem,
+  key: string,
+): LocalChange | null {
+  const view = known.byRecord.get(item.recordId);
+  if (
+    !input.keyPropertyId ||
+    !view ||
+    view.record.tombstone !== null ||
+    view.record.pageId === null
+  )
+    return null;
+  if (keyText(view.fields[input.keyPropertyId]) === key) return null;
+  return {
+    kind: 'update',
+    recordId: item.recordId,
+    itemKey: key,
+    values: { [input.keyPropertyId]: key },
+    targetHash: item.targetHash,
+    storeHash: item.storeHash ?? '',
+  };
+}
+
 async function listKeys(ctx: ScanContext): Promise<Set<string>> {
   const rows = await ctx.access
     .reader()
@@ -178,7 +204,9 @@ export async function scanTable(
     const hash = rowHash(key, values);
     const item = known.byKey.get(key);
     if ((item?.targetHash === hash && item.state === 'synced') || item?.state === 'detached') {
-      result.unchanged += 1;
+      const keyFix = item.state === 'synced' ? keyRepair(input, known, item, key) : null;
+      if (keyFix) result.changes.push(keyFix);
+      else result.unchanged += 1;
       continue;
     }
     const change = changeOf(ctx, input, key, values, hash, findRecord(known, key, values));
