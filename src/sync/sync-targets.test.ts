@@ -327,3 +327,72 @@ describe.each(factories)('table problems and policies on $name', (factory) => {
     expect(f.writesSince(mark)).toBe(0);
   });
 });
+
+describe.each(factories)('Notion-side bookkeeping on $name', (factory) => {
+  it('push keeps last_synced and sync_status (synced, conflict, pending) without echo versions', async () => {
+    const f = await setup(factory, {
+      target: { bookkeeping: { lastSynced: 'last_synced', syncStatus: 'sync_status' } },
+    });
+    await sql
+      .raw(`insert into ${f.teams} (name, size) values ('red', 1), ('blue', 2), ('gold', 3)`)
+      .execute(f.db);
+    expect((await f.engine.sync(['teams'])).ok).toBe(true);
+    type Kept = { select?: { name: string } | null; date?: { start: string } | null };
+    const kept = async (key: string) => {
+      const page = (await f.byKey(f.teamsDs)).get(key)!;
+      const p = page.properties as unknown as Record<string, Kept>;
+      return {
+        status: p.sync_status?.select?.name ?? null,
+        synced: p.last_synced?.date?.start ?? null,
+        id: page.id,
+      };
+    };
+    expect(await kept('1')).toMatchObject({ status: 'synced', synced: expect.any(String) });
+    // The same property on both sides → conflict; a value the table refuses → pending.
+    await sql.raw(`update ${f.teams} set size = 7 where id = 1`).execute(f.db);
+    f.emu.control.editAsUser((await kept('1')).id, { Size: { number: 9 } });
+    f.emu.control.editAsUser((await kept('2')).id, { Size: { number: -1 } });
+    await f.later();
+    const result = await f.engine.sync(['teams']);
+    expect(result.openConflicts).toBe(1);
+    expect((await kept('1')).status).toBe('conflict');
+    expect((await kept('2')).status).toBe('pending');
+    expect((await kept('3')).status).toBe('synced');
+    // Quiet from here on: nothing bounces back, nothing is written.
+    await f.later();
+    await f.engine.sync(['teams']);
+    await f.later();
+    const mark = f.writes();
+    const quiet = await f.engine.sync(['teams']);
+    expect(quiet.pull.sources[0]!.counts.updated).toBe(0);
+    expect(f.writesSince(mark)).toBe(0);
+  });
+});
+
+describe.each(factories)('an updatedAt column on $name', (factory) => {
+  it('scans only rows whose updatedAt moved, and still sees deletes', async () => {
+    const f = await setup(factory, { target: { updatedAt: 'updated_at' } });
+    const t0 = "'2026-08-08T10:00:00.000Z'";
+    await sql
+      .raw(
+        `insert into ${f.teams} (name, size, updated_at) values ('red', 1, '2026-08-08T09:00:00.000Z'), ('blue', 2, ${t0}), ('gold', 3, ${t0})`,
+      )
+      .execute(f.db);
+    expect((await f.engine.sync(['teams'])).ok).toBe(true);
+    // Row 1 (older than the last scan) changes without its timestamp: not seen; row 2 with it:
+    // seen; row 3 is deleted: seen through the key listing.
+    await sql.raw(`update ${f.teams} set size = 10 where id = 1`).execute(f.db);
+    await sql
+      .raw(`update ${f.teams} set size = 20, updated_at = '2026-08-08T11:00:00.000Z' where id = 2`)
+      .execute(f.db);
+    await sql.raw(`delete from ${f.teams} where id = 3`).execute(f.db);
+    await f.later();
+    const result = await f.engine.sync(['teams']);
+    expect(result.ok).toBe(true);
+    expect(result.targets![0]!.scan).toMatchObject({ updated: 1, deleted: 1 });
+    const pages = await f.byKey(f.teamsDs);
+    expect(pages.get('2')!.properties.Size!.number).toBe(20);
+    expect(pages.get('1')!.properties.Size!.number).toBe(1);
+    expect(pages.has('3')).toBe(false);
+  });
+});

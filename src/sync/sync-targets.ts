@@ -6,6 +6,7 @@ import type { SourceConfig } from '../config/index.ts';
 import { NotionSyncError } from '../errors.ts';
 import type { PullResult } from './engine-types.ts';
 import { refreshSource } from './push.ts';
+import { ensureBookkeepingProperties } from './push-bookkeeping.ts';
 import type { PushEnvironment } from './push-context.ts';
 import type { PushResult, SyncResult } from './push-types.ts';
 import type { Source } from './store-api.ts';
@@ -37,8 +38,13 @@ export async function prepareKeyProperty(
   const source =
     (await env.store.sources.getByName(config.name)) ?? (await refreshSource(env, config));
   const name = keyPropertyOf(config);
-  if (Object.values(source.schema.properties).some((p) => p.name === name)) return source;
+  const bookkeeping = Object.values(config.target?.bookkeeping ?? {}).filter(
+    (b): b is string => typeof b === 'string',
+  );
+  const known = new Set(Object.values(source.schema.properties).map((p) => p.name));
+  if (known.has(name) && bookkeeping.every((b) => known.has(b))) return source;
   await ensureSyncKeyProperty(env.notion, source.notionId, name);
+  await ensureBookkeepingProperties(env.notion, source.notionId, config);
   return refreshSource(env, config);
 }
 
@@ -67,9 +73,9 @@ async function syncOne(
     const pushed = await steps.push([config.name]);
     out.push.sources.push(...pushed.sources);
     source = await steps.loadSource(config);
-    result.export = await exportStep(deps, target, config, source);
-    if (result.export.keys.length > 0)
-      out.push.sources.push(...(await steps.push([config.name])).sources);
+    const exported = await exportStep(deps, target, config, source);
+    result.export = exported;
+    if (exported.queued > 0) out.push.sources.push(...(await steps.push([config.name])).sources);
   } finally {
     await target.close();
   }

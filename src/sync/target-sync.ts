@@ -181,23 +181,34 @@ export async function scanStep(
   return summary;
 }
 
-/** Export: write what changed in the store; keys chosen by the target go back as local edits. */
+/**
+ * Export: write what changed in the store. Keys the target chose for rows created in Notion, and
+ * `pending` for records it refused (with `bookkeeping.syncStatus`), go back as local edits;
+ * `queued` counts them (the caller pushes them).
+ */
 export async function exportStep(
   deps: TargetDeps,
   target: Target,
   config: SourceConfig,
   source: Source,
-): Promise<ExportResult> {
+): Promise<ExportResult & { queued: number }> {
   const input = await targetInput(deps, config, source);
   const result = await target.export(input);
+  const edits: { recordId: number; values: Record<string, string> }[] = [];
   if (input.keyPropertyId) {
-    for (const { recordId, key } of result.keys) {
-      const record = await deps.store.records.get(recordId);
-      if (record && record.tombstone === null)
-        await deps.records.update(config.name, refOf(record), { [input.keyPropertyId]: key });
-    }
+    for (const { recordId, key } of result.keys)
+      edits.push({ recordId, values: { [input.keyPropertyId]: key } });
   }
-  return result;
+  const status = config.target?.bookkeeping?.syncStatus;
+  if (status)
+    for (const { recordId } of result.failed)
+      edits.push({ recordId, values: { [status]: 'pending' } });
+  for (const edit of edits) {
+    const record = await deps.store.records.get(edit.recordId);
+    if (record && record.tombstone === null)
+      await deps.records.update(config.name, refOf(record), edit.values);
+  }
+  return { ...result, queued: edits.length };
 }
 
 /** Sources with targets ordered so that every source comes after the ones it refers to. */

@@ -77,7 +77,7 @@ async function createTables(
   if (schema) await sql.raw(`create schema ${schema}`).execute(db);
   await sql
     .raw(
-      `create table ${q('teams')} (id ${id}, name text not null, size integer check (size is null or size >= 0), active boolean not null default false${tag ? ', tag text' : ''})`,
+      `create table ${q('teams')} (id ${id}, name text not null, size integer check (size is null or size >= 0), active boolean not null default false${tag ? ', tag text' : ''}, updated_at ${dialect === 'sqlite' ? 'text' : 'timestamptz'})`,
     )
     .execute(db);
   await sql

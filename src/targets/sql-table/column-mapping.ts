@@ -204,7 +204,7 @@ export function planTable(input: PlanInput): { plan: TablePlan | null; problems:
   const updatedAt = config.updatedAt ? (byName.get(config.updatedAt) ?? null) : null;
   if (
     config.updatedAt &&
-    (!updatedAt || !['timestamp', 'date', 'integer'].includes(updatedAt.kind))
+    (!updatedAt || !['timestamp', 'date', 'integer', 'text'].includes(updatedAt.kind))
   ) {
     problems.push({
       path: `${path}.updatedAt`,
