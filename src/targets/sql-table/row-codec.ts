@@ -67,6 +67,8 @@ function isFlag(mapped: MappedColumn): boolean {
 }
 
 export function normalizeMapped(mapped: MappedColumn, value: unknown): JsonValue {
+  // A foreign key is compared as the referenced row's key text (what relations resolve to).
+  if (mapped.relation) return keyText(value);
   if (mapped.property.type === 'multi_select') return asList(value);
   return normalizeColumn(mapped.column, value, isFlag(mapped));
 }
