@@ -3,7 +3,8 @@
 // Prints: the first export (N inserts, rows/s), a scan of N unchanged rows (the per-row hash
 // compare the engine runs before every sync), an export after 1% of the records changed in the
 // store, and a scan after 1% of the rows changed in the table.
-// Options: --rows N, --store <url> (default: a SQLite file in a temp dir).
+// Options: --rows N, --store <url> (default: a SQLite file in a temp dir), --postgres (an embedded
+// PostgreSQL started for the run: the store's schema and the table beside it).
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,14 +13,20 @@ import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import { hashValue } from '../src/shared/index.ts';
 import { createStore, type PulledRow } from '../src/store/index.ts';
+import { startEmbeddedPostgres } from '../src/store/test-support/embedded-postgres.ts';
 import { createSqlTableTarget } from '../src/targets/index.ts';
 
 const { values } = parseArgs({
-  options: { rows: { type: 'string', default: '100000' }, store: { type: 'string' } },
+  options: {
+    rows: { type: 'string', default: '100000' },
+    store: { type: 'string' },
+    postgres: { type: 'boolean', default: false },
+  },
 });
+const embedded = values.postgres ? await startEmbeddedPostgres() : null;
 const rows = Number(values.rows);
 const dir = mkdtempSync(join(tmpdir(), 'target-bench-'));
-const store = await createStore({ url: values.store ?? join(dir, 'bench.db') });
+const store = await createStore({ url: embedded?.url ?? values.store ?? join(dir, 'bench.db') });
 const postgres = store.dialect === 'postgres';
 const table = postgres ? `bench_${randomUUID().slice(0, 8)}.teams` : 'teams';
 const db = store.targets.database();
@@ -132,8 +139,9 @@ line(
   edited.scanned,
 );
 console.log(
-  `\nreproduce: npm run bench:target -- --rows ${rows}${values.store ? ' --store <url>' : ''}`,
+  `\nreproduce: npm run bench:target -- --rows ${rows}${values.postgres ? ' --postgres' : values.store ? ' --store <url>' : ''}`,
 );
 await target.close();
 await store.close();
+await embedded?.stop();
 rmSync(dir, { recursive: true, force: true });
