@@ -13,9 +13,8 @@
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { createEmulator, type Emulator, type FaultRule } from '../emulator/index.ts';
-import { createNotionClient } from '../notion/index.ts';
-import { type Clock, createManualClock, type ManualClock } from '../shared/index.ts';
+import { createEmulator, type Emulator } from '../emulator/index.ts';
+import { createManualClock } from '../shared/index.ts';
 import { storeFactories } from '../store/test-support/store-factories.ts';
 import { readTableCatalog } from '../targets/index.ts';
 import { countWrites, PUSH_TEST_START_MS, title } from './test-support/push-fixture.ts';
@@ -24,9 +23,15 @@ import {
   KEY_PROPERTY,
   type TableFixture,
 } from './test-support/table-fixture.ts';
+import {
+  FAULT_RULES,
+  faultyClient,
+  WRITE_FAULTS,
+  type WriteFault,
+} from './test-support/write-faults.ts';
 
 type Prop = 'name' | 'size';
-type Fault = 'none' | 'apply-504' | 'apply-reset' | '503' | '529';
+type Fault = WriteFault;
 type Step =
   | { kind: 'table'; row: number; prop: Prop }
   | { kind: 'notion'; row: number; prop: Prop }
@@ -63,7 +68,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   {
     arbitrary: fc.record({
       kind: fc.constant('sync' as const),
-      fault: fc.constantFrom<Fault>('none', 'apply-504', 'apply-reset', '503', '529'),
+      fault: fc.constantFrom<Fault>(...WRITE_FAULTS),
     }),
     weight: 3,
   },
@@ -75,23 +80,6 @@ const step: fc.Arbitrary<Step> = fc.oneof(
     weight: 1,
   },
 );
-
-const FAULTS: Record<Fault, FaultRule[]> = {
-  none: [],
-  'apply-504': [
-    { route: 'POST /v1/pages', applyThenFail: 504, probability: 0.5 },
-    { route: 'PATCH /v1/pages/{id}', applyThenFail: 504, probability: 0.5 },
-  ],
-  'apply-reset': [
-    { route: 'POST /v1/pages', applyThenFail: 'reset', probability: 0.5 },
-    { route: 'PATCH /v1/pages/{id}', applyThenFail: 'reset', probability: 0.5 },
-  ],
-  '503': [
-    { route: 'POST /v1/pages', status: 503, probability: 0.5 },
-    { route: 'PATCH /v1/pages/{id}', status: 503, probability: 0.5 },
-  ],
-  '529': [{ route: '/v1/', status: 529, probability: 0.2 }],
-};
 
 interface Edit {
   step: number;
@@ -107,11 +95,7 @@ interface Run {
   edits: Map<string, { table: Edit[]; notion: Edit[] }>;
 }
 
-function autoClock(clock: ManualClock): Clock {
-  return { now: () => clock.now(), sleep: (ms) => clock.advance(ms) };
-}
-
-const valueOf = (p: Prop, n: number, side: 't' | 'n') =>
+const editValue = (p: Prop, n: number, side: 't' | 'n') =>
   p === 'size' ? n * 10 + (side === 't' ? 1 : 2) : `${side}${n}`;
 
 /** The row's key in the table and its page in Notion (through the store's bookkeeping). */
@@ -142,7 +126,7 @@ async function applyStep(run: Run, s: Step): Promise<void> {
   const n = run.step;
   if (s.kind === 'advance') return f.clock.advance(s.ms);
   if (s.kind === 'sync') {
-    emu.control.setFaults(FAULTS[s.fault]);
+    emu.control.setFaults(FAULT_RULES[s.fault]);
     await f.engine.sync();
     emu.control.clearFaults();
     return;
@@ -177,7 +161,7 @@ async function applyStep(run: Run, s: Step): Promise<void> {
     return;
   }
   const side = s.kind === 'table' ? 't' : 'n';
-  const value = valueOf(s.prop, n, side);
+  const value = editValue(s.prop, n, side);
   if (s.kind === 'table') {
     if (!where.key) return;
     await sql
@@ -322,15 +306,7 @@ async function runSchedule(factory: ReturnType<typeof storeFactories>[number], s
     faultSeed: steps.length,
     rateLimit: { requestsPerSecond: 20, burst: 12 },
   });
-  const notion = createNotionClient({
-    token: emu.token,
-    baseUrl: emu.baseUrl,
-    fetch: emu.fetch,
-    pacing: { requestsPerSecond: 100_000, burst: 100_000, maxInFlight: 4 },
-    maxRetries: 2,
-    retryBaseDelayMs: 1,
-    clock: autoClock(clock),
-  });
+  const notion = faultyClient(emu, clock);
   const f = await createTableFixture(factory, emu, clock, {
     engine: { notion, maxAttempts: 4 },
     tag: true,

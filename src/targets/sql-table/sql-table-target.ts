@@ -63,11 +63,13 @@ export function createSqlTableTarget(options: SqlTableTargetOptions): Target {
     );
   }
 
-  async function relationsFor(tablePlan: TablePlan) {
+  /** What a scan and an export share: the table's access, its plan and the relation keys. */
+  async function contextFor(source: Source) {
+    const tablePlan = await requirePlan(source);
     const tables = new Set(
       tablePlan.columns.flatMap((m) => (m.relation ? [m.relation.table] : [])),
     );
-    return loadRelationKeys(store, peers, tables);
+    return { access, plan: tablePlan, relations: await loadRelationKeys(store, peers, tables) };
   }
 
   return {
@@ -83,26 +85,23 @@ export function createSqlTableTarget(options: SqlTableTargetOptions): Target {
         .map((p) => p.sourceName);
     },
     async scan(input: TargetInput) {
-      const tablePlan = await requirePlan(input.source);
-      const ctx = {
-        access,
-        plan: tablePlan,
-        relations: await relationsFor(tablePlan),
-        onLocalDelete: config.onLocalDelete ?? 'trash',
-        cursor: tablePlan.updatedAt ? await store.targets.readCursor(input.source.id) : null,
-      };
-      return scanTable(ctx, input, await store.targets.list(input.source.id));
+      const ctx = await contextFor(input.source);
+      const cursor = ctx.plan.updatedAt ? await store.targets.readCursor(input.source.id) : null;
+      const onLocalDelete = config.onLocalDelete ?? 'trash';
+      return scanTable(
+        { ...ctx, onLocalDelete, cursor },
+        input,
+        await store.targets.list(input.source.id),
+      );
     },
     async export(input: TargetInput) {
-      const tablePlan = await requirePlan(input.source);
-      const ctx = {
-        access,
-        plan: tablePlan,
-        relations: await relationsFor(tablePlan),
-        onNotionDelete: config.onNotionDelete ?? 'delete',
-        sourceId: input.source.id,
-      };
-      return exportTable(ctx, input, await store.targets.list(input.source.id));
+      const ctx = await contextFor(input.source);
+      const onNotionDelete = config.onNotionDelete ?? 'delete';
+      return exportTable(
+        { ...ctx, onNotionDelete, sourceId: input.source.id },
+        input,
+        await store.targets.list(input.source.id),
+      );
     },
     close: () => access.close(),
   };
