@@ -41,6 +41,8 @@ export interface TargetRecordView {
 
 export interface TargetItemsWriter {
   put(input: TargetItemInput): Promise<void>;
+  /** Many puts in a few statements (an export batch's bookkeeping). */
+  putMany(inputs: TargetItemInput[]): Promise<void>;
   remove(recordId: number): Promise<void>;
 }
 
@@ -77,24 +79,42 @@ function toTargetItem(row: Row<'target_items'>): TargetItem {
   };
 }
 
+const PUT_CHUNK = 400;
+
 function writerOn(ctx: RepositoryContext, db: Kysely<Database>): TargetItemsWriter {
-  return {
-    async put(input) {
-      const values = {
+  const putMany = async (inputs: TargetItemInput[]) => {
+    const now = ctx.now();
+    for (let i = 0; i < inputs.length; i += PUT_CHUNK) {
+      const rows = inputs.slice(i, i + PUT_CHUNK).map((input) => ({
+        record_id: input.recordId,
         source_id: input.sourceId,
         item_key: input.itemKey,
         target_hash: input.targetHash,
         store_hash: input.storeHash,
         state: input.state,
         last_error: input.lastError ?? null,
-        updated_at: ctx.now(),
-      };
+        updated_at: now,
+      }));
       await db
         .insertInto('target_items')
-        .values({ record_id: input.recordId, ...values })
-        .onConflict((oc) => oc.column('record_id').doUpdateSet(values))
+        .values(rows)
+        .onConflict((oc) =>
+          oc.column('record_id').doUpdateSet((eb) => ({
+            source_id: eb.ref('excluded.source_id'),
+            item_key: eb.ref('excluded.item_key'),
+            target_hash: eb.ref('excluded.target_hash'),
+            store_hash: eb.ref('excluded.store_hash'),
+            state: eb.ref('excluded.state'),
+            last_error: eb.ref('excluded.last_error'),
+            updated_at: eb.ref('excluded.updated_at'),
+          })),
+        )
         .execute();
-    },
+    }
+  };
+  return {
+    put: (input) => putMany([input]),
+    putMany,
     async remove(recordId) {
       await db.deleteFrom('target_items').where('record_id', '=', recordId).execute();
     },

@@ -7,6 +7,7 @@ import type {
   SqlConnection,
   Store,
   TargetItemInput,
+  TargetItemsWriter,
   UserDatabase,
 } from '../../store/index.ts';
 
@@ -24,14 +25,10 @@ export interface TableAccess {
   close(): Promise<void>;
 }
 
-async function apply(
-  writer: { put(i: TargetItemInput): Promise<void>; remove(id: number): Promise<void> },
-  entries: Bookkeeping[],
-): Promise<void> {
-  for (const entry of entries) {
-    if ('put' in entry) await writer.put(entry.put);
-    else await writer.remove(entry.remove);
-  }
+async function apply(writer: TargetItemsWriter, entries: Bookkeeping[]): Promise<void> {
+  // A record is either put or removed within one batch, so puts and removes commute.
+  await writer.putMany(entries.flatMap((e) => ('put' in e ? [e.put] : [])));
+  for (const entry of entries) if ('remove' in entry) await writer.remove(entry.remove);
 }
 
 export function createTableAccess(store: Store, connection: SqlConnection | null): TableAccess {

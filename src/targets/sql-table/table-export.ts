@@ -50,7 +50,7 @@ function isWrite(op: Op): op is WriteOp {
   return op.kind === 'insert' || op.kind === 'update';
 }
 
-const BATCH_ROWS = 200;
+const BATCH_ROWS = 500;
 
 function keyOf(
   input: TargetInput,
@@ -145,6 +145,33 @@ async function writeOp(ctx: ExportContext, db: UserDatabase, op: Op): Promise<st
   return keyText((row as { k: unknown } | undefined)?.k) ?? key;
 }
 
+/**
+ * Inserts of rows whose key is known, as one multi-row statement per set of columns (what a
+ * batch of rows created in Notion, or a first export, mostly is).
+ */
+async function insertKeyed(
+  ctx: ExportContext,
+  db: UserDatabase,
+  ops: WriteOp[],
+): Promise<{ op: Op; key: string | null }[]> {
+  const groups = new Map<string, { op: WriteOp; row: Record<string, unknown> }[]>();
+  for (const op of ops) {
+    const row = {
+      ...columnsOf(ctx, op.values),
+      [ctx.plan.key.name]: keyParameter(ctx.plan.key, op.key!),
+    };
+    const shape = Object.keys(row).sort().join(',');
+    groups.set(shape, [...(groups.get(shape) ?? []), { op, row }]);
+  }
+  for (const group of groups.values()) {
+    await db
+      .insertInto(ctx.plan.table)
+      .values(group.map((g) => g.row))
+      .execute();
+  }
+  return ops.map((op) => ({ op, key: op.key }));
+}
+
 function intentOf(ctx: ExportContext, op: Op): Bookkeeping | null {
   if (op.kind !== 'insert' || !isWrite(op)) return null;
   return {
@@ -169,7 +196,12 @@ async function writeBatch(
   try {
     await ctx.access.batch(async (db) => {
       written.length = 0;
-      for (const op of ops) written.push({ op, key: await writeOp(ctx, db, op) });
+      const bulk = ops.filter(
+        (op): op is WriteOp => op.kind === 'insert' && isWrite(op) && op.key !== null,
+      );
+      written.push(...(await insertKeyed(ctx, db, bulk)));
+      for (const op of ops.filter((o) => !bulk.includes(o as WriteOp)))
+        written.push({ op, key: await writeOp(ctx, db, op) });
       const keys = written.map((w) => w.key).filter((k): k is string => k !== null);
       const hashes = new Map(
         (await readRows(db, ctx.access.dialect, ctx.plan, { keys })).map((raw) => {
