@@ -195,6 +195,25 @@ describe.each(factories)('table edits on $name', (factory) => {
   });
 });
 
+describe.each(factories)('dependency order on $name', (factory) => {
+  it('a new row referring to a new row of another table waits for its page, in the same sync', async () => {
+    const f = await setup(factory);
+    // Configured students first: sync still does teams first (students refer to them).
+    f.sources.reverse();
+    await sql.raw(`insert into ${f.teams} (name, size) values ('red', 1)`).execute(f.db);
+    await sql
+      .raw(`insert into ${f.students} (name, grade, team_id) values ('ann', 90, 1)`)
+      .execute(f.db);
+    const result = await f.engine.sync();
+    expect(result.ok).toBe(true);
+    expect(result.targets!.map((t) => t.source)).toEqual(['teams', 'students']);
+    const team = (await f.byKey(f.teamsDs)).get('1')!;
+    expect((await f.byKey(f.studentsDs)).get('1')!.properties.Team!.relation).toEqual([
+      { id: team.id },
+    ]);
+  });
+});
+
 describe.each(factories)('a table in another database on $name', (factory) => {
   it('an insert interrupted between the two databases is adopted, never duplicated nor lost', async () => {
     const f = await setup(factory, { elsewhere: true });
