@@ -9,7 +9,7 @@
 //   what was written (so the next scan sees only real local changes). Crash-safe: what a crash
 //   leaves behind is either re-done by the next export or adopted by the next scan.
 // A target knows only its own medium: it never imports sync/.
-import type { JsonValue, Source, StoreRecord, TargetRecordView } from '../store/index.ts';
+import type { JsonValue, Source, TargetRecordView } from '../store/index.ts';
 
 /**
  * A change found on the target's side, in property values keyed by property id. `targetHash` and
@@ -104,9 +104,4 @@ export interface Target {
 
 export function emptyExportResult(): ExportResult {
   return { inserted: 0, updated: 0, deleted: 0, unchanged: 0, detached: 0, failed: [], keys: [] };
-}
-
-/** True while the record is live in Notion. */
-export function isLive(record: StoreRecord): boolean {
-  return record.tombstone === null;
 }
