@@ -195,6 +195,27 @@ describe.each(factories)('table edits on $name', (factory) => {
   });
 });
 
+describe.each(factories)('pages that already carry their row key on $name', (factory) => {
+  it('the first sync pairs rows with them (the table wins), never creating a second page', async () => {
+    const f = await setup(factory);
+    await sql
+      .raw(`insert into ${f.teams} (name, size) values ('red', 1), ('blue', 2)`)
+      .execute(f.db);
+    const key = (k: string) => ({ rich_text: [{ text: { content: k } }] });
+    f.emu.control.bulkCreatePages(f.teamsDs, [
+      { Name: title('old red'), Size: { number: 1 }, [KEY_PROPERTY]: key('1') },
+      { Name: title('blue'), Size: { number: 2 }, [KEY_PROPERTY]: key('2') },
+    ]);
+    await f.later();
+    const result = await f.engine.sync(['teams']);
+    expect(result.ok).toBe(true);
+    expect(result.targets![0]!.scan).toMatchObject({ created: 0, updated: 1 });
+    const pages = await f.pages(f.teamsDs);
+    expect(pages).toHaveLength(2);
+    expect(f.text((await f.byKey(f.teamsDs)).get('1')!.properties.Name)).toBe('red');
+  });
+});
+
 describe.each(factories)('dependency order on $name', (factory) => {
   it('a new row referring to a new row of another table waits for its page, in the same sync', async () => {
     const f = await setup(factory);

@@ -66,6 +66,13 @@ async function syncOne(
   const target = await openTarget(deps, config);
   try {
     let source = await steps.prepare(config);
+    // Never pulled: read Notion first, so rows find the pages that already carry their key
+    // (a scan against an empty store would create each of them again).
+    if (!(await deps.store.checkpoints.read(source.id))?.cursor) {
+      const first = await steps.pull([config.name]);
+      out.pull.sources.push(...first.sources);
+      if (!first.ok) return;
+    }
     result.scan = await scanStep(deps, target, config, source);
     const pulled = await steps.pull([config.name]);
     out.pull.sources.push(...pulled.sources);
