@@ -68,6 +68,60 @@ export const NOTION_VERSIONS = ['2025-09-03', '2026-03-11'] as const;
 export type NotionVersion = (typeof NOTION_VERSIONS)[number];
 export const LOG_LEVELS = ['silent', 'error', 'warn', 'info', 'debug', 'trace'] as const;
 
+const sqlName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, {
+  error: 'not a plain SQL name — use letters, digits and _ (no quotes)',
+});
+
+export const targetSchema = z
+  .object({
+    table: z
+      .string()
+      .regex(/^([A-Za-z_][A-Za-z0-9_]{0,62}\.)?[A-Za-z_][A-Za-z0-9_]{0,62}$/, {
+        error: 'not a table name — write table or schema.table (letters, digits and _)',
+      })
+      .describe('The user table the source is kept two-way with: table or schema.table'),
+    key: sqlName.describe(
+      "The table's unique key column; its value is the page's sync key (syncKeyProperty)",
+    ),
+    columns: z
+      .record(z.string().min(1), sqlName)
+      .optional()
+      .describe('Notion property → column (default: properties whose name matches a column)'),
+    urlEnv: z
+      .string()
+      .regex(/^[A-Z_][A-Z0-9_]*$/, {
+        error: 'not an environment variable name (e.g. APP_DATABASE_URL)',
+      })
+      .optional()
+      .describe(
+        'Environment variable holding the URL of the database with the table (default: the store database)',
+      ),
+    updatedAt: sqlName
+      .optional()
+      .describe(
+        'A timestamp column the application updates: scans read only rows changed since the last one',
+      ),
+    onLocalDelete: z
+      .enum(['trash', 'keep'])
+      .optional()
+      .describe('A row deleted in the table: trash its page (default) or keep it'),
+    onNotionDelete: z
+      .enum(['delete', 'keep'])
+      .optional()
+      .describe('A page trashed in Notion: delete its row (default) or keep it'),
+    bookkeeping: z
+      .object({
+        lastSynced: z.string().min(1).optional(),
+        syncStatus: z.string().min(1).optional(),
+      })
+      .strict()
+      .optional()
+      .describe('Notion properties push keeps: lastSynced (date), syncStatus (select)'),
+  })
+  .strict();
+
+export type TargetConfig = z.output<typeof targetSchema>;
+
 export const sourceSchema = z
   .object({
     name: z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,62}$/, {
@@ -121,9 +175,21 @@ export const sourceSchema = z
       .describe(
         'Text property holding the sync key of pages push creates (default "notion-sync key"; added on first push)',
       ),
+    target: targetSchema
+      .optional()
+      .describe("A user's SQL table kept two-way with this source (default: the store only)"),
   })
   .strict()
   .superRefine((source, ctx) => {
+    if (source.target && (source.page || (source.direction ?? 'pull') !== 'both')) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['target'],
+        message: source.page
+          ? 'a page tree cannot have a table target — use database or dataSource'
+          : 'a table target is kept two-way — set `direction: both` on this source',
+      });
+    }
     const given = (['database', 'dataSource', 'page'] as const).filter((k) => source[k]);
     if (given.length !== 1) {
       ctx.addIssue({

@@ -8,6 +8,7 @@ export {
   type OptionEntry,
   type OptionSpec,
   type SourceConfig,
+  type TargetConfig,
 } from './declaration.ts';
 export {
   CONFIG_FILE_NAMES,

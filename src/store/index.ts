@@ -81,6 +81,7 @@ export {
   type UpsertSourceInput,
   type UpsertSourceResult,
 } from './sources-repository.ts';
+export { openSqlConnection, type SqlConnection, type UserDatabase } from './sql-connection.ts';
 export type {
   StagedEdit,
   StagedEditsRepository,
@@ -124,6 +125,14 @@ export type {
   WebhookEvent,
 } from './store-types.ts';
 export { DEFAULT_STORE_URL, parseStoreUrl, redactUrl, type StoreLocation } from './store-url.ts';
+export type {
+  TargetItem,
+  TargetItemInput,
+  TargetItemState,
+  TargetItemsRepository,
+  TargetItemsWriter,
+  TargetRecordView,
+} from './target-items-repository.ts';
 export type { PruneVersionsInput } from './version-retention.ts';
 export type {
   RecordWebhookEventInput,

@@ -14,6 +14,7 @@ import { createMcpMigration } from './migrations/0002-mcp.ts';
 import { createRunOwnerMigration } from './migrations/0003-run-owner.ts';
 import { createRebuildViewsMigration } from './migrations/0004-rebuild-views.ts';
 import { createWebhooksMigration } from './migrations/0005-webhooks.ts';
+import { createTargetItemsMigration } from './migrations/0006-target-items.ts';
 
 /** Migrations in order; names sort lexicographically and are never renamed. */
 export function listMigrations(dialect: StoreDialect): Record<string, Migration> {
@@ -23,6 +24,7 @@ export function listMigrations(dialect: StoreDialect): Record<string, Migration>
     '0003_run_owner': createRunOwnerMigration(),
     '0004_rebuild_views': createRebuildViewsMigration(dialect),
     '0005_webhooks': createWebhooksMigration(dialect),
+    '0006_target_items': createTargetItemsMigration(dialect),
   };
 }
 

@@ -23,6 +23,17 @@ const EXPECTED_COLUMNS: Record<string, string[]> = {
     'created_at',
   ],
   mcp_calls: ['id', 'tool', 'args_json', 'duration_ms', 'result_bytes', 'error_code', 'called_at'],
+  target_items: [
+    'record_id',
+    'source_id',
+    'item_key',
+    'target_hash',
+    'store_hash',
+    'state',
+    'last_error',
+    'updated_at',
+  ],
+  target_cursors: ['source_id', 'cursor', 'updated_at'],
   connections: [
     'id',
     'name',
@@ -191,6 +202,7 @@ const EXPECTED_INDEXES = [
   'schema_changes_source_idx',
   'webhook_events_state_idx',
   'webhook_events_connection_idx',
+  'target_items_key_uq',
 ];
 
 describe.each(storeFactories())('migrations on $name', (factory) => {

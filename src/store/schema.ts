@@ -168,6 +168,23 @@ export interface WebhookTokensTable {
   updated_at: string;
 }
 
+export interface TargetItemsTable {
+  record_id: number;
+  source_id: number;
+  item_key: string | null;
+  target_hash: string | null;
+  store_hash: string | null;
+  state: string;
+  last_error: string | null;
+  updated_at: string;
+}
+
+export interface TargetCursorsTable {
+  source_id: number;
+  cursor: string | null;
+  updated_at: string;
+}
+
 export interface RetentionGuardTable {
   id: number;
   allow_prune: number;
@@ -222,6 +239,8 @@ export interface Database {
   staged_edits: StagedEditsTable;
   mcp_calls: McpCallsTable;
   search_index: SearchIndexTable;
+  target_items: TargetItemsTable;
+  target_cursors: TargetCursorsTable;
 }
 
 export type EngineTable = keyof Database;
@@ -242,4 +261,6 @@ export const ENGINE_TABLES: readonly EngineTable[] = [
   'staged_edits',
   'mcp_calls',
   'search_index',
+  'target_items',
+  'target_cursors',
 ];

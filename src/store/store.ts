@@ -42,6 +42,10 @@ import {
   type StagedEditsRepository,
 } from './staged-edits-repository.ts';
 import { DEFAULT_STORE_URL, parseStoreUrl, redactUrl } from './store-url.ts';
+import {
+  createTargetItemsRepository,
+  type TargetItemsRepository,
+} from './target-items-repository.ts';
 import { type PruneVersionsInput, pruneVersions } from './version-retention.ts';
 import {
   createWebhookEventsRepository,
@@ -105,6 +109,8 @@ export interface Store {
   readonly rows: SourceRowsRepository;
   /** One read-only SELECT over the source views, enforced by the database (see read-only-sql/). */
   readonly readOnlySql: ReadOnlySqlRunner;
+  /** What each target last exported, per record (DESIGN.md §5 Targets). */
+  readonly targets: TargetItemsRepository;
   /** Janitor retention: the only path that deletes versions. */
   pruneVersions(input: PruneVersionsInput): Promise<number>;
   /** The Kysely instance bound to the engine namespace (for tests and advanced reads). */
@@ -196,6 +202,7 @@ export async function createStore(options: StoreOptions = {}): Promise<Store> {
     search: createSearchRepository(ctx),
     rows: createSourceRowsRepository(ctx),
     readOnlySql,
+    targets: createTargetItemsRepository(ctx),
     pruneVersions: (input) => pruneVersions(ctx, input),
     db: dialect.db,
     close: async () => {

@@ -2,6 +2,7 @@
 import type { Config, SourceConfig } from '../config/index.ts';
 import type { NotionClient } from '../notion/index.ts';
 import type { Clock, Logger } from '../shared/index.ts';
+import type { TargetProblem } from '../targets/index.ts';
 import type { OutboxApi } from './outbox-api.ts';
 import type {
   ConflictsApi,
@@ -59,6 +60,10 @@ export interface EngineOptions {
   freshnessCheckMs?: number;
   /** Sources pulled at once within one `pull` call (default 2); they share the connection's pacing. */
   sourceConcurrency?: number;
+  /** Environment variables a source's target names (`target.urlEnv`); the CLI passes its own. */
+  environment?: Record<string, string | undefined>;
+  /** Directory relative paths of targets resolve against (default: the working directory). */
+  baseDir?: string;
 }
 
 export interface PullOptions {
@@ -219,6 +224,12 @@ export interface Engine {
   readonly conflicts: ConflictsApi;
   /** Outbox items waiting or dead-lettered: list, show, requeue, drop, edit. */
   readonly outbox: OutboxApi;
+  /**
+   * Checks every source's target against its live table (missing table or column, a key that is
+   * not unique, a column that cannot hold a property's values): every problem, with its config
+   * key path. Reads Notion's schema (adds the sync key property when missing) and the catalog.
+   */
+  checkTargets(): Promise<TargetProblem[]>;
 }
 
 export type { JsonValue };

@@ -8,6 +8,7 @@ import { NotionSyncError } from '../errors.ts';
 import type { NotionClient } from '../notion/index.ts';
 import { parseNotionId, silentLogger, systemClock } from '../shared/index.ts';
 import { DEFAULT_MAX_ATTEMPTS, type SyncDirection } from '../store/index.ts';
+import type { TargetProblem } from '../targets/index.ts';
 import { createConflictsApi } from './conflicts-api.ts';
 import type {
   Engine,
@@ -30,6 +31,8 @@ import { createRecordsApi } from './records-api.ts';
 import { refreshPages } from './refresh.ts';
 import { gapsOf, meterRequests } from './runs.ts';
 import type { Source } from './store-api.ts';
+import { mergeSyncResults, prepareKeyProperty, syncTargets } from './sync-targets.ts';
+import { checkTargetConfigs, type TargetDeps } from './target-sync.ts';
 import { unknownSourceError } from './unknown-source.ts';
 
 const DEFAULTS = {
@@ -268,27 +271,40 @@ export function createEngine(options: EngineOptions): Engine {
     names?: string[],
     syncOptions: PushOptions & Pick<PullOptions, 'onProgress'> = {},
   ): Promise<SyncResult> {
-    const selected = selectPushSources(config.sources, names, ['both']).map((s) => s.name);
+    const all = selectPushSources(config.sources, names, ['both']);
+    const withTargets = all.filter((s) => s.target);
+    const selected = all.filter((s) => !s.target).map((s) => s.name);
     // The pull's run is the one reported to onRun: it starts first.
     const { onProgress, onRun, ...pushOptions } = syncOptions;
-    const pulled = await pull(selected, {
+    const pullOptions: PullOptions = {
       trigger: syncOptions.trigger ?? 'api',
       ...(onProgress ? { onProgress } : {}),
       ...(syncOptions.signal ? { signal: syncOptions.signal } : {}),
-      ...(onRun ? { onRun } : {}),
-    });
+    };
+    const targeted =
+      withTargets.length > 0
+        ? await syncTargets(targetDeps(), withTargets, {
+            pull: (n) => pull(n, pullOptions),
+            push: (n) => push(n, pushOptions),
+            loadSource,
+            prepare: (c) => prepareKeyProperty({ store, notion: connection(), logger }, c),
+          })
+        : null;
+    if (selected.length === 0 && targeted) return targeted;
+    const pulled = await pull(selected, { ...pullOptions, ...(onRun ? { onRun } : {}) });
     // A source whose pull failed is not pushed: its merge would compare against a stale base.
     const pulledOk = pulled.sources.filter((r) => r.status === 'ok').map((r) => r.source);
     const pushed =
       pulledOk.length > 0
         ? await push(pulledOk, pushOptions)
         : { ok: true, sources: [], openConflicts: 0 };
-    return {
+    const result = {
       ok: pulled.ok && pushed.ok,
       pull: pulled,
       push: pushed,
       openConflicts: pushed.openConflicts,
     };
+    return targeted ? mergeSyncResults(targeted, result) : result;
   }
 
   const rebind = (name: string, rebindOptions: { trigger?: string } = {}) =>
@@ -309,6 +325,30 @@ export function createEngine(options: EngineOptions): Engine {
     loadSource,
     trigger: options.trigger ?? 'api',
   });
+  const targetDeps = (): TargetDeps => ({
+    store,
+    records,
+    sources: config.sources,
+    environment: options.environment ?? {},
+    ...(options.baseDir ? { baseDir: options.baseDir } : {}),
+  });
   const conflicts = createConflictsApi(store);
-  return { pull, status, history, runs, refresh, push, sync, rebind, records, conflicts, outbox };
+  const checkTargets = async (): Promise<TargetProblem[]> =>
+    checkTargetConfigs(targetDeps(), config.sources, (c) =>
+      prepareKeyProperty({ store, notion: connection(), logger }, c),
+    );
+  return {
+    pull,
+    status,
+    history,
+    runs,
+    refresh,
+    push,
+    sync,
+    rebind,
+    records,
+    conflicts,
+    outbox,
+    checkTargets,
+  };
 }
