@@ -39,6 +39,7 @@ export type ErrorCode =
   | 'source_ambiguous'
   | 'access_lost'
   | 'value_invalid'
+  | 'file_invalid'
   | 'sync_conflict'
   | 'sync_dead_letter'
   | 'sync_retry_waiting'

@@ -72,7 +72,19 @@ const sqlName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, {
   error: 'not a plain SQL name — use letters, digits and _ (no quotes)',
 });
 
-export const targetSchema = z
+/** What a target does when an item is deleted on one side (rows of a table, files of a folder). */
+const deletePolicies = {
+  onLocalDelete: z
+    .enum(['trash', 'keep'])
+    .optional()
+    .describe('A row or file deleted locally: trash its page (default) or keep it'),
+  onNotionDelete: z
+    .enum(['delete', 'keep'])
+    .optional()
+    .describe('A page trashed in Notion: delete its row or file (default) or keep it'),
+};
+
+export const tableTargetSchema = z
   .object({
     table: z
       .string()
@@ -101,14 +113,7 @@ export const targetSchema = z
       .describe(
         'A timestamp column the application updates: scans read only rows changed since the last one',
       ),
-    onLocalDelete: z
-      .enum(['trash', 'keep'])
-      .optional()
-      .describe('A row deleted in the table: trash its page (default) or keep it'),
-    onNotionDelete: z
-      .enum(['delete', 'keep'])
-      .optional()
-      .describe('A page trashed in Notion: delete its row (default) or keep it'),
+    ...deletePolicies,
     bookkeeping: z
       .object({
         lastSynced: z.string().min(1).optional(),
@@ -120,7 +125,80 @@ export const targetSchema = z
   })
   .strict();
 
-export type TargetConfig = z.output<typeof targetSchema>;
+export const folderTargetSchema = z
+  .object({
+    folder: z
+      .string()
+      .min(1)
+      .describe(
+        'The folder of Markdown files kept with this source (relative to the working directory)',
+      ),
+    layout: z
+      .enum(['tree', 'flat'])
+      .optional()
+      .describe(
+        'tree: a page tree as nested folders (default for pages); flat: every file in the folder (default for databases)',
+      ),
+    rename: z
+      .boolean()
+      .optional()
+      .describe("Rename a file when its page's title changes (default false: names stay stable)"),
+    ...deletePolicies,
+  })
+  .strict();
+
+const TABLE_ONLY = ['table', 'key', 'columns', 'urlEnv', 'updatedAt', 'bookkeeping'] as const;
+const FOLDER_ONLY = ['folder', 'layout', 'rename'] as const;
+
+/**
+ * A table target or a folder target, told apart by `table` / `folder`. One object rather than a
+ * union, so a mistake is reported at its own key (a union only says "Invalid input").
+ */
+export const targetSchema = tableTargetSchema
+  .partial({ table: true, key: true })
+  .extend({
+    ...folderTargetSchema.partial({ folder: true }).shape,
+  })
+  .superRefine((target, ctx) => {
+    const folder = target.folder !== undefined;
+    if (!folder && target.table === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'needs `table` (a SQL table) or `folder` (Markdown files)',
+      });
+      return;
+    }
+    const given = (keys: readonly string[]) => keys.filter((k) => Object.hasOwn(target, k));
+    for (const key of given(folder ? TABLE_ONLY : FOLDER_ONLY)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [key],
+        message: folder
+          ? `\`${key}\` belongs to a table target — a folder target takes folder, layout, rename, onLocalDelete and onNotionDelete`
+          : `\`${key}\` belongs to a folder target — remove it, or use \`folder\` instead of \`table\``,
+      });
+    }
+    if (!folder && target.key === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['key'],
+        message: "needs the table's unique key column",
+      });
+  })
+  .transform((target) => target as TableTargetConfig | FolderTargetConfig);
+
+export type TableTargetConfig = z.output<typeof tableTargetSchema>;
+export type FolderTargetConfig = z.output<typeof folderTargetSchema>;
+export type TargetConfig = TableTargetConfig | FolderTargetConfig;
+
+/** The bookkeeping properties of a table target (a folder target has none). */
+export function bookkeepingOf(target: TargetConfig | undefined): TableTargetConfig['bookkeeping'] {
+  return target && !isFolderTarget(target) ? target.bookkeeping : undefined;
+}
+
+export function isFolderTarget(target: TargetConfig | undefined): target is FolderTargetConfig {
+  return target !== undefined && 'folder' in target;
+}
 
 export const sourceSchema = z
   .object({
@@ -177,17 +255,28 @@ export const sourceSchema = z
       ),
     target: targetSchema
       .optional()
-      .describe("A user's SQL table kept two-way with this source (default: the store only)"),
+      .describe(
+        "A user's SQL table ({ table, key, … }) or a folder of Markdown files ({ folder, … }) kept with this source (default: the store only)",
+      ),
   })
   .strict()
   .superRefine((source, ctx) => {
-    if (source.target && (source.page || (source.direction ?? 'pull') !== 'both')) {
+    const table = source.target && !isFolderTarget(source.target);
+    if (table && (source.page || (source.direction ?? 'pull') !== 'both')) {
       ctx.addIssue({
         code: 'custom',
         path: ['target'],
         message: source.page
           ? 'a page tree cannot have a table target — use database or dataSource'
           : 'a table target is kept two-way — set `direction: both` on this source',
+      });
+    }
+    if (isFolderTarget(source.target) && source.page && source.direction === 'both') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['direction'],
+        message:
+          'a page tree is exported to its folder on pull; pushing its files back is not supported yet — use `direction: pull`',
       });
     }
     const given = (['database', 'dataSource', 'page'] as const).filter((k) => source[k]);

@@ -1,6 +1,9 @@
 export {
+  bookkeepingOf,
   type Config,
   declaration,
+  type FolderTargetConfig,
+  isFolderTarget,
   LOG_LEVELS,
   listOptions,
   NOTION_VERSIONS,
@@ -8,6 +11,7 @@ export {
   type OptionEntry,
   type OptionSpec,
   type SourceConfig,
+  type TableTargetConfig,
   type TargetConfig,
 } from './declaration.ts';
 export {

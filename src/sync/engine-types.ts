@@ -24,6 +24,7 @@ import type {
   Store,
   Version,
 } from './store-api.ts';
+import type { TargetSyncResult } from './target-sync.ts';
 
 export interface EngineOptions {
   /** The effective configuration; only `sources` is read by the engine. */
@@ -155,6 +156,8 @@ export interface SourcePullResult {
 export interface PullResult {
   ok: boolean;
   sources: SourcePullResult[];
+  /** Folder targets written after the pull (sources whose pull succeeded). */
+  targets?: TargetSyncResult[];
 }
 
 export interface SourceStatus {

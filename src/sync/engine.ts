@@ -3,7 +3,7 @@
 // once, all paced by the one connection, each under its own lease (runs.ts); push pushes sources
 // one after the other, under the same lease; reads (`status`, `history`, `runs`,
 // `conflicts.list`) never touch Notion.
-import type { SourceConfig } from '../config/index.ts';
+import { isFolderTarget, type SourceConfig } from '../config/index.ts';
 import { NotionSyncError } from '../errors.ts';
 import type { NotionClient } from '../notion/index.ts';
 import { parseNotionId, silentLogger, systemClock } from '../shared/index.ts';
@@ -31,7 +31,12 @@ import { createRecordsApi } from './records-api.ts';
 import { refreshPages } from './refresh.ts';
 import { gapsOf, meterRequests } from './runs.ts';
 import type { Source } from './store-api.ts';
-import { mergeSyncResults, prepareKeyProperty, syncTargets } from './sync-targets.ts';
+import {
+  exportFolderTargets,
+  mergeSyncResults,
+  prepareKeyProperty,
+  syncTargets,
+} from './sync-targets.ts';
 import { checkTargetConfigs, type TargetDeps } from './target-sync.ts';
 import { unknownSourceError } from './unknown-source.ts';
 
@@ -109,7 +114,18 @@ export function createEngine(options: EngineOptions): Engine {
     concurrency: 3,
   });
 
+  /** Pull, then write the files of the pulled sources that have a folder target. */
   async function pull(names?: string[], pullOptions: PullOptions = {}): Promise<PullResult> {
+    const pulled = await pullOnly(names, pullOptions);
+    if (!config.sources.some((s) => isFolderTarget(s.target))) return pulled;
+    const targets = await exportFolderTargets(targetDeps(), pulled, loadSource);
+    if (targets.length === 0) return pulled;
+    const ok =
+      pulled.ok && targets.every((t) => t.errors.length === 0 && t.export?.failed.length === 0);
+    return { ...pulled, ok, targets };
+  }
+
+  async function pullOnly(names?: string[], pullOptions: PullOptions = {}): Promise<PullResult> {
     const selected = selectSources(config.sources, names);
     const env = pullEnvironment();
     // Sources share the connection's pacing; running a few at once keeps its budget busy while
@@ -284,7 +300,7 @@ export function createEngine(options: EngineOptions): Engine {
     const targeted =
       withTargets.length > 0
         ? await syncTargets(targetDeps(), withTargets, {
-            pull: (n) => pull(n, pullOptions),
+            pull: (n) => pullOnly(n, pullOptions),
             push: (n) => push(n, pushOptions),
             loadSource,
             prepare: (c) => prepareKeyProperty({ store, notion: connection(), logger }, c),

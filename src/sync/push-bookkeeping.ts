@@ -4,7 +4,7 @@
 // when it parks a conflict — and stores Notion's state after that write like any other, so the
 // next pull sees no change: they never cause echo versions, and a sync with nothing to do writes
 // nothing.
-import type { SourceConfig } from '../config/index.ts';
+import { bookkeepingOf, type SourceConfig } from '../config/index.ts';
 import type { NotionClient } from '../notion/index.ts';
 import type { PushContext } from './push-context.ts';
 
@@ -15,7 +15,7 @@ type Properties = Record<string, Record<string, unknown>>;
 
 /** The bookkeeping values to add to a write of the page, or none when not configured. */
 export function bookkeepingWrites(ctx: PushContext, status: SyncStatus): Properties {
-  const names = ctx.config.target?.bookkeeping;
+  const names = bookkeepingOf(ctx.config.target);
   if (!names) return {};
   const out: Properties = {};
   if (names.lastSynced) {
@@ -31,7 +31,7 @@ export async function ensureBookkeepingProperties(
   dataSourceId: string,
   config: SourceConfig,
 ): Promise<boolean> {
-  const names = config.target?.bookkeeping;
+  const names = bookkeepingOf(config.target);
   if (!names?.lastSynced && !names?.syncStatus) return false;
   const ds = (await notion.dataSources.retrieve({ data_source_id: dataSourceId })) as {
     properties?: Record<string, { type: string }>;

@@ -3,6 +3,7 @@
 // then no remote edit. Invariants: only properties of the schema snapshot are written, under
 // their current Notion names; parked conflicts keep Notion's value.
 import type { PageObjectResponse } from '@notionhq/client';
+import { bookkeepingOf } from '../config/index.ts';
 import { encodePropertyValue, type PlainValue } from '../notion/index.ts';
 import { bookkeepingWrites } from './push-bookkeeping.ts';
 import {
@@ -70,7 +71,7 @@ export async function mergeAndWrite(
   if (ctx.options.preview) return 'unchanged';
   let after = live;
   const parked = decision.parked.length > 0;
-  if (Object.keys(writes).length > 0 || (parked && ctx.config.target?.bookkeeping)) {
+  if (Object.keys(writes).length > 0 || (parked && bookkeepingOf(ctx.config.target))) {
     const page = (await ctx.env.notion.pages.update({
       page_id: live.page.id,
       // A status the local side set itself (`pending`) wins over the one push would write.

@@ -2,7 +2,7 @@
 // export (→ push again when the export chose keys for rows created in Notion). Each step is
 // crash-safe on its own (target-sync.ts, pull, push), so a sync stopped anywhere is resumed by
 // the next one. A source whose pull failed is neither pushed nor exported (its base is stale).
-import type { SourceConfig } from '../config/index.ts';
+import { bookkeepingOf, isFolderTarget, type SourceConfig } from '../config/index.ts';
 import { NotionSyncError } from '../errors.ts';
 import type { PullResult } from './engine-types.ts';
 import { refreshSource } from './push.ts';
@@ -38,7 +38,7 @@ export async function prepareKeyProperty(
   const source =
     (await env.store.sources.getByName(config.name)) ?? (await refreshSource(env, config));
   const name = keyPropertyOf(config);
-  const bookkeeping = Object.values(config.target?.bookkeeping ?? {}).filter(
+  const bookkeeping = Object.values(bookkeepingOf(config.target) ?? {}).filter(
     (b): b is string => typeof b === 'string',
   );
   const known = new Set(Object.values(source.schema.properties).map((p) => p.name));
@@ -131,6 +131,35 @@ export async function syncTargets(
   );
   out.ok = out.pull.ok && out.push.ok && targetsOk;
   return out;
+}
+
+/**
+ * After a pull: each pulled source with a folder target gets its files written (DESIGN.md §5:
+ * pull writes the Markdown exactly as the next scan reads it). Property edits a scan would find
+ * are not taken here — that is `sync`'s scan step; export never writes over a file edited since.
+ */
+export async function exportFolderTargets(
+  deps: TargetDeps,
+  pulled: PullResult,
+  loadSource: (config: SourceConfig) => Promise<Source>,
+): Promise<TargetSyncResult[]> {
+  const results: TargetSyncResult[] = [];
+  for (const outcome of pulled.sources) {
+    const config = deps.sources.find((s) => s.name === outcome.source);
+    if (outcome.status !== 'ok' || !config || !isFolderTarget(config.target)) continue;
+    const result: TargetSyncResult = { source: config.name, scan: null, export: null, errors: [] };
+    results.push(result);
+    const target = await openTarget(deps, config);
+    try {
+      result.export = await exportStep(deps, target, config, await loadSource(config));
+    } catch (error) {
+      if (!(error instanceof NotionSyncError)) throw error;
+      result.errors.push({ code: error.code, message: error.message });
+    } finally {
+      await target.close();
+    }
+  }
+  return results;
 }
 
 /** One result of a sync that ran target sources and plain ones. */

@@ -9,10 +9,12 @@
 //   second push sends them within the same sync;
 // - a change one record cannot take (a value Notion's schema refuses) is reported; the rest go on.
 import { randomUUID } from 'node:crypto';
-import type { SourceConfig } from '../config/index.ts';
+import { resolve } from 'node:path';
+import { bookkeepingOf, isFolderTarget, type SourceConfig } from '../config/index.ts';
 import { NotionSyncError } from '../errors.ts';
 import { openSqlConnection } from '../store/index.ts';
 import {
+  createMarkdownFolderTarget,
   createSqlTableTarget,
   createStoreTarget,
   type ExportResult,
@@ -60,6 +62,16 @@ export function keyPropertyOf(config: SourceConfig): string {
 export async function openTarget(deps: TargetDeps, config: SourceConfig): Promise<Target> {
   const target = config.target;
   if (!target) return createStoreTarget();
+  if (isFolderTarget(target)) {
+    return createMarkdownFolderTarget({
+      folder: resolve(deps.baseDir ?? '.', target.folder),
+      store: deps.store,
+      layout: target.layout ?? (config.page ? 'tree' : 'flat'),
+      rename: target.rename ?? false,
+      onLocalDelete: target.onLocalDelete ?? 'trash',
+      onNotionDelete: target.onNotionDelete ?? 'delete',
+    });
+  }
   const index = deps.sources.indexOf(config);
   let connection = null;
   if (target.urlEnv) {
@@ -80,7 +92,9 @@ export async function openTarget(deps: TargetDeps, config: SourceConfig): Promis
     connection,
     keyPropertyName: keyPropertyOf(config),
     peers: deps.sources.flatMap((s) =>
-      s.target ? [{ sourceName: s.name, table: s.target.table, urlEnv: s.target.urlEnv }] : [],
+      s.target && !isFolderTarget(s.target)
+        ? [{ sourceName: s.name, table: s.target.table, urlEnv: s.target.urlEnv }]
+        : [],
     ),
   });
 }
@@ -167,7 +181,7 @@ export async function scanStep(
     updated: 0,
     deleted: 0,
     detached: 0,
-    failed: [],
+    failed: [...(result.failed ?? [])],
   };
   for (const change of result.changes) {
     try {
@@ -199,7 +213,7 @@ export async function exportStep(
     for (const { recordId, key } of result.keys)
       edits.push({ recordId, values: { [input.keyPropertyId]: key } });
   }
-  const status = config.target?.bookkeeping?.syncStatus;
+  const status = bookkeepingOf(config.target)?.syncStatus;
   if (status)
     for (const { recordId } of result.failed)
       edits.push({ recordId, values: { [status]: 'pending' } });

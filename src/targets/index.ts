@@ -1,6 +1,10 @@
 // Surface of src/targets/ for other folders (DESIGN.md §3).
 
 export {
+  createMarkdownFolderTarget,
+  type MarkdownFolderTargetOptions,
+} from './markdown-folder/markdown-folder-target.ts';
+export {
   createSqlTableTarget,
   qualifiedTable,
   type SqlTableTargetOptions,

@@ -55,6 +55,9 @@ export interface ScanResult {
   waiting: number;
   /** The scan cursor to store once the changes are applied (an `updatedAt` watermark). */
   cursor?: string | null;
+  /** Items the target could not read (a broken file), reported with the target's message and
+   * skipped; the other changes go on. */
+  failed?: { itemKey: string; error: string }[];
 }
 
 export interface ExportFailure {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { onTestFinished } from 'vitest';
-import type { SourceConfig, TargetConfig } from '../../config/index.ts';
+import type { SourceConfig, TableTargetConfig, TargetConfig } from '../../config/index.ts';
 import type { ManualClock } from '../../shared/index.ts';
 import type { UserDatabase } from '../../store/index.ts';
 import { openSqlConnection, type SqlConnection } from '../../store/index.ts';
@@ -171,9 +171,10 @@ export async function intentHashOf(
 ): Promise<string> {
   const config = f.sources.find((s) => s.name === sourceName)!;
   const source = (await f.store.sources.getByName(sourceName))!;
-  const catalog = await readTableCatalog(f.db, f.dialect, config.target!.table);
+  const target = config.target as TableTargetConfig;
+  const catalog = await readTableCatalog(f.db, f.dialect, target.table);
   const { plan } = planTable({
-    config: config.target!,
+    config: target,
     path: 'target',
     source,
     catalog,

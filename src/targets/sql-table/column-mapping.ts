@@ -1,7 +1,7 @@
 // Which Notion property goes to which column of the user's table, and whether the column can
 // hold the property's values. Built from the config and the live catalog; every problem is
 // reported at once with the config key path and what to change.
-import type { TargetConfig } from '../../config/index.ts';
+import type { TableTargetConfig } from '../../config/index.ts';
 import { COMPUTED_TYPES } from '../../notion/index.ts';
 import type { SchemaProperty, Source } from '../../store/index.ts';
 import type { TargetProblem } from '../target.ts';
@@ -66,7 +66,7 @@ function compatible(property: SchemaProperty, column: TableColumn): boolean {
 }
 
 export interface PlanInput {
-  config: TargetConfig;
+  config: TableTargetConfig;
   /** Config key path of the target, e.g. `sources[1].target`. */
   path: string;
   source: Source;

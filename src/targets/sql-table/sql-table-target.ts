@@ -2,7 +2,7 @@
 // store's database, or in the one whose URL the environment variable `urlEnv` names (read by the
 // caller: library code never reads process.env). The table is never altered — no triggers, no
 // columns: change capture compares each row's normalized hash with the one remembered per record.
-import type { TargetConfig } from '../../config/index.ts';
+import type { TableTargetConfig } from '../../config/index.ts';
 import { NotionSyncError } from '../../errors.ts';
 import type { Source, SqlConnection, Store } from '../../store/index.ts';
 import type { Target, TargetInput, TargetProblem } from '../target.ts';
@@ -14,7 +14,7 @@ import { exportTable } from './table-export.ts';
 import { scanTable } from './table-scan.ts';
 
 export interface SqlTableTargetOptions {
-  config: TargetConfig;
+  config: TableTargetConfig;
   /** Config key path of the target, for messages (`sources[1].target`). */
   path: string;
   store: Store;
