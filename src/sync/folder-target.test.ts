@@ -193,6 +193,39 @@ describe.each(factories)('folder target on $name', (factory) => {
     expect(t.writesSince(mark)).toEqual([]);
   });
 
+  it('creates a page for a new file once, and writes its notion_id back into the same file', async () => {
+    const t = await setup(factory);
+    expect((await t.engine.sync(['tasks'])).ok).toBe(true);
+    const before = await snapshot(join(t.dir, 'tasks'));
+    const [original] = [...before.keys()].sort();
+    await writeFile(join(t.dir, 'tasks', 'my-idea.md'), '---\nName: My idea\nEstimate: 5\n---\n');
+    // A copy of a managed file (same notion_id) is reported, never created.
+    await writeFile(join(t.dir, 'tasks', 'copy.md'), before.get(original!)!.text);
+    t.later();
+    const result = await t.engine.sync(['tasks']);
+    expect(result.targets?.[0]?.scan?.created).toBe(1);
+    expect(result.targets?.[0]?.scan?.failed.map((f) => f.itemKey)).toEqual(['copy.md']);
+    const text = await readFile(join(t.dir, 'tasks', 'my-idea.md'), 'utf8');
+    const id = frontmatter(text).notion_id as string;
+    const page = (await t.emu.client().pages.retrieve({ page_id: id })) as unknown as {
+      properties: { Name: { title: { plain_text: string }[] }; Estimate: { number: number } };
+    };
+    expect(page.properties.Name.title[0]?.plain_text).toBe('My idea');
+    expect(page.properties.Estimate.number).toBe(5);
+
+    t.later();
+    const mark = t.emu.control.requestLog().length;
+    const again = await t.engine.sync(['tasks']);
+    expect(again.targets?.[0]?.scan?.created).toBe(0);
+    expect(t.writesSince(mark)).toEqual([]);
+    expect(await readFile(join(t.dir, 'tasks', 'my-idea.md'), 'utf8')).toBe(text);
+    const named = (await t.emu.client().dataSources.query({
+      data_source_id: t.demo.tasksDataSourceId,
+      filter: { property: 'Name', title: { equals: 'My idea' } },
+    } as never)) as { results: unknown[] };
+    expect(named.results).toHaveLength(1);
+  });
+
   it('reports a file with broken YAML by path and line, skips it and syncs the rest', async () => {
     const t = await setup(factory);
     expect((await t.engine.sync(['tasks'])).ok).toBe(true);

@@ -4,15 +4,14 @@
 // its file keeps `targetHash` unchanged, so export never writes over it. A remembered file that
 // is gone → a delete per `onLocalDelete`. Broken files are reported with path and line and
 // skipped; nothing else is held back. A scan writes nothing.
-import { isDeepStrictEqual } from 'node:util';
 import { NotionSyncError } from '../../errors.ts';
-import { COMPUTED_TYPES } from '../../notion/index.ts';
-import type { JsonValue, TargetItem, TargetRecordView } from '../../store/index.ts';
+import type { TargetItem, TargetRecordView } from '../../store/index.ts';
 import type { LocalChange, ScanResult, TargetInput } from '../target.ts';
 import { canonicalBody, fileError, parseDocument } from './document.ts';
 import type { FolderFiles } from './folder-files.ts';
 import { textHash } from './folder-files.ts';
-import { fromFrontmatterValue, ID_KEY } from './frontmatter-values.ts';
+import { ID_KEY, writableEdits } from './frontmatter-values.ts';
+import { listMarkdownFiles, newFileChange } from './new-files.ts';
 
 export interface FolderScanContext {
   files: FolderFiles;
@@ -22,22 +21,6 @@ export interface FolderScanContext {
 export interface FolderScanResult extends ScanResult {
   /** Files that could not be read as ours (broken YAML, a wrong `notion_id`), with path and line. */
   failed: { itemKey: string; error: string }[];
-}
-
-/** Property edits of one file, by property id. */
-function propertyEdits(
-  input: TargetInput,
-  view: TargetRecordView,
-  data: Record<string, JsonValue>,
-) {
-  const values: Record<string, JsonValue> = {};
-  for (const property of Object.values(input.source.schema.properties)) {
-    if (COMPUTED_TYPES.has(property.type) || !Object.hasOwn(data, property.name)) continue;
-    const value = fromFrontmatterValue(property.type, data[property.name] ?? null);
-    const stored = view.fields[property.id] ?? (property.type === 'checkbox' ? false : null);
-    if (!isDeepStrictEqual(value, stored)) values[property.id] = value;
-  }
-  return values;
 }
 
 async function scanItem(
@@ -66,9 +49,9 @@ async function scanItem(
   const doc = parseDocument(text, item.itemKey);
   if (!doc)
     throw fileError(item.itemKey, 1, 'its frontmatter is gone (the file starts without `---`)');
-  if (doc.data[ID_KEY] !== view.record.pageId)
+  if ((doc.data[ID_KEY] ?? null) !== view.record.pageId)
     throw fileError(item.itemKey, 2, `its ${ID_KEY} is not the page this file belongs to`);
-  const values = propertyEdits(input, view, doc.data);
+  const values = writableEdits(input.source, doc.data, view.fields);
   const bodyEdited = doc.body !== canonicalBody(view.content ?? '');
   const change: LocalChange = {
     kind: 'update',
@@ -106,5 +89,29 @@ export async function scanFolder(
       result.failed.push({ itemKey: item.itemKey, error: error.message });
     }
   }
+  if (input.source.kind !== 'page') await scanNewFiles(ctx, input, items, result);
   return result;
+}
+
+/** Creates for new files (database sources: a page tree's folder is export-only for now). */
+async function scanNewFiles(
+  ctx: FolderScanContext,
+  input: TargetInput,
+  items: TargetItem[],
+  result: FolderScanResult,
+): Promise<void> {
+  const remembered = new Set(items.flatMap((i) => (i.itemKey ? [i.itemKey] : [])));
+  const known = new Set(input.records.flatMap((v) => (v.record.pageId ? [v.record.pageId] : [])));
+  for (const path of await listMarkdownFiles(ctx.files)) {
+    if (remembered.has(path)) continue;
+    try {
+      const change = await newFileChange(ctx.files, input.source, path, known);
+      if (!change) continue;
+      result.scanned += 1;
+      result.changes.push(change);
+    } catch (error) {
+      if (!(error instanceof NotionSyncError) || error.code !== 'file_invalid') throw error;
+      result.failed.push({ itemKey: path, error: error.message });
+    }
+  }
 }

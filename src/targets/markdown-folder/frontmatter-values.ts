@@ -1,6 +1,8 @@
 // Property values ↔ frontmatter, by property name: numbers, booleans, dates (a plain `start`
 // string when it has no end and no time zone), lists, relations as page ids. `notion_id` and
 // `notion_url` come first, then the title property, then the others by name — one canonical order.
+import { isDeepStrictEqual } from 'node:util';
+import { COMPUTED_TYPES } from '../../notion/index.ts';
 import type { JsonValue, Source, TargetRecordView } from '../../store/index.ts';
 import { notionUrlOf } from './file-names.ts';
 
@@ -62,4 +64,20 @@ export function titleOf(source: Source, fields: Record<string, JsonValue>): stri
   const title = Object.values(source.schema.properties).find((p) => p.type === 'title');
   const value = title ? fields[title.id] : null;
   return typeof value === 'string' ? value : '';
+}
+
+/** Frontmatter values of writable properties that differ from `fields`, by property id. */
+export function writableEdits(
+  source: Source,
+  data: Record<string, JsonValue>,
+  fields: Record<string, JsonValue>,
+): Record<string, JsonValue> {
+  const values: Record<string, JsonValue> = {};
+  for (const property of Object.values(source.schema.properties)) {
+    if (COMPUTED_TYPES.has(property.type) || !Object.hasOwn(data, property.name)) continue;
+    const value = fromFrontmatterValue(property.type, data[property.name] ?? null);
+    const stored = fields[property.id] ?? (property.type === 'checkbox' ? false : null);
+    if (!isDeepStrictEqual(value, stored)) values[property.id] = value;
+  }
+  return values;
 }
