@@ -48,6 +48,11 @@ export async function prepareKeyProperty(
   return refreshSource(env, config);
 }
 
+function emptyTargetResult(config: SourceConfig): TargetSyncResult {
+  const kind = isFolderTarget(config.target) ? 'markdown-folder' : 'sql-table';
+  return { source: config.name, kind, scan: null, export: null, errors: [] };
+}
+
 function emptyPull(): PullResult {
   return { ok: true, sources: [] };
 }
@@ -111,7 +116,7 @@ export async function syncTargets(
     targets: [],
   };
   for (const config of await orderByDependencies(deps, configs, steps.prepare)) {
-    const result: TargetSyncResult = { source: config.name, scan: null, export: null, errors: [] };
+    const result = emptyTargetResult(config);
     out.targets!.push(result);
     try {
       await syncOne(deps, steps, config, out, result);
@@ -147,7 +152,7 @@ export async function exportFolderTargets(
   for (const outcome of pulled.sources) {
     const config = deps.sources.find((s) => s.name === outcome.source);
     if (outcome.status !== 'ok' || !config || !isFolderTarget(config.target)) continue;
-    const result: TargetSyncResult = { source: config.name, scan: null, export: null, errors: [] };
+    const result = emptyTargetResult(config);
     results.push(result);
     const target = await openTarget(deps, config);
     try {

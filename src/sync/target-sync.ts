@@ -49,6 +49,8 @@ export interface ScanSummary {
 
 export interface TargetSyncResult {
   source: string;
+  /** `markdown-folder` for a folder target, else `sql-table`. */
+  kind: 'sql-table' | 'markdown-folder';
   scan: ScanSummary | null;
   export: ExportResult | null;
   errors: { code: string; message: string }[];

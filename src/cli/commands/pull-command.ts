@@ -6,6 +6,7 @@ import { formatDuration, renderTable } from '../format.ts';
 import { ExitStatus } from '../main.ts';
 import { withEngine } from '../open-engine.ts';
 import { createProgressRenderer } from '../progress-renderer.ts';
+import { targetFailure, targetLines } from './target-report.ts';
 
 const totalCalls = (r: SourcePullResult) => Object.values(r.apiCalls).reduce((a, b) => a + b, 0);
 
@@ -37,6 +38,7 @@ export function pullResultJson(result: PullResult) {
       errors: r.errors,
       durationMs: r.durationMs,
     })),
+    ...(result.targets ? { targets: result.targets } : {}),
   };
 }
 
@@ -120,8 +122,11 @@ export function registerPullCommand(program: Command, context: () => CliContext)
       );
       renderer?.finish();
       if (ctx.json) ctx.printJson(pullResultJson(result));
-      else if (!ctx.quiet) ctx.out(summary(result));
-      const failure = failureOf(result);
+      else if (!ctx.quiet) {
+        ctx.out(summary(result));
+        for (const line of targetLines(result.targets ?? [])) ctx.out(line);
+      }
+      const failure = failureOf(result) ?? targetFailure(result.targets ?? []);
       if (!failure) return;
       // --json: the result above is the one JSON document; the failure goes to stderr only.
       if (!ctx.json) throw failure;
