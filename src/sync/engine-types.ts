@@ -3,6 +3,7 @@ import type { Config, SourceConfig } from '../config/index.ts';
 import type { NotionClient } from '../notion/index.ts';
 import type { Clock, Logger } from '../shared/index.ts';
 import type { TargetProblem } from '../targets/index.ts';
+import type { FolderWatch, FolderWatchOptions } from './folder-watch.ts';
 import type { OutboxApi } from './outbox-api.ts';
 import type {
   ConflictsApi,
@@ -233,6 +234,15 @@ export interface Engine {
    * key path. Reads Notion's schema (adds the sync key property when missing) and the catalog.
    */
   checkTargets(): Promise<TargetProblem[]>;
+  /**
+   * Watches the folders of the named sources with a folder target and `direction: both` (all of
+   * them when none is named) and syncs a source once its folder has been quiet for `debounceMs`
+   * after a save. Refuses sources that have no such target (`usage`).
+   */
+  watch(names?: string[], options?: WatchOptions): Promise<FolderWatch>;
 }
+
+export type WatchOptions = Omit<FolderWatchOptions, 'folders' | 'sync' | 'clock'> &
+  Pick<PushOptions, 'trigger' | 'signal' | 'onNotice'>;
 
 export type { JsonValue };

@@ -3,6 +3,7 @@
 // once, all paced by the one connection, each under its own lease (runs.ts); push pushes sources
 // one after the other, under the same lease; reads (`status`, `history`, `runs`,
 // `conflicts.list`) never touch Notion.
+import { mkdir } from 'node:fs/promises';
 import { isFolderTarget, type SourceConfig } from '../config/index.ts';
 import { NotionSyncError } from '../errors.ts';
 import type { NotionClient } from '../notion/index.ts';
@@ -18,7 +19,9 @@ import type {
   PullResult,
   SourcePullResult,
   SourceStatus,
+  WatchOptions,
 } from './engine-types.ts';
+import { type FolderWatch, watchFolders } from './folder-watch.ts';
 import { throwIfAborted } from './interrupt.ts';
 import { mapLimit } from './map-limit.ts';
 import { createOutboxApi } from './outbox-api.ts';
@@ -37,7 +40,7 @@ import {
   prepareKeyProperty,
   syncTargets,
 } from './sync-targets.ts';
-import { checkTargetConfigs, type TargetDeps } from './target-sync.ts';
+import { checkTargetConfigs, folderOf, type TargetDeps } from './target-sync.ts';
 import { unknownSourceError } from './unknown-source.ts';
 
 const DEFAULTS = {
@@ -353,7 +356,34 @@ export function createEngine(options: EngineOptions): Engine {
     checkTargetConfigs(targetDeps(), config.sources, (c) =>
       prepareKeyProperty({ store, notion: connection(), logger }, c),
     );
+  async function watch(names?: string[], watchOptions: WatchOptions = {}): Promise<FolderWatch> {
+    const { trigger, signal, onNotice, ...rest } = watchOptions;
+    const selected = selectPushSources(config.sources, names, ['both']).filter((s) =>
+      isFolderTarget(s.target),
+    );
+    if (selected.length === 0) {
+      throw new NotionSyncError(
+        'usage',
+        'No source to watch: watch takes sources with a folder target (`target: { folder: … }`) and `direction: both`.',
+        { details: { names: names ?? [] } },
+      );
+    }
+    const folders = new Map<string, string>();
+    for (const source of selected) {
+      const folder = folderOf(source, options.baseDir)!;
+      await mkdir(folder, { recursive: true });
+      folders.set(source.name, folder);
+    }
+    const syncOptions = {
+      trigger: trigger ?? 'watch',
+      ...(signal ? { signal } : {}),
+      ...(onNotice ? { onNotice } : {}),
+    };
+    return watchFolders({ ...rest, folders, clock, sync: (n) => sync(n, syncOptions) });
+  }
+
   return {
+    watch,
     pull,
     status,
     history,

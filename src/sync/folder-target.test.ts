@@ -226,6 +226,57 @@ describe.each(factories)('folder target on $name', (factory) => {
     expect(named.results).toHaveLength(1);
   });
 
+  it('watch syncs a saved file once the folder is quiet (debounce on the injected clock)', async () => {
+    const t = await setup(factory);
+    expect((await t.engine.sync(['tasks'])).ok).toBe(true);
+    const before = await snapshot(join(t.dir, 'tasks'));
+    const [path] = [...before.keys()].sort();
+    const id = frontmatter(before.get(path!)!.text).notion_id as string;
+    let seen!: () => void;
+    const changed = new Promise<void>((resolve) => {
+      seen = resolve;
+    });
+    const synced: { names: string[]; ok: boolean | undefined }[] = [];
+    const paths: string[] = [];
+    let done!: () => void;
+    const firstSync = new Promise<void>((resolve) => {
+      done = resolve;
+    });
+    const watch = await t.engine.watch(['tasks'], {
+      debounceMs: 1000,
+      onChange: (_source, changedPath) => {
+        paths.push(changedPath);
+        seen();
+      },
+      onSync: (names, outcome) => {
+        synced.push({ names, ok: outcome.result?.ok });
+        done();
+      },
+    });
+    onTestFinished(() => watch.close());
+    await watch.ready;
+    await writeFile(join(t.dir, 'tasks', 'ignored.txt'), 'not ours');
+    await writeFile(
+      join(t.dir, 'tasks', path!),
+      before.get(path!)!.text.replace(/^Estimate: .*$/m, 'Estimate: 77'),
+    );
+    await changed;
+    expect(synced).toEqual([]);
+    await t.clock.advance(1000);
+    await firstSync;
+    expect(synced[0]).toEqual({ names: ['tasks'], ok: true });
+    expect(paths.filter((p) => !p.endsWith('.md'))).toEqual([]);
+    const page = (await t.emu.client().pages.retrieve({ page_id: id })) as unknown as {
+      properties: { Estimate: { number: number } };
+    };
+    expect(page.properties.Estimate.number).toBe(77);
+  });
+
+  it('watch refuses sources without a two-way folder target', async () => {
+    const t = await setup(factory);
+    await expect(t.engine.watch(['wiki'])).rejects.toMatchObject({ code: 'usage' });
+  });
+
   it('reports a file with broken YAML by path and line, skips it and syncs the rest', async () => {
     const t = await setup(factory);
     expect((await t.engine.sync(['tasks'])).ok).toBe(true);

@@ -60,13 +60,18 @@ export function keyPropertyOf(config: SourceConfig): string {
   return config.syncKeyProperty ?? DEFAULT_SYNC_KEY_PROPERTY;
 }
 
+/** The absolute folder of a folder target (relative paths: against `baseDir`). */
+export function folderOf(config: SourceConfig, baseDir: string | undefined): string | null {
+  return isFolderTarget(config.target) ? resolve(baseDir ?? '.', config.target.folder) : null;
+}
+
 /** The source's target: its table when configured, else the store. */
 export async function openTarget(deps: TargetDeps, config: SourceConfig): Promise<Target> {
   const target = config.target;
   if (!target) return createStoreTarget();
   if (isFolderTarget(target)) {
     return createMarkdownFolderTarget({
-      folder: resolve(deps.baseDir ?? '.', target.folder),
+      folder: folderOf(config, deps.baseDir)!,
       store: deps.store,
       layout: target.layout ?? (config.page ? 'tree' : 'flat'),
       rename: target.rename ?? false,

@@ -18,6 +18,7 @@ import { registerSetCommand } from './set-command.ts';
 import { registerStagedCommand } from './staged-command.ts';
 import { registerStatusCommand } from './status-command.ts';
 import { registerSyncCommand } from './sync-command.ts';
+import { registerWatchCommand } from './watch-command.ts';
 import { registerWebhooksCommand } from './webhooks-command.ts';
 
 /** Every command the CLI offers; only commands that work are registered. */
@@ -25,6 +26,7 @@ export function registerCommands(program: Command, context: () => CliContext): v
   registerPullCommand(program, context);
   registerPushCommand(program, context);
   registerSyncCommand(program, context);
+  registerWatchCommand(program, context);
   registerSetCommand(program, context);
   registerNewCommand(program, context);
   registerRmCommand(program, context);
