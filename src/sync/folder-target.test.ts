@@ -11,6 +11,7 @@ import type { SourceConfig } from '../config/index.ts';
 import { createEmulator, seedDemoWorkspace } from '../emulator/index.ts';
 import { createManualClock } from '../shared/index.ts';
 import { storeFactories } from '../store/test-support/store-factories.ts';
+import { fileNameFor } from '../targets/markdown-folder/file-names.ts';
 import { createPullHarness } from './test-support/pull-harness.ts';
 import { PUSH_TEST_START_MS, title } from './test-support/push-fixture.ts';
 
@@ -275,6 +276,27 @@ describe.each(factories)('folder target on $name', (factory) => {
   it('watch refuses sources without a two-way folder target', async () => {
     const t = await setup(factory);
     await expect(t.engine.watch(['wiki'])).rejects.toMatchObject({ code: 'usage' });
+  });
+
+  it("never writes over a file of someone else's at a page's path", async () => {
+    const t = await setup(factory);
+    const rows = (await t.emu.client().dataSources.query({
+      data_source_id: t.demo.tasksDataSourceId,
+    })) as unknown as {
+      results: { id: string; properties: { Name: { title: { plain_text: string }[] } } }[];
+    };
+    const row = rows.results[0]!;
+    const name = fileNameFor(row.properties.Name.title[0]!.plain_text, row.id);
+    await mkdir(join(t.dir, 'tasks'), { recursive: true });
+    await writeFile(join(t.dir, 'tasks', name), '---\nnotion_id: someone-else\n---\nmine\n');
+    const pulled = await t.engine.pull(['tasks']);
+    expect(pulled.ok).toBe(false);
+    expect(pulled.targets?.[0]?.export?.failed).toHaveLength(1);
+    expect(pulled.targets?.[0]?.export?.failed[0]?.error).toContain(name);
+    expect(await readFile(join(t.dir, 'tasks', name), 'utf8')).toBe(
+      '---\nnotion_id: someone-else\n---\nmine\n',
+    );
+    expect((await snapshot(join(t.dir, 'tasks'))).size).toBe(12);
   });
 
   it('reports a file with broken YAML by path and line, skips it and syncs the rest', async () => {

@@ -12,11 +12,11 @@ import type {
   TargetRecordView,
 } from '../../store/index.ts';
 import { type ExportResult, emptyExportResult, type TargetInput } from '../target.ts';
-import { renderDocument } from './document.ts';
+import { parseDocument, renderDocument } from './document.ts';
 import type { FolderFiles } from './folder-files.ts';
 import { textHash } from './folder-files.ts';
 import { type LayoutOptions, layoutPaths } from './folder-layout.ts';
-import { frontmatterOf } from './frontmatter-values.ts';
+import { frontmatterOf, ID_KEY } from './frontmatter-values.ts';
 
 export interface FolderExportContext {
   store: Store;
@@ -36,6 +36,21 @@ async function editedLocally(files: FolderFiles, item: TargetItem | undefined) {
   return text !== null && textHash(text) !== item.targetHash;
 }
 
+/** True when a file found at a record's path is its own (remembered there, or naming its page). */
+async function ours(
+  text: string,
+  path: string,
+  view: TargetRecordView,
+  item: TargetItem | undefined,
+): Promise<boolean> {
+  if (item?.itemKey === path) return true;
+  try {
+    return parseDocument(text, path)?.data[ID_KEY] === view.record.pageId;
+  } catch {
+    return false;
+  }
+}
+
 async function exportLive(
   ctx: FolderExportContext,
   input: TargetInput,
@@ -48,6 +63,13 @@ async function exportLive(
   const text = renderRecord(input.source, view);
   const hash = textHash(text);
   const current = await ctx.files.read(path);
+  if (current !== null && current !== text && !(await ours(current, path, view, item))) {
+    out.result.failed.push({
+      recordId: view.record.id,
+      error: `${path} already exists and is not this page's file (its ${ID_KEY} differs); move it away and run again`,
+    });
+    return;
+  }
   if (current === text && item?.itemKey === path) out.result.unchanged += 1;
   else {
     if (current !== text) await ctx.files.write(path, text);
