@@ -7,6 +7,7 @@ import { createControl, type EmulatorControl, type EmulatorSnapshot } from './co
 import { HostAllowList, type StatePaths } from './control-guard.ts';
 import { createControlApp } from './control-routes.ts';
 import { createFaultInjector, type FaultRule } from './faults.ts';
+import { createFileHost } from './file-host.ts';
 import type { OAuthOptions } from './oauth/grants.ts';
 import { createOAuth } from './oauth/oauth.ts';
 import { createRateLimiter, type RateLimitOptions } from './rate-limiter.ts';
@@ -119,6 +120,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     observe: webhooks.observe,
     actAsUser: createActAsUser(ws, apiRoutes, webhooks.observe),
     oauth: oauth.control,
+    files: createFileHost(ws),
   });
   const baseUrl = (options.baseUrl ?? 'http://notion.emulator').replace(/\/$/, '');
   ws.baseUrl = baseUrl;
