@@ -38,6 +38,14 @@ export type ErrorCode =
   | 'sync_conflict'
   | 'sync_dead_letter'
   | 'sync_retry_waiting'
+  | 'file_expired'
+  | 'file_gone'
+  | 'file_download_failed'
+  | 'file_too_large'
+  | 'file_checksum_mismatch'
+  | 'file_store_full'
+  | 'file_not_found'
+  | 'file_upload_failed'
   | 'internal';
 
 export type ErrorDetails = Record<string, unknown>;

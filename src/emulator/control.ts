@@ -263,7 +263,8 @@ export function createControl(deps: ControlDeps): EmulatorControl {
       deps.files.log.length = 0;
     },
     failDownloads(fault) {
-      deps.files.faults.push({ ...fault });
+      const uploadId = fault.uploadId === undefined ? undefined : normalizeId(fault.uploadId);
+      deps.files.faults.push({ ...fault, ...(uploadId ? { uploadId } : {}) });
     },
     removeFileBytes(fileUploadId) {
       const upload = ws.state.fileUploads[normalizeId(fileUploadId) ?? ''];

@@ -79,8 +79,9 @@ describe('hosted files', () => {
 
   it('refuses an altered signature and a missing one', async () => {
     const [file] = await filesOf(notion, pageId);
-    const altered = file!.file.url.replace(/X-Amz-Signature=([0-9a-f])/, (_, c) =>
-      `X-Amz-Signature=${c === 'a' ? 'b' : 'a'}`,
+    const altered = file!.file.url.replace(
+      /X-Amz-Signature=([0-9a-f])/,
+      (_, c) => `X-Amz-Signature=${c === 'a' ? 'b' : 'a'}`,
     );
     const bad = await emu.fetch(altered);
     expect(bad.status).toBe(403);

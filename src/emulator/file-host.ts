@@ -27,10 +27,11 @@ export interface FileDownloadEntry {
   error: string | null;
 }
 
-/** An injected storage failure: the next `times` downloads stop after `afterBytes` bytes. */
+/** An injected storage failure: the next `times` downloads (of `uploadId`, or any) stop after `afterBytes` bytes. */
 export interface DownloadFault {
   afterBytes: number;
   times: number;
+  uploadId?: string;
 }
 
 export function storedFileUrl(uploadId: string, filename: string | null): string {
@@ -201,9 +202,10 @@ export function createFileHost(ws: Workspace): FileHost {
         'content-type': upload.contentType ?? 'application/octet-stream',
         'content-length': String(bytes.length),
       };
-      const fault = host.faults[0];
+      const fault = host.faults.find((f) => f.uploadId === undefined || f.uploadId === uploadId);
       if (fault) {
-        if (--fault.times <= 0) host.faults.shift();
+        fault.times -= 1;
+        if (fault.times <= 0) host.faults.splice(host.faults.indexOf(fault), 1);
         entry.bytes = Math.min(fault.afterBytes, bytes.length);
         return new Response(failingBody(bytes, fault.afterBytes), { headers });
       }

@@ -12,6 +12,16 @@ export type {
   UpsertConnectionInput,
 } from './connections-repository.ts';
 export type { DialectName } from './dialect.ts';
+export type { FileStore, StoredFile, WriteFileOptions } from './files/file-store.ts';
+export {
+  type FileRefInput,
+  type FileRefState,
+  GAP_STATES,
+  RETRY_STATES,
+  type StoredFileRow,
+  type VersionFile,
+  type VersionFilesRepository,
+} from './files/version-files-repository.ts';
 export {
   diffFields,
   type HistoryRepository,
@@ -61,6 +71,7 @@ export {
 } from './sources-repository.ts';
 export {
   createStore,
+  DEFAULT_FILES_DIR,
   type LocalEditsRepository,
   type Store,
   type StoreOptions,

@@ -81,6 +81,29 @@ export interface VersionsTable {
   created_at: string;
 }
 
+export interface FilesTable {
+  hash: string;
+  size_bytes: number;
+  content_type: string | null;
+  /** The bytes when the file store is the database; null when they live in a directory. */
+  data: Buffer | null;
+  created_at: string;
+}
+
+export interface VersionFilesTable {
+  id: Generated<number>;
+  version_id: number;
+  record_id: number;
+  slot: string;
+  name: string;
+  identity: string;
+  kind: string;
+  hash: string | null;
+  state: string;
+  error: string | null;
+  updated_at: string;
+}
+
 export interface CheckpointsTable {
   source_id: number;
   cursor: string | null;
@@ -170,6 +193,8 @@ export interface Database {
   outbox: OutboxTable;
   webhook_events: WebhookEventsTable;
   retention_guard: RetentionGuardTable;
+  files: FilesTable;
+  version_files: VersionFilesTable;
 }
 
 export type EngineTable = keyof Database;
@@ -186,4 +211,6 @@ export const ENGINE_TABLES: readonly EngineTable[] = [
   'outbox',
   'webhook_events',
   'retention_guard',
+  'files',
+  'version_files',
 ];

@@ -1,7 +1,7 @@
 // The store: opens a SQLite file or a PostgreSQL schema, applies migrations, and hands out the
 // repositories. Every repository operation runs in ONE transaction, so a crash leaves either all
 // of an operation or none of it.
-import { isAbsolute, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { Kysely } from 'kysely';
 import { type Clock, type Logger, silentLogger, systemClock } from '../shared/index.ts';
 import {
@@ -14,6 +14,13 @@ import {
   createConnectionsRepository,
 } from './connections-repository.ts';
 import type { DialectName, StoreDialect } from './dialect.ts';
+import { createDatabaseFileStore } from './files/database-file-store.ts';
+import { createDirectoryFileStore } from './files/directory-file-store.ts';
+import type { FileStore } from './files/file-store.ts';
+import {
+  createVersionFilesRepository,
+  type VersionFilesRepository,
+} from './files/version-files-repository.ts';
 import { createHistoryRepository, type HistoryRepository } from './history-repository.ts';
 import {
   type AppendLocalVersionInput,
@@ -51,6 +58,11 @@ export interface StoreOptions {
   previousSecretKeys?: string[];
   /** Time source for timestamps; the system clock by default. */
   clock?: Clock;
+  /**
+   * Where kept files' bytes live: `dir` (relative to `baseDir`); by default a
+   * `notion-sync-files` directory beside a SQLite file, the database itself otherwise.
+   */
+  files?: { dir?: string };
 }
 
 export interface LocalEditsRepository {
@@ -74,6 +86,10 @@ export interface Store {
   readonly runs: RunsRepository;
   readonly webhookEvents: WebhookEventsRepository;
   readonly connections: ConnectionsRepository;
+  /** File references of versions, and stored files' rows. */
+  readonly files: VersionFilesRepository;
+  /** The bytes of stored files, by SHA-256. */
+  readonly blobs: FileStore;
   /** Janitor retention: the only path that deletes versions. */
   pruneVersions(input: PruneVersionsInput): Promise<number>;
   /** The Kysely instance bound to the engine namespace (for tests and advanced reads). */
@@ -116,6 +132,7 @@ export async function createStore(options: StoreOptions = {}): Promise<Store> {
     logger,
     now: () => new Date(clock.now()).toISOString(),
   };
+  const blobs = await openFileStore(options, location, dialect, ctx);
   return {
     dialect: dialect.name,
     location:
@@ -133,11 +150,33 @@ export async function createStore(options: StoreOptions = {}): Promise<Store> {
     runs: createRunsRepository(ctx),
     webhookEvents: createWebhookEventsRepository(ctx),
     connections: createConnectionsRepository(ctx, box),
+    files: createVersionFilesRepository(ctx),
+    blobs,
     pruneVersions: (input) => pruneVersions(ctx, input),
     db: dialect.db,
     close: () => dialect.close(),
   };
 }
+
+async function openFileStore(
+  options: StoreOptions,
+  location: ReturnType<typeof parseStoreUrl>,
+  dialect: StoreDialect,
+  ctx: RepositoryContext,
+): Promise<FileStore> {
+  let dir = options.files?.dir;
+  if (dir === undefined && location.dialect === 'sqlite' && location.path !== ':memory:') {
+    const path = resolveSqlitePath(location.path, options.baseDir);
+    dir = join(dirname(path), DEFAULT_FILES_DIR);
+  }
+  if (dir === undefined) return createDatabaseFileStore(dialect.db, ctx.now);
+  return createDirectoryFileStore(
+    isAbsolute(dir) ? dir : resolve(options.baseDir ?? process.cwd(), dir),
+  );
+}
+
+/** The directory name of kept files beside a SQLite store. */
+export const DEFAULT_FILES_DIR = 'notion-sync-files';
 
 function resolveSqlitePath(path: string, baseDir: string | undefined): string {
   if (path === ':memory:' || baseDir === undefined || isAbsolute(path)) return path;

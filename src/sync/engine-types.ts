@@ -2,6 +2,7 @@
 import type { Config, SourceConfig } from '../config/index.ts';
 import type { NotionClient } from '../notion/index.ts';
 import type { Clock, Logger } from '../shared/index.ts';
+import type { FilesSettings } from './files/files-settings.ts';
 import type { OutboxApi } from './outbox-api.ts';
 import type {
   ConflictsApi,
@@ -49,6 +50,8 @@ export interface EngineOptions {
   retryWaitMs?: number;
   /** Sources pulled at once within one `pull` call (default 2); they share the connection's pacing. */
   sourceConcurrency?: number;
+  /** Files pages refer to (config `files`): what to keep and the limits. */
+  files?: Partial<FilesSettings>;
 }
 
 export interface PullOptions {
@@ -78,6 +81,8 @@ export interface CoverageGaps {
   incompleteValues: number;
   /** Pages whose Markdown could not be read completely. */
   incompleteContent: number;
+  /** Files of current versions not kept (too large, over budget, gone, or still failing). */
+  missingFiles: number;
 }
 
 export interface PullProgress {
@@ -99,6 +104,8 @@ export interface SourcePullResult {
   mode: 'incremental' | 'full' | 'page_tree';
   counts: PullCounts;
   gaps: CoverageGaps;
+  /** Files downloaded in this run and their bytes (downloads are no API calls). */
+  files: { downloaded: number; bytes: number };
   /** Calls per endpoint template, e.g. `POST /v1/data_sources/{id}/query`. */
   apiCalls: Record<string, number>;
   rateLimitWaits: number;

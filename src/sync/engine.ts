@@ -18,6 +18,7 @@ import type {
   SourcePullResult,
   SourceStatus,
 } from './engine-types.ts';
+import { DEFAULT_FILES_SETTINGS } from './files/files-settings.ts';
 import { mapLimit } from './map-limit.ts';
 import { createOutboxApi } from './outbox-api.ts';
 import { type PullEnvironment, pullSource } from './pull.ts';
@@ -114,6 +115,7 @@ export function createEngine(options: EngineOptions): Engine {
       staleRunAfterMs: options.staleRunAfterMs ?? DEFAULTS.staleRunAfterMs,
       heartbeatMs: options.heartbeatMs ?? DEFAULTS.heartbeatMs,
       concurrency: 3,
+      files: { ...DEFAULT_FILES_SETTINGS, ...options.files },
     };
     // Sources share the connection's pacing; running a few at once keeps its budget busy while
     // one of them waits on a response (each source still has its own lease).

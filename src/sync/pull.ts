@@ -12,6 +12,7 @@
 import type { SourceConfig } from '../config/index.ts';
 import { NotionSyncError } from '../errors.ts';
 import type { PullOptions, SourcePullResult } from './engine-types.ts';
+import { finishRunFiles, type RunFiles, startRunFiles } from './files/pull-files.ts';
 import { pullDataSource } from './pull-data-source.ts';
 import { pullPageTree } from './pull-page-tree.ts';
 import { type PullEnvironment, type RunState, report } from './pull-run.ts';
@@ -85,8 +86,22 @@ async function runPull(state: RunState): Promise<void> {
   const source = await storeSource(state, resolved);
   state.lease ??= await lease(source.id);
   state.source = source;
+  state.files = startPullFiles(state, source);
   if (resolved.kind === 'data_source') await pullDataSource(state, source, resolved);
   else await pullPageTree(state, source, resolved);
+  if (state.files) state.meter.gaps.missingFiles = await finishRunFiles(state.files, source.id);
+}
+
+function startPullFiles(state: RunState, source: Source): RunFiles {
+  const { store, notion, clock, logger } = state.env;
+  return startRunFiles({
+    store,
+    notion,
+    clock,
+    logger,
+    settings: state.env.files,
+    schema: source.schema,
+  });
 }
 
 /** Pulls one configured source; never throws for a failure of the source itself (see `status`). */
@@ -108,6 +123,7 @@ export async function pullSource(
     schemaChanges: [],
     mode: config.page ? 'page_tree' : 'incremental',
     reconciled: false,
+    files: null,
   };
   let status: SourcePullResult['status'] = 'ok';
   await withRunMeter(state.meter, async () => {
@@ -134,6 +150,7 @@ export async function pullSource(
     mode: state.mode,
     counts: state.meter.counts,
     gaps: state.meter.gaps,
+    files: state.files?.counts ?? { downloaded: 0, bytes: 0 },
     apiCalls: state.meter.apiCalls,
     rateLimitWaits: state.meter.rateLimitWaits,
     reconciled: state.reconciled,

@@ -19,6 +19,7 @@ import {
   hashNotionValue,
   isNotionApiError,
   type NotionClient,
+  normalizeNotionMarkdown,
   type PropertySchema,
 } from '../notion/index.ts';
 import { type ContentRead, readPageContent } from './content.ts';
@@ -129,7 +130,11 @@ export function buildPulledRow(
     fields,
     raw: rawByName,
     ...(content !== undefined ? { content } : {}),
-    hash: hashNotionValue({ properties: rawById, content: content ?? null }),
+    // Hosted file links in Markdown are signed anew on every read: the hash keeps their identity.
+    hash: hashNotionValue({
+      properties: rawById,
+      content: content == null ? null : normalizeNotionMarkdown(content),
+    }),
     notionLastEditedTime: page.last_edited_time,
     createdTime: page.created_time,
     parentId,

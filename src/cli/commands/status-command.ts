@@ -12,6 +12,7 @@ function gapText(status: SourceStatus): string {
       ? `${gaps.incompleteValues} incomplete values (rollups Notion reports incomplete)`
       : '',
     gaps.incompleteContent > 0 ? `${gaps.incompleteContent} pages with incomplete content` : '',
+    gaps.missingFiles > 0 ? `${gaps.missingFiles} files not kept (notion-sync files list)` : '',
     status.lastRun && status.lastRun.status !== 'ok'
       ? `last run ${status.lastRun.status}: ${status.lastRun.errors[0]?.message ?? ''}`
       : '',

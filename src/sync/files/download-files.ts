@@ -1,0 +1,173 @@
+// Downloads of the files versions refer to. Invariants:
+// - bytes are stored (written to a temp file, hashed, renamed; or one row) BEFORE any reference
+//   names their hash, so a crash, a dropped connection or a full disk leaves references
+//   `pending`/`failed` — retried by the next pull — and never a reference to missing bytes;
+// - one download per identity (the URL without its signature) per run, however many references
+//   name it; an identity already stored is never downloaded again (see insertVersionFilesIn);
+// - a link that expired is refreshed by re-reading its page once (properties, icon and cover
+//   from the page; content from its Markdown), and a file no longer in the page, or no longer in
+//   Notion's storage, is `gone`: a coverage gap;
+// - downloads are no Notion API calls: they bypass the connection's pacing and are not counted.
+import type { PageObjectResponse } from '@notionhq/client';
+import { NotionSyncError } from '../../errors.ts';
+import type { FileRef, NotionClient } from '../../notion/index.ts';
+import type { Clock, Logger } from '../../shared/index.ts';
+import type { FileRefState, VersionFile } from '../../store/index.ts';
+import { readPageMarkdown } from '../content.ts';
+import { mapLimit } from '../map-limit.ts';
+import type { SourceSchema, Store } from '../store-api.ts';
+import type { FilesSettings } from './files-settings.ts';
+import { fileRefsOfPage } from './row-file-refs.ts';
+
+export interface FilesEnvironment {
+  store: Store;
+  notion: NotionClient;
+  clock: Clock;
+  logger: Logger;
+  settings: FilesSettings;
+  schema: SourceSchema;
+}
+
+export interface FileDownloadCounts {
+  downloaded: number;
+  bytes: number;
+}
+
+type Outcome = { state: 'stored'; hash: string } | { state: FileRefState; error: string };
+
+/** Fresh references of a page, read at most once per kind (page / Markdown) per run. */
+export function createPageRefresher(env: FilesEnvironment) {
+  const pages = new Map<string, Promise<FileRef[]>>();
+  const contents = new Map<string, Promise<FileRef[]>>();
+  const readPage = async (pageId: string) => {
+    const page = (await env.notion.pages.retrieve({ page_id: pageId })) as PageObjectResponse;
+    return fileRefsOfPage(page, env.schema, null);
+  };
+  const readContent = async (pageId: string) => {
+    const read = await readPageMarkdown(env.notion, pageId);
+    return read
+      ? fileRefsOfPage({ properties: {} } as PageObjectResponse, env.schema, read.markdown)
+      : [];
+  };
+  return async (pageId: string, slot: string): Promise<FileRef[]> => {
+    const cache = slot.startsWith('content:') ? contents : pages;
+    let found = cache.get(pageId);
+    if (!found) {
+      found = (slot.startsWith('content:') ? readContent : readPage)(pageId).catch((error) => {
+        if ((error as NotionSyncError).code === 'notion_not_found') return [];
+        throw error;
+      });
+      cache.set(pageId, found);
+    }
+    return found;
+  };
+}
+
+export type PageRefresher = ReturnType<typeof createPageRefresher>;
+
+async function refreshed(refresh: PageRefresher, ref: VersionFile): Promise<FileRef | null> {
+  if (!ref.pageId) return null;
+  const fresh = await refresh(ref.pageId, ref.slot);
+  return fresh.find((r) => r.identity === ref.identity) ?? null;
+}
+
+function outcomeOf(error: unknown): Outcome {
+  const code = error instanceof NotionSyncError ? error.code : 'internal';
+  const message = error instanceof Error ? error.message : String(error);
+  if (code === 'file_gone') return { state: 'gone', error: message };
+  if (code === 'file_too_large') return { state: 'too_large', error: message };
+  return { state: 'failed', error: message };
+}
+
+async function overBudget(env: FilesEnvironment, sizeBytes: number | null): Promise<boolean> {
+  const budget = env.settings.totalBytes;
+  if (budget === null) return false;
+  return (await env.store.files.totalBytes()) + (sizeBytes ?? 0) > budget;
+}
+
+async function storeOnce(
+  env: FilesEnvironment,
+  url: string,
+  counts: FileDownloadCounts,
+): Promise<Outcome> {
+  const download = await env.notion.openFile(url);
+  const { maxBytes } = env.settings;
+  if (download.sizeBytes !== null && download.sizeBytes > maxBytes) {
+    await download.body[Symbol.asyncIterator]().return?.();
+    return {
+      state: 'too_large',
+      error: `${download.sizeBytes} bytes is over files.maxBytes (${maxBytes}).`,
+    };
+  }
+  if (await overBudget(env, download.sizeBytes)) {
+    await download.body[Symbol.asyncIterator]().return?.();
+    return {
+      state: 'over_budget',
+      error: `Keeping it would pass files.totalBytes (${env.settings.totalBytes}).`,
+    };
+  }
+  const stored = await env.store.blobs.write(download.body, {
+    maxBytes,
+    expectedBytes: download.sizeBytes,
+  });
+  await env.store.files.recordFile({ ...stored, contentType: download.contentType });
+  counts.downloaded += 1;
+  counts.bytes += stored.sizeBytes;
+  return { state: 'stored', hash: stored.hash };
+}
+
+/** Downloads one identity; refreshes an expired link once by re-reading its page. */
+async function downloadIdentity(
+  env: FilesEnvironment,
+  ref: VersionFile,
+  known: FileRef | undefined,
+  refresh: PageRefresher,
+  counts: FileDownloadCounts,
+): Promise<Outcome> {
+  let current: FileRef | null | undefined = known;
+  const expired = (r: FileRef | null | undefined) =>
+    !r || (r.expiresMs !== null && r.expiresMs <= env.clock.now());
+  if (expired(current)) current = await refreshed(refresh, ref);
+  for (let attempt = 0; ; attempt += 1) {
+    if (!current) return { state: 'gone', error: 'The file is no longer in the page.' };
+    try {
+      return await storeOnce(env, current.url, counts);
+    } catch (error) {
+      if ((error as NotionSyncError).code !== 'file_expired' || attempt > 0)
+        return outcomeOf(error);
+      current = await refreshed(refresh, ref);
+    }
+  }
+}
+
+/**
+ * Downloads what `refs` name (pending references), one download per identity, and records the
+ * outcome on every reference. `urls` holds links read in this run, by page id.
+ */
+export async function downloadRefs(
+  env: FilesEnvironment,
+  refs: VersionFile[],
+  urls: Map<string, FileRef[]>,
+  refresh: PageRefresher,
+): Promise<FileDownloadCounts> {
+  const counts: FileDownloadCounts = { downloaded: 0, bytes: 0 };
+  const byIdentity = new Map<string, VersionFile[]>();
+  for (const ref of refs)
+    byIdentity.set(ref.identity, [...(byIdentity.get(ref.identity) ?? []), ref]);
+  await mapLimit([...byIdentity.values()], env.settings.concurrency, async (group) => {
+    const first = group[0]!;
+    const known = group
+      .flatMap((r) => urls.get(r.pageId ?? '') ?? [])
+      .find((u) => u.identity === first.identity);
+    const outcome = await downloadIdentity(env, first, known, refresh, counts).catch(outcomeOf);
+    const ids = group.map((r) => r.id);
+    if (outcome.state === 'stored' && 'hash' in outcome)
+      await env.store.files.markStored(ids, outcome.hash);
+    else {
+      const error = 'error' in outcome ? outcome.error : null;
+      await env.store.files.markState(ids, outcome.state, error);
+      env.logger.debug({ identity: first.identity, state: outcome.state }, 'file not kept');
+    }
+  });
+  return counts;
+}
