@@ -23,11 +23,18 @@ export async function openEngine(ctx: CliContext): Promise<OpenEngine> {
     baseDir: ctx.io.cwd,
     logger,
     ...(config.secretKey ? { secretKey: config.secretKey } : {}),
+    ...(config.files.dir ? { files: { dir: config.files.dir } } : {}),
   });
   const engine = createEngine({
     config,
     store,
     logger,
+    files: {
+      keep: config.files.keep,
+      external: config.files.external,
+      maxBytes: config.files.maxBytes,
+      totalBytes: config.files.totalBytes ?? null,
+    },
     notionFactory: () => createNotionClient(notionClientOptionsFromConfig(config, { logger })),
   });
   return { engine, store, close: () => store.close() };

@@ -216,6 +216,38 @@ export const declaration = {
       description: 'Webhook verification token (the HMAC key of X-Notion-Signature)',
     }),
   },
+  files: {
+    keep: option({
+      schema: z.boolean(),
+      default: true,
+      env: 'NOTION_SYNC_FILES_KEEP',
+      description:
+        'Download the files pages refer to (files properties, icons, covers, media in content) into the file store',
+    }),
+    dir: option({
+      schema: z.string().min(1),
+      env: 'NOTION_SYNC_FILES_DIR',
+      defaultText: '`notion-sync-files` beside a SQLite store; the database itself for PostgreSQL',
+      description:
+        'Directory of kept files, named by SHA-256 (with several workers, one they all share)',
+    }),
+    external: option({
+      schema: z.boolean(),
+      default: false,
+      description: 'Also download external files (otherwise they stay links)',
+    }),
+    maxBytes: option({
+      schema: z.number().int().positive(),
+      default: 104_857_600,
+      description: 'Largest file kept, in bytes; a larger one is a coverage gap in `status`',
+    }),
+    totalBytes: option({
+      schema: z.number().int().positive(),
+      defaultText: 'no budget',
+      description:
+        'Budget of all kept files, in bytes; files past it are coverage gaps in `status`',
+    }),
+  },
   sources: option({
     schema: sourcesSchema,
     default: [] as SourceConfig[],

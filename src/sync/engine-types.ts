@@ -2,6 +2,7 @@
 import type { Config, SourceConfig } from '../config/index.ts';
 import type { NotionClient } from '../notion/index.ts';
 import type { Clock, Logger } from '../shared/index.ts';
+import type { FilesApi } from './files/files-api.ts';
 import type { FilesSettings } from './files/files-settings.ts';
 import type { OutboxApi } from './outbox-api.ts';
 import type {
@@ -22,6 +23,7 @@ import type {
   Source,
   Store,
   Version,
+  VersionFile,
 } from './store-api.ts';
 
 export interface EngineOptions {
@@ -136,6 +138,8 @@ export interface SourceStatus {
 
 export interface HistoryEntry {
   version: Version;
+  /** Files this version refers to: where, name, SHA-256 (null when not kept) and state. */
+  files: VersionFile[];
   /** What changed against the previous version (when asked with `diff`). */
   changes?: PropertyDiff[];
   contentChanged?: boolean;
@@ -168,6 +172,8 @@ export interface Engine {
   readonly conflicts: ConflictsApi;
   /** Outbox items waiting or dead-lettered: list, show, requeue, drop, edit. */
   readonly outbox: OutboxApi;
+  /** Kept files: open by hash, list and copy out by page, local paths, janitor's cleanup. */
+  readonly files: FilesApi;
 }
 
 export type { JsonValue };

@@ -18,6 +18,7 @@ import type {
   SourcePullResult,
   SourceStatus,
 } from './engine-types.ts';
+import { createFilesApi } from './files/files-api.ts';
 import { DEFAULT_FILES_SETTINGS } from './files/files-settings.ts';
 import { mapLimit } from './map-limit.ts';
 import { createOutboxApi } from './outbox-api.ts';
@@ -195,13 +196,20 @@ export function createEngine(options: EngineOptions): Engine {
         Object.values(source?.schema.properties ?? {}).map((p) => [p.id, p.name]),
       );
       const versions = await store.history.listVersions(record.id);
+      const files = await store.files.list({ versionIds: versions.map((v) => v.id) });
       const entries = [];
       for (const [i, version] of versions.entries()) {
         const previous = versions[i - 1];
-        if (!historyOptions.diff || !previous) entries.push({ version });
+        const own = files.filter((f) => f.versionId === version.id);
+        if (!historyOptions.diff || !previous) entries.push({ version, files: own });
         else {
           const diff = await store.history.diff(record.id, previous.seq, version.seq);
-          entries.push({ version, changes: diff.properties, contentChanged: diff.contentChanged });
+          entries.push({
+            version,
+            files: own,
+            changes: diff.properties,
+            contentChanged: diff.contentChanged,
+          });
         }
       }
       results.push({
@@ -291,5 +299,6 @@ export function createEngine(options: EngineOptions): Engine {
 
   const records = createRecordsApi({ store, sources: config.sources, loadSource });
   const conflicts = createConflictsApi(store);
-  return { pull, status, history, runs, push, sync, records, conflicts, outbox };
+  const files = createFilesApi(store, () => clock.now());
+  return { pull, status, history, runs, push, sync, records, conflicts, outbox, files };
 }

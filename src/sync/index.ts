@@ -14,6 +14,16 @@ export type {
   SourcePullResult,
   SourceStatus,
 } from './engine-types.ts';
+export {
+  type FilesApi,
+  type FileWritten,
+  localFileName,
+  localizeMarkdown,
+  type RemovedFiles,
+  type RemoveUnreferencedOptions,
+  removeUnreferencedFiles,
+} from './files/files-api.ts';
+export { DEFAULT_FILES_SETTINGS, type FilesSettings } from './files/files-settings.ts';
 export type {
   OutboxApi,
   OutboxDropped,

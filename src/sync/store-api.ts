@@ -19,4 +19,5 @@ export type {
   StoreRecord,
   Tombstone,
   Version,
+  VersionFile,
 } from '../store/index.ts';

@@ -4,6 +4,12 @@ import type { CliContext } from '../context.ts';
 import { formatValue } from '../format.ts';
 import { withEngine } from '../open-engine.ts';
 
+/** `property:<id>:<n>` as `Name[n]`; icon, cover and `content:<n>` as they are. */
+export function slotLabel(slot: string, names: Record<string, string>): string {
+  const m = /^property:(.+):(\d+)$/.exec(slot);
+  return m ? `${names[m[1]!] ?? m[1]}[${m[2]}]` : slot;
+}
+
 function describe(result: HistoryResult, diff: boolean): string[] {
   const lines = [
     `${result.pageId} in ${result.source}${result.tombstone ? ` (${result.tombstone})` : ''}`,
@@ -16,6 +22,10 @@ function describe(result: HistoryResult, diff: boolean): string[] {
     lines.push(
       `  v${v.seq}  ${v.createdAt}  ${origin}${v.notionLastEditedTime ? `  (edited in Notion ${v.notionLastEditedTime})` : ''}`,
     );
+    for (const file of entry.files)
+      lines.push(
+        `      file ${slotLabel(file.slot, result.names)} ${file.name}: ${file.hash ? `sha256 ${file.hash}` : file.state}`,
+      );
     if (!diff) continue;
     if (!entry.changes) {
       for (const [id, value] of Object.entries(v.fields))

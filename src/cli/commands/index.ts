@@ -4,6 +4,7 @@ import { registerConfigCommand } from './config-command.ts';
 import { registerConflictsCommand } from './conflicts-command.ts';
 import { registerDemoCommand } from './demo-command.ts';
 import { registerEmulatorCommand } from './emulator-command.ts';
+import { registerFilesCommand } from './files-command.ts';
 import { registerHistoryCommand } from './history-command.ts';
 import { registerNewCommand } from './new-command.ts';
 import { registerOutboxCommand } from './outbox-command.ts';
@@ -27,6 +28,7 @@ export function registerCommands(program: Command, context: () => CliContext): v
   registerOutboxCommand(program, context);
   registerStatusCommand(program, context);
   registerHistoryCommand(program, context);
+  registerFilesCommand(program, context);
   registerRunsCommand(program, context);
   registerConfigCommand(program, context);
   registerEmulatorCommand(program, context);

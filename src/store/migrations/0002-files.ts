@@ -3,7 +3,7 @@
 // files it refers to, by slot (`property:<id>:<n>`, `icon`, `cover`, `content:<n>`). A
 // reference gets its hash only once the bytes are stored under it, so no reference ever names
 // missing bytes; deleting a version (janitor retention) deletes its references.
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Migration } from 'kysely/migration';
 import type { StoreDialect } from '../dialect.ts';
 import type { Database } from '../schema.ts';
@@ -60,6 +60,25 @@ export function createFilesMigration(dialect: StoreDialect): Migration {
         .on('version_files')
         .columns(['state', 'record_id'])
         .execute();
+      await sql.raw(filesViewStatement(dialect)).execute(db);
     },
   };
+}
+
+/** Name of the SQL view of kept files (a source name starts with a letter, so none clashes). */
+export const FILES_VIEW = '_files';
+
+/**
+ * `_files`: one row per file the current version of a row refers to — source, page, where in
+ * the page, name, SHA-256, state, size and type — for any SQL tool.
+ */
+function filesViewStatement(dialect: StoreDialect): string {
+  const t = (name: 'version_files' | 'records' | 'sources' | 'files') => dialect.tableRef(name);
+  return `CREATE VIEW ${dialect.viewRef(FILES_VIEW)} AS
+    SELECT s.name AS source, r.page_id AS page_id, f.slot AS slot, f.name AS name, f.hash AS hash,
+      f.state AS state, f.kind AS kind, b.size_bytes AS size_bytes, b.content_type AS content_type
+    FROM ${t('version_files')} f
+    JOIN ${t('records')} r ON r.id = f.record_id AND r.current_version_id = f.version_id
+    JOIN ${t('sources')} s ON s.id = r.source_id
+    LEFT JOIN ${t('files')} b ON b.hash = f.hash`;
 }
