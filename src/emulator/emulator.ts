@@ -42,6 +42,8 @@ export interface EmulatorOptions {
   oauth?: OAuthOptions;
   /** Files the control API's `state/save` and `state/load` may use (default: none). */
   statePaths?: StatePaths;
+  /** The workspace's per-file upload limit in bytes (`users.me`; default 5 MiB, a free plan). */
+  fileUploadLimitBytes?: number;
 }
 
 export interface Emulator {
@@ -91,6 +93,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   const clockOffset = { ms: 0 };
   const now = () => clock.now() + clockOffset.ms;
   const ws = new Workspace(createInitialState(now()), now);
+  if (options.fileUploadLimitBytes) ws.fileUploadLimitBytes = options.fileUploadLimitBytes;
   const log: RequestLogEntry[] = [];
   const faults = createFaultInjector(
     options.faultSeed ?? 1,

@@ -4,8 +4,12 @@ import { normalizeId } from './ids.ts';
 import type { FileUploadRecord, JsonObject, JsonValue } from './state.ts';
 import type { Workspace } from './workspace.ts';
 
-/** Matches `users.me` → `workspace_limits.max_file_upload_size_in_bytes`. */
-export const MAX_SINGLE_PART_BYTES = 5_242_880;
+/** A free workspace's per-file limit (`users.me` → `workspace_limits.max_file_upload_size_in_bytes`). */
+export const DEFAULT_FILE_UPLOAD_LIMIT_BYTES = 5_242_880;
+/** Single-part uploads stop at 20 MB whatever the plan (notion-api.md §5.2). */
+export const MAX_SINGLE_PART_BYTES = 20 * 1024 * 1024;
+/** Parts of a multi-part upload: 5–20 MiB, the last may be smaller. */
+export const MIN_PART_BYTES = 5 * 1024 * 1024;
 export const MAX_FILENAME_BYTES = 900;
 /** Notion-hosted file URLs and pending uploads expire after an hour. */
 export const FILE_URL_TTL_MS = 3_600_000;

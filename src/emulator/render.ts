@@ -246,7 +246,7 @@ export function renderFullUser(ws: Workspace, user: UserRecord): JsonObject {
         : { type: 'workspace', workspace: true },
       workspace_name: ws.state.workspaceName,
       workspace_id: ws.state.workspaceId,
-      workspace_limits: { max_file_upload_size_in_bytes: 5_242_880 },
+      workspace_limits: { max_file_upload_size_in_bytes: ws.fileUploadLimitBytes },
     };
   }
   return body;

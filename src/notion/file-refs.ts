@@ -32,6 +32,12 @@ export function fileIdentity(url: string): string {
   return at === -1 ? url : url.slice(0, at);
 }
 
+/** A Notion-hosted file object's URL without its signed query (see notion-hash.ts). */
+export function hostedFileIdentity(url: string): string {
+  const at = url.indexOf('?');
+  return at === -1 ? url : url.slice(0, at);
+}
+
 /** Expiry of an S3 presigned URL from `X-Amz-Date` + `X-Amz-Expires`; null when absent. */
 export function signedUrlExpiry(url: string): number | null {
   const query = new URL(url).searchParams;
@@ -67,7 +73,7 @@ export function fileObjectRef(value: unknown, slot: string, name?: string): File
     slot,
     name: name ?? object.name ?? nameFromUrl(url),
     url,
-    identity: hosted ? fileIdentity(url) : url,
+    identity: hosted ? hostedFileIdentity(url) : url,
     kind: hosted ? 'hosted' : 'external',
     expiresMs: Number.isNaN(expiry) ? (hosted ? signedUrlExpiry(url) : null) : expiry,
   };

@@ -19,6 +19,13 @@ export {
   isSignedUrl,
   normalizeNotionMarkdown,
 } from './file-refs.ts';
+export {
+  type LocalFile,
+  PART_BYTES,
+  SINGLE_PART_MAX_BYTES,
+  uploadLocalFile,
+  workspaceFileLimit,
+} from './file-upload.ts';
 export type { SearchOptions } from './list-iterators.ts';
 export { listMarkdownReferences, type MarkdownReferences } from './markdown-references.ts';
 export { ENDPOINTS, type FileUploadResponse, type NotionApi } from './notion-api.ts';

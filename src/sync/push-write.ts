@@ -4,6 +4,7 @@
 // their current Notion names; parked conflicts keep Notion's value.
 import type { PageObjectResponse } from '@notionhq/client';
 import { encodePropertyValue, type PlainValue } from '../notion/index.ts';
+import { recordPushedFiles, uploadLocalFiles } from './files/local-files.ts';
 import {
   type LivePage,
   livePageOf,
@@ -67,20 +68,31 @@ export async function mergeAndWrite(
   for (const c of decision.local) writes[c.propertyId] = c.local;
   if (ctx.options.preview) return 'unchanged';
   let after = live;
+  let uploaded = new Map<string, string>();
   if (Object.keys(writes).length > 0) {
+    const sent = await uploadLocalFiles(ctx.env.store, ctx.env.notion, writes);
+    uploaded = sent.uploaded;
     const page = (await ctx.env.notion.pages.update({
       page_id: live.page.id,
-      properties: encodeWrites(ctx, writes, live),
+      properties: encodeWrites(ctx, sent.writes, live),
     } as Parameters<typeof ctx.env.notion.pages.update>[0])) as PageObjectResponse;
     after = await livePageOf(ctx, page);
   }
   await parkConflicts(ctx, item, record, decision.parked, names);
-  await ctx.env.store.outbox.complete({
+  const completed = await ctx.env.store.outbox.complete({
     outboxId: item.id,
     ...(record.pageId === null ? { pageId: live.page.id } : {}),
     notionState: await notionStateOf(ctx, after, record),
     provenance: { runId: ctx.runId, trigger: ctx.trigger, requestId: null },
   });
+  await recordPushedFiles(
+    ctx.env.store,
+    ctx.source.schema,
+    completed.version?.id,
+    record.id,
+    after.page,
+    uploaded,
+  );
   return Object.keys(writes).length > 0 ? 'written' : 'unchanged';
 }
 

@@ -34,6 +34,8 @@ export interface FileRefInput {
   kind: 'hosted' | 'external';
   /** False: keep it as a link only (an external file without `files.external`). */
   keep: boolean;
+  /** The bytes are already stored under this hash (a file push uploaded from the store). */
+  hash?: string;
 }
 
 export interface VersionFile {
@@ -100,7 +102,7 @@ export async function insertVersionFilesIn(
       .insertInto('version_files')
       .values(
         part.map((r) => {
-          const hash = r.keep ? (known.get(r.identity) ?? null) : null;
+          const hash = r.keep ? (r.hash ?? known.get(r.identity) ?? null) : null;
           return {
             version_id: r.versionId,
             record_id: r.recordId,
@@ -189,6 +191,10 @@ export function createVersionFilesRepository(ctx: RepositoryContext) {
       if (filter.states) query = query.where('f.state', 'in', [...filter.states]);
       const rows = await query.orderBy('f.id').execute();
       return rows.map((row) => toVersionFile(row as RefRow));
+    },
+    /** File references of versions written outside a pull (push's versions). */
+    insertRefs(entries: { versionId: number; recordId: number; refs: FileRefInput[] }[]) {
+      return ctx.dialect.transaction((trx) => insertVersionFilesIn(trx, entries, ctx.now()));
     },
     /** Marks references stored under `hash` (the bytes and their `files` row exist). */
     async markStored(ids: number[], hash: string): Promise<void> {
