@@ -14,6 +14,7 @@ export type {
 export type { DialectName } from './dialect.ts';
 export type { FileStore, StoredFile, WriteFileOptions } from './files/file-store.ts';
 export {
+  type FileOutcome,
   type FileRefInput,
   type FileRefState,
   GAP_STATES,

@@ -62,7 +62,7 @@ export interface StoreOptions {
    * Where kept files' bytes live: `dir` (relative to `baseDir`); by default a
    * `notion-sync-files` directory beside a SQLite file, the database itself otherwise.
    */
-  files?: { dir?: string };
+  files?: { dir?: string; inDatabase?: boolean };
 }
 
 export interface LocalEditsRepository {
@@ -164,8 +164,9 @@ async function openFileStore(
   dialect: StoreDialect,
   ctx: RepositoryContext,
 ): Promise<FileStore> {
-  let dir = options.files?.dir;
-  if (dir === undefined && location.dialect === 'sqlite' && location.path !== ':memory:') {
+  let dir = options.files?.inDatabase ? undefined : options.files?.dir;
+  const beside = !options.files?.inDatabase && location.dialect === 'sqlite';
+  if (dir === undefined && beside && location.path !== ':memory:') {
     const path = resolveSqlitePath(location.path, options.baseDir);
     dir = join(dirname(path), DEFAULT_FILES_DIR);
   }

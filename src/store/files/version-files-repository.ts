@@ -52,6 +52,12 @@ export interface VersionFile {
   error: string | null;
 }
 
+/** What became of the references to one identity (see recordOutcomes). */
+export type FileOutcome = { refIds: number[] } & (
+  | { state: 'stored'; hash: string; sizeBytes: number; contentType: string | null }
+  | { state: FileRefState; error: string }
+);
+
 export interface StoredFileRow {
   hash: string;
   sizeBytes: number;
@@ -192,28 +198,47 @@ export function createVersionFilesRepository(ctx: RepositoryContext) {
       const rows = await query.orderBy('f.id').execute();
       return rows.map((row) => toVersionFile(row as RefRow));
     },
+    /**
+     * Records downloads in one transaction: stored files' rows, then the references that name
+     * them; failed references get their state and error.
+     */
+    recordOutcomes(outcomes: FileOutcome[]): Promise<void> {
+      if (outcomes.length === 0) return Promise.resolve();
+      const now = ctx.now();
+      return ctx.dialect.transaction(async (trx) => {
+        for (const o of outcomes) {
+          if (o.state === 'stored' && 'hash' in o) {
+            await trx
+              .insertInto('files')
+              .values({
+                hash: o.hash,
+                size_bytes: o.sizeBytes,
+                content_type: o.contentType,
+                data: null,
+                created_at: now,
+              })
+              .onConflict((oc) => oc.column('hash').doUpdateSet({ content_type: o.contentType }))
+              .execute();
+          }
+          for (const part of chunks(o.refIds)) {
+            const stored = o.state === 'stored' && 'hash' in o;
+            await trx
+              .updateTable('version_files')
+              .set({
+                hash: stored ? o.hash : null,
+                state: o.state,
+                error: 'error' in o ? o.error : null,
+                updated_at: now,
+              })
+              .where('id', 'in', part)
+              .execute();
+          }
+        }
+      });
+    },
     /** File references of versions written outside a pull (push's versions). */
     insertRefs(entries: { versionId: number; recordId: number; refs: FileRefInput[] }[]) {
       return ctx.dialect.transaction((trx) => insertVersionFilesIn(trx, entries, ctx.now()));
-    },
-    /** Marks references stored under `hash` (the bytes and their `files` row exist). */
-    async markStored(ids: number[], hash: string): Promise<void> {
-      for (const part of chunks(ids)) {
-        await db
-          .updateTable('version_files')
-          .set({ hash, state: 'stored', error: null, updated_at: ctx.now() })
-          .where('id', 'in', part)
-          .execute();
-      }
-    },
-    async markState(ids: number[], state: FileRefState, error: string | null): Promise<void> {
-      for (const part of chunks(ids)) {
-        await db
-          .updateTable('version_files')
-          .set({ state, error, hash: null, updated_at: ctx.now() })
-          .where('id', 'in', part)
-          .execute();
-      }
     },
     /** Records stored bytes (idempotent: the same content is one row). */
     async recordFile(file: { hash: string; sizeBytes: number; contentType: string | null }) {

@@ -12,7 +12,7 @@ import type { PageObjectResponse } from '@notionhq/client';
 import { NotionSyncError } from '../../errors.ts';
 import type { FileRef, NotionClient } from '../../notion/index.ts';
 import type { Clock, Logger } from '../../shared/index.ts';
-import type { FileRefState, VersionFile } from '../../store/index.ts';
+import type { FileOutcome, FileRefState, VersionFile } from '../../store/index.ts';
 import { readPageMarkdown } from '../content.ts';
 import { mapLimit } from '../map-limit.ts';
 import type { SourceSchema, Store } from '../store-api.ts';
@@ -33,7 +33,9 @@ export interface FileDownloadCounts {
   bytes: number;
 }
 
-type Outcome = { state: 'stored'; hash: string } | { state: FileRefState; error: string };
+type Outcome =
+  | { state: 'stored'; hash: string; sizeBytes: number; contentType: string | null }
+  | { state: FileRefState; error: string };
 
 /** Fresh references of a page, read at most once per kind (page / Markdown) per run. */
 export function createPageRefresher(env: FilesEnvironment) {
@@ -110,10 +112,9 @@ async function storeOnce(
     maxBytes,
     expectedBytes: download.sizeBytes,
   });
-  await env.store.files.recordFile({ ...stored, contentType: download.contentType });
   counts.downloaded += 1;
   counts.bytes += stored.sizeBytes;
-  return { state: 'stored', hash: stored.hash };
+  return { state: 'stored', ...stored, contentType: download.contentType };
 }
 
 /** Downloads one identity; refreshes an expired link once by re-reading its page. */
@@ -154,20 +155,21 @@ export async function downloadRefs(
   const byIdentity = new Map<string, VersionFile[]>();
   for (const ref of refs)
     byIdentity.set(ref.identity, [...(byIdentity.get(ref.identity) ?? []), ref]);
-  await mapLimit([...byIdentity.values()], env.settings.concurrency, async (group) => {
-    const first = group[0]!;
-    const known = group
-      .flatMap((r) => urls.get(r.pageId ?? '') ?? [])
-      .find((u) => u.identity === first.identity);
-    const outcome = await downloadIdentity(env, first, known, refresh, counts).catch(outcomeOf);
-    const ids = group.map((r) => r.id);
-    if (outcome.state === 'stored' && 'hash' in outcome)
-      await env.store.files.markStored(ids, outcome.hash);
-    else {
-      const error = 'error' in outcome ? outcome.error : null;
-      await env.store.files.markState(ids, outcome.state, error);
-      env.logger.debug({ identity: first.identity, state: outcome.state }, 'file not kept');
-    }
-  });
+  const outcomes = await mapLimit(
+    [...byIdentity.values()],
+    env.settings.concurrency,
+    async (group) => {
+      const first = group[0]!;
+      const known = group
+        .flatMap((r) => urls.get(r.pageId ?? '') ?? [])
+        .find((u) => u.identity === first.identity);
+      const outcome = await downloadIdentity(env, first, known, refresh, counts).catch(outcomeOf);
+      if (outcome.state !== 'stored')
+        env.logger.debug({ identity: first.identity, state: outcome.state }, 'file not kept');
+      return { ...outcome, refIds: group.map((r) => r.id) } as FileOutcome;
+    },
+  );
+  // The bytes are stored; their rows and every reference's state commit together.
+  await env.store.files.recordOutcomes(outcomes);
   return counts;
 }
