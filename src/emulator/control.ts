@@ -63,7 +63,7 @@ export interface EmulatorControl {
   /** Downloads of hosted files, oldest first (they are not in `requestLog`). */
   downloadLog(): FileDownloadEntry[];
   clearDownloadLog(): void;
-  /** The next `times` downloads send `afterBytes` bytes, then the connection drops. */
+  /** The next `times` downloads send `afterBytes` bytes, then the connection drops (or, with `stall`, hangs). */
   failDownloads(fault: DownloadFault): void;
   /** Removes a file's bytes from storage, as a file deleted in Notion: its URLs answer 404. */
   removeFileBytes(fileUploadId: string): boolean;

@@ -32,6 +32,8 @@ export interface DownloadFault {
   afterBytes: number;
   times: number;
   uploadId?: string;
+  /** Keep the connection open after `afterBytes` instead of dropping it (a download that hangs). */
+  stall?: boolean;
 }
 
 export function storedFileUrl(uploadId: string, filename: string | null): string {
@@ -166,12 +168,16 @@ function refusal(
   return undefined;
 }
 
-/** A body that sends `afterBytes` bytes and then fails, as a dropped storage connection does. */
-function failingBody(bytes: Buffer, afterBytes: number): ReadableStream<Uint8Array> {
+/**
+ * A body that sends `afterBytes` bytes and then fails, as a dropped storage connection does (or,
+ * with `stall`, never sends more).
+ */
+function failingBody(bytes: Buffer, fault: DownloadFault): ReadableStream<Uint8Array> {
   return new ReadableStream({
     start(controller) {
-      controller.enqueue(new Uint8Array(bytes.subarray(0, afterBytes)));
-      controller.error(new TypeError('terminated', { cause: new Error('other side closed') }));
+      controller.enqueue(new Uint8Array(bytes.subarray(0, fault.afterBytes)));
+      if (!fault.stall)
+        controller.error(new TypeError('terminated', { cause: new Error('other side closed') }));
     },
   });
 }
@@ -207,7 +213,7 @@ export function createFileHost(ws: Workspace): FileHost {
         fault.times -= 1;
         if (fault.times <= 0) host.faults.splice(host.faults.indexOf(fault), 1);
         entry.bytes = Math.min(fault.afterBytes, bytes.length);
-        return new Response(failingBody(bytes, fault.afterBytes), { headers });
+        return new Response(failingBody(bytes, fault), { headers });
       }
       entry.bytes = bytes.length;
       return new Response(new Uint8Array(bytes), { headers });

@@ -19,6 +19,9 @@ import type { SourceSchema, Store } from '../store-api.ts';
 import type { FilesSettings } from './files-settings.ts';
 import { fileRefsOfPage } from './row-file-refs.ts';
 
+/** Downloads whose outcome commits in one transaction. */
+const OUTCOME_GROUP = 4;
+
 export interface FilesEnvironment {
   store: Store;
   notion: NotionClient;
@@ -155,21 +158,28 @@ export async function downloadRefs(
   const byIdentity = new Map<string, VersionFile[]>();
   for (const ref of refs)
     byIdentity.set(ref.identity, [...(byIdentity.get(ref.identity) ?? []), ref]);
-  const outcomes = await mapLimit(
-    [...byIdentity.values()],
-    env.settings.concurrency,
-    async (group) => {
-      const first = group[0]!;
-      const known = group
-        .flatMap((r) => urls.get(r.pageId ?? '') ?? [])
-        .find((u) => u.identity === first.identity);
-      const outcome = await downloadIdentity(env, first, known, refresh, counts).catch(outcomeOf);
-      if (outcome.state !== 'stored')
-        env.logger.debug({ identity: first.identity, state: outcome.state }, 'file not kept');
-      return { ...outcome, refIds: group.map((r) => r.id) } as FileOutcome;
-    },
-  );
-  // The bytes are stored; their rows and every reference's state commit together.
-  await env.store.files.recordOutcomes(outcomes);
+  // Outcomes are committed in groups (one transaction each: the stored files' rows and the
+  // references naming them), so a crash loses at most one group's bookkeeping — never more
+  // than bytes the next pull stores again.
+  let pending: FileOutcome[] = [];
+  let flushing = Promise.resolve();
+  const flush = () => {
+    const group = pending;
+    pending = [];
+    flushing = flushing.then(() => env.store.files.recordOutcomes(group));
+    return flushing;
+  };
+  await mapLimit([...byIdentity.values()], env.settings.concurrency, async (group) => {
+    const first = group[0]!;
+    const known = group
+      .flatMap((r) => urls.get(r.pageId ?? '') ?? [])
+      .find((u) => u.identity === first.identity);
+    const outcome = await downloadIdentity(env, first, known, refresh, counts).catch(outcomeOf);
+    if (outcome.state !== 'stored')
+      env.logger.debug({ identity: first.identity, state: outcome.state }, 'file not kept');
+    pending.push({ ...outcome, refIds: group.map((r) => r.id) } as FileOutcome);
+    if (pending.length >= OUTCOME_GROUP) await flush();
+  });
+  await flush();
   return counts;
 }
