@@ -92,8 +92,10 @@ async function runPull(state: RunState): Promise<void> {
   if (state.files) state.meter.gaps.missingFiles = await finishRunFiles(state.files, source.id);
 }
 
-function startPullFiles(state: RunState, source: Source): RunFiles {
+function startPullFiles(state: RunState, source: Source): RunFiles | null {
   const { store, notion, clock, logger } = state.env;
+  // Files off: no references either, so turning them on later keeps every file then.
+  if (!state.env.files.keep) return null;
   return startRunFiles({
     store,
     notion,

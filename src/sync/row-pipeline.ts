@@ -104,6 +104,20 @@ async function completedProperties(
   return { page: completed.page, decoded: completed.properties };
 }
 
+const isFileObject = (value: unknown) =>
+  typeof value === 'object' &&
+  value !== null &&
+  ['file', 'external'].includes((value as { type?: string }).type ?? '');
+
+/**
+ * Icon and cover when one of them is a file (kept in the file store, so a new one is a new
+ * version); pages without file icons or covers keep the hash they always had.
+ */
+function fileMediaOf(page: PageObjectResponse): { media?: unknown } {
+  if (!isFileObject(page.icon) && !isFileObject(page.cover)) return {};
+  return { media: { icon: page.icon, cover: page.cover } };
+}
+
 /**
  * The row the store commits for a page whose values are complete: fields and raw values of the
  * source's properties keyed by property id, and the hash that decides "changed". Push uses it
@@ -134,6 +148,7 @@ export function buildPulledRow(
     hash: hashNotionValue({
       properties: rawById,
       content: content == null ? null : normalizeNotionMarkdown(content),
+      ...fileMediaOf(page),
     }),
     notionLastEditedTime: page.last_edited_time,
     createdTime: page.created_time,

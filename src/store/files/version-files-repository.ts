@@ -236,6 +236,44 @@ export function createVersionFilesRepository(ctx: RepositoryContext) {
         }
       });
     },
+    /**
+     * References for the current versions of rows pulled unchanged whose version has none yet
+     * (kept before files were, or by an older notion-sync); local versions are left alone.
+     * Returns the version ids it filled.
+     */
+    backfillRefs(entries: { recordId: number; refs: FileRefInput[] }[]): Promise<number[]> {
+      if (entries.length === 0) return Promise.resolve([]);
+      return ctx.dialect.transaction(async (trx) => {
+        const current = await trx
+          .selectFrom('records as r')
+          .innerJoin('versions as v', 'v.id', 'r.current_version_id')
+          .select(['r.id as record_id', 'v.id as version_id'])
+          .where(
+            'r.id',
+            'in',
+            entries.map((e) => e.recordId),
+          )
+          .where('v.origin', '<>', 'local')
+          .where(({ not, exists, selectFrom }) =>
+            not(
+              exists(
+                selectFrom('version_files as f')
+                  .select('f.id')
+                  .whereRef('f.version_id', '=', 'v.id'),
+              ),
+            ),
+          )
+          .execute();
+        const byRecord = new Map(entries.map((e) => [e.recordId, e.refs]));
+        const filled = current.map((c) => ({
+          versionId: c.version_id,
+          recordId: c.record_id,
+          refs: byRecord.get(c.record_id) ?? [],
+        }));
+        await insertVersionFilesIn(trx, filled, ctx.now());
+        return filled.map((f) => f.versionId);
+      });
+    },
     /** File references of versions written outside a pull (push's versions). */
     insertRefs(entries: { versionId: number; recordId: number; refs: FileRefInput[] }[]) {
       return ctx.dialect.transaction((trx) => insertVersionFilesIn(trx, entries, ctx.now()));

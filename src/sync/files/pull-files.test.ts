@@ -162,6 +162,38 @@ describe.each(storeFactories())('files on $name', (factory) => {
     expect(emu.control.downloadLog()).toHaveLength(1);
     const [ref] = await h.store.files.list({ pageId: ids[5]! });
     expect(ref).toMatchObject({ state: 'stored', hash: sha256(replaced), name: 'new.pdf' });
+
+    // A new cover is a new version too, and its file is kept.
+    const cover = fileBytes(4242);
+    const coverUpload = await uploadFile(notion, 'cover.png', cover);
+    await notion.pages.update({
+      page_id: ids[6]!,
+      cover: { type: 'file_upload', file_upload: { id: coverUpload } },
+    } as Parameters<typeof notion.pages.update>[0]);
+    await clock.advance(2 * 60_000);
+    const covered = await h.engine.pull(['receipts']);
+    expect(covered.sources[0]!.counts).toMatchObject({ updated: 1 });
+    const refs = await h.store.files.list({ pageId: ids[6]! });
+    expect(refs.find((r) => r.slot === 'cover')).toMatchObject({ hash: sha256(cover) });
+  });
+
+  it('keeps the files of rows pulled before files were kept, without a new version', async () => {
+    const { emu, clock, dsId, hashes } = await seedFiles(6);
+    const h = await createPullHarness(factory, emu, source(dsId), clock);
+    const before = await h.engineWith({ files: { keep: false } }).pull(['receipts']);
+    expect(before.sources[0]!.counts.created).toBe(6);
+    expect(await h.store.files.list({})).toEqual([]);
+    await clock.advance(2 * HOUR_MS);
+    const full = await h.engine.pull(['receipts'], { full: true });
+    expect(full.sources[0]!.counts).toMatchObject({ created: 0, updated: 0 });
+    expect(full.sources[0]!.files.downloaded).toBe(7); // six receipts and the image of row 0
+    const refs = await h.store.files.list({});
+    expect(
+      refs
+        .filter((r) => r.slot.startsWith('property:'))
+        .map((r) => r.hash)
+        .sort(),
+    ).toEqual([...hashes].sort());
   });
 
   it('leaves no partial file and no dangling reference after a failed download; the next pull completes it', async () => {

@@ -13,7 +13,7 @@ import {
   type FilesEnvironment,
   type PageRefresher,
 } from './download-files.ts';
-import { withFileRefs } from './row-file-refs.ts';
+import { toRefInput, withFileRefs } from './row-file-refs.ts';
 
 export interface RunFiles {
   env: FilesEnvironment;
@@ -48,13 +48,26 @@ function add(counts: FileDownloadCounts, more: FileDownloadCounts): void {
   counts.bytes += more.bytes;
 }
 
+/** Rows pulled unchanged whose current version has no file references yet get them. */
+function backfill(files: RunFiles, committed: CommitPullBatchResult): Promise<number[]> {
+  const entries = committed.rows.flatMap((row) => {
+    const refs = row.versionId === null ? files.urls.get(row.pageId) : undefined;
+    return refs
+      ? [{ recordId: row.recordId, refs: refs.map((r) => toRefInput(r, files.env.settings)) }]
+      : [];
+  });
+  return files.env.store.files.backfillRefs(entries);
+}
+
 /** Downloads the files of the versions the batch appended (after the commit). */
 export async function keepBatchFiles(
   files: RunFiles,
   committed: CommitPullBatchResult,
 ): Promise<void> {
+  if (files.urls.size === 0) return;
   const versionIds = committed.rows.flatMap((r) => (r.versionId === null ? [] : [r.versionId]));
-  if (versionIds.length === 0 || files.urls.size === 0) return;
+  versionIds.push(...(await backfill(files, committed)));
+  if (versionIds.length === 0) return;
   const refs = await files.env.store.files.list({ versionIds, states: ['pending'] });
   add(files.counts, await downloadRefs(files.env, refs, files.urls, files.refresh));
   files.urls = new Map();
@@ -64,7 +77,9 @@ export async function keepBatchFiles(
 export async function finishRunFiles(files: RunFiles, sourceId: number): Promise<number> {
   const { store } = files.env;
   if (files.env.settings.keep) {
-    const waiting = await store.files.list({ sourceId, states: RETRY_STATES });
+    // External files kept as links become files once `files.external` is on.
+    const states = files.env.settings.external ? [...RETRY_STATES, 'link' as const] : RETRY_STATES;
+    const waiting = await store.files.list({ sourceId, states });
     add(files.counts, await downloadRefs(files.env, waiting, new Map(), files.refresh));
   }
   return (await store.files.list({ sourceId, states: GAP_STATES })).length;
