@@ -40,7 +40,11 @@ const SHA256 = /^[0-9a-f]{64}$/;
 
 /** A file name safe on every file system, unique per content: `<hash12>-<name>`. */
 export function localFileName(hash: string, name: string): string {
-  const safe = name.replace(/[/\\:*?"<>|\u0000-\u001f]/g, '_').slice(0, 120) || 'file';
+  const safe =
+    [...name]
+      .map((c) => (c.charCodeAt(0) < 32 || '/\\:*?"<>|'.includes(c) ? '_' : c))
+      .join('')
+      .slice(0, 120) || 'file';
   return `${hash.slice(0, 12)}-${safe}`;
 }
 

@@ -10,7 +10,6 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createEmulator } from '../../emulator/index.ts';
 import { createDataSource } from '../../emulator/test-support.ts';
-import { systemClock } from '../../shared/index.ts';
 import { DEFAULT_FILES_DIR } from '../../store/index.ts';
 import { storeFactories } from '../../store/test-support/store-factories.ts';
 import { createEngine } from '../engine.ts';

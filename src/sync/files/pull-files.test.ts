@@ -49,7 +49,7 @@ interface Seeded {
 }
 
 /** `rows` rows with a 50 KB file each (every 4th row repeats row i-1's bytes) and some images. */
-export async function seedFiles(rows: number): Promise<Seeded> {
+async function seedFiles(rows: number): Promise<Seeded> {
   const clock = createManualClock(Date.UTC(2026, 2, 2, 9, 0, 0));
   const emu = await createEmulator({ clock });
   const notion = emu.client();
