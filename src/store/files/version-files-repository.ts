@@ -4,7 +4,7 @@
 // `over_budget`, `gone` (coverage gaps), `link` (an external file kept as a link). References of
 // a new version are written in the transaction that writes the version.
 import { type Kysely, sql } from 'kysely';
-import type { RepositoryContext } from '../repository-context.ts';
+import type { RepositoryContext, Row } from '../repository-context.ts';
 import type { Database } from '../schema.ts';
 
 export type FileRefState =
@@ -127,19 +127,7 @@ export async function insertVersionFilesIn(
   }
 }
 
-type RefRow = {
-  id: number;
-  version_id: number;
-  record_id: number;
-  page_id: string | null;
-  slot: string;
-  name: string;
-  identity: string;
-  kind: string;
-  hash: string | null;
-  state: string;
-  error: string | null;
-};
+type RefRow = Row<'version_files'> & { page_id: string | null };
 
 function toVersionFile(row: RefRow): VersionFile {
   return {
