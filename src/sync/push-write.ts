@@ -4,7 +4,7 @@
 // their current Notion names; parked conflicts keep Notion's value.
 import type { PageObjectResponse } from '@notionhq/client';
 import { encodePropertyValue, type PlainValue } from '../notion/index.ts';
-import { recordPushedFiles, uploadLocalFiles } from './files/local-files.ts';
+import { recognizeWrittenFiles, recordPushedFiles, uploadLocalFiles } from './files/local-files.ts';
 import {
   type LivePage,
   livePageOf,
@@ -54,7 +54,8 @@ export async function mergeAndWrite(
   const set = Object.fromEntries(
     Object.entries(payload.set).filter(([id]) => propertyOf(ctx, id) !== null),
   );
-  const merged = mergeProperties(set, base, live.values);
+  const liveValues = await recognizeWrittenFiles(ctx.env.store, ctx.env.notion, set, live);
+  const merged = mergeProperties(set, base, liveValues);
   const names = { ...live.names };
   const decision = await decideConflicts(
     ctx,

@@ -123,3 +123,46 @@ export async function recordPushedFiles(
   }));
   if (refs.length > 0) await store.files.insertRefs([{ versionId, recordId, refs }]);
 }
+
+/** The hosted file at `index` of a `files` property of a page just read, with its fresh URL. */
+function liveFileUrl(page: PageObjectResponse, propertyId: string, index: number): string | null {
+  const value = Object.values(page.properties).find((p) => p.id === propertyId) as
+    | { files?: { type?: string; file?: { url?: string } }[] }
+    | undefined;
+  const item = value?.files?.[index];
+  return item?.type === 'file' ? (item.file?.url ?? null) : null;
+}
+
+/**
+ * Live values in which a `files` property that already holds exactly the local files (same
+ * names, same bytes) shows the local value: a push that wrote them and stopped before it could
+ * record so (a crash, a lost answer) then finds nothing left to write instead of a conflict, and
+ * never attaches the files a second time. Costs a download only when the names match.
+ */
+export async function recognizeWrittenFiles(
+  store: Store,
+  notion: { openFile(url: string): Promise<{ body: AsyncIterable<Uint8Array> }> },
+  set: Record<string, JsonValue>,
+  live: { page: PageObjectResponse; values: Record<string, JsonValue> },
+): Promise<Record<string, JsonValue>> {
+  const values = { ...live.values };
+  for (const [id, local] of Object.entries(set)) {
+    const current = live.values[id] as unknown;
+    const localList: unknown = local;
+    if (!isFileList(localList) || !isFileList(current) || !localList.some((f) => f.hash)) continue;
+    if (current.length !== localList.length) continue;
+    if (current.some((f, n) => f.name !== localList[n]!.name)) continue;
+    let same = true;
+    for (const [n, file] of localList.entries()) {
+      if (!file.hash) continue;
+      const url = liveFileUrl(live.page, id, n);
+      const stored = url ? await store.blobs.write((await notion.openFile(url)).body) : null;
+      if (stored?.hash !== file.hash) {
+        same = false;
+        break;
+      }
+    }
+    if (same) values[id] = local;
+  }
+  return values;
+}

@@ -144,6 +144,21 @@ describe.each(storeFactories().filter((f) => f.name !== 'sqlite-memory'))(
       expect((await attachmentOf(emu, pageId)).map((f) => f.name)).toEqual(['scan.pdf']);
     });
 
+    it('recognizes files its own lost write attached: no conflict, no second attach', async () => {
+      const { emu, pageId, h, dir } = await setup(factory);
+      await writeFile(join(dir, 'scan.pdf'), 'scan bytes');
+      await h.engine.records.update('docs', pageId, {
+        Attachment: [{ name: 'scan.pdf', url: '', path: join(dir, 'scan.pdf') }],
+      });
+      emu.control.setFaults([{ route: 'PATCH /v1/pages/{id}', applyThenFail: 504, count: 1 }]);
+      const pushed = await h.engine.push(['docs']);
+      expect(pushed.ok).toBe(true);
+      expect(pushed.openConflicts).toBe(0);
+      expect(pushed.sources[0]!.apiCalls['PATCH /v1/pages/{id}']).toBe(1);
+      expect((await attachmentOf(emu, pageId)).map((f) => f.name)).toEqual(['scan.pdf']);
+      expect(await h.store.outbox.list({ state: 'pending' })).toEqual([]);
+    });
+
     it('refuses a path that is not a file, and keeps nothing', async () => {
       const { pageId, h, dir } = await setup(factory);
       const error = await h.engine.records
