@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Client } from '@notionhq/client';
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { createEmulator, type Emulator } from '../../emulator/index.ts';
 import { createDataSource } from '../../emulator/test-support.ts';
@@ -130,6 +131,13 @@ describe.each(storeFactories())('files on $name', (factory) => {
       );
       expect(onDisk).toHaveLength(distinct.size);
     }
+
+    const view = h.testStore.schema
+      ? sql.table(`${h.testStore.schema}._files`)
+      : sql.table('_files');
+    const { rows: viewRows } = await sql<{ name: string; hash: string; state: string }>`
+      select name, hash, state from ${view} where page_id = ${seeded.ids[3]!}`.execute(h.store.db);
+    expect(viewRows).toEqual([{ name: 'receipt-3.pdf', hash: seeded.hashes[3], state: 'stored' }]);
 
     const without = await createPullHarness(factory, emu, source(dsId), clock, {
       files: { keep: false },
