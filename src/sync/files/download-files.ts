@@ -20,7 +20,7 @@ import type { FilesSettings } from './files-settings.ts';
 import { fileRefsOfPage } from './row-file-refs.ts';
 
 /** Downloads whose outcome commits in one transaction. */
-const OUTCOME_GROUP = 4;
+const OUTCOME_GROUP = 16;
 
 export interface FilesEnvironment {
   store: Store;

@@ -90,10 +90,9 @@ describe.each(storeFactories().filter((f) => f.persistent))(
         const store = await testStore.reopen();
         const refs = await store.files.list({});
         expect(refs).toHaveLength(6);
-        // Outcomes commit in groups of 4: the group with the hanging download is not recorded.
+        // Outcomes commit in groups: the group with the hanging download is not recorded.
         const waiting = refs.filter((r) => r.hash === null);
         expect(waiting.length).toBeGreaterThanOrEqual(1);
-        expect(waiting.length).toBeLessThanOrEqual(4);
         expect(waiting.every((r) => r.state === 'pending')).toBe(true);
         for (const ref of refs.filter((r) => r.hash))
           expect(await store.blobs.has(ref.hash!)).toBe(true);
