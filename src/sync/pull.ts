@@ -102,6 +102,7 @@ function startPullFiles(state: RunState, source: Source): RunFiles | null {
     clock,
     logger,
     settings: state.env.files,
+    budget: { usedBytes: null },
     schema: source.schema,
   });
 }

@@ -29,6 +29,8 @@ export interface FilesEnvironment {
   logger: Logger;
   settings: FilesSettings;
   schema: SourceSchema;
+  /** Bytes of `files.totalBytes` used, counted through the run (null until first needed). */
+  budget: { usedBytes: number | null; loading?: Promise<number>; refused?: boolean };
 }
 
 export interface FileDownloadCounts {
@@ -84,10 +86,27 @@ function outcomeOf(error: unknown): Outcome {
   return { state: 'failed', error: message };
 }
 
-async function overBudget(env: FilesEnvironment, sizeBytes: number | null): Promise<boolean> {
+/**
+ * Reserves `sizeBytes` of `files.totalBytes` for a download; false when they do not fit. The
+ * bytes stored so far are read once per run, then every reservation of the run is counted, so
+ * concurrent downloads cannot pass the budget together (a file without a length is counted once
+ * stored, so it may pass the budget by itself).
+ */
+async function reserveBudget(env: FilesEnvironment, sizeBytes: number): Promise<boolean> {
   const budget = env.settings.totalBytes;
-  if (budget === null) return false;
-  return (await env.store.files.totalBytes()) + (sizeBytes ?? 0) > budget;
+  if (budget === null) return true;
+  if (env.budget.usedBytes === null) {
+    // Read once: concurrent first reservations share the one read.
+    env.budget.loading ??= env.store.files.totalBytes();
+    const stored = await env.budget.loading;
+    env.budget.usedBytes ??= stored;
+  }
+  if (env.budget.usedBytes + sizeBytes > budget) {
+    env.budget.refused = true;
+    return false;
+  }
+  env.budget.usedBytes += sizeBytes;
+  return true;
 }
 
 async function storeOnce(
@@ -104,17 +123,25 @@ async function storeOnce(
       error: `${download.sizeBytes} bytes is over files.maxBytes (${maxBytes}).`,
     };
   }
-  if (await overBudget(env, download.sizeBytes)) {
+  const reserved = download.sizeBytes ?? 0;
+  if (!(await reserveBudget(env, reserved))) {
     await download.body[Symbol.asyncIterator]().return?.();
     return {
       state: 'over_budget',
       error: `Keeping it would pass files.totalBytes (${env.settings.totalBytes}).`,
     };
   }
-  const stored = await env.store.blobs.write(download.body, {
-    maxBytes,
-    expectedBytes: download.sizeBytes,
-  });
+  let stored: { hash: string; sizeBytes: number };
+  try {
+    stored = await env.store.blobs.write(download.body, {
+      maxBytes,
+      expectedBytes: download.sizeBytes,
+    });
+  } catch (error) {
+    if (env.budget.usedBytes !== null) env.budget.usedBytes -= reserved;
+    throw error;
+  }
+  if (env.budget.usedBytes !== null) env.budget.usedBytes += stored.sizeBytes - reserved;
   counts.downloaded += 1;
   counts.bytes += stored.sizeBytes;
   return { state: 'stored', ...stored, contentType: download.contentType };

@@ -246,6 +246,24 @@ describe.each(storeFactories())('files on $name', (factory) => {
     const status = await h.engine.status();
     expect(status[0]!.gaps?.missingFiles).toBe(4);
 
+    const budgeted = await seedFiles(5);
+    const b = await createPullHarness(
+      factory,
+      budgeted.emu,
+      source(budgeted.dsId),
+      budgeted.clock,
+      {
+        files: { totalBytes: 120 * 1024 },
+      },
+    );
+    const limited = await b.engine.pull(['receipts']);
+    // Two 50 KB files fit in 120 KB; the three others and the image are over the budget.
+    const states = (await b.store.files.list({})).map((r) => r.state).sort();
+    expect(states.filter((s) => s === 'stored')).toHaveLength(2);
+    expect(states.filter((s) => s === 'over_budget')).toHaveLength(4);
+    expect(limited.sources[0]!.gaps.missingFiles).toBe(4);
+    expect(await b.store.files.totalBytes()).toBeLessThanOrEqual(120 * 1024);
+
     const gone = await seedFiles(2);
     const g = await createPullHarness(factory, gone.emu, source(gone.dsId), gone.clock);
     for (const upload of Object.keys(gone.emu.control.snapshot().state.fileUploads))

@@ -77,8 +77,13 @@ export async function keepBatchFiles(
 export async function finishRunFiles(files: RunFiles, sourceId: number): Promise<number> {
   const { store } = files.env;
   if (files.env.settings.keep) {
-    // External files kept as links become files once `files.external` is on.
-    const states = files.env.settings.external ? [...RETRY_STATES, 'link' as const] : RETRY_STATES;
+    // External files kept as links become files once `files.external` is on; files over the
+    // budget are not retried (each would cost a page read) while the budget is spent.
+    const spent = files.env.budget.refused === true;
+    const states = [
+      ...RETRY_STATES.filter((s) => !(spent && s === 'over_budget')),
+      ...(files.env.settings.external ? (['link'] as const) : []),
+    ];
     const waiting = await store.files.list({ sourceId, states });
     add(files.counts, await downloadRefs(files.env, waiting, new Map(), files.refresh));
   }
