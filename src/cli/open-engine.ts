@@ -22,6 +22,7 @@ export async function openEngine(ctx: CliContext): Promise<OpenEngine> {
     // Relative to the directory the command runs in, like every other path it is given.
     baseDir: ctx.io.cwd,
     logger,
+    mustExist: ctx.storeMustExist,
     ...(config.secretKey ? { secretKey: config.secretKey } : {}),
     ...(config.files.dir ? { files: { dir: config.files.dir } } : {}),
   });
@@ -35,6 +36,7 @@ export async function openEngine(ctx: CliContext): Promise<OpenEngine> {
       maxBytes: config.files.maxBytes,
       totalBytes: config.files.totalBytes ?? null,
     },
+    trigger: 'cli',
     notionFactory: () => createNotionClient(notionClientOptionsFromConfig(config, { logger })),
   });
   return { engine, store, close: () => store.close() };

@@ -34,6 +34,7 @@ export type {
   CreateLocalRecordInput,
   LocalEditResult,
 } from './local-edits.ts';
+export type { McpActivity, McpCall, McpCallsRepository } from './mcp-calls-repository.ts';
 export type {
   DropOutboxResult,
   RewriteOutboxInput,
@@ -55,6 +56,12 @@ export type {
   PullRowOutcome,
   PullRowResult,
 } from './pull-batch.ts';
+export {
+  checkSelectShape,
+  type ReadOnlySqlOptions,
+  type ReadOnlySqlResult,
+  type ReadOnlySqlRunner,
+} from './read-only-sql/read-only-sql.ts';
 export type { RecordState, RecordsRepository, TombstoneInput } from './records-repository.ts';
 export type {
   FinishRunInput,
@@ -62,7 +69,21 @@ export type {
   RunsRepository,
   StartRunInput,
 } from './runs-repository.ts';
+export {
+  type SearchHit,
+  type SearchInput,
+  type SearchRepository,
+  searchWords,
+} from './search-repository.ts';
 export { createSecretBox, parseSecretKey, type SecretBox } from './secret-box.ts';
+export { type DetachSourceResult, detachedSourceName } from './source-detach.ts';
+export type {
+  RowFilter,
+  RowFilterOp,
+  RowPage,
+  RowQuery,
+  SourceRowsRepository,
+} from './source-rows.ts';
 export { planViewColumns, sanitizeIdentifier } from './source-views.ts';
 export {
   diffSchemas,
@@ -70,6 +91,13 @@ export {
   type UpsertSourceInput,
   type UpsertSourceResult,
 } from './sources-repository.ts';
+export type {
+  StagedEdit,
+  StagedEditsRepository,
+  StagedOp,
+  StagedState,
+  StageEditInput,
+} from './staged-edits-repository.ts';
 export {
   createStore,
   DEFAULT_FILES_DIR,
@@ -91,6 +119,7 @@ export type {
   Provenance,
   Run,
   RunError,
+  RunOwner,
   RunStatus,
   SchemaChange,
   SchemaChangeKind,

@@ -127,6 +127,9 @@ export interface RunsTable {
   api_calls: string;
   rate_limit_waits: number;
   errors: string;
+  /** Host name and pid of the process holding the run (null for runs before migration 0002). */
+  host: string | null;
+  pid: number | null;
 }
 
 export interface ConflictsTable {
@@ -181,6 +184,39 @@ export interface RetentionGuardTable {
   allow_prune: number;
 }
 
+export interface StagedEditsTable {
+  id: Generated<number>;
+  source_id: number;
+  record_id: number | null;
+  op: string;
+  values_json: string;
+  note: string | null;
+  staged_by: string;
+  state: string;
+  decided_by: string | null;
+  decided_at: string | null;
+  outbox_id: number | null;
+  error: string | null;
+  created_at: string;
+}
+
+export interface McpCallsTable {
+  id: Generated<number>;
+  tool: string;
+  args_json: string;
+  duration_ms: number;
+  result_bytes: number;
+  error_code: string | null;
+  called_at: string;
+}
+
+/** Full-text index rows (an FTS5 table in SQLite, a tsvector table in PostgreSQL); raw SQL only. */
+export interface SearchIndexTable {
+  source_id: number;
+  title: string;
+  body: string;
+}
+
 export interface Database {
   connections: ConnectionsTable;
   sources: SourcesTable;
@@ -195,6 +231,9 @@ export interface Database {
   retention_guard: RetentionGuardTable;
   files: FilesTable;
   version_files: VersionFilesTable;
+  staged_edits: StagedEditsTable;
+  mcp_calls: McpCallsTable;
+  search_index: SearchIndexTable;
 }
 
 export type EngineTable = keyof Database;
@@ -213,4 +252,7 @@ export const ENGINE_TABLES: readonly EngineTable[] = [
   'retention_guard',
   'files',
   'version_files',
+  'staged_edits',
+  'mcp_calls',
+  'search_index',
 ];

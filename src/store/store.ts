@@ -1,8 +1,10 @@
 // The store: opens a SQLite file or a PostgreSQL schema, applies migrations, and hands out the
 // repositories. Every repository operation runs in ONE transaction, so a crash leaves either all
 // of an operation or none of it.
+import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { Kysely } from 'kysely';
+import { NotionSyncError } from '../errors.ts';
 import { type Clock, type Logger, silentLogger, systemClock } from '../shared/index.ts';
 import {
   type CheckpointsRepository,
@@ -29,14 +31,23 @@ import {
   createLocalRecordIn,
   type LocalEditResult,
 } from './local-edits.ts';
+import { createMcpCallsRepository, type McpCallsRepository } from './mcp-calls-repository.ts';
 import { migrateStore } from './migrate.ts';
 import { createOutboxRepository, type OutboxRepository } from './outbox-repository.ts';
+import { DEFAULT_POSTGRES_SCHEMA } from './postgres-dialect.ts';
+import type { ReadOnlySqlRunner } from './read-only-sql/read-only-sql.ts';
 import { createRecordsRepository, type RecordsRepository } from './records-repository.ts';
 import type { RepositoryContext } from './repository-context.ts';
 import { createRunsRepository, type RunsRepository } from './runs-repository.ts';
 import type { Database } from './schema.ts';
+import { createSearchRepository, type SearchRepository } from './search-repository.ts';
 import { createSecretBox } from './secret-box.ts';
+import { createSourceRowsRepository, type SourceRowsRepository } from './source-rows.ts';
 import { createSourcesRepository, type SourcesRepository } from './sources-repository.ts';
+import {
+  createStagedEditsRepository,
+  type StagedEditsRepository,
+} from './staged-edits-repository.ts';
 import { DEFAULT_STORE_URL, parseStoreUrl, redactUrl } from './store-url.ts';
 import { type PruneVersionsInput, pruneVersions } from './version-retention.ts';
 import {
@@ -63,6 +74,11 @@ export interface StoreOptions {
    * `notion-sync-files` directory beside a SQLite file, the database itself otherwise.
    */
   files?: { dir?: string; inDatabase?: boolean };
+  /**
+   * Refuse (`store_missing`) rather than create a store that does not exist yet: for commands
+   * that only read it.
+   */
+  mustExist?: boolean;
 }
 
 export interface LocalEditsRepository {
@@ -90,6 +106,16 @@ export interface Store {
   readonly files: VersionFilesRepository;
   /** The bytes of stored files, by SHA-256. */
   readonly blobs: FileStore;
+  /** Agent proposals waiting for approval (never versions until approved). */
+  readonly staged: StagedEditsRepository;
+  /** The audit of MCP tool calls. */
+  readonly mcpCalls: McpCallsRepository;
+  /** Full-text search over current titles and Markdown. */
+  readonly search: SearchRepository;
+  /** Filtered, sorted pages of a source's current rows (its view). */
+  readonly rows: SourceRowsRepository;
+  /** One read-only SELECT over the source views, enforced by the database (see read-only-sql/). */
+  readonly readOnlySql: ReadOnlySqlRunner;
   /** Janitor retention: the only path that deletes versions. */
   pruneVersions(input: PruneVersionsInput): Promise<number>;
   /** The Kysely instance bound to the engine namespace (for tests and advanced reads). */
@@ -99,20 +125,23 @@ export interface Store {
 
 /**
  * Opens the store at `url` and migrates it. Errors: `store_invalid_url`, `store_too_new`,
- * `store_error`, `secret_key_invalid` (a malformed `secretKey`).
+ * `store_error`, `store_missing` (with `mustExist`), `secret_key_invalid` (a malformed `secretKey`).
  */
 export async function createStore(options: StoreOptions = {}): Promise<Store> {
   const url = options.url ?? DEFAULT_STORE_URL;
   const location = parseStoreUrl(url);
+  const sqlitePath =
+    location.dialect === 'sqlite' ? resolveSqlitePath(location.path, options.baseDir) : null;
+  if (options.mustExist && sqlitePath && sqlitePath !== ':memory:' && !existsSync(sqlitePath)) {
+    throw storeMissing(resolve(sqlitePath));
+  }
   const box = options.secretKey
     ? createSecretBox(options.secretKey, options.previousSecretKeys)
     : null;
   // Each dialect loads its driver only when used (a SQLite user never loads pg, and back).
   const dialect: StoreDialect =
     location.dialect === 'sqlite'
-      ? (await import('./sqlite-dialect.ts')).createSqliteDialect({
-          path: resolveSqlitePath(location.path, options.baseDir),
-        })
+      ? (await import('./sqlite-dialect.ts')).createSqliteDialect({ path: sqlitePath as string })
       : (await import('./postgres-dialect.ts')).createPostgresDialect({
           connectionString: location.connectionString,
           ...(options.schema ? { schema: options.schema } : {}),
@@ -120,13 +149,36 @@ export async function createStore(options: StoreOptions = {}): Promise<Store> {
   const logger = options.logger ?? silentLogger;
   const clock = options.clock ?? systemClock;
   try {
-    await dialect.prepare();
+    if (options.mustExist && !(await dialect.isInitialized())) {
+      throw storeMissing(
+        location.dialect === 'sqlite'
+          ? (sqlitePath as string)
+          : `${redactUrl(url)} (${dialect.namespace})`,
+      );
+    }
     const { applied } = await migrateStore(dialect);
     if (applied.length > 0) logger.debug({ store: redactUrl(url), applied }, 'store migrated');
   } catch (error) {
     await dialect.close();
-    throw error;
+    if (error instanceof NotionSyncError) throw error;
+    throw new NotionSyncError(
+      'store_error',
+      `Opening the store (${dialect.namespace}) failed: ${error instanceof Error ? error.message : String(error)}. ` +
+        'Check the store URL and that the database server is reachable.',
+      { cause: error },
+    );
   }
+  const readOnlySql: ReadOnlySqlRunner =
+    location.dialect === 'sqlite'
+      ? (await import('./read-only-sql/sqlite-read-only-sql.ts')).createSqliteReadOnlySql(
+          location.path === ':memory:'
+            ? ':memory:'
+            : resolve(resolveSqlitePath(location.path, options.baseDir)),
+        )
+      : (await import('./read-only-sql/postgres-read-only-sql.ts')).createPostgresReadOnlySql(
+          location.connectionString,
+          options.schema ?? DEFAULT_POSTGRES_SCHEMA,
+        );
   const ctx: RepositoryContext = {
     dialect,
     logger,
@@ -152,9 +204,17 @@ export async function createStore(options: StoreOptions = {}): Promise<Store> {
     connections: createConnectionsRepository(ctx, box),
     files: createVersionFilesRepository(ctx),
     blobs,
+    staged: createStagedEditsRepository(ctx),
+    mcpCalls: createMcpCallsRepository(ctx),
+    search: createSearchRepository(ctx),
+    rows: createSourceRowsRepository(ctx),
+    readOnlySql,
     pruneVersions: (input) => pruneVersions(ctx, input),
     db: dialect.db,
-    close: () => dialect.close(),
+    close: async () => {
+      await readOnlySql.close();
+      await dialect.close();
+    },
   };
 }
 
@@ -178,6 +238,15 @@ async function openFileStore(
 
 /** The directory name of kept files beside a SQLite store. */
 export const DEFAULT_FILES_DIR = 'notion-sync-files';
+
+function storeMissing(where: string): NotionSyncError {
+  return new NotionSyncError(
+    'store_missing',
+    `No store here: ${where} does not exist yet (or holds no notion-sync tables). Run ` +
+      '`notion-sync pull` to create it, or point `store` (NOTION_SYNC_STORE, --store) at an existing one.',
+    { details: { store: where } },
+  );
+}
 
 function resolveSqlitePath(path: string, baseDir: string | undefined): string {
   if (path === ':memory:' || baseDir === undefined || isAbsolute(path)) return path;

@@ -6,7 +6,7 @@
 import type { SourceConfig } from '../config/index.ts';
 import { NotionSyncError } from '../errors.ts';
 import type { NotionClient } from '../notion/index.ts';
-import { findClosest, parseNotionId, silentLogger, systemClock } from '../shared/index.ts';
+import { parseNotionId, silentLogger, systemClock } from '../shared/index.ts';
 import { DEFAULT_MAX_ATTEMPTS, type SyncDirection } from '../store/index.ts';
 import { createConflictsApi } from './conflicts-api.ts';
 import type {
@@ -20,15 +20,18 @@ import type {
 } from './engine-types.ts';
 import { createFilesApi } from './files/files-api.ts';
 import { DEFAULT_FILES_SETTINGS } from './files/files-settings.ts';
+import { throwIfAborted } from './interrupt.ts';
 import { mapLimit } from './map-limit.ts';
 import { createOutboxApi } from './outbox-api.ts';
 import { type PullEnvironment, pullSource } from './pull.ts';
 import { pushSource, refreshSource } from './push.ts';
 import type { PushEnvironment } from './push-context.ts';
 import type { PushOptions, PushResult, SourcePushResult, SyncResult } from './push-types.ts';
+import { rebindSource } from './rebind.ts';
 import { createRecordsApi } from './records-api.ts';
 import { gapsOf, meterRequests } from './runs.ts';
 import type { Source } from './store-api.ts';
+import { unknownSourceError } from './unknown-source.ts';
 
 const DEFAULTS = {
   overlapMs: 2 * 60_000,
@@ -66,24 +69,14 @@ function selectSources(all: SourceConfig[], names: string[] | undefined): Source
   return [...new Set(names)].map((name) => {
     const found = all.find((s) => s.name === name);
     if (found) return found;
-    const closest = findClosest(
-      name,
-      all.map((s) => s.name),
-    );
-    throw new NotionSyncError(
-      'source_not_found',
-      `No source named "${name}" in the configuration${closest ? ` — did you mean "${closest}"?` : ''}; ` +
-        `configured: ${all.map((s) => s.name).join(', ') || 'none (add one under `sources:`)'}.`,
-      { details: { source: name } },
-    );
+    throw unknownSourceError(name, all);
   });
 }
 
 /**
  * Creates the sync engine over a store and a Notion connection (`notion`, or `notionFactory`
  * called on first use). `pull` returns per-source results and never throws for a source's own
- * failure (it is in the result and in `runs`); it throws `source_not_found` for an unknown
- * source name.
+ * failure (it is in the result and in `runs`); it throws `usage` for an unknown source name.
  */
 export function createEngine(options: EngineOptions): Engine {
   const { store, config } = options;
@@ -125,7 +118,9 @@ export function createEngine(options: EngineOptions): Engine {
       options.sourceConcurrency ?? DEFAULTS.sourceConcurrency,
       (source) => pullSource(env, source, pullOptions ?? {}),
     );
-    return { ok: results.every((r) => r.status === 'ok'), sources: results };
+    const result = { ok: results.every((r) => r.status === 'ok'), sources: results };
+    throwIfAborted(pullOptions.signal, 'The pull', result);
+    return result;
   }
 
   async function status(): Promise<SourceStatus[]> {
@@ -251,6 +246,7 @@ export function createEngine(options: EngineOptions): Engine {
     const results: SourcePushResult[] = [];
     let openConflicts = 0;
     for (const sourceConfig of selected) {
+      throwIfAborted(pushOptions.signal, 'The push', { sources: results });
       let source = await store.sources.getByName(sourceConfig.name);
       if (!source && pushOptions.dryRun) continue;
       const env: PushEnvironment = {
@@ -270,7 +266,9 @@ export function createEngine(options: EngineOptions): Engine {
       results.push(await pushSource(env, sourceConfig, source, pushOptions));
       openConflicts += (await store.conflicts.list({ sourceId: source.id })).length;
     }
-    return { ok: results.every((r) => r.status === 'ok'), sources: results, openConflicts };
+    const result = { ok: results.every((r) => r.status === 'ok'), sources: results, openConflicts };
+    throwIfAborted(pushOptions.signal, 'The push', result);
+    return result;
   }
 
   async function sync(
@@ -282,6 +280,7 @@ export function createEngine(options: EngineOptions): Engine {
     const pulled = await pull(selected, {
       trigger: syncOptions.trigger ?? 'api',
       ...(onProgress ? { onProgress } : {}),
+      ...(syncOptions.signal ? { signal: syncOptions.signal } : {}),
     });
     // A source whose pull failed is not pushed: its merge would compare against a stale base.
     const pulledOk = pulled.sources.filter((r) => r.status === 'ok').map((r) => r.source);
@@ -297,8 +296,20 @@ export function createEngine(options: EngineOptions): Engine {
     };
   }
 
-  const records = createRecordsApi({ store, sources: config.sources, loadSource });
+  const rebind = (name: string, rebindOptions: { trigger?: string } = {}) =>
+    rebindSource(store, config.sources, name, {
+      trigger: rebindOptions.trigger ?? 'api',
+      staleAfterMs: options.staleRunAfterMs ?? DEFAULTS.staleRunAfterMs,
+      heartbeatMs: options.heartbeatMs ?? DEFAULTS.heartbeatMs,
+    });
+
+  const records = createRecordsApi({
+    store,
+    sources: config.sources,
+    loadSource,
+    trigger: options.trigger ?? 'api',
+  });
   const conflicts = createConflictsApi(store);
   const files = createFilesApi(store, () => clock.now());
-  return { pull, status, history, runs, push, sync, records, conflicts, outbox, files };
+  return { pull, status, history, runs, push, sync, rebind, records, conflicts, outbox, files };
 }

@@ -11,12 +11,14 @@ export type {
   PullProgress,
   PullResult,
   PullStatus,
+  RebindResult,
   SourcePullResult,
   SourceStatus,
 } from './engine-types.ts';
 export {
   type FilesApi,
   type FileWritten,
+  fileSlotLabel,
   localFileName,
   localizeMarkdown,
   type RemovedFiles,
@@ -51,3 +53,9 @@ export {
 } from './push-types.ts';
 export { editableSource } from './records-api.ts';
 export { resolveSource, sourceNotionId } from './resolve-source.ts';
+export {
+  createStagedEdits,
+  type StagedEditsApi,
+  type StagedEditView,
+  type StageInput,
+} from './staged-edits.ts';

@@ -9,6 +9,7 @@ import type { Clock, Logger } from '../shared/index.ts';
 import type { PullOptions, SourcePullResult } from './engine-types.ts';
 import type { FilesSettings } from './files/files-settings.ts';
 import { attachBatchFiles, keepBatchFiles, type RunFiles } from './files/pull-files.ts';
+import { throwIfInterrupted } from './interrupt.ts';
 import { DEFAULT_SYNC_KEY_PROPERTY } from './push-types.ts';
 import { reconcileDeletions } from './reconcile.ts';
 import type { ListingBatch } from './row-listing.ts';
@@ -95,6 +96,7 @@ export async function commitBatch(
   if (files) await keepBatchFiles(files, committed);
   await state.lease?.heartbeat(state.meter);
   report(state, 'rows');
+  throwIfInterrupted(state.options.signal, `The pull of "${state.config.name}"`);
 }
 
 export function rowContext(
@@ -130,6 +132,7 @@ export async function applyReconcile(
   check: () => Promise<void>,
   belongs: (p: PageObjectResponse) => boolean,
 ) {
+  throwIfInterrupted(state.options.signal, `The pull of "${state.config.name}"`);
   report(state, 'reconcile');
   const result = await reconcileDeletions({
     notion: state.env.notion,

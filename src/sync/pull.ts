@@ -13,6 +13,7 @@ import type { SourceConfig } from '../config/index.ts';
 import { NotionSyncError } from '../errors.ts';
 import type { PullOptions, SourcePullResult } from './engine-types.ts';
 import { finishRunFiles, type RunFiles, startRunFiles } from './files/pull-files.ts';
+import { isInterrupted, throwIfInterrupted } from './interrupt.ts';
 import { pullDataSource } from './pull-data-source.ts';
 import { pullPageTree } from './pull-page-tree.ts';
 import { type PullEnvironment, type RunState, report } from './pull-run.ts';
@@ -67,6 +68,7 @@ async function markAccessLost(state: RunState, error: unknown): Promise<boolean>
 
 async function runPull(state: RunState): Promise<void> {
   const { store, notion } = state.env;
+  throwIfInterrupted(state.options.signal, `The pull of "${state.config.name}"`);
   const existing = await store.sources.getByName(state.config.name);
   const lease = (id: number) =>
     startRun(store, {
@@ -107,6 +109,10 @@ function startPullFiles(state: RunState, source: Source): RunFiles | null {
   });
 }
 
+function runStatusOf(status: SourcePullResult['status']) {
+  return status === 'ok' || status === 'interrupted' ? status : 'failed';
+}
+
 /** Pulls one configured source; never throws for a failure of the source itself (see `status`). */
 export async function pullSource(
   env: PullEnvironment,
@@ -134,7 +140,10 @@ export async function pullSource(
       await runPull(state);
     } catch (error) {
       const at = new Date(env.clock.now()).toISOString();
-      if (isAccessError(error) && (await markAccessLost(state, error))) {
+      if (isInterrupted(error)) {
+        status = 'interrupted';
+        state.meter.errors.push(errorEntry(error, at));
+      } else if (isAccessError(error) && (await markAccessLost(state, error))) {
         status = 'access_lost';
         state.meter.errors.push({ ...errorEntry(error, at), code: 'access_lost' });
       } else {
@@ -144,7 +153,7 @@ export async function pullSource(
       env.logger.debug({ source: config.name, err: error }, 'pull failed');
     }
   });
-  if (state.lease) await state.lease.finish(status === 'ok' ? 'ok' : 'failed', state.meter);
+  if (state.lease) await state.lease.finish(runStatusOf(status), state.meter);
   report(state, 'done');
   return {
     source: config.name,

@@ -11,6 +11,7 @@ import { keepLocalFiles } from './files/local-files.ts';
 import { checkLocalValues } from './property-input.ts';
 import type { LocalEdit, LocalValues, RecordsApi } from './push-types.ts';
 import type { JsonValue, Source, Store, StoreRecord } from './store-api.ts';
+import { unknownSourceError } from './unknown-source.ts';
 
 export interface OutboxPayload {
   set: Record<string, JsonValue>;
@@ -33,18 +34,14 @@ export interface RecordsDeps {
   sources: SourceConfig[];
   /** The stored source (schema snapshot); resolves it through Notion when never pulled. */
   loadSource(config: SourceConfig): Promise<Source>;
+  /** Recorded on every local edit's version: who made it (`cli`, `api`, `mcp`, …). */
+  trigger: string;
 }
 
-/** The configured source that may take local edits; `source_not_found` / `usage` otherwise. */
+/** The configured source that may take local edits; `usage` otherwise. */
 export function editableSource(sources: SourceConfig[], name: string): SourceConfig {
   const config = sources.find((s) => s.name === name);
-  if (!config) {
-    throw new NotionSyncError(
-      'source_not_found',
-      `No source named "${name}" in the configuration; configured: ${sources.map((s) => s.name).join(', ') || 'none'}.`,
-      { details: { source: name } },
-    );
-  }
+  if (!config) throw unknownSourceError(name, sources);
   if ((config.direction ?? 'pull') === 'pull' || config.page) {
     throw new NotionSyncError(
       'usage',
@@ -55,7 +52,8 @@ export function editableSource(sources: SourceConfig[], name: string): SourceCon
   return config;
 }
 
-async function findRecord(store: Store, source: Source, ref: string): Promise<StoreRecord> {
+/** The live record `ref` (page id, URL or local key) names in `source`; `store_not_found` / `store_invalid_state`. */
+export async function findRecord(store: Store, source: Source, ref: string): Promise<StoreRecord> {
   const pageId = parseNotionId(ref);
   const byPage = pageId ? await store.records.findByPageId(source.id, pageId) : null;
   const record =
@@ -122,7 +120,7 @@ export function createRecordsApi(deps: RecordsDeps): RecordsApi {
         fields: set,
         hash: hashValue({ local: set }),
         payload: { set },
-        provenance: { trigger: 'local' },
+        provenance: { trigger: deps.trigger },
       });
       return done(result);
     },
@@ -143,7 +141,7 @@ export function createRecordsApi(deps: RecordsDeps): RecordsApi {
         fields,
         hash: hashValue({ local: fields }),
         payload: { ...pending, set: accumulated } as unknown as JsonValue,
-        provenance: { trigger: 'local' },
+        provenance: { trigger: deps.trigger },
       });
       return done(result);
     },
@@ -158,7 +156,7 @@ export function createRecordsApi(deps: RecordsDeps): RecordsApi {
         fields,
         hash: hashValue({ local: fields, deleted: true }),
         payload: { set: {} },
-        provenance: { trigger: 'local' },
+        provenance: { trigger: deps.trigger },
       });
       return done(result);
     },

@@ -1,13 +1,21 @@
 import type { Command } from 'commander';
-import type { HistoryResult } from '../../sync/index.ts';
+import { fileSlotLabel, type HistoryResult } from '../../sync/index.ts';
 import type { CliContext } from '../context.ts';
 import { formatValue } from '../format.ts';
 import { withEngine } from '../open-engine.ts';
 
-/** `property:<id>:<n>` as `Name[n]`; icon, cover and `content:<n>` as they are. */
-export function slotLabel(slot: string, names: Record<string, string>): string {
-  const m = /^property:(.+):(\d+)$/.exec(slot);
-  return m ? `${names[m[1]!] ?? m[1]}[${m[2]}]` : slot;
+const ORIGINS: Record<string, string> = {
+  notion: 'pulled from Notion',
+  local: 'local edit',
+  push: 'pushed to Notion',
+};
+
+/** `local edit via cli`, `pulled from Notion via schedule, run 12`: what made the version. */
+function describeOrigin(v: HistoryResult['versions'][number]['version']): string {
+  const what = ORIGINS[v.origin] ?? v.origin;
+  // Versions stored before triggers were recorded say `local` again: nothing to add.
+  const via = v.trigger && v.trigger !== v.origin ? ` via ${v.trigger}` : '';
+  return `${what}${via}${v.runId !== null ? `, run ${v.runId}` : ''}`;
 }
 
 function describe(result: HistoryResult, diff: boolean): string[] {
@@ -16,15 +24,13 @@ function describe(result: HistoryResult, diff: boolean): string[] {
   ];
   for (const entry of result.versions) {
     const v = entry.version;
-    const origin = [v.origin, v.trigger, v.runId !== null ? `run ${v.runId}` : null]
-      .filter(Boolean)
-      .join(', ');
+    const origin = describeOrigin(v);
     lines.push(
       `  v${v.seq}  ${v.createdAt}  ${origin}${v.notionLastEditedTime ? `  (edited in Notion ${v.notionLastEditedTime})` : ''}`,
     );
     for (const file of entry.files)
       lines.push(
-        `      file ${slotLabel(file.slot, result.names)} ${file.name}: ${file.hash ? `sha256 ${file.hash}` : file.state}`,
+        `      file ${fileSlotLabel(file.slot, result.names)} ${file.name}: ${file.hash ? `sha256 ${file.hash}` : file.state}`,
       );
     if (!diff) continue;
     if (!entry.changes) {

@@ -6,13 +6,16 @@ import { registerDemoCommand } from './demo-command.ts';
 import { registerEmulatorCommand } from './emulator-command.ts';
 import { registerFilesCommand } from './files-command.ts';
 import { registerHistoryCommand } from './history-command.ts';
+import { registerMcpCommand } from './mcp-command.ts';
 import { registerNewCommand } from './new-command.ts';
 import { registerOutboxCommand } from './outbox-command.ts';
 import { registerPullCommand } from './pull-command.ts';
 import { registerPushCommand } from './push-command.ts';
+import { registerRebindCommand } from './rebind-command.ts';
 import { registerRmCommand } from './rm-command.ts';
 import { registerRunsCommand } from './runs-command.ts';
 import { registerSetCommand } from './set-command.ts';
+import { registerStagedCommand } from './staged-command.ts';
 import { registerStatusCommand } from './status-command.ts';
 import { registerSyncCommand } from './sync-command.ts';
 
@@ -26,11 +29,14 @@ export function registerCommands(program: Command, context: () => CliContext): v
   registerRmCommand(program, context);
   registerConflictsCommand(program, context);
   registerOutboxCommand(program, context);
+  registerStagedCommand(program, context);
   registerStatusCommand(program, context);
   registerHistoryCommand(program, context);
   registerFilesCommand(program, context);
   registerRunsCommand(program, context);
+  registerRebindCommand(program, context);
   registerConfigCommand(program, context);
+  registerMcpCommand(program, context);
   registerEmulatorCommand(program, context);
   registerDemoCommand(program, context);
 }

@@ -113,6 +113,7 @@ export function registerPullCommand(program: Command, context: () => CliContext)
       const result = await withEngine(ctx, ({ engine }) =>
         engine.pull(names, {
           trigger: 'cli',
+          signal: ctx.runSignal(),
           ...(options.full ? { full: true } : {}),
           ...(renderer ? { onProgress: (p) => renderer.update(p) } : {}),
         }),

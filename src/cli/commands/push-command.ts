@@ -76,6 +76,7 @@ export function registerPushCommand(program: Command, context: () => CliContext)
         try {
           return await engine.push(names, {
             trigger: 'cli',
+            signal: ctx.runSignal(),
             onNotice,
             ...(flags.force ? { force: true } : {}),
             ...(flags.retryDead ? { retryDead: true } : {}),

@@ -38,6 +38,12 @@ export interface FilesApi {
 
 const SHA256 = /^[0-9a-f]{64}$/;
 
+/** Where a file sits, for people: `property:<id>:<n>` as `Name[n]`; icon, cover, `content:<n>` as they are. */
+export function fileSlotLabel(slot: string, names: Record<string, string>): string {
+  const m = /^property:(.+):(\d+)$/.exec(slot);
+  return m ? `${names[m[1]!] ?? m[1]}[${m[2]}]` : slot;
+}
+
 /** A file name safe on every file system, unique per content: `<hash12>-<name>`. */
 export function localFileName(hash: string, name: string): string {
   const safe =
