@@ -1,12 +1,13 @@
 // get_page names the files a page refers to — where, name, SHA-256 of the kept bytes — so an
-// agent can find them without a Notion call (the signed links in Notion's values expire).
+// agent can find them without a Notion call (the signed links in Notion's values expire); an
+// agent's staged edit cannot name a local file.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { SourceConfig } from '../config/index.ts';
 import { createEmulator } from '../emulator/index.ts';
 import { createDataSource } from '../emulator/test-support.ts';
 import { storeFactories } from '../store/test-support/store-factories.ts';
-import { createMcpHarness, dataOf } from './test-support/mcp-harness.ts';
+import { createMcpHarness, dataOf, errorCodeOf } from './test-support/mcp-harness.ts';
 
 describe.each(storeFactories().filter((f) => f.name === 'sqlite-file'))(
   'get_page files on $name',
@@ -30,7 +31,7 @@ describe.each(storeFactories().filter((f) => f.name === 'sqlite-file'))(
         },
       ]);
       const h = await createMcpHarness(factory, emu, [
-        { name: 'receipts', dataSource: dsId },
+        { name: 'receipts', dataSource: dsId, direction: 'both' },
       ] as SourceConfig[]);
       try {
         const result = await h.call('get_page', { page: pageId! });
@@ -40,6 +41,15 @@ describe.each(storeFactories().filter((f) => f.name === 'sqlite-file'))(
         ]);
         const text = (result.content as { type: string; text: string }[])[0]!.text;
         expect(text).toContain(`files: Receipt[0] r.pdf sha256:${hash}`);
+
+        // An agent cannot attach a file of the machine that approves its edit.
+        const staged = await h.call('stage_edit', {
+          source: 'receipts',
+          row: pageId!,
+          values: { Receipt: '/etc/hostname' },
+        });
+        expect(errorCodeOf(staged)).toBe('value_invalid');
+        expect(await h.store.staged.list({})).toEqual([]);
       } finally {
         await h.close();
       }

@@ -22,6 +22,21 @@ import { fileRefsOfPage, toRefInput } from './row-file-refs.ts';
 const isFileList = (value: unknown): value is PlainFile[] =>
   Array.isArray(value) && value.every((f) => typeof f === 'object' && f !== null && 'name' in f);
 
+/**
+ * Refuses local files where they make no sense or would be a risk: an agent's staged edit (the
+ * path would be read on the approver's machine) or a conflict resolution. `value_invalid`.
+ */
+export function refuseLocalFiles(values: Record<string, unknown>, where: string): void {
+  for (const [name, value] of Object.entries(values)) {
+    if (!isFileList(value) || !value.some(isLocalFile)) continue;
+    throw new NotionSyncError(
+      'value_invalid',
+      `${name}: ${where} takes file links (https://…) only, not local files; attach a local file with \`notion-sync set\`.`,
+      { details: { property: name } },
+    );
+  }
+}
+
 /** Items that name a local file (a path, or bytes already kept under a hash). */
 export function isLocalFile(file: PlainFile): boolean {
   return file.hash !== undefined || file.path !== undefined;
