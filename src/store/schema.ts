@@ -177,6 +177,35 @@ export interface WebhookEventsTable {
   last_error: string | null;
   received_at: string;
   processed_at: string | null;
+  connection: Generated<string>;
+  next_attempt_at: string | null;
+}
+
+export interface WebhookTokensTable {
+  connection: string;
+  pending_enc: string | null;
+  pending_at: string | null;
+  accepted_enc: string | null;
+  accepted_at: string | null;
+  secret_key_id: string | null;
+  updated_at: string;
+}
+
+export interface TargetItemsTable {
+  record_id: number;
+  source_id: number;
+  item_key: string | null;
+  target_hash: string | null;
+  store_hash: string | null;
+  state: string;
+  last_error: string | null;
+  updated_at: string;
+}
+
+export interface TargetCursorsTable {
+  source_id: number;
+  cursor: string | null;
+  updated_at: string;
 }
 
 export interface RetentionGuardTable {
@@ -228,12 +257,15 @@ export interface Database {
   conflicts: ConflictsTable;
   outbox: OutboxTable;
   webhook_events: WebhookEventsTable;
+  webhook_tokens: WebhookTokensTable;
   retention_guard: RetentionGuardTable;
   files: FilesTable;
   version_files: VersionFilesTable;
   staged_edits: StagedEditsTable;
   mcp_calls: McpCallsTable;
   search_index: SearchIndexTable;
+  target_items: TargetItemsTable;
+  target_cursors: TargetCursorsTable;
 }
 
 export type EngineTable = keyof Database;
@@ -249,10 +281,13 @@ export const ENGINE_TABLES: readonly EngineTable[] = [
   'conflicts',
   'outbox',
   'webhook_events',
+  'webhook_tokens',
   'retention_guard',
   'files',
   'version_files',
   'staged_edits',
   'mcp_calls',
   'search_index',
+  'target_items',
+  'target_cursors',
 ];

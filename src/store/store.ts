@@ -49,11 +49,19 @@ import {
   type StagedEditsRepository,
 } from './staged-edits-repository.ts';
 import { DEFAULT_STORE_URL, parseStoreUrl, redactUrl } from './store-url.ts';
+import {
+  createTargetItemsRepository,
+  type TargetItemsRepository,
+} from './target-items-repository.ts';
 import { type PruneVersionsInput, pruneVersions } from './version-retention.ts';
 import {
   createWebhookEventsRepository,
   type WebhookEventsRepository,
 } from './webhook-events-repository.ts';
+import {
+  createWebhookTokensRepository,
+  type WebhookTokensRepository,
+} from './webhook-tokens-repository.ts';
 
 export interface StoreOptions {
   /** File path, `sqlite:` URL, `:memory:`, or `postgres://` URL; `./notion-sync.db` by default. */
@@ -101,6 +109,7 @@ export interface Store {
   readonly conflicts: ConflictsRepository;
   readonly runs: RunsRepository;
   readonly webhookEvents: WebhookEventsRepository;
+  readonly webhookTokens: WebhookTokensRepository;
   readonly connections: ConnectionsRepository;
   /** File references of versions, and stored files' rows. */
   readonly files: VersionFilesRepository;
@@ -116,6 +125,8 @@ export interface Store {
   readonly rows: SourceRowsRepository;
   /** One read-only SELECT over the source views, enforced by the database (see read-only-sql/). */
   readonly readOnlySql: ReadOnlySqlRunner;
+  /** What each target last exported, per record (DESIGN.md §5 Targets). */
+  readonly targets: TargetItemsRepository;
   /** Janitor retention: the only path that deletes versions. */
   pruneVersions(input: PruneVersionsInput): Promise<number>;
   /** The Kysely instance bound to the engine namespace (for tests and advanced reads). */
@@ -201,6 +212,7 @@ export async function createStore(options: StoreOptions = {}): Promise<Store> {
     conflicts: createConflictsRepository(ctx),
     runs: createRunsRepository(ctx),
     webhookEvents: createWebhookEventsRepository(ctx),
+    webhookTokens: createWebhookTokensRepository(ctx, box),
     connections: createConnectionsRepository(ctx, box),
     files: createVersionFilesRepository(ctx),
     blobs,
@@ -209,6 +221,7 @@ export async function createStore(options: StoreOptions = {}): Promise<Store> {
     search: createSearchRepository(ctx),
     rows: createSourceRowsRepository(ctx),
     readOnlySql,
+    targets: createTargetItemsRepository(ctx),
     pruneVersions: (input) => pruneVersions(ctx, input),
     db: dialect.db,
     close: async () => {

@@ -2,6 +2,7 @@
 import type { Config, SourceConfig } from '../config/index.ts';
 import type { NotionClient } from '../notion/index.ts';
 import type { Clock, Logger } from '../shared/index.ts';
+import type { TargetProblem } from '../targets/index.ts';
 import type { FilesApi } from './files/files-api.ts';
 import type { FilesSettings } from './files/files-settings.ts';
 import type { OutboxApi } from './outbox-api.ts';
@@ -39,9 +40,10 @@ export interface EngineOptions {
   clock?: Clock;
   /** How far before the cursor each incremental query starts (default 2 min; Notion rounds to the minute). */
   overlapMs?: number;
-  /** Reconcile on every run while the source holds at most this many rows (default 1,000). */
-  reconcileEveryRunMaxRows?: number;
-  /** Reconcile interval for larger sources when the source sets no `reconcile` (default 6 h). */
+  /**
+   * How often a source's pull lists every row to find rows deleted for good or unshared, when
+   * the source sets no `reconcile` (default 6 h; trashed rows are seen on every pull).
+   */
   reconcileIntervalMs?: number;
   /** A running run whose heartbeat is older than this is considered dead (default 2 min). */
   staleRunAfterMs?: number;
@@ -53,10 +55,20 @@ export interface EngineOptions {
   retryWaitMs?: number;
   /** Recorded on local edits (`records.*`) as who made them: `cli`, `mcp`, … (default `api`). */
   trigger?: string;
+  /**
+   * A push re-runs its freshness check (which rows Notion changed since the store saw them)
+   * once the last one is older than this (default 60 s): the longest a person's edit of the
+   * same property can go unseen before push overwrites it.
+   */
+  freshnessCheckMs?: number;
   /** Sources pulled at once within one `pull` call (default 2); they share the connection's pacing. */
   sourceConcurrency?: number;
   /** Files pages refer to (config `files`): what to keep and the limits. */
   files?: Partial<FilesSettings>;
+  /** Environment variables a source's target names (`target.urlEnv`); the CLI passes its own. */
+  environment?: Record<string, string | undefined>;
+  /** Directory relative paths of targets resolve against (default: the working directory). */
+  baseDir?: string;
 }
 
 export interface PullOptions {
@@ -72,6 +84,24 @@ export interface PullOptions {
    * `run_interrupted`.
    */
   signal?: AbortSignal;
+  /** Called once the run has taken the source's lease, with its id (the API answers with it). */
+  onRun?: (runId: number) => void;
+}
+
+export interface RefreshOptions {
+  /** Recorded on the run and every version it writes, e.g. `webhook:<event id>`. */
+  trigger: string;
+  onRun?: (runId: number) => void;
+}
+
+/** The outcome of re-reading some pages of one source (a webhook refresh). */
+export interface RefreshResult {
+  source: string;
+  /** `skipped`: the source was never pulled (its first scheduled pull copies everything). */
+  status: 'ok' | 'failed' | 'skipped';
+  runId: number | null;
+  counts: PullCounts;
+  errors: RunError[];
 }
 
 export interface PullCounts {
@@ -94,6 +124,11 @@ export interface CoverageGaps {
   incompleteContent: number;
   /** Files of current versions not kept (too large, over budget, gone, or still failing). */
   missingFiles: number;
+  /**
+   * created_time minutes holding more than 10,000 rows that no query the data allows could list
+   * completely (no number or unique_id property to split them on): some of their rows may be missing.
+   */
+  unreachableMinutes: number;
 }
 
 export interface PullProgress {
@@ -175,6 +210,13 @@ export interface Engine {
   status(): Promise<SourceStatus[]>;
   history(pageIdOrUrl: string, options?: { diff?: boolean }): Promise<HistoryResult[]>;
   runs(options?: { source?: string; limit?: number }): Promise<Run[]>;
+  /**
+   * Re-reads the given pages of one source from Notion under the source's lease: a page still in
+   * the source gets a new version when it changed, a trashed one the `trashed` tombstone, a
+   * deleted, unshared or moved-out one the `missing` tombstone (after checking the source itself
+   * is still readable). Pages never stored and not in the source are ignored.
+   */
+  refresh(sourceName: string, pageIds: string[], options: RefreshOptions): Promise<RefreshResult>;
   /** Pushes the outbox of the named sources (all push-capable sources when omitted). */
   push(sourceNames?: string[], options?: PushOptions): Promise<PushResult>;
   /** Pull, then push, for sources with `direction: both` (or the ones named). */
@@ -195,6 +237,12 @@ export interface Engine {
   readonly outbox: OutboxApi;
   /** Kept files: open by hash, list and copy out by page, local paths, janitor's cleanup. */
   readonly files: FilesApi;
+  /**
+   * Checks every source's target against its live table (missing table or column, a key that is
+   * not unique, a column that cannot hold a property's values): every problem, with its config
+   * key path. Reads Notion's schema (adds the sync key property when missing) and the catalog.
+   */
+  checkTargets(): Promise<TargetProblem[]>;
 }
 
 export type { JsonValue };

@@ -8,6 +8,7 @@ import { NotionSyncError } from '../errors.ts';
 import type { NotionClient } from '../notion/index.ts';
 import { parseNotionId, silentLogger, systemClock } from '../shared/index.ts';
 import { DEFAULT_MAX_ATTEMPTS, type SyncDirection } from '../store/index.ts';
+import type { TargetProblem } from '../targets/index.ts';
 import { createConflictsApi } from './conflicts-api.ts';
 import type {
   Engine,
@@ -29,17 +30,20 @@ import type { PushEnvironment } from './push-context.ts';
 import type { PushOptions, PushResult, SourcePushResult, SyncResult } from './push-types.ts';
 import { rebindSource } from './rebind.ts';
 import { createRecordsApi } from './records-api.ts';
+import { refreshPages } from './refresh.ts';
 import { gapsOf, meterRequests } from './runs.ts';
 import type { Source } from './store-api.ts';
+import { mergeSyncResults, prepareKeyProperty, syncTargets } from './sync-targets.ts';
+import { checkTargetConfigs, type TargetDeps } from './target-sync.ts';
 import { unknownSourceError } from './unknown-source.ts';
 
 const DEFAULTS = {
   overlapMs: 2 * 60_000,
-  reconcileEveryRunMaxRows: 1000,
   reconcileIntervalMs: 6 * 3_600_000,
   staleRunAfterMs: 2 * 60_000,
   heartbeatMs: 15_000,
   retryWaitMs: 60_000,
+  freshnessCheckMs: 60_000,
   sourceConcurrency: 2,
 };
 
@@ -95,22 +99,23 @@ export function createEngine(options: EngineOptions): Engine {
     return notion;
   };
 
+  const pullEnvironment = (): PullEnvironment => ({
+    store,
+    notion: connection(),
+    clock,
+    logger,
+    overlapMs: options.overlapMs ?? DEFAULTS.overlapMs,
+    reconcileIntervalMs: options.reconcileIntervalMs ?? DEFAULTS.reconcileIntervalMs,
+    staleRunAfterMs: options.staleRunAfterMs ?? DEFAULTS.staleRunAfterMs,
+    heartbeatMs: options.heartbeatMs ?? DEFAULTS.heartbeatMs,
+    concurrency: 3,
+    files: { ...DEFAULT_FILES_SETTINGS, ...options.files },
+  });
+
   async function pull(names?: string[], pullOptions: PullOptions = {}): Promise<PullResult> {
     const selected = selectSources(config.sources, names);
-    const env: PullEnvironment = {
-      store,
-      notion: connection(),
-      clock,
-      logger,
-      overlapMs: options.overlapMs ?? DEFAULTS.overlapMs,
-      reconcileEveryRunMaxRows:
-        options.reconcileEveryRunMaxRows ?? DEFAULTS.reconcileEveryRunMaxRows,
-      reconcileIntervalMs: options.reconcileIntervalMs ?? DEFAULTS.reconcileIntervalMs,
-      staleRunAfterMs: options.staleRunAfterMs ?? DEFAULTS.staleRunAfterMs,
-      heartbeatMs: options.heartbeatMs ?? DEFAULTS.heartbeatMs,
-      concurrency: 3,
-      files: { ...DEFAULT_FILES_SETTINGS, ...options.files },
-    };
+    const env = pullEnvironment();
+
     // Sources share the connection's pacing; running a few at once keeps its budget busy while
     // one of them waits on a response (each source still has its own lease).
     const results: SourcePullResult[] = await mapLimit(
@@ -259,6 +264,8 @@ export function createEngine(options: EngineOptions): Engine {
         logger,
         maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
         retryWaitMs: options.retryWaitMs ?? DEFAULTS.retryWaitMs,
+        overlapMs: options.overlapMs ?? DEFAULTS.overlapMs,
+        freshnessCheckMs: options.freshnessCheckMs ?? DEFAULTS.freshnessCheckMs,
         staleRunAfterMs: options.staleRunAfterMs ?? DEFAULTS.staleRunAfterMs,
         heartbeatMs: options.heartbeatMs ?? DEFAULTS.heartbeatMs,
       };
@@ -275,25 +282,40 @@ export function createEngine(options: EngineOptions): Engine {
     names?: string[],
     syncOptions: PushOptions & Pick<PullOptions, 'onProgress'> = {},
   ): Promise<SyncResult> {
-    const selected = selectPushSources(config.sources, names, ['both']).map((s) => s.name);
-    const { onProgress, ...pushOptions } = syncOptions;
-    const pulled = await pull(selected, {
+    const all = selectPushSources(config.sources, names, ['both']);
+    const withTargets = all.filter((s) => s.target);
+    const selected = all.filter((s) => !s.target).map((s) => s.name);
+    // The pull's run is the one reported to onRun: it starts first.
+    const { onProgress, onRun, ...pushOptions } = syncOptions;
+    const pullOptions: PullOptions = {
       trigger: syncOptions.trigger ?? 'api',
       ...(onProgress ? { onProgress } : {}),
       ...(syncOptions.signal ? { signal: syncOptions.signal } : {}),
-    });
+    };
+    const targeted =
+      withTargets.length > 0
+        ? await syncTargets(targetDeps(), withTargets, {
+            pull: (n) => pull(n, pullOptions),
+            push: (n) => push(n, pushOptions),
+            loadSource,
+            prepare: (c) => prepareKeyProperty({ store, notion: connection(), logger }, c),
+          })
+        : null;
+    if (selected.length === 0 && targeted) return targeted;
+    const pulled = await pull(selected, { ...pullOptions, ...(onRun ? { onRun } : {}) });
     // A source whose pull failed is not pushed: its merge would compare against a stale base.
     const pulledOk = pulled.sources.filter((r) => r.status === 'ok').map((r) => r.source);
     const pushed =
       pulledOk.length > 0
         ? await push(pulledOk, pushOptions)
         : { ok: true, sources: [], openConflicts: 0 };
-    return {
+    const result = {
       ok: pulled.ok && pushed.ok,
       pull: pulled,
       push: pushed,
       openConflicts: pushed.openConflicts,
     };
+    return targeted ? mergeSyncResults(targeted, result) : result;
   }
 
   const rebind = (name: string, rebindOptions: { trigger?: string } = {}) =>
@@ -303,13 +325,43 @@ export function createEngine(options: EngineOptions): Engine {
       heartbeatMs: options.heartbeatMs ?? DEFAULTS.heartbeatMs,
     });
 
+  const refresh: Engine['refresh'] = (sourceName, pageIds, refreshOptions) => {
+    const [source] = selectSources(config.sources, [sourceName]);
+    return refreshPages(pullEnvironment(), source!, pageIds, refreshOptions);
+  };
+
   const records = createRecordsApi({
     store,
     sources: config.sources,
     loadSource,
     trigger: options.trigger ?? 'api',
   });
+  const targetDeps = (): TargetDeps => ({
+    store,
+    records,
+    sources: config.sources,
+    environment: options.environment ?? {},
+    ...(options.baseDir ? { baseDir: options.baseDir } : {}),
+  });
   const conflicts = createConflictsApi(store);
   const files = createFilesApi(store, () => clock.now());
-  return { pull, status, history, runs, push, sync, rebind, records, conflicts, outbox, files };
+  const checkTargets = async (): Promise<TargetProblem[]> =>
+    checkTargetConfigs(targetDeps(), config.sources, (c) =>
+      prepareKeyProperty({ store, notion: connection(), logger }, c),
+    );
+  return {
+    pull,
+    status,
+    history,
+    runs,
+    refresh,
+    push,
+    sync,
+    rebind,
+    records,
+    conflicts,
+    outbox,
+    checkTargets,
+    files,
+  };
 }

@@ -14,7 +14,7 @@ import { NotionSyncError } from '../errors.ts';
 import type { PullOptions, SourcePullResult } from './engine-types.ts';
 import { finishRunFiles, type RunFiles, startRunFiles } from './files/pull-files.ts';
 import { isInterrupted, throwIfInterrupted } from './interrupt.ts';
-import { pullDataSource } from './pull-data-source.ts';
+import { type DataSourceSchemaRead, pullDataSource, storedSchemaFits } from './pull-data-source.ts';
 import { pullPageTree } from './pull-page-tree.ts';
 import { type PullEnvironment, type RunState, report } from './pull-run.ts';
 import { isAccessError, type ResolvedSource, resolveSource } from './resolve-source.ts';
@@ -81,20 +81,40 @@ async function runPull(state: RunState): Promise<void> {
   if (!existing && !state.config.page) state.mode = 'full';
   if (existing) {
     state.lease = await lease(existing.id);
+    state.options.onRun?.(state.lease.run.id);
     state.knownRows = (await store.records.count(existing.id)).live;
   }
   report(state, 'resolve');
+  const resolveNow = async (): Promise<DataSourceSchemaRead> => {
+    const resolved = await resolveSource(notion, state.config);
+    if (resolved.kind !== 'data_source')
+      throw new NotionSyncError('internal', `Source "${state.config.name}" is no data source.`);
+    state.source = await storeSource(state, resolved);
+    return { source: state.source, resolved };
+  };
+  if (existing && storedSchemaFits(state.config, existing)) {
+    // The schema is read when rows show up (or the run lists everything): an idle pull makes
+    // no call but its two queries.
+    state.source = existing;
+    await pullDataSource(state, { source: existing, resolved: null }, resolveNow);
+    return;
+  }
   const resolved = await resolveSource(notion, state.config);
   const source = await storeSource(state, resolved);
-  state.lease ??= await lease(source.id);
+  if (!state.lease) {
+    state.lease = await lease(source.id);
+    state.options.onRun?.(state.lease.run.id);
+  }
   state.source = source;
   state.files = startPullFiles(state, source);
-  if (resolved.kind === 'data_source') await pullDataSource(state, source, resolved);
+  if (resolved.kind === 'data_source')
+    await pullDataSource(state, { source, resolved }, resolveNow);
   else await pullPageTree(state, source, resolved);
   if (state.files) state.meter.gaps.missingFiles = await finishRunFiles(state.files, source.id);
 }
 
-function startPullFiles(state: RunState, source: Source): RunFiles | null {
+/** The run's file keeping for `source` (null when `files.keep` is off). */
+export function startPullFiles(state: RunState, source: Source): RunFiles | null {
   const { store, notion, clock, logger } = state.env;
   // Files off: no references either, so turning them on later keeps every file then.
   if (!state.env.files.keep) return null;

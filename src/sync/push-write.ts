@@ -5,6 +5,8 @@
 import type { PageObjectResponse } from '@notionhq/client';
 import { encodePropertyValue, type PlainValue } from '../notion/index.ts';
 import { recognizeWrittenFiles, recordPushedFiles, uploadLocalFiles } from './files/local-files.ts';
+import { bookkeepingWrites } from './push-bookkeeping.ts';
+
 import {
   type LivePage,
   livePageOf,
@@ -12,6 +14,7 @@ import {
   type PushContext,
   propertyOf,
 } from './push-context.ts';
+import { noteNotionTime } from './push-freshness.ts';
 import { mergeProperties } from './push-merge.ts';
 import { decideConflicts, parkConflicts } from './push-policy.ts';
 import type { OutboxPayload } from './records-api.ts';
@@ -29,7 +32,7 @@ export function encodeWrites(
   for (const [id, value] of Object.entries(writes)) {
     const property = propertyOf(ctx, id, live);
     if (!property) continue;
-    out[property.name] = encodePropertyValue(property, value as PlainValue);
+    out[live?.snapshot ? id : property.name] = encodePropertyValue(property, value as PlainValue);
   }
   return out;
 }
@@ -70,13 +73,19 @@ export async function mergeAndWrite(
   if (ctx.options.preview) return 'unchanged';
   let after = live;
   let uploaded = new Map<string, string>();
-  if (Object.keys(writes).length > 0) {
+  const parked = decision.parked.length > 0;
+  if (Object.keys(writes).length > 0 || (parked && ctx.config.target?.bookkeeping)) {
     const sent = await uploadLocalFiles(ctx.env.store, ctx.env.notion, writes);
     uploaded = sent.uploaded;
     const page = (await ctx.env.notion.pages.update({
       page_id: live.page.id,
-      properties: encodeWrites(ctx, sent.writes, live),
+      // A status the local side set itself (`pending`) wins over the one push would write.
+      properties: {
+        ...bookkeepingWrites(ctx, parked ? 'conflict' : 'synced'),
+        ...encodeWrites(ctx, sent.writes, live),
+      },
     } as Parameters<typeof ctx.env.notion.pages.update>[0])) as PageObjectResponse;
+    noteNotionTime(ctx, page);
     after = await livePageOf(ctx, page);
   }
   await parkConflicts(ctx, item, record, decision.parked, names);

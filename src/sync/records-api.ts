@@ -109,7 +109,7 @@ export function createRecordsApi(deps: RecordsDeps): RecordsApi {
   });
 
   return {
-    async create(name: string, values: LocalValues) {
+    async create(name: string, values: LocalValues, options: { localKey?: string } = {}) {
       const source = await prepare(name);
       const set = checkLocalValues(
         source.schema,
@@ -117,6 +117,7 @@ export function createRecordsApi(deps: RecordsDeps): RecordsApi {
       );
       const result = await store.local.createRecord({
         sourceId: source.id,
+        ...(options.localKey !== undefined ? { localKey: options.localKey } : {}),
         fields: set,
         hash: hashValue({ local: set }),
         payload: { set },
