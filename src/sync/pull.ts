@@ -96,7 +96,9 @@ async function runPull(state: RunState): Promise<void> {
     // The schema is read when rows show up (or the run lists everything): an idle pull makes
     // no call but its two queries.
     state.source = existing;
+    state.files = startPullFiles(state, existing);
     await pullDataSource(state, { source: existing, resolved: null }, resolveNow);
+    await finishPullFiles(state, existing);
     return;
   }
   const resolved = await resolveSource(notion, state.config);
@@ -110,6 +112,10 @@ async function runPull(state: RunState): Promise<void> {
   if (resolved.kind === 'data_source')
     await pullDataSource(state, { source, resolved }, resolveNow);
   else await pullPageTree(state, source, resolved);
+  await finishPullFiles(state, source);
+}
+
+async function finishPullFiles(state: RunState, source: Source): Promise<void> {
   if (state.files) state.meter.gaps.missingFiles = await finishRunFiles(state.files, source.id);
 }
 

@@ -176,6 +176,7 @@ function isEmptyValue(value: unknown): boolean {
 
 /** The hash of the rule before empty values were left out (every selected property). */
 function hashWithEmpties(
+  page: PageObjectResponse,
   decoded: Record<string, DecodedProperty>,
   schema: SourceSchema,
   content: string | null | undefined,
@@ -183,7 +184,12 @@ function hashWithEmpties(
   const rawById: Record<string, unknown> = {};
   for (const property of Object.values(decoded))
     if (Object.hasOwn(schema.properties, property.id)) rawById[property.id] = property.raw;
-  return hashNotionValue({ properties: rawById, content: content ?? null });
+  // Only the empty-values rule differs: file links and a file icon or cover count the same way.
+  return hashNotionValue({
+    properties: rawById,
+    content: content == null ? null : normalizeNotionMarkdown(content),
+    ...fileMediaOf(page),
+  });
 }
 
 async function prepareRow(
@@ -207,7 +213,7 @@ async function prepareRow(
     ctx.parentOf ? ctx.parentOf(full) : null,
   );
   if (stored?.notionHash && stored.notionHash !== row.hash)
-    row = { ...row, equivalentHash: hashWithEmpties(decoded, ctx.schema, content) };
+    row = { ...row, equivalentHash: hashWithEmpties(full, decoded, ctx.schema, content) };
   // Lets the store attach a page whose create answer was lost to its local record.
   const syncKey = ctx.syncKeyProperty ? readSyncKey(full, ctx.syncKeyProperty) : null;
   return syncKey ? { ...row, syncKey } : row;
