@@ -9,6 +9,13 @@ export {
   type SourceConfig,
 } from './declaration.ts';
 export {
+  DECLARABLE_TYPES,
+  type DeclarableType,
+  type DeclaredPropertyInput,
+  type DeclaredSchemaInput,
+  declaredTypeOf,
+} from './declared-schema.ts';
+export {
   CONFIG_FILE_NAMES,
   type ConfigProblem,
   findConfigFile,

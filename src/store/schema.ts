@@ -153,6 +153,19 @@ export interface WebhookEventsTable {
   processed_at: string | null;
 }
 
+/** What `notion-sync init` created or manages for a source with a declared schema. */
+export interface DeclaredDatabasesTable {
+  source_name: string;
+  database_id: string;
+  data_source_id: string;
+  /** The config's `database:`/`dataSource:` when init ran (null: created from `schema:` alone). */
+  configured_id: string | null;
+  /** Declared property name → Notion property id (how init matches them after a rename). */
+  property_ids: string;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface RetentionGuardTable {
   id: number;
   allow_prune: number;
@@ -170,6 +183,7 @@ export interface Database {
   outbox: OutboxTable;
   webhook_events: WebhookEventsTable;
   retention_guard: RetentionGuardTable;
+  declared_databases: DeclaredDatabasesTable;
 }
 
 export type EngineTable = keyof Database;
@@ -186,4 +200,5 @@ export const ENGINE_TABLES: readonly EngineTable[] = [
   'outbox',
   'webhook_events',
   'retention_guard',
+  'declared_databases',
 ];

@@ -13,8 +13,13 @@ import {
   type ConnectionsRepository,
   createConnectionsRepository,
 } from './connections-repository.ts';
+import {
+  createDeclaredDatabasesRepository,
+  type DeclaredDatabasesRepository,
+} from './declared-databases-repository.ts';
 import type { DialectName, StoreDialect } from './dialect.ts';
 import { createHistoryRepository, type HistoryRepository } from './history-repository.ts';
+import { createJanitorMaintenance, type JanitorMaintenance } from './janitor-maintenance.ts';
 import {
   type AppendLocalVersionInput,
   appendLocalVersionIn,
@@ -24,6 +29,7 @@ import {
 } from './local-edits.ts';
 import { migrateStore } from './migrate.ts';
 import { createOutboxRepository, type OutboxRepository } from './outbox-repository.ts';
+import { createPointInTimeReader, type PointInTimeReader } from './point-in-time.ts';
 import { createRecordsRepository, type RecordsRepository } from './records-repository.ts';
 import type { RepositoryContext } from './repository-context.ts';
 import { createRunsRepository, type RunsRepository } from './runs-repository.ts';
@@ -31,7 +37,11 @@ import type { Database } from './schema.ts';
 import { createSecretBox } from './secret-box.ts';
 import { createSourcesRepository, type SourcesRepository } from './sources-repository.ts';
 import { DEFAULT_STORE_URL, parseStoreUrl, redactUrl } from './store-url.ts';
-import { type PruneVersionsInput, pruneVersions } from './version-retention.ts';
+import {
+  countPrunableVersions,
+  type PruneVersionsInput,
+  pruneVersions,
+} from './version-retention.ts';
 import {
   createWebhookEventsRepository,
   type WebhookEventsRepository,
@@ -74,8 +84,16 @@ export interface Store {
   readonly runs: RunsRepository;
   readonly webhookEvents: WebhookEventsRepository;
   readonly connections: ConnectionsRepository;
+  /** Databases `init` created or manages, by source name. */
+  readonly declared: DeclaredDatabasesRepository;
+  /** Point-in-time reads (`restore`). */
+  readonly pointInTime: PointInTimeReader;
+  /** Janitor: old runs, processed webhook events, planner statistics. */
+  readonly maintenance: JanitorMaintenance;
   /** Janitor retention: the only path that deletes versions. */
   pruneVersions(input: PruneVersionsInput): Promise<number>;
+  /** How many versions `pruneVersions` would delete. */
+  countPrunableVersions(input: Omit<PruneVersionsInput, 'limit'>): Promise<number>;
   /** The Kysely instance bound to the engine namespace (for tests and advanced reads). */
   readonly db: Kysely<Database>;
   close(): Promise<void>;
@@ -133,7 +151,11 @@ export async function createStore(options: StoreOptions = {}): Promise<Store> {
     runs: createRunsRepository(ctx),
     webhookEvents: createWebhookEventsRepository(ctx),
     connections: createConnectionsRepository(ctx, box),
+    declared: createDeclaredDatabasesRepository(ctx),
+    pointInTime: createPointInTimeReader(ctx),
+    maintenance: createJanitorMaintenance(ctx),
     pruneVersions: (input) => pruneVersions(ctx, input),
+    countPrunableVersions: (input) => countPrunableVersions(ctx, input),
     db: dialect.db,
     close: () => dialect.close(),
   };

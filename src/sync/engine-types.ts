@@ -2,6 +2,8 @@
 import type { Config, SourceConfig } from '../config/index.ts';
 import type { NotionClient } from '../notion/index.ts';
 import type { Clock, Logger } from '../shared/index.ts';
+import type { DeclaredDatabase } from '../store/index.ts';
+import type { InitOptions, InitResult } from './init/init-types.ts';
 import type { OutboxApi } from './outbox-api.ts';
 import type {
   ConflictsApi,
@@ -125,6 +127,8 @@ export interface SourceStatus {
   /** Local edits waiting for push, and the dead-lettered ones with their last error. */
   outbox: { pending: number; dead: OutboxItem[] };
   openConflicts: number;
+  /** The database `init` created (or manages) for this source, as recorded in the store. */
+  declared: DeclaredDatabase | null;
 }
 
 export interface HistoryEntry {
@@ -156,6 +160,13 @@ export interface Engine {
     sourceNames?: string[],
     options?: PushOptions & Pick<PullOptions, 'onProgress'>,
   ): Promise<SyncResult>;
+  /**
+   * Compares the declared `schema:` of the named sources (every declaring source when omitted)
+   * with Notion and, unless `plan`, applies it: creates databases (dependency order), adds,
+   * renames and retypes properties; destructive steps only with `force`. Created ids are
+   * recorded in the store. Errors: `source_not_found`, `usage`, `config_invalid`, Notion's.
+   */
+  init(sourceNames?: string[], options?: InitOptions): Promise<InitResult>;
   /** Local edits: each commits a version and its outbox row in one transaction. */
   readonly records: RecordsApi;
   readonly conflicts: ConflictsApi;

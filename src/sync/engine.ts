@@ -18,6 +18,9 @@ import type {
   SourcePullResult,
   SourceStatus,
 } from './engine-types.ts';
+import { withDeclaredId, withDeclaredIds } from './init/declared-ids.ts';
+import { runInit } from './init/init.ts';
+import type { InitOptions, InitResult } from './init/init-types.ts';
 import { mapLimit } from './map-limit.ts';
 import { createOutboxApi } from './outbox-api.ts';
 import { type PullEnvironment, pullSource } from './pull.ts';
@@ -101,7 +104,7 @@ export function createEngine(options: EngineOptions): Engine {
   };
 
   async function pull(names?: string[], pullOptions: PullOptions = {}): Promise<PullResult> {
-    const selected = selectSources(config.sources, names);
+    const selected = await withDeclaredIds(store, selectSources(config.sources, names));
     const env: PullEnvironment = {
       store,
       notion: connection(),
@@ -141,6 +144,7 @@ export function createEngine(options: EngineOptions): Engine {
           gaps: null,
           outbox: { pending: 0, dead: [] },
           openConflicts: 0,
+          declared: await store.declared.get(sourceConfig.name),
         });
         continue;
       }
@@ -159,6 +163,7 @@ export function createEngine(options: EngineOptions): Engine {
           dead: await store.outbox.list({ sourceId: source.id, state: 'dead' }),
         },
         openConflicts: (await store.conflicts.list({ sourceId: source.id })).length,
+        declared: await store.declared.get(sourceConfig.name),
       });
     }
     return out;
@@ -228,12 +233,15 @@ export function createEngine(options: EngineOptions): Engine {
 
   const loadSource = async (config: SourceConfig): Promise<Source> =>
     (await store.sources.getByName(config.name)) ??
-    refreshSource({ store, notion: connection(), logger }, config);
+    refreshSource({ store, notion: connection(), logger }, await withDeclaredId(store, config));
 
   const outbox = createOutboxApi(store);
 
   async function push(names?: string[], pushOptions: PushOptions = {}): Promise<PushResult> {
-    const selected = selectPushSources(config.sources, names, ['push', 'both']);
+    const selected = await withDeclaredIds(
+      store,
+      selectPushSources(config.sources, names, ['push', 'both']),
+    );
     // `--retry-dead` is the outbox API's requeue, the same one `notion-sync outbox requeue` uses.
     if (pushOptions.retryDead && !pushOptions.dryRun && !pushOptions.preview) {
       for (const s of selected) await outbox.requeue('all', { source: s.name, deadOnly: true });
@@ -287,7 +295,10 @@ export function createEngine(options: EngineOptions): Engine {
     };
   }
 
+  const init = (names?: string[], initOptions: InitOptions = {}): Promise<InitResult> =>
+    runInit({ store, notion: connection() }, config.sources, names, initOptions);
+
   const records = createRecordsApi({ store, sources: config.sources, loadSource });
   const conflicts = createConflictsApi(store);
-  return { pull, status, history, runs, push, sync, records, conflicts, outbox };
+  return { pull, status, history, runs, push, sync, init, records, conflicts, outbox };
 }
