@@ -38,6 +38,8 @@ export type ErrorCode =
   | 'sync_conflict'
   | 'sync_dead_letter'
   | 'sync_retry_waiting'
+  | 'plan_pending'
+  | 'restore_before_history'
   | 'internal';
 
 export type ErrorDetails = Record<string, unknown>;
@@ -74,9 +76,12 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'config_invalid':
     case 'config_not_found':
     case 'config_unreadable':
+    case 'restore_before_history':
       return 2;
     case 'sync_conflict':
       return 3;
+    case 'plan_pending':
+      return 4;
     default:
       return 1;
   }

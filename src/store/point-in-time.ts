@@ -9,7 +9,7 @@ import type { StoreRecord, Version } from './store-types.ts';
 export interface RecordAsOf {
   record: StoreRecord;
   /** The Notion state at the time; null when the record was not yet known then. */
-  then: Version | null;
+  atTime: Version | null;
   /** The record's current version (null for a record without versions). */
   now: Version | null;
 }
@@ -56,7 +56,7 @@ export function createPointInTimeReader(ctx: RepositoryContext): PointInTimeRead
       }
       return records.map((row) => ({
         record: toRecord(row),
-        then: then.get(row.id) ?? null,
+        atTime: then.get(row.id) ?? null,
         now: current.get(row.id) ?? null,
       }));
     },

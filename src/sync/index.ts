@@ -14,6 +14,15 @@ export type {
   SourcePullResult,
   SourceStatus,
 } from './engine-types.ts';
+export {
+  type InitOptions,
+  type InitPlan,
+  type InitResult,
+  type InitStep,
+  type InitStepKind,
+  isPlanPending,
+  type SourceInitPlan,
+} from './init/init-types.ts';
 export type {
   OutboxApi,
   OutboxDropped,

@@ -5,6 +5,7 @@ import { registerConflictsCommand } from './conflicts-command.ts';
 import { registerDemoCommand } from './demo-command.ts';
 import { registerEmulatorCommand } from './emulator-command.ts';
 import { registerHistoryCommand } from './history-command.ts';
+import { registerInitCommand } from './init-command.ts';
 import { registerNewCommand } from './new-command.ts';
 import { registerOutboxCommand } from './outbox-command.ts';
 import { registerPullCommand } from './pull-command.ts';
@@ -17,6 +18,7 @@ import { registerSyncCommand } from './sync-command.ts';
 
 /** Every command the CLI offers; only commands that work are registered. */
 export function registerCommands(program: Command, context: () => CliContext): void {
+  registerInitCommand(program, context);
   registerPullCommand(program, context);
   registerPushCommand(program, context);
   registerSyncCommand(program, context);

@@ -3,6 +3,7 @@ import type { PushResult } from '../../sync/index.ts';
 import { createConflictPrompt } from '../conflict-prompt.ts';
 import type { CliContext } from '../context.ts';
 import { formatValue } from '../format.ts';
+import { offerInit, sourcesNeedingInit } from '../offer-init.ts';
 import { withEngine } from '../open-engine.ts';
 import { conflictLines, finishPush, pushSummary, waitingLines } from '../push-report.ts';
 
@@ -74,13 +75,16 @@ export function registerPushCommand(program: Command, context: () => CliContext)
         }
         const prompt = createConflictPrompt(ctx);
         try {
-          return await engine.push(names, {
+          const pushed = await engine.push(names, {
             trigger: 'cli',
             onNotice,
             ...(flags.force ? { force: true } : {}),
             ...(flags.retryDead ? { retryDead: true } : {}),
             ...(prompt ? { onConflict: prompt.ask } : {}),
           });
+          prompt?.close();
+          await offerInit(ctx, engine, sourcesNeedingInit(ctx.config().sources, pushed.sources));
+          return pushed;
         } finally {
           prompt?.close();
         }
