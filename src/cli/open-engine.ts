@@ -28,6 +28,10 @@ export async function openEngine(ctx: CliContext): Promise<OpenEngine> {
     config,
     store,
     logger,
+    janitor: {
+      keepRunsDays: config.janitor.keepRunsDays,
+      keepWebhookEventsDays: config.janitor.keepWebhookEventsDays,
+    },
     notionFactory: () => createNotionClient(notionClientOptionsFromConfig(config, { logger })),
   });
   return { engine, store, close: () => store.close() };

@@ -4,6 +4,7 @@ import type { NotionClient } from '../notion/index.ts';
 import type { Clock, Logger } from '../shared/index.ts';
 import type { DeclaredDatabase } from '../store/index.ts';
 import type { InitOptions, InitResult } from './init/init-types.ts';
+import type { JanitorOptions, JanitorReport, JanitorSettings } from './janitor/janitor.ts';
 import type { OutboxApi } from './outbox-api.ts';
 import type {
   ConflictsApi,
@@ -51,6 +52,8 @@ export interface EngineOptions {
   retryWaitMs?: number;
   /** Sources pulled at once within one `pull` call (default 2); they share the connection's pacing. */
   sourceConcurrency?: number;
+  /** Janitor retention of runs and webhook events (defaults 90 and 30 days; config `janitor.*`). */
+  janitor?: Partial<JanitorSettings>;
 }
 
 export interface PullOptions {
@@ -167,6 +170,13 @@ export interface Engine {
    * recorded in the store. Errors: `source_not_found`, `usage`, `config_invalid`, Notion's.
    */
   init(sourceNames?: string[], options?: InitOptions): Promise<InitResult>;
+  /**
+   * Housekeeping: version retention per source (`retention:`), old runs and webhook events,
+   * dead letters (reported), duplicate pages by sync key (trashed with `trashDuplicates`),
+   * orphans (reported), VACUUM/ANALYZE. `dryRun` changes nothing. The runner calls this on
+   * the `janitor.schedule`.
+   */
+  janitor(options?: JanitorOptions): Promise<JanitorReport>;
   /** Local edits: each commits a version and its outbox row in one transaction. */
   readonly records: RecordsApi;
   readonly conflicts: ConflictsApi;

@@ -21,6 +21,7 @@ import type {
 import { withDeclaredId, withDeclaredIds } from './init/declared-ids.ts';
 import { runInit } from './init/init.ts';
 import type { InitOptions, InitResult } from './init/init-types.ts';
+import { type JanitorOptions, type JanitorReport, runJanitor } from './janitor/janitor.ts';
 import { mapLimit } from './map-limit.ts';
 import { createOutboxApi } from './outbox-api.ts';
 import { type PullEnvironment, pullSource } from './pull.ts';
@@ -298,7 +299,23 @@ export function createEngine(options: EngineOptions): Engine {
   const init = (names?: string[], initOptions: InitOptions = {}): Promise<InitResult> =>
     runInit({ store, notion: connection() }, config.sources, names, initOptions);
 
+  const janitor = (janitorOptions: JanitorOptions = {}): Promise<JanitorReport> =>
+    runJanitor(
+      {
+        store,
+        notion: connection,
+        outbox,
+        clock,
+        sources: config.sources,
+        settings: {
+          keepRunsDays: options.janitor?.keepRunsDays ?? 90,
+          keepWebhookEventsDays: options.janitor?.keepWebhookEventsDays ?? 30,
+        },
+      },
+      janitorOptions,
+    );
+
   const records = createRecordsApi({ store, sources: config.sources, loadSource });
   const conflicts = createConflictsApi(store);
-  return { pull, status, history, runs, push, sync, init, records, conflicts, outbox };
+  return { pull, status, history, runs, push, sync, init, janitor, records, conflicts, outbox };
 }

@@ -23,6 +23,8 @@ export {
   isPlanPending,
   type SourceInitPlan,
 } from './init/init-types.ts';
+export type { DuplicateGroup } from './janitor/duplicate-pages.ts';
+export type { JanitorOptions, JanitorReport, JanitorSettings } from './janitor/janitor.ts';
 export type {
   OutboxApi,
   OutboxDropped,

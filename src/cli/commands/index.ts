@@ -6,6 +6,7 @@ import { registerDemoCommand } from './demo-command.ts';
 import { registerEmulatorCommand } from './emulator-command.ts';
 import { registerHistoryCommand } from './history-command.ts';
 import { registerInitCommand } from './init-command.ts';
+import { registerJanitorCommand } from './janitor-command.ts';
 import { registerNewCommand } from './new-command.ts';
 import { registerOutboxCommand } from './outbox-command.ts';
 import { registerPullCommand } from './pull-command.ts';
@@ -28,6 +29,7 @@ export function registerCommands(program: Command, context: () => CliContext): v
   registerConflictsCommand(program, context);
   registerOutboxCommand(program, context);
   registerStatusCommand(program, context);
+  registerJanitorCommand(program, context);
   registerHistoryCommand(program, context);
   registerRunsCommand(program, context);
   registerConfigCommand(program, context);
