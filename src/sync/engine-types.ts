@@ -13,6 +13,7 @@ import type {
   RecordsApi,
   SyncResult,
 } from './push-types.ts';
+import type { RestoreOptions, RestoreResult, RestoreTarget } from './restore/restore-types.ts';
 import type {
   Checkpoint,
   JsonValue,
@@ -177,6 +178,15 @@ export interface Engine {
    * the `janitor.schedule`.
    */
   janitor(options?: JanitorOptions): Promise<JanitorReport>;
+  /**
+   * Restores `{ source, asOf }` (a source to an ISO time) or `{ page, toVersion }` (one page to
+   * a version of its history): pulls first, plans the difference with Notion now and, unless
+   * `dryRun`, writes it through the outbox in one push run with trigger `restore`. Pages
+   * created after the time are trashed, pages trashed since are restored; computed
+   * properties and page content are not written. Errors: `restore_before_history` (with the
+   * earliest point), `source_not_found`, `store_not_found`, `usage`.
+   */
+  restore(target: RestoreTarget, options?: RestoreOptions): Promise<RestoreResult>;
   /** Local edits: each commits a version and its outbox row in one transaction. */
   readonly records: RecordsApi;
   readonly conflicts: ConflictsApi;

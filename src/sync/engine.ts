@@ -29,6 +29,8 @@ import { pushSource, refreshSource } from './push.ts';
 import type { PushEnvironment } from './push-context.ts';
 import type { PushOptions, PushResult, SourcePushResult, SyncResult } from './push-types.ts';
 import { createRecordsApi } from './records-api.ts';
+import { runRestore } from './restore/restore.ts';
+import type { RestoreOptions, RestoreTarget } from './restore/restore-types.ts';
 import { gapsOf, meterRequests } from './runs.ts';
 import type { Source } from './store-api.ts';
 
@@ -238,6 +240,20 @@ export function createEngine(options: EngineOptions): Engine {
 
   const outbox = createOutboxApi(store);
 
+  const pushEnvironment = (): PushEnvironment => ({
+    store,
+    // Read on first use: a dry run plans from the store alone and needs no token.
+    get notion() {
+      return connection();
+    },
+    clock,
+    logger,
+    maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    retryWaitMs: options.retryWaitMs ?? DEFAULTS.retryWaitMs,
+    staleRunAfterMs: options.staleRunAfterMs ?? DEFAULTS.staleRunAfterMs,
+    heartbeatMs: options.heartbeatMs ?? DEFAULTS.heartbeatMs,
+  });
+
   async function push(names?: string[], pushOptions: PushOptions = {}): Promise<PushResult> {
     const selected = await withDeclaredIds(
       store,
@@ -252,21 +268,8 @@ export function createEngine(options: EngineOptions): Engine {
     for (const sourceConfig of selected) {
       let source = await store.sources.getByName(sourceConfig.name);
       if (!source && pushOptions.dryRun) continue;
-      const env: PushEnvironment = {
-        store,
-        // Read on first use: a dry run plans from the store alone and needs no token.
-        get notion() {
-          return connection();
-        },
-        clock,
-        logger,
-        maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-        retryWaitMs: options.retryWaitMs ?? DEFAULTS.retryWaitMs,
-        staleRunAfterMs: options.staleRunAfterMs ?? DEFAULTS.staleRunAfterMs,
-        heartbeatMs: options.heartbeatMs ?? DEFAULTS.heartbeatMs,
-      };
       source ??= await loadSource(sourceConfig);
-      results.push(await pushSource(env, sourceConfig, source, pushOptions));
+      results.push(await pushSource(pushEnvironment(), sourceConfig, source, pushOptions));
       openConflicts += (await store.conflicts.list({ sourceId: source.id })).length;
     }
     return { ok: results.every((r) => r.status === 'ok'), sources: results, openConflicts };
@@ -315,7 +318,35 @@ export function createEngine(options: EngineOptions): Engine {
       janitorOptions,
     );
 
+  const restore = (target: RestoreTarget, restoreOptions: RestoreOptions = {}) =>
+    runRestore(
+      {
+        store,
+        sources: config.sources,
+        pull: async (name) => (await pull([name], { trigger: 'restore' })).sources[0]!,
+        push: async (sourceConfig, source) =>
+          pushSource(pushEnvironment(), await withDeclaredId(store, sourceConfig), source, {
+            trigger: 'restore',
+          }),
+      },
+      target,
+      restoreOptions,
+    );
+
   const records = createRecordsApi({ store, sources: config.sources, loadSource });
   const conflicts = createConflictsApi(store);
-  return { pull, status, history, runs, push, sync, init, janitor, records, conflicts, outbox };
+  return {
+    pull,
+    status,
+    history,
+    runs,
+    push,
+    sync,
+    init,
+    janitor,
+    restore,
+    records,
+    conflicts,
+    outbox,
+  };
 }

@@ -52,3 +52,12 @@ export {
 } from './push-types.ts';
 export { editableSource } from './records-api.ts';
 export { resolveSource, sourceNotionId } from './resolve-source.ts';
+export {
+  type RestoreChange,
+  type RestoreOptions,
+  type RestorePlan,
+  type RestorePropertyChange,
+  type RestoreResult,
+  type RestoreTarget,
+  writableChanges,
+} from './restore/restore-types.ts';
