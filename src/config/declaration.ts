@@ -147,20 +147,22 @@ export const sourceSchema = z
 
 export type SourceConfig = z.output<typeof sourceSchema>;
 
-const sourcesSchema = z.array(sourceSchema).superRefine((sources, ctx) => {
-  const seen = new Map<string, number>();
-  sources.forEach((source, index) => {
-    const first = seen.get(source.name.toLowerCase());
-    if (first !== undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: [index, 'name'],
-        message: `duplicates the name of sources[${first}]: source names must be unique`,
-      });
-    } else seen.set(source.name.toLowerCase(), index);
+const sourcesSchema = z
+  .array(sourceSchema)
+  .superRefine(checkDeclaredRelations, { when: () => true })
+  .superRefine((sources, ctx) => {
+    const seen = new Map<string, number>();
+    sources.forEach((source, index) => {
+      const first = seen.get(source.name.toLowerCase());
+      if (first !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [index, 'name'],
+          message: `duplicates the name of sources[${first}]: source names must be unique`,
+        });
+      } else seen.set(source.name.toLowerCase(), index);
+    });
   });
-  checkDeclaredRelations(sources, ctx);
-});
 
 export const declaration = {
   store: option({

@@ -100,15 +100,25 @@ const propertyObject = z
       });
   });
 
-export const declaredPropertySchema = z.union([typeSchema, propertyObject]);
-export type DeclaredPropertyInput = z.output<typeof declaredPropertySchema>;
+/** `Score: number` is short for `Score: { type: number }` (so errors have one key path). */
+export type DeclaredPropertyInput = DeclarableType | z.output<typeof propertyObject>;
+// Typed with the short form too: a library caller may pass `{ Name: 'title' }` directly.
+export const declaredPropertySchema = z.preprocess(
+  (value) => (typeof value === 'string' ? { type: value } : value),
+  propertyObject,
+) as unknown as z.ZodType<DeclaredPropertyInput>;
+
+/** The field of a declared property that may not have parsed (checks run on raw input too). */
+function fieldOf(property: unknown, key: 'type' | 'source' | 'renamedFrom'): string | undefined {
+  if (typeof property === 'string') return key === 'type' ? property : undefined;
+  if (property === null || typeof property !== 'object') return undefined;
+  const value = (property as Record<string, unknown>)[key];
+  return typeof value === 'string' ? value : undefined;
+}
 
 /** `renamedFrom` chains that cannot be applied: a swap or a cycle of renames, or a clash. */
-function checkRenames(schema: Record<string, DeclaredPropertyInput>, ctx: z.RefinementCtx): void {
-  const from = (name: string) => {
-    const p = schema[name];
-    return p && typeof p !== 'string' ? p.renamedFrom : undefined;
-  };
+function checkRenames(schema: Record<string, unknown>, ctx: z.RefinementCtx): void {
+  const from = (name: string) => fieldOf(schema[name], 'renamedFrom');
   for (const name of Object.keys(schema)) {
     const old = from(name);
     if (old === undefined) continue;
@@ -141,21 +151,24 @@ function checkRenames(schema: Record<string, DeclaredPropertyInput>, ctx: z.Refi
 
 export const declaredSchemaSchema = z
   .record(z.string().min(1).max(100), declaredPropertySchema)
-  .superRefine((schema, ctx) => {
-    checkRenames(schema, ctx);
-    const titles = Object.entries(schema).filter(
-      ([, p]) => (typeof p === 'string' ? p : p.type) === 'title',
-    );
-    if (titles.length !== 1) {
-      ctx.addIssue({
-        code: 'custom',
-        message:
-          titles.length === 0
-            ? 'declares no title property — a Notion database has exactly one (e.g. `Name: title`)'
-            : `declares ${titles.length} title properties (${titles.map(([n]) => n).join(', ')}) — a Notion database has exactly one`,
-      });
-    }
-  });
+  .superRefine(
+    (schema, ctx) => {
+      if (schema === null || typeof schema !== 'object') return;
+      checkRenames(schema, ctx);
+      const titles = Object.entries(schema).filter(([, p]) => fieldOf(p, 'type') === 'title');
+      if (titles.length !== 1) {
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            titles.length === 0
+              ? 'declares no title property — a Notion database has exactly one (e.g. `Name: title`)'
+              : `declares ${titles.length} title properties (${titles.map(([n]) => n).join(', ')}) — a Notion database has exactly one`,
+        });
+      }
+    },
+    // Runs beside the per-property errors, so `config check` reports every problem at once.
+    { when: () => true },
+  );
 export type DeclaredSchemaInput = z.output<typeof declaredSchemaSchema>;
 
 export const retentionSchema = z
@@ -176,39 +189,42 @@ export function declaredTypeOf(property: DeclaredPropertyInput): DeclarableType 
 }
 
 interface SourceLike {
-  name: string;
-  page?: string | undefined;
-  database?: string | undefined;
-  dataSource?: string | undefined;
-  schema?: DeclaredSchemaInput | undefined;
+  name?: unknown;
+  page?: unknown;
+  database?: unknown;
+  dataSource?: unknown;
+  schema?: unknown;
 }
 
-/** Relations must point at a database source of this config (by name). */
-export function checkDeclaredRelations(sources: SourceLike[], ctx: z.RefinementCtx): void {
+/** Relations must point at a database source of this config (by name). Runs on raw input. */
+export function checkDeclaredRelations(input: unknown, ctx: z.RefinementCtx): void {
+  if (!Array.isArray(input)) return;
+  const sources = input.filter((s): s is SourceLike => s !== null && typeof s === 'object');
   const byName = new Map(sources.map((s) => [s.name, s]));
   sources.forEach((source, index) => {
-    for (const [name, property] of Object.entries(source.schema ?? {})) {
-      if (typeof property === 'string' || property.type !== 'relation' || !property.source)
-        continue;
-      const target = byName.get(property.source);
+    const schema = source.schema !== null && typeof source.schema === 'object' ? source.schema : {};
+    for (const [name, property] of Object.entries(schema)) {
+      const relationSource = fieldOf(property, 'source');
+      if (fieldOf(property, 'type') !== 'relation' || !relationSource) continue;
+      const target = byName.get(relationSource);
       const path = [index, 'schema', name, 'source'];
       if (!target) {
         ctx.addIssue({
           code: 'custom',
           path,
-          message: `relates to "${property.source}", which is not a source of this config — declare it under \`sources:\` (configured: ${sources.map((s) => s.name).join(', ')})`,
+          message: `relates to "${relationSource}", which is not a source of this config — declare it under \`sources:\` (configured: ${sources.map((s) => String(s.name)).join(', ')})`,
         });
       } else if (target.page) {
         ctx.addIssue({
           code: 'custom',
           path,
-          message: `relates to "${property.source}", a page tree; a relation can only point at a database source`,
+          message: `relates to "${relationSource}", a page tree; a relation can only point at a database source`,
         });
       } else if (!target.schema && !target.database && !target.dataSource) {
         ctx.addIssue({
           code: 'custom',
           path,
-          message: `relates to "${property.source}", which names no database and declares no schema to create one`,
+          message: `relates to "${relationSource}", which names no database and declares no schema to create one`,
         });
       }
     }

@@ -11,6 +11,7 @@ import { registerNewCommand } from './new-command.ts';
 import { registerOutboxCommand } from './outbox-command.ts';
 import { registerPullCommand } from './pull-command.ts';
 import { registerPushCommand } from './push-command.ts';
+import { registerRestoreCommand } from './restore-command.ts';
 import { registerRmCommand } from './rm-command.ts';
 import { registerRunsCommand } from './runs-command.ts';
 import { registerSetCommand } from './set-command.ts';
@@ -31,6 +32,7 @@ export function registerCommands(program: Command, context: () => CliContext): v
   registerStatusCommand(program, context);
   registerJanitorCommand(program, context);
   registerHistoryCommand(program, context);
+  registerRestoreCommand(program, context);
   registerRunsCommand(program, context);
   registerConfigCommand(program, context);
   registerEmulatorCommand(program, context);

@@ -100,7 +100,7 @@ async function retention(env: JanitorEnvironment, options: JanitorOptions) {
 async function duplicates(env: JanitorEnvironment, options: JanitorOptions, report: JanitorReport) {
   for (const config of env.sources) {
     const source = await env.store.sources.getByName(config.name);
-    if (!source || source.kind !== 'data_source' || source.accessState !== 'ok') continue;
+    if (source?.kind !== 'data_source' || source.accessState !== 'ok') continue;
     const key = config.syncKeyProperty ?? DEFAULT_SYNC_KEY_PROPERTY;
     try {
       const groups = await findDuplicatePages(env.notion(), env.store, source, key);
