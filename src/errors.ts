@@ -40,6 +40,8 @@ export type ErrorCode =
   | 'sync_retry_waiting'
   | 'plan_pending'
   | 'restore_before_history'
+  | 'sql_refused'
+  | 'input_too_large'
   | 'internal';
 
 export type ErrorDetails = Record<string, unknown>;

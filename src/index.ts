@@ -10,6 +10,16 @@ export {
 } from './config/index.ts';
 export { type ErrorCode, isNotionSyncError, NotionSyncError } from './errors.ts';
 export {
+  createEngineRunJob,
+  createMcpHttpHandler,
+  createMcpServer,
+  type McpHttpHandler,
+  type McpLimits,
+  type McpServerOptions,
+  type RunJob,
+  serveMcpStdio,
+} from './mcp/index.ts';
+export {
   createNotionClient,
   type NotionClient,
   type NotionClientOptions,
@@ -23,6 +33,7 @@ export {
   type ConflictsApi,
   type CoverageGaps,
   createEngine,
+  createStagedEdits,
   DEFAULT_SYNC_KEY_PROPERTY,
   type Engine,
   type EngineOptions,
@@ -49,5 +60,7 @@ export {
   type SourcePullResult,
   type SourcePushResult,
   type SourceStatus,
+  type StagedEditsApi,
+  type StagedEditView,
   type SyncResult,
 } from './sync/index.ts';

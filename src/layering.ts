@@ -15,8 +15,8 @@ export const ALLOWED_IMPORTS: Record<string, readonly string[]> = {
   targets: ['errors', 'shared', 'config', 'notion', 'store'],
   sync: ['errors', 'shared', 'config', 'notion', 'store', 'targets'],
   runner: ['errors', 'shared', 'config', 'notion', 'store', 'targets', 'sync'],
-  server: ['errors', 'shared', 'config', 'notion', 'store', 'targets', 'sync', 'runner'],
-  mcp: ['errors', 'shared', 'config', 'notion', 'store', 'targets', 'sync'],
+  server: ['errors', 'shared', 'config', 'notion', 'store', 'targets', 'sync', 'runner', 'mcp'],
+  mcp: ['errors', 'shared', 'config', 'notion', 'store', 'targets', 'sync', 'runner'],
   emulator: ['shared'],
   cli: [
     'errors',

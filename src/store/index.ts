@@ -29,6 +29,7 @@ export type {
   CreateLocalRecordInput,
   LocalEditResult,
 } from './local-edits.ts';
+export type { McpActivity, McpCall, McpCallsRepository } from './mcp-calls-repository.ts';
 export type {
   DropOutboxResult,
   RewriteOutboxInput,
@@ -51,6 +52,12 @@ export type {
   PullRowOutcome,
   PullRowResult,
 } from './pull-batch.ts';
+export {
+  checkSelectShape,
+  type ReadOnlySqlOptions,
+  type ReadOnlySqlResult,
+  type ReadOnlySqlRunner,
+} from './read-only-sql/read-only-sql.ts';
 export type { RecordState, RecordsRepository, TombstoneInput } from './records-repository.ts';
 export type {
   FinishRunInput,
@@ -58,7 +65,20 @@ export type {
   RunsRepository,
   StartRunInput,
 } from './runs-repository.ts';
+export {
+  type SearchHit,
+  type SearchInput,
+  type SearchRepository,
+  searchWords,
+} from './search-repository.ts';
 export { createSecretBox, parseSecretKey, type SecretBox } from './secret-box.ts';
+export type {
+  RowFilter,
+  RowFilterOp,
+  RowPage,
+  RowQuery,
+  SourceRowsRepository,
+} from './source-rows.ts';
 export { planViewColumns, sanitizeIdentifier } from './source-views.ts';
 export {
   diffSchemas,
@@ -66,6 +86,13 @@ export {
   type UpsertSourceInput,
   type UpsertSourceResult,
 } from './sources-repository.ts';
+export type {
+  StagedEdit,
+  StagedEditsRepository,
+  StagedOp,
+  StagedState,
+  StageEditInput,
+} from './staged-edits-repository.ts';
 export {
   createStore,
   type LocalEditsRepository,

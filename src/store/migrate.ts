@@ -6,12 +6,14 @@ import { type Migration, type MigrationProvider, Migrator } from 'kysely/migrati
 import { NotionSyncError } from '../errors.ts';
 import type { StoreDialect } from './dialect.ts';
 import { createInitialMigration } from './migrations/0001-initial.ts';
+import { createMcpMigration } from './migrations/0002-mcp.ts';
 import { createDeclaredDatabasesMigration } from './migrations/0004-declared-databases.ts';
 
 /** Migrations in order; names sort lexicographically and are never renamed. */
 export function listMigrations(dialect: StoreDialect): Record<string, Migration> {
   return {
     '0001_initial': createInitialMigration(dialect),
+    '0002_mcp': createMcpMigration(dialect),
     '0004_declared_databases': createDeclaredDatabasesMigration(),
   };
 }

@@ -7,6 +7,22 @@ import { isNotionSyncError } from '../errors.ts';
 import { storeFactories } from './test-support/store-factories.ts';
 
 const EXPECTED_COLUMNS: Record<string, string[]> = {
+  staged_edits: [
+    'id',
+    'source_id',
+    'record_id',
+    'op',
+    'values_json',
+    'note',
+    'staged_by',
+    'state',
+    'decided_by',
+    'decided_at',
+    'outbox_id',
+    'error',
+    'created_at',
+  ],
+  mcp_calls: ['id', 'tool', 'args_json', 'duration_ms', 'result_bytes', 'error_code', 'called_at'],
   connections: [
     'id',
     'name',

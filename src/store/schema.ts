@@ -171,6 +171,39 @@ export interface RetentionGuardTable {
   allow_prune: number;
 }
 
+export interface StagedEditsTable {
+  id: Generated<number>;
+  source_id: number;
+  record_id: number | null;
+  op: string;
+  values_json: string;
+  note: string | null;
+  staged_by: string;
+  state: string;
+  decided_by: string | null;
+  decided_at: string | null;
+  outbox_id: number | null;
+  error: string | null;
+  created_at: string;
+}
+
+export interface McpCallsTable {
+  id: Generated<number>;
+  tool: string;
+  args_json: string;
+  duration_ms: number;
+  result_bytes: number;
+  error_code: string | null;
+  called_at: string;
+}
+
+/** Full-text index rows (an FTS5 table in SQLite, a tsvector table in PostgreSQL); raw SQL only. */
+export interface SearchIndexTable {
+  source_id: number;
+  title: string;
+  body: string;
+}
+
 export interface Database {
   connections: ConnectionsTable;
   sources: SourcesTable;
@@ -184,6 +217,9 @@ export interface Database {
   webhook_events: WebhookEventsTable;
   retention_guard: RetentionGuardTable;
   declared_databases: DeclaredDatabasesTable;
+  staged_edits: StagedEditsTable;
+  mcp_calls: McpCallsTable;
+  search_index: SearchIndexTable;
 }
 
 export type EngineTable = keyof Database;
@@ -201,4 +237,7 @@ export const ENGINE_TABLES: readonly EngineTable[] = [
   'webhook_events',
   'retention_guard',
   'declared_databases',
+  'staged_edits',
+  'mcp_calls',
+  'search_index',
 ];

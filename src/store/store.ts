@@ -27,15 +27,24 @@ import {
   createLocalRecordIn,
   type LocalEditResult,
 } from './local-edits.ts';
+import { createMcpCallsRepository, type McpCallsRepository } from './mcp-calls-repository.ts';
 import { migrateStore } from './migrate.ts';
 import { createOutboxRepository, type OutboxRepository } from './outbox-repository.ts';
 import { createPointInTimeReader, type PointInTimeReader } from './point-in-time.ts';
+import { DEFAULT_POSTGRES_SCHEMA } from './postgres-dialect.ts';
+import type { ReadOnlySqlRunner } from './read-only-sql/read-only-sql.ts';
 import { createRecordsRepository, type RecordsRepository } from './records-repository.ts';
 import type { RepositoryContext } from './repository-context.ts';
 import { createRunsRepository, type RunsRepository } from './runs-repository.ts';
 import type { Database } from './schema.ts';
+import { createSearchRepository, type SearchRepository } from './search-repository.ts';
 import { createSecretBox } from './secret-box.ts';
+import { createSourceRowsRepository, type SourceRowsRepository } from './source-rows.ts';
 import { createSourcesRepository, type SourcesRepository } from './sources-repository.ts';
+import {
+  createStagedEditsRepository,
+  type StagedEditsRepository,
+} from './staged-edits-repository.ts';
 import { DEFAULT_STORE_URL, parseStoreUrl, redactUrl } from './store-url.ts';
 import {
   countPrunableVersions,
@@ -90,6 +99,16 @@ export interface Store {
   readonly pointInTime: PointInTimeReader;
   /** Janitor: old runs, processed webhook events, planner statistics. */
   readonly maintenance: JanitorMaintenance;
+  /** Agent proposals waiting for approval (never versions until approved). */
+  readonly staged: StagedEditsRepository;
+  /** The audit of MCP tool calls. */
+  readonly mcpCalls: McpCallsRepository;
+  /** Full-text search over current titles and Markdown. */
+  readonly search: SearchRepository;
+  /** Filtered, sorted pages of a source's current rows (its view). */
+  readonly rows: SourceRowsRepository;
+  /** One read-only SELECT over the source views, enforced by the database (see read-only-sql/). */
+  readonly readOnlySql: ReadOnlySqlRunner;
   /** Janitor retention: the only path that deletes versions. */
   pruneVersions(input: PruneVersionsInput): Promise<number>;
   /** How many versions `pruneVersions` would delete. */
@@ -129,6 +148,17 @@ export async function createStore(options: StoreOptions = {}): Promise<Store> {
     await dialect.close();
     throw error;
   }
+  const readOnlySql: ReadOnlySqlRunner =
+    location.dialect === 'sqlite'
+      ? (await import('./read-only-sql/sqlite-read-only-sql.ts')).createSqliteReadOnlySql(
+          location.path === ':memory:'
+            ? ':memory:'
+            : resolve(resolveSqlitePath(location.path, options.baseDir)),
+        )
+      : (await import('./read-only-sql/postgres-read-only-sql.ts')).createPostgresReadOnlySql(
+          location.connectionString,
+          options.schema ?? DEFAULT_POSTGRES_SCHEMA,
+        );
   const ctx: RepositoryContext = {
     dialect,
     logger,
@@ -154,10 +184,18 @@ export async function createStore(options: StoreOptions = {}): Promise<Store> {
     declared: createDeclaredDatabasesRepository(ctx),
     pointInTime: createPointInTimeReader(ctx),
     maintenance: createJanitorMaintenance(ctx),
+    staged: createStagedEditsRepository(ctx),
+    mcpCalls: createMcpCallsRepository(ctx),
+    search: createSearchRepository(ctx),
+    rows: createSourceRowsRepository(ctx),
+    readOnlySql,
     pruneVersions: (input) => pruneVersions(ctx, input),
     countPrunableVersions: (input) => countPrunableVersions(ctx, input),
     db: dialect.db,
-    close: () => dialect.close(),
+    close: async () => {
+      await readOnlySql.close();
+      await dialect.close();
+    },
   };
 }
 

@@ -61,3 +61,9 @@ export {
   type RestoreTarget,
   writableChanges,
 } from './restore/restore-types.ts';
+export {
+  createStagedEdits,
+  type StagedEditsApi,
+  type StagedEditView,
+  type StageInput,
+} from './staged-edits.ts';

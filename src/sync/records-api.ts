@@ -54,7 +54,8 @@ export function editableSource(sources: SourceConfig[], name: string): SourceCon
   return config;
 }
 
-async function findRecord(store: Store, source: Source, ref: string): Promise<StoreRecord> {
+/** The live record `ref` (page id, URL or local key) names in `source`; `store_not_found` / `store_invalid_state`. */
+export async function findRecord(store: Store, source: Source, ref: string): Promise<StoreRecord> {
   const pageId = parseNotionId(ref);
   const byPage = pageId ? await store.records.findByPageId(source.id, pageId) : null;
   const record =

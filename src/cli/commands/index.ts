@@ -7,6 +7,7 @@ import { registerEmulatorCommand } from './emulator-command.ts';
 import { registerHistoryCommand } from './history-command.ts';
 import { registerInitCommand } from './init-command.ts';
 import { registerJanitorCommand } from './janitor-command.ts';
+import { registerMcpCommand } from './mcp-command.ts';
 import { registerNewCommand } from './new-command.ts';
 import { registerOutboxCommand } from './outbox-command.ts';
 import { registerPullCommand } from './pull-command.ts';
@@ -15,6 +16,7 @@ import { registerRestoreCommand } from './restore-command.ts';
 import { registerRmCommand } from './rm-command.ts';
 import { registerRunsCommand } from './runs-command.ts';
 import { registerSetCommand } from './set-command.ts';
+import { registerStagedCommand } from './staged-command.ts';
 import { registerStatusCommand } from './status-command.ts';
 import { registerSyncCommand } from './sync-command.ts';
 
@@ -29,12 +31,14 @@ export function registerCommands(program: Command, context: () => CliContext): v
   registerRmCommand(program, context);
   registerConflictsCommand(program, context);
   registerOutboxCommand(program, context);
+  registerStagedCommand(program, context);
   registerStatusCommand(program, context);
   registerJanitorCommand(program, context);
   registerHistoryCommand(program, context);
   registerRestoreCommand(program, context);
   registerRunsCommand(program, context);
   registerConfigCommand(program, context);
+  registerMcpCommand(program, context);
   registerEmulatorCommand(program, context);
   registerDemoCommand(program, context);
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { McpActivity } from '../../store/index.ts';
 import type { SourceStatus } from '../../sync/index.ts';
 import type { CliContext } from '../context.ts';
 import { withEngine } from '../open-engine.ts';
@@ -74,19 +75,38 @@ function describe(status: SourceStatus): string[] {
   return lines;
 }
 
+const DAY_MS = 86_400_000;
+
+function describeMcp(mcp: McpActivity, staged: number): string[] {
+  if (mcp.calls === 0 && staged === 0) return [];
+  const tools = Object.entries(mcp.byTool)
+    .sort((a, b) => b[1] - a[1])
+    .map(([tool, n]) => `${tool} ${n}`)
+    .join(', ');
+  return [
+    'MCP',
+    `  last 24 h:      ${mcp.calls} tool calls${mcp.errors > 0 ? ` (${mcp.errors} errors)` : ''}${tools ? ` — ${tools}` : ''}${mcp.lastCalledAt ? `; last at ${mcp.lastCalledAt}` : ''}`,
+    `  staged edits:   ${staged} pending${staged > 0 ? ' (review with `notion-sync staged`)' : ''}`,
+  ];
+}
+
 export function registerStatusCommand(program: Command, context: () => CliContext): void {
   program
     .command('status')
     .description('per source: last run, rows, tombstones, cursor, schema changes, coverage gaps')
     .action(async () => {
       const ctx = context();
-      const statuses = await withEngine(ctx, ({ engine }) => engine.status());
+      const { statuses, mcp, staged } = await withEngine(ctx, async ({ engine, store }) => ({
+        statuses: await engine.status(),
+        mcp: await store.mcpCalls.activity(new Date(Date.now() - DAY_MS).toISOString()),
+        staged: (await store.staged.list({ state: 'pending' })).length,
+      }));
       if (ctx.json) {
-        ctx.printJson({ sources: statuses });
+        ctx.printJson({ sources: statuses, mcp: { last24h: mcp, stagedPending: staged } });
         return;
       }
       if (statuses.length === 0)
         ctx.out('No sources configured: add one under `sources:` in notion-sync.config.yaml.');
-      ctx.out(statuses.flatMap(describe).join('\n'));
+      ctx.out([...statuses.flatMap(describe), ...describeMcp(mcp, staged)].join('\n'));
     });
 }
