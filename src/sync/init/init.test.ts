@@ -154,4 +154,38 @@ describe.each(factories)('init on $name', (factory) => {
     await more.engine.init(['teams']);
     expect(isPlanPending((await more.engine.init(['teams'], { plan: true })).plan)).toBe(false);
   });
+
+  it('a deleted database: pull names init, init creates it again, pull reads it, a relation to it is re-pointed with force', async () => {
+    const f = await setup(factory);
+    await f.engine.init();
+    expect((await f.engine.pull(['people'])).ok).toBe(true);
+    const old = (await f.store.declared.get('people'))!;
+    // Deleted for good (trash emptied): every call answers 404.
+    await f.emu.client().databases.update({ database_id: old.databaseId, in_trash: true } as never);
+    f.emu.control.emptyTrash();
+    const failed = await f.engine.pull(['people']);
+    expect(failed.ok).toBe(false);
+    expect(failed.sources[0]!.errors[0]!.message).toContain('notion-sync init people');
+    const plan = await f.engine.init(['people'], { plan: true });
+    expect(plan.plan.sources[0]).toMatchObject({
+      state: 'gone',
+      steps: [{ kind: 'create_database' }],
+    });
+    const applied = await f.engine.init(['people']);
+    expect(applied.rebound).toEqual(['people']);
+    const fresh = (await f.store.declared.get('people'))!;
+    expect(fresh.dataSourceId).not.toBe(old.dataSourceId);
+    expect((await f.engine.pull(['people'])).ok).toBe(true);
+    // The relation of teams still points at the deleted data source: drift, fixed with force.
+    const drift = await f.engine.init(undefined, { plan: true });
+    expect(drift.plan.destructive.map((s) => [s.source, s.kind, s.property])).toEqual([
+      ['teams', 'change_relation', 'Members'],
+    ]);
+    await f.engine.init(undefined, { force: true });
+    const teams = (await f.store.declared.get('teams'))!;
+    expect(
+      (await f.dataSource(teams.dataSourceId)).properties.Members!.relation!.data_source_id,
+    ).toBe(fresh.dataSourceId);
+    expect(isPlanPending((await f.engine.init(undefined, { plan: true })).plan)).toBe(false);
+  });
 });
