@@ -40,6 +40,20 @@ async function countOf(ctx: RepositoryContext, query: RawBuilder<unknown>): Prom
   return Number(rows[0]?.n ?? 0);
 }
 
+/** Deletes the rows whose `key` the query selects, in one transaction; returns how many. */
+function deleteWhereIn(
+  ctx: RepositoryContext,
+  table: 'runs' | 'webhook_events',
+  key: string,
+  query: RawBuilder<unknown>,
+): Promise<number> {
+  return ctx.dialect.transaction(async (trx) => {
+    const result = await sql`delete from ${sql.raw(ctx.dialect.tableRef(table))}
+      where ${sql.ref(key)} in (select ${sql.ref(key)} from (${query}) p)`.execute(trx);
+    return Number(result.numAffectedRows ?? 0n);
+  });
+}
+
 export interface JanitorMaintenance {
   /** Deletes old runs nothing refers to; returns how many. */
   pruneRuns(input: PruneOlderThanInput): Promise<number>;
@@ -54,25 +68,10 @@ export interface JanitorMaintenance {
 export function createJanitorMaintenance(ctx: RepositoryContext): JanitorMaintenance {
   const { dialect } = ctx;
   return {
-    pruneRuns: (input) =>
-      dialect.transaction(async (trx) => {
-        const runs = sql.raw(dialect.tableRef('runs'));
-        const result =
-          await sql`delete from ${runs} where id in (select id from (${prunableRuns(ctx, input)}) p)`.execute(
-            trx,
-          );
-        return Number(result.numAffectedRows ?? 0n);
-      }),
+    pruneRuns: (input) => deleteWhereIn(ctx, 'runs', 'id', prunableRuns(ctx, input)),
     countPrunableRuns: (input) => countOf(ctx, prunableRuns(ctx, input)),
     pruneWebhookEvents: (input) =>
-      dialect.transaction(async (trx) => {
-        const events = sql.raw(dialect.tableRef('webhook_events'));
-        const result =
-          await sql`delete from ${events} where event_id in (select event_id from (${prunableEvents(ctx, input)}) p)`.execute(
-            trx,
-          );
-        return Number(result.numAffectedRows ?? 0n);
-      }),
+      deleteWhereIn(ctx, 'webhook_events', 'event_id', prunableEvents(ctx, input)),
     countPrunableWebhookEvents: (input) => countOf(ctx, prunableEvents(ctx, input)),
     async optimize({ vacuum }) {
       const done: string[] = [];

@@ -6,8 +6,9 @@
 import type { SourceConfig } from '../config/index.ts';
 import { NotionSyncError } from '../errors.ts';
 import type { NotionClient } from '../notion/index.ts';
-import { findClosest, parseNotionId, silentLogger, systemClock } from '../shared/index.ts';
+import { parseNotionId, silentLogger, systemClock } from '../shared/index.ts';
 import { DEFAULT_MAX_ATTEMPTS, type SyncDirection } from '../store/index.ts';
+import { findConfiguredSource } from './configured-source.ts';
 import { createConflictsApi } from './conflicts-api.ts';
 import type {
   Engine,
@@ -67,20 +68,7 @@ function selectPushSources(
 
 function selectSources(all: SourceConfig[], names: string[] | undefined): SourceConfig[] {
   if (!names || names.length === 0) return all.filter((s) => (s.direction ?? 'pull') !== 'push');
-  return [...new Set(names)].map((name) => {
-    const found = all.find((s) => s.name === name);
-    if (found) return found;
-    const closest = findClosest(
-      name,
-      all.map((s) => s.name),
-    );
-    throw new NotionSyncError(
-      'source_not_found',
-      `No source named "${name}" in the configuration${closest ? ` — did you mean "${closest}"?` : ''}; ` +
-        `configured: ${all.map((s) => s.name).join(', ') || 'none (add one under `sources:`)'}.`,
-      { details: { source: name } },
-    );
-  });
+  return [...new Set(names)].map((name) => findConfiguredSource(all, name));
 }
 
 /**

@@ -6,6 +6,7 @@
 import type { SourceConfig } from '../../config/index.ts';
 import { NotionSyncError } from '../../errors.ts';
 import type { NotionClient } from '../../notion/index.ts';
+import { findConfiguredSource } from '../configured-source.ts';
 import type { Store } from '../store-api.ts';
 import {
   type ApplyContext,
@@ -28,14 +29,7 @@ export interface InitEnvironment {
 export function selectDeclaredSources(all: SourceConfig[], names: string[] = []): SourceConfig[] {
   if (names.length === 0) return all.filter((s) => s.schema);
   return names.map((name) => {
-    const config = all.find((s) => s.name === name);
-    if (!config) {
-      throw new NotionSyncError(
-        'source_not_found',
-        `No source named "${name}" in the configuration; configured: ${all.map((s) => s.name).join(', ') || 'none'}.`,
-        { details: { source: name } },
-      );
-    }
+    const config = findConfiguredSource(all, name);
     if (!config.schema) {
       throw new NotionSyncError(
         'usage',

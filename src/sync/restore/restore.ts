@@ -7,6 +7,7 @@
 import type { SourceConfig } from '../../config/index.ts';
 import { NotionSyncError } from '../../errors.ts';
 import { hashValue, parseNotionId } from '../../shared/index.ts';
+import { findConfiguredSource } from '../configured-source.ts';
 import type { SourcePullResult } from '../engine-types.ts';
 import type { SourcePushResult } from '../push-types.ts';
 import { currentFields } from '../records-api.ts';
@@ -32,15 +33,8 @@ async function targetSource(
   env: RestoreEnvironment,
   target: RestoreTarget,
 ): Promise<{ config: SourceConfig; pageId: string | null }> {
-  if ('source' in target) {
-    const config = env.sources.find((s) => s.name === target.source);
-    if (config) return { config, pageId: null };
-    throw new NotionSyncError(
-      'source_not_found',
-      `No source named "${target.source}" in the configuration; configured: ${env.sources.map((s) => s.name).join(', ') || 'none'}.`,
-      { details: { source: target.source } },
-    );
-  }
+  if ('source' in target)
+    return { config: findConfiguredSource(env.sources, target.source), pageId: null };
   const pageId = parseNotionId(target.page);
   if (!pageId) {
     throw new NotionSyncError(
