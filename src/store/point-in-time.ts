@@ -10,7 +10,8 @@ export interface RecordAsOf {
   record: StoreRecord;
   /** The Notion state at the time; null when the record was not yet known then. */
   atTime: Version | null;
-  /** The record's current version (null for a record without versions). */
+  /** Notion's state as last pulled: the newest `notion`/`push` version (a pending local edit is
+   * not in Notion yet). */
   now: Version | null;
 }
 
@@ -19,10 +20,31 @@ export interface PointInTimeReader {
   listAsOf(sourceId: number, asOf: string): Promise<RecordAsOf[]>;
   /** When the source's history starts: its first stored Notion version, or null. */
   earliest(sourceId: number): Promise<string | null>;
+  /** A record's newest `notion`/`push` version: Notion's state as last pulled or pushed. */
+  newestNotionVersion(recordId: number): Promise<Version | null>;
 }
 
 export function createPointInTimeReader(ctx: RepositoryContext): PointInTimeReader {
   const { db } = ctx.dialect;
+  /** The newest Notion-side version of every record of the source (stored at or before `asOf`). */
+  const newestNotionVersions = async (sourceId: number, asOf?: string) => {
+    let newest = db
+      .selectFrom('versions as v2')
+      .innerJoin('records as r', 'r.id', 'v2.record_id')
+      .select(['v2.record_id', (eb) => eb.fn.max('v2.seq').as('seq')])
+      .where('r.source_id', '=', sourceId)
+      .where('v2.origin', 'in', ['notion', 'push'])
+      .groupBy('v2.record_id');
+    if (asOf !== undefined) newest = newest.where('v2.created_at', '<=', asOf);
+    const rows = await db
+      .selectFrom('versions as v')
+      .innerJoin(newest.as('m'), (join) =>
+        join.onRef('m.record_id', '=', 'v.record_id').onRef('m.seq', '=', 'v.seq'),
+      )
+      .selectAll('v')
+      .execute();
+    return new Map(rows.map((row) => [row.record_id, toVersion(row)]));
+  };
   return {
     async listAsOf(sourceId, asOf) {
       const records = await db
@@ -31,33 +53,12 @@ export function createPointInTimeReader(ctx: RepositoryContext): PointInTimeRead
         .where('source_id', '=', sourceId)
         .orderBy('id')
         .execute();
-      const versions = await db
-        .selectFrom('versions as v')
-        .innerJoin('records as r', 'r.id', 'v.record_id')
-        .selectAll('v')
-        .where('r.source_id', '=', sourceId)
-        .where((eb) =>
-          eb.or([
-            eb.and([eb('v.created_at', '<=', asOf), eb('v.origin', 'in', ['notion', 'push'])]),
-            eb('v.id', '=', eb.ref('r.current_version_id')),
-          ]),
-        )
-        .orderBy('v.record_id')
-        .orderBy('v.seq')
-        .execute();
-      const currentIds = new Set(records.map((r) => r.current_version_id));
-      const then = new Map<number, Version>();
-      const current = new Map<number, Version>();
-      for (const row of versions) {
-        const version = toVersion(row);
-        if (row.created_at <= asOf && (row.origin === 'notion' || row.origin === 'push'))
-          then.set(row.record_id, version);
-        if (currentIds.has(row.id)) current.set(row.record_id, version);
-      }
+      const then = await newestNotionVersions(sourceId, asOf);
+      const now = await newestNotionVersions(sourceId);
       return records.map((row) => ({
         record: toRecord(row),
         atTime: then.get(row.id) ?? null,
-        now: current.get(row.id) ?? null,
+        now: now.get(row.id) ?? null,
       }));
     },
     async earliest(sourceId) {
@@ -69,6 +70,16 @@ export function createPointInTimeReader(ctx: RepositoryContext): PointInTimeRead
         .where('v.origin', 'in', ['notion', 'push'])
         .executeTakeFirst();
       return (row?.first as string | null | undefined) ?? null;
+    },
+    async newestNotionVersion(recordId) {
+      const row = await db
+        .selectFrom('versions')
+        .selectAll()
+        .where('record_id', '=', recordId)
+        .where('origin', 'in', ['notion', 'push'])
+        .orderBy('seq', 'desc')
+        .executeTakeFirst();
+      return row ? toVersion(row) : null;
     },
   };
 }

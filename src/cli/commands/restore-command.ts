@@ -45,7 +45,11 @@ function planText(plan: RestorePlan): string {
       .map((p) => `${p.name}: ${formatValue(p.now)} → ${formatValue(p.restored)}`)
       .join(', ');
     const what =
-      c.action === 'impossible' ? 'cannot restore (gone for good in Notion, 404)' : c.action;
+      c.action === 'impossible'
+        ? 'cannot restore (gone for good in Notion, 404)'
+        : c.action === 'pending_edit'
+          ? 'update after its waiting local edit is pushed'
+          : c.action;
     lines.push(`  ${c.pageId} ${what}${props ? ` ${props}` : ''}`);
   }
   if (changes.length > 50) lines.push(`  … and ${changes.length - 50} more (--json lists all)`);

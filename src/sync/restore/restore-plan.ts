@@ -25,6 +25,16 @@ function propertyChanges(
   return out;
 }
 
+/** Records of the source with a local edit waiting in the outbox (pending, in flight or dead). */
+async function recordsWithPendingEdits(store: Store, sourceId: number): Promise<Set<number>> {
+  const waiting = await Promise.all(
+    (['pending', 'in_flight', 'dead'] as const).map((state) =>
+      store.outbox.list({ sourceId, state }),
+    ),
+  );
+  return new Set(waiting.flat().map((item) => item.recordId));
+}
+
 /** The change that brings one record back to `then` (null: nothing to do). */
 export function changeFor(
   source: Source,
@@ -32,9 +42,22 @@ export function changeFor(
   then: Version | null,
   now: Version | null,
   trashedSince: (record: StoreRecord) => boolean,
+  hasPendingEdit = false,
 ): RestoreChange | null {
   if (!record.pageId) return null;
   const base = { recordId: record.id, pageId: record.pageId };
+  const change = decide(source, record, then, now, trashedSince, base);
+  return change && hasPendingEdit ? { ...change, action: 'pending_edit' } : change;
+}
+
+function decide(
+  source: Source,
+  record: StoreRecord,
+  then: Version | null,
+  now: Version | null,
+  trashedSince: (record: StoreRecord) => boolean,
+  base: { recordId: number; pageId: string },
+): RestoreChange | null {
   if (!then) {
     return record.tombstone === null ? { ...base, action: 'trash', properties: [] } : null;
   }
@@ -64,9 +87,10 @@ export async function planSourceRestore(
     );
   }
   const changes: RestoreChange[] = [];
+  const pending = await recordsWithPendingEdits(store, source.id);
   for (const { record, atTime, now } of await store.pointInTime.listAsOf(source.id, asOf)) {
     const since = (r: StoreRecord) => r.tombstonedAt !== null && r.tombstonedAt > asOf;
-    const change = changeFor(source, record, atTime, now, since);
+    const change = changeFor(source, record, atTime, now, since, pending.has(record.id));
     if (change) changes.push(change);
   }
   return { source: source.name, asOf, toVersion: null, earliest, changes, contentRestored: false };
@@ -88,10 +112,9 @@ export async function planPageRestore(
       { details: { pageId: record.pageId, seq } },
     );
   }
-  const now = record.currentVersionId
-    ? await store.history.getVersionById(record.currentVersionId)
-    : null;
-  const change = changeFor(source, record, version, now, () => true);
+  const now = await store.pointInTime.newestNotionVersion(record.id);
+  const pending = await recordsWithPendingEdits(store, source.id);
+  const change = changeFor(source, record, version, now, () => true, pending.has(record.id));
   return {
     source: source.name,
     asOf: null,

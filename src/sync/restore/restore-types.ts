@@ -20,9 +20,11 @@ export interface RestoreChange {
   /**
    * `update`: write properties back; `trash`: created after the time, moved to the trash;
    * `untrash`: trashed since, taken out of the trash (and its properties written back);
-   * `impossible`: gone for good in Notion (404), nothing can be written.
+   * `impossible`: gone for good in Notion (404), nothing can be written; `pending_edit`: the
+   * row has a local edit not pushed yet — restore pushes it first (with the usual merge), then
+   * restores the row; if the edit cannot go out (a conflict, a dead letter) the row is left.
    */
-  action: 'update' | 'trash' | 'untrash' | 'impossible';
+  action: 'update' | 'trash' | 'untrash' | 'impossible' | 'pending_edit';
   properties: RestorePropertyChange[];
 }
 
@@ -52,7 +54,7 @@ export interface RestoreResult {
   push: SourcePushResult | null;
 }
 
-/** Changes that write something (impossible ones excluded). */
+/** Changes that write something (impossible and blocked ones excluded). */
 export function writableChanges(plan: RestorePlan): RestoreChange[] {
-  return plan.changes.filter((c) => c.action !== 'impossible');
+  return plan.changes.filter((c) => c.action !== 'impossible' && c.action !== 'pending_edit');
 }

@@ -13,14 +13,11 @@ import { createPushFixture, PUSH_TEST_START_MS, title } from '../test-support/pu
 const factories = storeFactories().filter((f) => f.name !== 'sqlite-file');
 const ROWS = 300;
 
-async function setup(factory: (typeof factories)[number]) {
+async function setup(factory: (typeof factories)[number], direction: 'pull' | 'both' = 'pull') {
   const clock = createManualClock(PUSH_TEST_START_MS);
   const emu = await createEmulator({ clock });
-  // A pull-only source: restoring a backup must not need `direction: both`.
-  const f = await createPushFixture(factory, emu, clock, {
-    rows: ROWS,
-    source: { direction: 'pull' },
-  });
+  // A pull-only source by default: restoring a backup must not need `direction: both`.
+  const f = await createPushFixture(factory, emu, clock, { rows: ROWS, source: { direction } });
   expect((await f.engine.pull()).ok).toBe(true);
   await clock.advance(60_000);
   const before = new Date(clock.now()).toISOString();
@@ -147,5 +144,37 @@ describe.each(factories)('restore on $name', (factory) => {
       code: 'restore_before_history',
       details: { earliest: expect.any(String) },
     });
+  });
+
+  it('pushes a pending local edit of a row first, then restores the row', async () => {
+    const f = await setup(factory, 'both');
+    await f.engine.records.update('tasks', f.ids[4]!, { Name: 'renamed locally' });
+    f.emu.control.editAsUser(f.ids[4]!, { N: { number: 1000 } });
+    f.emu.control.editAsUser(f.ids[5]!, { N: { number: 1000 } });
+    await f.clock.advance(5 * 60_000);
+    const result = await f.engine.restore({ source: 'tasks', asOf: f.before });
+    expect(result.plan.changes.map((c) => [c.pageId, c.action])).toEqual([
+      [f.ids[4], 'pending_edit'],
+      [f.ids[5], 'update'],
+    ]);
+    const rows = await liveRows(f);
+    expect(
+      rows.filter((r) => [f.ids[4], f.ids[5]].includes(r.id)).map((r) => [r.N, r.Name]),
+    ).toEqual([
+      [4, 'r4'],
+      [5, 'r5'],
+    ]);
+    // The edit went out first (it is in the history), then the row was put back as of then.
+    const schema = (await f.store.sources.getByName('tasks'))!.schema;
+    const titleId = Object.values(schema.properties).find((p) => p.type === 'title')!.id;
+    const [history] = await f.engine.history(f.ids[4]!);
+    const pushed = history!.versions
+      .filter((e) => e.version.origin === 'push')
+      .map((e) => [e.version.fields[titleId], e.version.trigger]);
+    expect(pushed).toEqual([
+      ['renamed locally', 'restore'],
+      ['r4', 'restore'],
+    ]);
+    expect(await f.store.outbox.list({ state: 'pending' })).toEqual([]);
   });
 });

@@ -96,18 +96,19 @@ async function enqueue(store: Store, change: RestoreChange): Promise<number> {
 }
 
 /**
- * Pages trashed since the time are taken out of the trash first (one push of those items): the
- * store knew them only as they were when trashed, and their live values decide what to write.
- * Returns the push result, or null when there was nothing to untrash.
+ * Settles what the plan could not see exactly, in one push first: pages trashed since the time
+ * are taken out of the trash (the store knew them only as they were when trashed), and local
+ * edits still waiting are sent (until they are, their merge base is older than Notion now).
+ * Returns the push result, or null when there was nothing to settle.
  */
-async function untrashFirst(
+async function settleFirst(
   env: RestoreEnvironment,
   config: SourceConfig,
   source: Source,
   changes: RestoreChange[],
 ): Promise<SourcePushResult | null> {
   const untrash = changes.filter((c) => c.action === 'untrash');
-  if (untrash.length === 0) return null;
+  if (untrash.length === 0 && !changes.some((c) => c.action === 'pending_edit')) return null;
   const queued = new Map<number, RestoreChange>();
   for (const change of untrash)
     queued.set(await enqueue(env.store, { ...change, properties: [] }), change);
@@ -136,11 +137,11 @@ export async function runRestore(
   }
   const source = (await env.store.sources.getByName(config.name)) as Source;
   const restorePlan = await plan(env, target, source, pageId);
-  const changes = writableChanges(restorePlan);
+  const changes = restorePlan.changes.filter((c) => c.action !== 'impossible');
   if (options.dryRun || changes.length === 0)
     return { plan: restorePlan, applied: false, runId: null, push: null };
-  let pushed = await untrashFirst(env, config, source, changes);
-  // Pages taken out of the trash now show their real values: plan their properties again.
+  let pushed = await settleFirst(env, config, source, changes);
+  // Untrashed pages and pushed edits now show Notion's real values: plan them again.
   const rest = pushed
     ? writableChanges(await plan(env, target, source, pageId)).filter((c) => c.action !== 'untrash')
     : changes;
