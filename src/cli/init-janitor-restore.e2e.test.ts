@@ -5,6 +5,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmulator, type Emulator, type RunningServer } from '../emulator/index.ts';
 import { runCliCaptured } from './test-support.ts';
@@ -31,7 +32,12 @@ describe('init, janitor and restore commands', () => {
       NOTION_SYNC_RPS: '1000',
       NOTION_SYNC_BURST: '1000',
     };
-    return (argv: string[]) => runCliCaptured(argv, { cwd, env });
+    return (argv: string[], answers?: string) => {
+      const stdin =
+        answers === undefined ? undefined : Object.assign(new PassThrough(), { isTTY: true });
+      stdin?.end(answers);
+      return runCliCaptured(argv, { cwd, env, ...(stdin ? { stdin } : {}) });
+    };
   }
 
   const declared = (root: string) => `sources:
@@ -74,6 +80,18 @@ describe('init, janitor and restore commands', () => {
     const janitor = await cli(['janitor', '--dry-run', '--json']);
     expect(janitor.status).toBe(0);
     expect(JSON.parse(janitor.stdout)).toMatchObject({ dryRun: true, duplicates: [], orphans: [] });
+  });
+
+  it('on a terminal, pull offers init for a missing database, and init asks before applying', async () => {
+    const cli = workspace(declared);
+    const declined = await cli(['init'], 'n\n');
+    expect(declined.status).toBe(4);
+    expect(declined.stderr).toContain('Apply this plan to Notion? [y/N]');
+    const offered = await cli(['pull', 'people'], 'y\n');
+    expect(offered.status).toBe(1);
+    expect(offered.stderr).toContain('Create it now from the declared schema');
+    expect(offered.stderr).toContain('init: applied 1 step(s)');
+    expect((await cli(['pull', 'people'])).status).toBe(0);
   });
 
   it('restore without --yes off a TTY prints the plan and exits 4; with --yes it writes', async () => {
