@@ -70,7 +70,7 @@ export function registerJanitorCommand(program: Command, context: () => CliConte
           return first;
         }
         printed = false;
-        return engine.janitor({ trashDuplicates: true });
+        return engine.janitor({ trashDuplicates: true, trigger: 'cli' });
       });
       if (ctx.json) ctx.printJson(report);
       else if (!printed) ctx.out(reportText(report));

@@ -110,5 +110,9 @@ describe.each(factories)('janitor on $name', (factory) => {
     };
     expect([extra.in_trash, kept.in_trash]).toEqual([true, false]);
     expect((await f.engine.janitor({ dryRun: true })).duplicates).toEqual([]);
+    const run = (await f.store.runs.get(done.runId))!;
+    expect(run).toMatchObject({ kind: 'janitor', status: 'ok' });
+    expect(run.counts.duplicatesTrashed).toBe(1);
+    expect(run.apiCalls['PATCH /v1/pages/{id}']).toBe(1);
   });
 });

@@ -10,6 +10,7 @@ import type { NotionClient } from '../../notion/index.ts';
 import type { Clock } from '../../shared/index.ts';
 import type { OutboxApi, OutboxEntry } from '../outbox-api.ts';
 import { DEFAULT_SYNC_KEY_PROPERTY } from '../push-types.ts';
+import { createRunMeter, withRunMeter } from '../runs.ts';
 import type { Source, Store } from '../store-api.ts';
 import { type DuplicateGroup, findDuplicatePages, trashDuplicatePages } from './duplicate-pages.ts';
 
@@ -22,6 +23,8 @@ export interface JanitorOptions {
   skipDuplicates?: boolean;
   /** Rows deleted per transaction (default 500). */
   batchSize?: number;
+  /** Recorded on the janitor's run: `cli`, `schedule`, `api` (default). */
+  trigger?: string;
 }
 
 export interface JanitorSettings {
@@ -31,6 +34,8 @@ export interface JanitorSettings {
 
 export interface JanitorReport {
   dryRun: boolean;
+  /** The run that records this janitor pass (kind `janitor`). */
+  runId: number;
   /** Versions pruned (or, in a dry run, prunable) per source with a `retention:`. */
   versions: {
     source: string;
@@ -127,10 +132,57 @@ async function orphans(env: JanitorEnvironment): Promise<JanitorReport['orphans'
   return out;
 }
 
-/** Runs the housekeeping once and reports what it did (or, with `dryRun`, would do). */
+/**
+ * Runs the housekeeping once, recorded as a run of kind `janitor` (its Notion calls, what it
+ * pruned and trashed), and reports what it did (or, with `dryRun`, would do).
+ */
 export async function runJanitor(
   env: JanitorEnvironment,
   options: JanitorOptions = {},
+): Promise<JanitorReport> {
+  const run = await env.store.runs.start({ kind: 'janitor', trigger: options.trigger ?? 'api' });
+  const meter = createRunMeter();
+  try {
+    const report = await withRunMeter(meter, () => housekeep(env, options, run.id));
+    await env.store.runs.finish(run.id, {
+      status: report.errors.length > 0 ? 'partial' : 'ok',
+      counts: {
+        versionsPruned: report.versions.reduce((sum, v) => sum + v.pruned, 0),
+        runsPruned: report.runs,
+        webhookEventsPruned: report.webhookEvents,
+        deadLetters: report.deadLetters.length,
+        duplicatesTrashed: report.duplicates
+          .filter((g) => g.trashed)
+          .reduce((sum, g) => sum + g.extras.length, 0),
+      },
+      apiCalls: meter.apiCalls,
+      rateLimitWaits: meter.rateLimitWaits,
+      errors: report.errors.map((e) => ({
+        code: 'janitor',
+        message: `${e.source}: ${e.message}`,
+        at: new Date(env.clock.now()).toISOString(),
+      })),
+    });
+    return report;
+  } catch (error) {
+    await env.store.runs.finish(run.id, {
+      status: 'failed',
+      errors: [
+        {
+          code: 'internal',
+          message: error instanceof Error ? error.message : String(error),
+          at: new Date(env.clock.now()).toISOString(),
+        },
+      ],
+    });
+    throw error;
+  }
+}
+
+async function housekeep(
+  env: JanitorEnvironment,
+  options: JanitorOptions,
+  runId: number,
 ): Promise<JanitorReport> {
   const dryRun = options.dryRun === true;
   const now = env.clock.now();
@@ -142,6 +194,7 @@ export async function runJanitor(
   const m = env.store.maintenance;
   const report: JanitorReport = {
     dryRun,
+    runId,
     versions: await retention(env, options),
     runs: dryRun
       ? await m.countPrunableRuns(runsCut)
