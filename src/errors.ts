@@ -18,6 +18,7 @@ export type ErrorCode =
   | 'notion_timeout'
   | 'notion_error'
   | 'notion_bad_response'
+  | 'notion_base_url_invalid'
   | 'notion_incomplete'
   | 'notion_query_capped'
   | 'pagination_loop'
@@ -26,12 +27,15 @@ export type ErrorCode =
   | 'store_error'
   | 'store_append_only'
   | 'store_not_found'
+  | 'store_missing'
   | 'store_invalid_state'
   | 'secret_key_missing'
   | 'secret_key_invalid'
   | 'secret_decrypt_failed'
   | 'source_not_found'
   | 'source_busy'
+  | 'source_rebound'
+  | 'run_interrupted'
   | 'source_ambiguous'
   | 'access_lost'
   | 'value_invalid'
@@ -79,6 +83,7 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'config_not_found':
     case 'config_unreadable':
     case 'restore_before_history':
+    case 'source_rebound':
       return 2;
     case 'sync_conflict':
       return 3;

@@ -65,6 +65,7 @@ export {
   type PushOptions,
   type PushResult,
   type PushWaiting,
+  type RebindResult,
   type RecordsApi,
   type RestoreChange,
   type RestoreOptions,

@@ -7,7 +7,8 @@ import {
   loadConfig,
   readConfig,
 } from '../config/index.ts';
-import { createLogger, type Logger, type LogLevel } from '../shared/index.ts';
+import { createLogger, type Logger, type LogLevel, redactUrlCredentials } from '../shared/index.ts';
+import { type InterruptWiring, wireProcessSignals } from './interrupt-signals.ts';
 
 /** What a CLI run reads from and writes to; tests pass their own. */
 export interface CliIO {
@@ -17,6 +18,10 @@ export interface CliIO {
   stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
   env: Record<string, string | undefined>;
   cwd: string;
+  /** Interrupts runs (tests pass their own); without it, see `processSignals`. */
+  signal?: AbortSignal;
+  /** Wire SIGINT/SIGTERM to runs (the real process only). */
+  processSignals?: boolean;
 }
 
 export interface GlobalOptions {
@@ -46,6 +51,12 @@ export interface CliContext {
   err(text: string): void;
   /** Prints `value` as one JSON document on stdout. */
   printJson(value: unknown): void;
+  /** The signal that interrupts a run (SIGINT/SIGTERM of the process, or the IO's own). */
+  runSignal(): AbortSignal;
+  /** Removes the process signal handlers `runSignal` installed. */
+  dispose(): void;
+  /** Set for commands that only read the store: they never create one (`store_missing`). */
+  storeMustExist: boolean;
 }
 
 export const VERSION: string = (
@@ -77,6 +88,7 @@ export function createContext(program: Command, io: CliIO): CliContext {
   });
   let cached: { config: Config; file: string | undefined } | undefined;
   let logger: Logger | undefined;
+  let wiring: InterruptWiring | undefined;
   const context: CliContext = {
     io,
     json: Boolean(options.json),
@@ -102,9 +114,21 @@ export function createContext(program: Command, io: CliIO): CliContext {
       }
       return logger;
     },
-    out: (text) => void io.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
-    err: (text) => void io.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
-    printJson: (value) => void io.stdout.write(`${JSON.stringify(value, null, 2)}\n`),
+    // Everything a command prints passes the URL redaction (a store URL, a baseUrl in an error).
+    out: (text) =>
+      void io.stdout.write(redactUrlCredentials(text.endsWith('\n') ? text : `${text}\n`)),
+    err: (text) =>
+      void io.stderr.write(redactUrlCredentials(text.endsWith('\n') ? text : `${text}\n`)),
+    printJson: (value) =>
+      void io.stdout.write(redactUrlCredentials(`${JSON.stringify(value, null, 2)}\n`)),
+    runSignal() {
+      if (io.signal) return io.signal;
+      if (!io.processSignals) return new AbortController().signal;
+      wiring ??= wireProcessSignals(io.stderr);
+      return wiring.signal;
+    },
+    dispose: () => wiring?.dispose(),
+    storeMustExist: false,
   };
   return context;
 }

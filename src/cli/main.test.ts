@@ -51,9 +51,11 @@ describe('CLI frame', () => {
 
   it('resolves a relative store path against the directory the command runs in', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'ns-cli-'));
+    // `runs` only reads: it names the resolved path it found no store at, and creates nothing.
     const run = await runCliCaptured(['--store', 'data/here.db', 'runs'], { cwd });
-    expect(run.status).toBe(0);
-    expect(existsSync(join(cwd, 'data', 'here.db'))).toBe(true);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(join(cwd, 'data', 'here.db'));
+    expect(existsSync(join(cwd, 'data', 'here.db'))).toBe(false);
   });
 
   it('no command prints usage and exits 2', async () => {

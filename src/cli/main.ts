@@ -1,8 +1,13 @@
 import { Command, CommanderError, Option } from 'commander';
 import { listOptions } from '../config/index.ts';
 import { exitCodeFor, isNotionSyncError } from '../errors.ts';
+import { redactUrlCredentials } from '../shared/index.ts';
 import { registerCommands } from './commands/index.ts';
 import { type CliContext, type CliIO, createContext, VERSION } from './context.ts';
+import { interruptedExitStatus } from './interrupt-signals.ts';
+
+/** Commands that only read the store: in a directory without one they say so, never create it. */
+const READS_ONLY = new Set(['status', 'runs', 'history', 'conflicts', 'rebind']);
 
 /** Exit statuses (DESIGN.md §8). */
 export const EXIT = { ok: 0, failed: 1, usage: 2, conflicts: 3, pending: 4 } as const;
@@ -14,6 +19,7 @@ function processIO(): CliIO {
     stdin: process.stdin,
     env: process.env,
     cwd: process.cwd(),
+    processSignals: true,
   };
 }
 
@@ -64,6 +70,11 @@ export function buildProgram(io: CliIO, onContext: (ctx: CliContext) => void = (
       getErrHelpWidth: () => 100,
     });
   registerCommands(program, context);
+  program.hook('preAction', (_root, action) => {
+    let top = action;
+    while (top.parent && top.parent !== program) top = top.parent;
+    if (READS_ONLY.has(top.name())) context().storeMustExist = true;
+  });
   for (const command of program.commands) {
     command.exitOverride().showSuggestionAfterError(true);
     for (const sub of command.commands) sub.exitOverride().showSuggestionAfterError(true);
@@ -90,6 +101,8 @@ export async function runCli(argv: string[], io: CliIO = processIO()): Promise<n
     return EXIT.ok;
   } catch (error) {
     return reportError(error, io, ctx);
+  } finally {
+    ctx?.dispose();
   }
 }
 
@@ -102,17 +115,20 @@ function reportError(error: unknown, io: CliIO, ctx: CliContext | undefined): nu
     return EXIT.usage;
   }
   const json = ctx?.json ?? false;
+  // Errors quote what they were given (URLs, driver messages): no URL password gets through.
+  const stdout = (text: string) => io.stdout.write(redactUrlCredentials(text));
+  const stderr = (text: string) => io.stderr.write(redactUrlCredentials(text));
   if (isNotionSyncError(error)) {
-    if (json) io.stdout.write(`${JSON.stringify({ error: error.toJSON() }, null, 2)}\n`);
-    io.stderr.write(`error: ${error.message}\n`);
-    if (ctx?.verbose && error.cause) io.stderr.write(`cause: ${String(error.cause)}\n`);
+    if (json) stdout(`${JSON.stringify({ error: error.toJSON() }, null, 2)}\n`);
+    stderr(`error: ${error.message}\n`);
+    if (ctx?.verbose && error.cause) stderr(`cause: ${String(error.cause)}\n`);
+    if (error.code === 'run_interrupted') return interruptedExitStatus(ctx?.runSignal().reason);
     return exitCodeFor(error.code);
   }
   const message = error instanceof Error ? error.message : String(error);
-  if (json)
-    io.stdout.write(`${JSON.stringify({ error: { code: 'internal', message } }, null, 2)}\n`);
-  io.stderr.write(`error: unexpected failure: ${message}\n`);
-  if (ctx?.verbose && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
-  else io.stderr.write('(run again with --verbose for the stack trace)\n');
+  if (json) stdout(`${JSON.stringify({ error: { code: 'internal', message } }, null, 2)}\n`);
+  stderr(`error: unexpected failure: ${message}\n`);
+  if (ctx?.verbose && error instanceof Error && error.stack) stderr(`${error.stack}\n`);
+  else stderr('(run again with --verbose for the stack trace)\n');
   return EXIT.failed;
 }

@@ -22,6 +22,7 @@ export async function openEngine(ctx: CliContext): Promise<OpenEngine> {
     // Relative to the directory the command runs in, like every other path it is given.
     baseDir: ctx.io.cwd,
     logger,
+    mustExist: ctx.storeMustExist,
     ...(config.secretKey ? { secretKey: config.secretKey } : {}),
   });
   const engine = createEngine({
@@ -32,6 +33,7 @@ export async function openEngine(ctx: CliContext): Promise<OpenEngine> {
       keepRunsDays: config.janitor.keepRunsDays,
       keepWebhookEventsDays: config.janitor.keepWebhookEventsDays,
     },
+    trigger: 'cli',
     notionFactory: () => createNotionClient(notionClientOptionsFromConfig(config, { logger })),
   });
   return { engine, store, close: () => store.close() };

@@ -147,22 +147,9 @@ export const sourceSchema = z
 
 export type SourceConfig = z.output<typeof sourceSchema>;
 
-const sourcesSchema = z
-  .array(sourceSchema)
-  .superRefine(checkDeclaredRelations, { when: () => true })
-  .superRefine((sources, ctx) => {
-    const seen = new Map<string, number>();
-    sources.forEach((source, index) => {
-      const first = seen.get(source.name.toLowerCase());
-      if (first !== undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [index, 'name'],
-          message: `duplicates the name of sources[${first}]: source names must be unique`,
-        });
-      } else seen.set(source.name.toLowerCase(), index);
-    });
-  });
+// Checks across sources (unique names, distinct view columns) live in source-checks.ts: they run
+// even when a source has other problems, so every problem is reported at once.
+const sourcesSchema = z.array(sourceSchema);
 
 export const declaration = {
   store: option({
@@ -181,7 +168,12 @@ export const declaration = {
       description: 'Notion integration token (internal integration secret)',
     }),
     baseUrl: option({
-      schema: z.url({ error: 'not a URL — e.g. https://api.notion.com or http://127.0.0.1:4010' }),
+      schema: z
+        .url({ error: 'not a URL — e.g. https://api.notion.com or http://127.0.0.1:4010' })
+        .refine((url) => !/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(url), {
+          error:
+            'must not hold credentials (user:password@) — requests cannot carry them; the token comes from NOTION_TOKEN',
+        }),
       default: 'https://api.notion.com',
       env: 'NOTION_BASE_URL',
       flag: true,

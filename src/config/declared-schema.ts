@@ -196,37 +196,40 @@ interface SourceLike {
   schema?: unknown;
 }
 
-/** Relations must point at a database source of this config (by name). Runs on raw input. */
-export function checkDeclaredRelations(input: unknown, ctx: z.RefinementCtx): void {
-  if (!Array.isArray(input)) return;
+/**
+ * Relations must point at a database source of this config (by name). Runs on the raw file
+ * data (`checkSources`), so it is reported beside every other problem.
+ */
+export function checkDeclaredRelations(
+  input: unknown,
+): { path: (string | number)[]; message: string }[] {
+  if (!Array.isArray(input)) return [];
   const sources = input.filter((s): s is SourceLike => s !== null && typeof s === 'object');
   const byName = new Map(sources.map((s) => [s.name, s]));
-  sources.forEach((source, index) => {
+  const problems: { path: (string | number)[]; message: string }[] = [];
+  input.forEach((source: SourceLike | null, index) => {
+    if (source === null || typeof source !== 'object') return;
     const schema = source.schema !== null && typeof source.schema === 'object' ? source.schema : {};
     for (const [name, property] of Object.entries(schema)) {
       const relationSource = fieldOf(property, 'source');
       if (fieldOf(property, 'type') !== 'relation' || !relationSource) continue;
-      const target = byName.get(relationSource);
-      const path = [index, 'schema', name, 'source'];
-      if (!target) {
-        ctx.addIssue({
-          code: 'custom',
-          path,
-          message: `relates to "${relationSource}", which is not a source of this config — declare it under \`sources:\` (configured: ${sources.map((s) => String(s.name)).join(', ')})`,
-        });
-      } else if (target.page) {
-        ctx.addIssue({
-          code: 'custom',
-          path,
-          message: `relates to "${relationSource}", a page tree; a relation can only point at a database source`,
-        });
-      } else if (!target.schema && !target.database && !target.dataSource) {
-        ctx.addIssue({
-          code: 'custom',
-          path,
-          message: `relates to "${relationSource}", which names no database and declares no schema to create one`,
-        });
-      }
+      const message = relationProblem(relationSource, byName.get(relationSource), sources);
+      if (message) problems.push({ path: ['sources', index, 'schema', name, 'source'], message });
     }
   });
+  return problems;
+}
+
+function relationProblem(
+  name: string,
+  target: SourceLike | undefined,
+  sources: SourceLike[],
+): string | null {
+  if (!target)
+    return `relates to "${name}", which is not a source of this config — declare it under \`sources:\` (configured: ${sources.map((s) => String(s.name)).join(', ')})`;
+  if (target.page)
+    return `relates to "${name}", a page tree; a relation can only point at a database source`;
+  if (!target.schema && !target.database && !target.dataSource)
+    return `relates to "${name}", which names no database and declares no schema to create one`;
+  return null;
 }

@@ -6,6 +6,7 @@ import { NotionSyncError } from '../errors.ts';
 import { findClosest } from '../shared/closest.ts';
 import { type Config, listOptions, type OptionEntry } from './declaration.ts';
 import { fileSchema } from './schema.ts';
+import { checkSources } from './source-checks.ts';
 
 export const CONFIG_FILE_NAMES = [
   'notion-sync.config.yaml',
@@ -100,7 +101,21 @@ function parseFile(file: string): ParsedFile {
     }
     return undefined;
   };
-  return { data: doc.toJS() ?? {}, locate };
+  return { data: toData(doc, file), locate };
+}
+
+/** The document's value; an alias bomb (aliases expanding without bound) is a config error. */
+function toData(doc: Document, file: string): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: 100 }) ?? {};
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new NotionSyncError(
+      'config_unreadable',
+      `${file}: the YAML could not be expanded — ${message}. Use fewer aliases (*name) or write the values out.`,
+      { details: { file }, cause: error },
+    );
+  }
 }
 
 function assertJson(file: string, text: string): void {
@@ -264,6 +279,11 @@ export function loadConfig(options: LoadConfigOptions): LoadConfigResult {
           }
         }
       }
+      for (const { path, message } of checkSources((fileData as { sources?: unknown }).sources)) {
+        const problem: ConfigProblem = { path: formatKeyPath(path), message, origin: 'file' };
+        Object.assign(problem, parsed.locate(path) ?? {});
+        errors.push(problem);
+      }
     }
   }
 
@@ -279,6 +299,12 @@ export function loadConfig(options: LoadConfigOptions): LoadConfigResult {
     const fromFlag = flags[entry.key];
     if (fromFlag !== undefined) value = validateOverride(entry, fromFlag, 'flag', errors) ?? value;
     if (value !== undefined) setIn(effective, entry.path, value);
+  }
+  if (getIn(effective, ['notion', 'token']) === undefined) {
+    warnings.push(
+      'NOTION_TOKEN is not set: pull, push and sync need it (create an internal integration at ' +
+        'https://www.notion.so/profile/integrations and export its secret as NOTION_TOKEN).',
+    );
   }
   if (errors.length > 0) return { config: undefined, file, errors, warnings };
   return { config: effective as unknown as Config, file, errors, warnings };

@@ -216,6 +216,18 @@ const mayHaveApplied = (context: RequestContext) =>
 // First match wins; 429/529 are handled before these rules.
 const HTTP_RULES: HttpRule[] = [
   {
+    // Notion's answer for a path it does not serve; a 404/405 without Notion's JSON error body
+    // comes from a server that is not Notion at all. Either way the base URL is wrong, and the
+    // object is not "unshared": saying so would send the user to the wrong fix.
+    matches: (s, c) => c === 'invalid_request_url' || (c === undefined && (s === 404 || s === 405)),
+    code: 'notion_base_url_invalid',
+    kind: 'permanent',
+    message: (what, _context, error) =>
+      `${error.code === 'invalid_request_url' ? 'Notion answered "Invalid request URL." for' : `The server answered HTTP ${error.status} without a Notion error body for`} ${what}: ` +
+      'the base URL is wrong — set notion.baseUrl (NOTION_BASE_URL) to https://api.notion.com, ' +
+      "or to the emulator's address such as http://127.0.0.1:4010, with no path.",
+  },
+  {
     matches: (s, c) => s === 401 || c === 'unauthorized',
     code: 'notion_unauthorized',
     kind: 'permanent',

@@ -11,3 +11,5 @@ export {
   silentLogger,
 } from './logger.ts';
 export { formatNotionId, isNotionId, parseNotionId } from './notion-id.ts';
+export { redactUrlCredentials, redactUrlCredentialsDeep } from './redact-url.ts';
+export { sanitizeIdentifier } from './sql-identifier.ts';

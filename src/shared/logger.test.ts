@@ -30,3 +30,19 @@ describe('logger redaction', () => {
     expect(out).not.toContain(TOKEN);
   });
 });
+
+describe('logger URL redaction', () => {
+  it.each([false, true])('never writes a URL password (pretty=%s)', (prettyMode) => {
+    const sink = captureStream();
+    const logger = createLogger({ pretty: prettyMode, destination: sink.stream, level: 'debug' });
+    logger.info({ store: 'postgres://alice:StorePw1@db.example:5432/app' }, 'opened');
+    logger.error(
+      { err: new Error('fetch http://bob:BasePw2@127.0.0.1:4010/v1/users failed') },
+      'at https://carol:MsgPw3@host/x',
+    );
+    const out = sink.text();
+    expect(out).toContain('alice:***@db.example');
+    expect(out).toContain('bob:***@127.0.0.1');
+    for (const secret of ['StorePw1', 'BasePw2', 'MsgPw3']) expect(out).not.toContain(secret);
+  });
+});

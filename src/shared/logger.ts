@@ -1,5 +1,6 @@
 import { type DestinationStream, type Logger, pino } from 'pino';
 import pretty from 'pino-pretty';
+import { redactUrlCredentials } from './redact-url.ts';
 
 export type { Logger } from 'pino';
 export type LogLevel = 'silent' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
@@ -41,9 +42,7 @@ export interface LoggerOptions {
 
 export function createLogger(options: LoggerOptions = {}): Logger {
   const level = options.level ?? 'info';
-  const destination =
-    options.destination ?? (options.pretty ? undefined : pino.destination({ fd: 2, sync: true }));
-  const stream = options.pretty
+  const stream: DestinationStream = options.pretty
     ? pretty({
         destination: options.destination ?? 2,
         sync: true,
@@ -51,8 +50,13 @@ export function createLogger(options: LoggerOptions = {}): Logger {
         ignore: 'pid,hostname',
         translateTime: 'HH:MM:ss',
       })
-    : destination;
-  return pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, stream);
+    : (options.destination ?? pino.destination({ fd: 2, sync: true }));
+  // Every line passes through the URL redaction: a store URL or base URL in a message or an
+  // error's text never shows its password.
+  const redacting: DestinationStream = {
+    write: (line: string) => stream.write(redactUrlCredentials(line)),
+  };
+  return pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, redacting);
 }
 
 /** A logger that drops everything; the default for library calls that were given none. */

@@ -12,24 +12,13 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createStore } from './store.ts';
 import { NEW_ROWS_PER_BATCH } from './test-support/crash-child.ts';
+import { seededRandom } from './test-support/seeded-random.ts';
 import { dropTestSchema, testPostgresUrl } from './test-support/store-factories.ts';
 
 const CHILD = fileURLToPath(new URL('./test-support/crash-child.ts', import.meta.url));
 const COMPILE_CACHE = join(tmpdir(), 'notion-sync-compile-cache');
 const SQLITE_KILLS = 200;
 const POSTGRES_KILLS = 20;
-
-/** mulberry32: small seeded PRNG so kill delays are reproducible. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Starts the child, waits until it is committing, lets it run `delayMs`, then SIGKILLs it. */
 function runAndKill(args: string[], delayMs: number): Promise<void> {

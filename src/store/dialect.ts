@@ -8,7 +8,6 @@ export type DialectName = 'sqlite' | 'postgres';
 
 export interface MigrationTableOptions {
   migrationTableName: string;
-  migrationLockTableName: string;
   migrationTableSchema?: string;
 }
 
@@ -21,8 +20,11 @@ export interface StoreDialect {
   readonly migrationTables: MigrationTableOptions;
   /** Column type of JSON columns. */
   readonly jsonType: 'text' | 'jsonb';
-  /** Engine-side setup before migrations (pragmas, schema). */
-  prepare(): Promise<void>;
+  /**
+   * First step of the migration transaction: takes the lock that serializes migrations between
+   * processes (held until the transaction ends) and creates the namespace.
+   */
+  prepare(trx: Kysely<Database>): Promise<void>;
   /** Runs `fn` in one write transaction; commits when it resolves, rolls back when it throws. */
   transaction<T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T>;
   /** Declares an auto-increment integer primary key. */
@@ -39,6 +41,8 @@ export interface StoreDialect {
   fieldExpression(alias: string, propertyId: string, type: string): string;
   /** Names of objects in the engine namespace that are not views (tables, indexes, …). */
   relationKind(name: string, trx: Kysely<Database>): Promise<'view' | 'other' | null>;
+  /** Whether the namespace holds the engine's migration table (a store was created here). */
+  isInitialized(): Promise<boolean>;
   /** Releases connections; the store is unusable afterwards. */
   close(): Promise<void>;
 }

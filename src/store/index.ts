@@ -72,6 +72,7 @@ export {
   searchWords,
 } from './search-repository.ts';
 export { createSecretBox, parseSecretKey, type SecretBox } from './secret-box.ts';
+export { type DetachSourceResult, detachedSourceName } from './source-detach.ts';
 export type {
   RowFilter,
   RowFilterOp,
@@ -113,6 +114,7 @@ export type {
   Provenance,
   Run,
   RunError,
+  RunOwner,
   RunStatus,
   SchemaChange,
   SchemaChangeKind,

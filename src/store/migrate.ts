@@ -1,44 +1,79 @@
-// Applies the engine's migrations on open with Kysely's Migrator: versioned, forward-only, under
-// the migrator's lock so two processes opening the same store never migrate twice. A database
-// that holds migrations this code does not know was migrated by a newer notion-sync: refused.
-import { sql } from 'kysely';
-import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
+// Applies the engine's migrations on open: versioned, forward-only, recorded in the same
+// bookkeeping table Kysely's Migrator used (`name`, `timestamp`), so stores migrated by earlier
+// versions carry on. The whole migration — namespace, bookkeeping table, every pending step — runs
+// in ONE write transaction that first takes the dialect's migration lock (SQLite: BEGIN IMMEDIATE;
+// PostgreSQL: an advisory lock), so a process killed mid-migration leaves nothing behind and two
+// processes opening a new store at once migrate it once, one after the other. A database that
+// holds migrations this code does not know was migrated by a newer notion-sync: refused.
+import { type Kysely, sql } from 'kysely';
+import type { Migration } from 'kysely/migration';
 import { NotionSyncError } from '../errors.ts';
 import type { StoreDialect } from './dialect.ts';
 import { createInitialMigration } from './migrations/0001-initial.ts';
 import { createMcpMigration } from './migrations/0002-mcp.ts';
-import { createDeclaredDatabasesMigration } from './migrations/0004-declared-databases.ts';
+import { createRunOwnerMigration } from './migrations/0003-run-owner.ts';
+import { createRebuildViewsMigration } from './migrations/0004-rebuild-views.ts';
+import { createDeclaredDatabasesMigration } from './migrations/0005-declared-databases.ts';
 
 /** Migrations in order; names sort lexicographically and are never renamed. */
 export function listMigrations(dialect: StoreDialect): Record<string, Migration> {
   return {
     '0001_initial': createInitialMigration(dialect),
     '0002_mcp': createMcpMigration(dialect),
-    '0004_declared_databases': createDeclaredDatabasesMigration(),
+    '0003_run_owner': createRunOwnerMigration(),
+    '0004_rebuild_views': createRebuildViewsMigration(dialect),
+    '0005_declared_databases': createDeclaredDatabasesMigration(),
   };
 }
 
-/** Brings the store's schema up to date; throws `store_too_new` for a newer database. */
+/**
+ * Brings the store's schema up to date, atomically and serialized between processes.
+ * Errors: `store_too_new` for a newer database, `store_error` when a step fails (nothing applied).
+ */
 export async function migrateStore(dialect: StoreDialect): Promise<{ applied: string[] }> {
   const migrations = listMigrations(dialect);
-  await refuseNewerDatabase(dialect, Object.keys(migrations));
-  const provider: MigrationProvider = { getMigrations: async () => migrations };
-  const migrator = new Migrator({ db: dialect.db, provider, ...dialect.migrationTables });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) {
+  const known = Object.keys(migrations);
+  try {
+    return await dialect.transaction(async (trx) => {
+      await dialect.prepare(trx);
+      const table = migrationTable(dialect);
+      await sql`create table if not exists ${table} (
+        name varchar(255) not null primary key, timestamp varchar(255) not null)`.execute(trx);
+      const { rows } = await sql<{ name: string }>`select name from ${table}`.execute(trx);
+      const done = new Set(rows.map((r) => r.name));
+      refuseNewerDatabase(dialect, [...done], known);
+      const applied: string[] = [];
+      for (const [name, migration] of Object.entries(migrations)) {
+        if (done.has(name)) continue;
+        await migration.up(trx as unknown as Kysely<unknown>);
+        await sql`insert into ${table} (name, timestamp) values (${name}, ${new Date().toISOString()})`.execute(
+          trx,
+        );
+        applied.push(name);
+      }
+      return { applied };
+    });
+  } catch (error) {
     if (error instanceof NotionSyncError) throw error;
     throw new NotionSyncError(
       'store_error',
-      `Migrating the store (${dialect.namespace}) failed; nothing of the failed step was applied. ` +
-        'Check the database permissions and the log, then open it again.',
+      `Opening the store (${dialect.namespace}) failed: ` +
+        `${error instanceof Error ? error.message : String(error)}. Nothing of its migration was ` +
+        'applied. Check the store URL, that the server is reachable and that the user may create ' +
+        'tables (and schemas), then run the command again.',
       { cause: error },
     );
   }
-  return { applied: (results ?? []).map((r) => r.migrationName) };
 }
 
-async function refuseNewerDatabase(dialect: StoreDialect, known: string[]): Promise<void> {
-  const applied = await readAppliedMigrations(dialect);
+function migrationTable(dialect: StoreDialect) {
+  const { migrationTableName, migrationTableSchema } = dialect.migrationTables;
+  return migrationTableSchema
+    ? sql.table(`${migrationTableSchema}.${migrationTableName}`)
+    : sql.table(migrationTableName);
+}
+
+function refuseNewerDatabase(dialect: StoreDialect, applied: string[], known: string[]): void {
   const unknown = applied.filter((name) => !known.includes(name));
   if (unknown.length > 0) {
     throw new NotionSyncError(
@@ -49,32 +84,4 @@ async function refuseNewerDatabase(dialect: StoreDialect, known: string[]): Prom
       { details: { unknownMigrations: unknown, latestKnown: known.at(-1) } },
     );
   }
-}
-
-async function readAppliedMigrations(dialect: StoreDialect): Promise<string[]> {
-  const { migrationTableName, migrationTableSchema } = dialect.migrationTables;
-  const table = migrationTableSchema
-    ? sql.table(`${migrationTableSchema}.${migrationTableName}`)
-    : sql.table(migrationTableName);
-  const exists = await migrationTableExists(dialect);
-  if (!exists) return [];
-  const { rows } = await sql<{ name: string }>`select name from ${table}`.execute(dialect.db);
-  return rows.map((r) => r.name);
-}
-
-async function migrationTableExists(dialect: StoreDialect): Promise<boolean> {
-  const { migrationTableName, migrationTableSchema } = dialect.migrationTables;
-  if (dialect.name === 'sqlite') {
-    const { rows } = await sql<{ n: number }>`
-      select count(*) as n from sqlite_master where type = 'table' and name = ${migrationTableName}`.execute(
-      dialect.db,
-    );
-    return (rows[0]?.n ?? 0) > 0;
-  }
-  const { rows } = await sql<{ n: number }>`
-    select count(*)::int as n from information_schema.tables
-    where table_schema = ${migrationTableSchema ?? 'public'} and table_name = ${migrationTableName}`.execute(
-    dialect.db,
-  );
-  return (rows[0]?.n ?? 0) > 0;
 }

@@ -117,6 +117,8 @@ const EXPECTED_COLUMNS: Record<string, string[]> = {
     'api_calls',
     'rate_limit_waits',
     'errors',
+    'host',
+    'pid',
   ],
   conflicts: [
     'id',

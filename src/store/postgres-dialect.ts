@@ -16,6 +16,8 @@ import type { Database, EngineTable } from './schema.ts';
 export const DEFAULT_POSTGRES_SCHEMA = 'notion_sync';
 const RETENTION_SETTING = 'notion_sync.allow_prune';
 const INT8_OID = 20;
+/** First key of the advisory lock that serializes migrations (the second is the schema's hash). */
+const MIGRATION_LOCK_KEY = 0x6e73; // "ns"
 const JSON_OIDS = new Set([114, 3802]);
 
 export interface PostgresDialectOptions {
@@ -58,13 +60,16 @@ export function createPostgresDialect(options: PostgresDialectOptions): StoreDia
     namespace: `schema ${schema}`,
     migrationTables: {
       migrationTableName: 'migrations',
-      migrationLockTableName: 'migrations_lock',
       migrationTableSchema: schema,
     },
     jsonType: 'jsonb',
-    prepare: async () => {
+    prepare: async (trx) => {
       try {
-        await sql.raw(`CREATE SCHEMA IF NOT EXISTS ${q(schema)}`).execute(base);
+        // Released at commit or rollback; keyed by schema so stores in other schemas never wait.
+        await sql`select pg_advisory_xact_lock(${MIGRATION_LOCK_KEY}, hashtext(${schema}))`.execute(
+          trx,
+        );
+        await sql.raw(`CREATE SCHEMA IF NOT EXISTS ${q(schema)}`).execute(trx);
       } catch (cause) {
         throw new NotionSyncError(
           'store_error',
@@ -117,6 +122,11 @@ END $$`,
         where n.nspname = ${schema} and c.relname = ${name}`.execute(trx);
       const kind = rows[0]?.relkind;
       return kind === undefined ? null : kind === 'v' ? 'view' : 'other';
+    },
+    isInitialized: async () => {
+      const { rows } = await sql<{ found: string | null }>`
+        select to_regclass(${`${q(schema)}.${q('migrations')}`})::text as found`.execute(base);
+      return rows[0]?.found != null;
     },
     close: () => base.destroy(),
   };

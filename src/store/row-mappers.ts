@@ -132,6 +132,7 @@ export function toRun(row: Row<'runs'>): Run {
     kind: row.kind,
     trigger: row.trigger,
     status: row.status as RunStatus,
+    owner: row.host !== null && row.pid !== null ? { host: row.host, pid: row.pid } : null,
     startedAt: row.started_at,
     heartbeatAt: row.heartbeat_at,
     finishedAt: row.finished_at,

@@ -1,11 +1,14 @@
 // Runs are the audit trail. At most one run per source is `running` at a time (a partial unique
 // index enforces it on both dialects); a run whose heartbeat is older than the caller's stale
-// limit (its process died) is marked `abandoned` so the next run can start.
+// limit (its process died), or whose owning process on the caller's host is gone, is marked
+// `abandoned` so the next run can start.
+import type { Kysely } from 'kysely';
 import { NotionSyncError } from '../errors.ts';
 import { toJsonText } from './json-columns.ts';
 import type { RepositoryContext } from './repository-context.ts';
 import { toRun } from './row-mappers.ts';
-import type { Run, RunError, RunStatus } from './store-types.ts';
+import type { Database } from './schema.ts';
+import type { Run, RunError, RunOwner, RunStatus } from './store-types.ts';
 
 export interface StartRunInput {
   sourceId?: number | null;
@@ -15,6 +18,13 @@ export interface StartRunInput {
   trigger: string;
   /** A running run of the same source with an older heartbeat is abandoned; default 10 min. */
   staleAfterMs?: number;
+  /** The process taking the lease, recorded on the run. */
+  owner?: RunOwner;
+  /**
+   * Whether process `pid` of the caller's host is gone: a running run it owned is abandoned at
+   * once, without waiting for its heartbeat to go stale.
+   */
+  isGone?: (pid: number) => boolean;
 }
 
 export interface RunProgress {
@@ -72,6 +82,7 @@ export function createRunsRepository(ctx: RepositoryContext): RunsRepository {
           .where('status', '=', 'running')
           .where('heartbeat_at', '<', staleBefore)
           .execute();
+        await abandonDeadOwners(trx, sourceId, input, now);
         const running = await trx
           .selectFrom('runs')
           .select(['id', 'started_at'])
@@ -93,6 +104,8 @@ export function createRunsRepository(ctx: RepositoryContext): RunsRepository {
           api_calls: '{}',
           rate_limit_waits: 0,
           errors: '[]',
+          host: input.owner?.host ?? null,
+          pid: input.owner?.pid ?? null,
         })
         .returningAll()
         .executeTakeFirstOrThrow();
@@ -149,6 +162,35 @@ export function createRunsRepository(ctx: RepositoryContext): RunsRepository {
       return rows.map(toRun);
     },
   };
+}
+
+/** Marks `abandoned` the running runs of `sourceId` whose process on this host is gone. */
+async function abandonDeadOwners(
+  trx: Kysely<Database>,
+  sourceId: number,
+  input: StartRunInput,
+  now: string,
+): Promise<void> {
+  const { owner, isGone } = input;
+  if (!owner || !isGone) return;
+  const running = await trx
+    .selectFrom('runs')
+    .select(['id', 'pid'])
+    .where('source_id', '=', sourceId)
+    .where('status', '=', 'running')
+    .where('host', '=', owner.host)
+    .execute();
+  const dead = running.filter((r) => r.pid !== null && r.pid !== owner.pid && isGone(r.pid));
+  if (dead.length === 0) return;
+  await trx
+    .updateTable('runs')
+    .set({ status: 'abandoned', finished_at: now })
+    .where(
+      'id',
+      'in',
+      dead.map((r) => r.id),
+    )
+    .execute();
 }
 
 function busy(

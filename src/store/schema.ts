@@ -104,6 +104,9 @@ export interface RunsTable {
   api_calls: string;
   rate_limit_waits: number;
   errors: string;
+  /** Host name and pid of the process holding the run (null for runs before migration 0002). */
+  host: string | null;
+  pid: number | null;
 }
 
 export interface ConflictsTable {

@@ -6,7 +6,7 @@
 // `pending` (push will send it) or `dead` (refused or out of attempts: `notion-sync outbox`).
 // Rebuilt inside the transaction that changes the schema; never replaces a user's object.
 import { type Kysely, sql } from 'kysely';
-import type { Logger } from '../shared/index.ts';
+import { type Logger, sanitizeIdentifier } from '../shared/index.ts';
 import type { StoreDialect } from './dialect.ts';
 import { quoteIdentifier } from './dialect.ts';
 import type { Database } from './schema.ts';
@@ -37,18 +37,7 @@ function pendingExpression(dialect: StoreDialect): string {
   );
 }
 
-/** A lower-case SQL identifier from free text: `Due date (UTC)` → `due_date_utc`. */
-export function sanitizeIdentifier(text: string, fallback: string): string {
-  const cleaned = text
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '_')
-    .replace(/^_+|_+$/g, '')
-    .slice(0, 60);
-  if (cleaned === '') return fallback;
-  return /^[0-9]/.test(cleaned) ? `p_${cleaned}` : cleaned;
-}
+export { sanitizeIdentifier };
 
 /**
  * View column names for the source's properties: the title first, then by name; unique (a clash

@@ -1,6 +1,8 @@
 // Sources and their schema snapshots. The snapshot is keyed by Notion property id, so a renamed
 // property keeps its identity (and its history); every detected change is appended to
 // schema_changes in the same transaction that stores the new snapshot and rebuilds the views.
+// A source's resolved Notion id never changes under it: an upsert with another id is refused
+// (`source_rebound`) — treating the old rows as deleted would tombstone a whole history.
 
 import type { Insertable, Kysely } from 'kysely';
 import { NotionSyncError } from '../errors.ts';
@@ -9,6 +11,7 @@ import { toJsonText, toNullableJsonText } from './json-columns.ts';
 import type { RepositoryContext } from './repository-context.ts';
 import { toSchemaChange, toSource } from './row-mappers.ts';
 import type { Database, SourcesTable } from './schema.ts';
+import { type DetachSourceResult, detachSourceIn, sourceReboundError } from './source-detach.ts';
 import { rebuildSourceViews, VIEW_FORMAT } from './source-views.ts';
 import type {
   AccessState,
@@ -49,6 +52,8 @@ export interface SourcesRepository {
   listSchemaChanges(sourceId: number): Promise<SchemaChange[]>;
   /** Recreates the source's views from its stored schema. */
   rebuildViews(sourceId: number): Promise<Source>;
+  /** Renames the source row aside with its history, so its name starts afresh (rebind). */
+  detach(sourceId: number): Promise<DetachSourceResult>;
 }
 
 /** Property-level differences between two snapshots (by property id). */
@@ -104,6 +109,9 @@ export function createSourcesRepository(ctx: RepositoryContext): SourcesReposito
           .where('name', '=', input.name)
           .executeTakeFirst();
         const existing = existingRow ? toSource(existingRow) : null;
+        if (existing && existing.notionId !== input.notionId) {
+          throw sourceReboundError(input.name, existing.notionId, input.notionId);
+        }
         const schema = input.schema ?? existing?.schema ?? { properties: {} };
         // The view format is part of the hash: a store made by an older version rebuilds its views.
         const schemaHash = hashValue({ schema, views: VIEW_FORMAT });
@@ -190,6 +198,9 @@ export function createSourcesRepository(ctx: RepositoryContext): SourcesReposito
         .execute();
       return rows.map(toSchemaChange);
     },
+
+    detach: (sourceId) =>
+      dialect.transaction((trx) => detachSourceIn(trx, dialect, sourceId, ctx.now())),
 
     rebuildViews: (sourceId) =>
       dialect.transaction(async (trx) => {

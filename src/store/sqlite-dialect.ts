@@ -25,6 +25,23 @@ export interface SqliteDialectOptions {
   path: string;
 }
 
+/** The error for a store file SQLite cannot read: it names the file and the ways out. */
+function unreadableFile(file: string, cause: unknown): NotionSyncError {
+  const code = (cause as { code?: unknown }).code;
+  const damaged = code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT';
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  return new NotionSyncError(
+    'store_error',
+    damaged
+      ? `The store ${file} is not a SQLite database or is damaged (${reason}). Restore it from a ` +
+          'backup, or move it away and run `notion-sync pull` to build a new store from Notion ' +
+          '(local history and unpushed edits in the old file would not be in it); or point ' +
+          '`store` at another file.'
+      : `Cannot open the SQLite store at ${file} (${reason}): check that the file is readable and writable.`,
+    { details: { path: file, sqliteCode: code }, cause },
+  );
+}
+
 /** Opens a SQLite database file (created if missing) as a store dialect. */
 export function createSqliteDialect(options: SqliteDialectOptions): StoreDialect {
   const memory = options.path === ':memory:';
@@ -40,10 +57,16 @@ export function createSqliteDialect(options: SqliteDialectOptions): StoreDialect
       { details: { path: file }, cause },
     );
   }
-  database.pragma('journal_mode = WAL');
-  database.pragma('synchronous = FULL');
-  database.pragma('foreign_keys = ON');
-  database.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  try {
+    // The first statements read the file's header: a file that is not SQLite fails here.
+    database.pragma('journal_mode = WAL');
+    database.pragma('synchronous = FULL');
+    database.pragma('foreign_keys = ON');
+    database.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  } catch (cause) {
+    database.close();
+    throw unreadableFile(file, cause);
+  }
   const db = new Kysely<Database>({
     dialect: new SqliteDialect({ database }),
     plugins: [new TablePrefixPlugin(SQLITE_TABLE_PREFIX)],
@@ -56,9 +79,9 @@ export function createSqliteDialect(options: SqliteDialectOptions): StoreDialect
     namespace: `tables prefixed ${SQLITE_TABLE_PREFIX} in ${file}`,
     migrationTables: {
       migrationTableName: `${SQLITE_TABLE_PREFIX}migrations`,
-      migrationLockTableName: `${SQLITE_TABLE_PREFIX}migrations_lock`,
     },
     jsonType: 'text',
+    // `transaction` starts with BEGIN IMMEDIATE: the write lock is already held.
     prepare: async () => {},
     transaction: (fn) =>
       db.connection().execute(async (conn) => {
@@ -92,15 +115,24 @@ export function createSqliteDialect(options: SqliteDialectOptions): StoreDialect
         .where('id', '=', 1)
         .execute();
     },
+    // The key is quoted in the JSON path: a bare `->> '8vpi'` is a path error in SQLite before
+    // 3.45 (Debian's 3.40) for ids starting with a digit or holding `[`, `.`, `$`. A quoted
+    // label cannot hold `"`, so such an id is looked up through json_each instead.
     fieldExpression: (alias, propertyId) =>
       propertyId.includes('"')
         ? `(SELECT value FROM json_each(${alias}.fields) WHERE key = ${quoteLiteral(propertyId)})`
-        : `${alias}.fields ->> ${quoteLiteral(propertyId)}`,
+        : `json_extract(${alias}.fields, ${quoteLiteral(`$."${propertyId}"`)})`,
     relationKind: async (name, trx: KyselyType<Database>) => {
       const { rows } = await sql<{ type: string }>`
         select type from sqlite_master where name = ${name}`.execute(trx);
       const type = rows[0]?.type;
       return type === undefined ? null : type === 'view' ? 'view' : 'other';
+    },
+    isInitialized: async () => {
+      const { rows } = await sql<{ n: number }>`
+        select count(*) as n from sqlite_master
+        where type = 'table' and name = ${`${SQLITE_TABLE_PREFIX}migrations`}`.execute(db);
+      return (rows[0]?.n ?? 0) > 0;
     },
     close: () => db.destroy(),
   };

@@ -19,7 +19,8 @@ export interface Provenance {
 
 export type SourceKind = 'data_source' | 'page';
 export type SyncDirection = 'pull' | 'push' | 'both';
-export type AccessState = 'ok' | 'access_lost';
+/** `detached`: the old history of a source that `rebind` gave a fresh start (never pulled again). */
+export type AccessState = 'ok' | 'access_lost' | 'detached';
 export type Tombstone = 'trashed' | 'missing' | 'access_lost';
 export type VersionOrigin = 'notion' | 'local' | 'push';
 
@@ -128,7 +129,15 @@ export interface CheckpointUpdate {
   lastCompleteReconcileAt?: string | null;
 }
 
-export type RunStatus = 'running' | 'ok' | 'failed' | 'partial' | 'cancelled' | 'abandoned';
+export type RunStatus =
+  | 'running'
+  | 'ok'
+  | 'failed'
+  | 'partial'
+  | 'cancelled'
+  | 'abandoned'
+  /** Stopped at a safe point by a signal (SIGINT/SIGTERM, an AbortSignal): checkpoint kept. */
+  | 'interrupted';
 
 export interface RunError {
   message: string;
@@ -137,12 +146,19 @@ export interface RunError {
   at?: string;
 }
 
+export interface RunOwner {
+  host: string;
+  pid: number;
+}
+
 export interface Run {
   id: number;
   sourceId: number | null;
   kind: string;
   trigger: string;
   status: RunStatus;
+  /** The process that holds (or held) the run: host name and pid; null when not recorded. */
+  owner: RunOwner | null;
   startedAt: string;
   heartbeatAt: string;
   finishedAt: string | null;

@@ -1,5 +1,6 @@
 // Parses the `store` option into a dialect and its location. Pure; no I/O.
 import { NotionSyncError } from '../errors.ts';
+import { redactUrlCredentials } from '../shared/index.ts';
 
 export const DEFAULT_STORE_URL = './notion-sync.db';
 
@@ -46,5 +47,5 @@ function invalid(url: string, why: string): NotionSyncError {
 
 /** The URL with any password replaced, for messages and logs. */
 export function redactUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@]*@/i, '$1***@');
+  return redactUrlCredentials(url);
 }

@@ -1,8 +1,10 @@
 // The store: opens a SQLite file or a PostgreSQL schema, applies migrations, and hands out the
 // repositories. Every repository operation runs in ONE transaction, so a crash leaves either all
 // of an operation or none of it.
+import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { Kysely } from 'kysely';
+import { NotionSyncError } from '../errors.ts';
 import { type Clock, type Logger, silentLogger, systemClock } from '../shared/index.ts';
 import {
   type CheckpointsRepository,
@@ -70,6 +72,11 @@ export interface StoreOptions {
   previousSecretKeys?: string[];
   /** Time source for timestamps; the system clock by default. */
   clock?: Clock;
+  /**
+   * Refuse (`store_missing`) rather than create a store that does not exist yet: for commands
+   * that only read it.
+   */
+  mustExist?: boolean;
 }
 
 export interface LocalEditsRepository {
@@ -120,20 +127,23 @@ export interface Store {
 
 /**
  * Opens the store at `url` and migrates it. Errors: `store_invalid_url`, `store_too_new`,
- * `store_error`, `secret_key_invalid` (a malformed `secretKey`).
+ * `store_error`, `store_missing` (with `mustExist`), `secret_key_invalid` (a malformed `secretKey`).
  */
 export async function createStore(options: StoreOptions = {}): Promise<Store> {
   const url = options.url ?? DEFAULT_STORE_URL;
   const location = parseStoreUrl(url);
+  const sqlitePath =
+    location.dialect === 'sqlite' ? resolveSqlitePath(location.path, options.baseDir) : null;
+  if (options.mustExist && sqlitePath && sqlitePath !== ':memory:' && !existsSync(sqlitePath)) {
+    throw storeMissing(resolve(sqlitePath));
+  }
   const box = options.secretKey
     ? createSecretBox(options.secretKey, options.previousSecretKeys)
     : null;
   // Each dialect loads its driver only when used (a SQLite user never loads pg, and back).
   const dialect: StoreDialect =
     location.dialect === 'sqlite'
-      ? (await import('./sqlite-dialect.ts')).createSqliteDialect({
-          path: resolveSqlitePath(location.path, options.baseDir),
-        })
+      ? (await import('./sqlite-dialect.ts')).createSqliteDialect({ path: sqlitePath as string })
       : (await import('./postgres-dialect.ts')).createPostgresDialect({
           connectionString: location.connectionString,
           ...(options.schema ? { schema: options.schema } : {}),
@@ -141,12 +151,24 @@ export async function createStore(options: StoreOptions = {}): Promise<Store> {
   const logger = options.logger ?? silentLogger;
   const clock = options.clock ?? systemClock;
   try {
-    await dialect.prepare();
+    if (options.mustExist && !(await dialect.isInitialized())) {
+      throw storeMissing(
+        location.dialect === 'sqlite'
+          ? (sqlitePath as string)
+          : `${redactUrl(url)} (${dialect.namespace})`,
+      );
+    }
     const { applied } = await migrateStore(dialect);
     if (applied.length > 0) logger.debug({ store: redactUrl(url), applied }, 'store migrated');
   } catch (error) {
     await dialect.close();
-    throw error;
+    if (error instanceof NotionSyncError) throw error;
+    throw new NotionSyncError(
+      'store_error',
+      `Opening the store (${dialect.namespace}) failed: ${error instanceof Error ? error.message : String(error)}. ` +
+        'Check the store URL and that the database server is reachable.',
+      { cause: error },
+    );
   }
   const readOnlySql: ReadOnlySqlRunner =
     location.dialect === 'sqlite'
@@ -197,6 +219,15 @@ export async function createStore(options: StoreOptions = {}): Promise<Store> {
       await dialect.close();
     },
   };
+}
+
+function storeMissing(where: string): NotionSyncError {
+  return new NotionSyncError(
+    'store_missing',
+    `No store here: ${where} does not exist yet (or holds no notion-sync tables). Run ` +
+      '`notion-sync pull` to create it, or point `store` (NOTION_SYNC_STORE, --store) at an existing one.',
+    { details: { store: where } },
+  );
 }
 
 function resolveSqlitePath(path: string, baseDir: string | undefined): string {

@@ -16,6 +16,7 @@ import type {
 import type { RestoreOptions, RestoreResult, RestoreTarget } from './restore/restore-types.ts';
 import type {
   Checkpoint,
+  DetachSourceResult,
   JsonValue,
   OutboxItem,
   PropertyDiff,
@@ -51,6 +52,8 @@ export interface EngineOptions {
   maxAttempts?: number;
   /** A push waits for retries due within this long before it ends (default 60 s; 0: never). */
   retryWaitMs?: number;
+  /** Recorded on local edits (`records.*`) as who made them: `cli`, `mcp`, … (default `api`). */
+  trigger?: string;
   /** Sources pulled at once within one `pull` call (default 2); they share the connection's pacing. */
   sourceConcurrency?: number;
   /** Janitor retention of runs and webhook events (defaults 90 and 30 days; config `janitor.*`). */
@@ -64,6 +67,12 @@ export interface PullOptions {
   trigger?: string;
   /** Called after every committed batch. */
   onProgress?: (progress: PullProgress) => void;
+  /**
+   * Stops the run at its next safe point (after the batch being committed): the checkpoint is
+   * kept, the run is marked `interrupted`, the lease released, and the call rejects with
+   * `run_interrupted`.
+   */
+  signal?: AbortSignal;
 }
 
 export interface PullCounts {
@@ -96,7 +105,7 @@ export interface PullProgress {
   elapsedMs: number;
 }
 
-export type PullStatus = 'ok' | 'failed' | 'access_lost';
+export type PullStatus = 'ok' | 'failed' | 'access_lost' | 'interrupted';
 
 export interface SourcePullResult {
   source: string;
@@ -151,6 +160,12 @@ export interface HistoryResult {
   versions: HistoryEntry[];
 }
 
+export interface RebindResult {
+  source: string;
+  /** Null when the source had no history yet (nothing to detach). */
+  detached: DetachSourceResult | null;
+}
+
 export interface Engine {
   /** Pulls the named sources (all pull-capable sources when omitted); results keep their order. */
   pull(sourceNames?: string[], options?: PullOptions): Promise<PullResult>;
@@ -187,6 +202,12 @@ export interface Engine {
    * earliest point), `source_not_found`, `store_not_found`, `usage`.
    */
   restore(target: RestoreTarget, options?: RestoreOptions): Promise<RestoreResult>;
+  /**
+   * Starts a fresh history for a configured source (after its database changed): the old
+   * source row and all its records are kept, renamed aside and detached; the next pull builds
+   * the new history. Errors: `usage` (not a configured source), `source_busy`.
+   */
+  rebind(sourceName: string, options?: { trigger?: string }): Promise<RebindResult>;
   /** Local edits: each commits a version and its outbox row in one transaction. */
   readonly records: RecordsApi;
   readonly conflicts: ConflictsApi;

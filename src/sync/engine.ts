@@ -8,7 +8,6 @@ import { NotionSyncError } from '../errors.ts';
 import type { NotionClient } from '../notion/index.ts';
 import { parseNotionId, silentLogger, systemClock } from '../shared/index.ts';
 import { DEFAULT_MAX_ATTEMPTS, type SyncDirection } from '../store/index.ts';
-import { findConfiguredSource } from './configured-source.ts';
 import { createConflictsApi } from './conflicts-api.ts';
 import type {
   Engine,
@@ -22,6 +21,7 @@ import type {
 import { withDeclaredId, withDeclaredIds } from './init/declared-ids.ts';
 import { runInit } from './init/init.ts';
 import type { InitOptions, InitResult } from './init/init-types.ts';
+import { throwIfAborted } from './interrupt.ts';
 import { type JanitorOptions, type JanitorReport, runJanitor } from './janitor/janitor.ts';
 import { mapLimit } from './map-limit.ts';
 import { createOutboxApi } from './outbox-api.ts';
@@ -29,11 +29,13 @@ import { type PullEnvironment, pullSource } from './pull.ts';
 import { pushSource, refreshSource } from './push.ts';
 import type { PushEnvironment } from './push-context.ts';
 import type { PushOptions, PushResult, SourcePushResult, SyncResult } from './push-types.ts';
+import { rebindSource } from './rebind.ts';
 import { createRecordsApi } from './records-api.ts';
 import { runRestore } from './restore/restore.ts';
 import type { RestoreOptions, RestoreTarget } from './restore/restore-types.ts';
 import { gapsOf, meterRequests } from './runs.ts';
 import type { Source } from './store-api.ts';
+import { unknownSourceError } from './unknown-source.ts';
 
 const DEFAULTS = {
   overlapMs: 2 * 60_000,
@@ -68,14 +70,17 @@ function selectPushSources(
 
 function selectSources(all: SourceConfig[], names: string[] | undefined): SourceConfig[] {
   if (!names || names.length === 0) return all.filter((s) => (s.direction ?? 'pull') !== 'push');
-  return [...new Set(names)].map((name) => findConfiguredSource(all, name));
+  return [...new Set(names)].map((name) => {
+    const found = all.find((s) => s.name === name);
+    if (found) return found;
+    throw unknownSourceError(name, all);
+  });
 }
 
 /**
  * Creates the sync engine over a store and a Notion connection (`notion`, or `notionFactory`
  * called on first use). `pull` returns per-source results and never throws for a source's own
- * failure (it is in the result and in `runs`); it throws `source_not_found` for an unknown
- * source name.
+ * failure (it is in the result and in `runs`); it throws `usage` for an unknown source name.
  */
 export function createEngine(options: EngineOptions): Engine {
   const { store, config } = options;
@@ -116,7 +121,9 @@ export function createEngine(options: EngineOptions): Engine {
       options.sourceConcurrency ?? DEFAULTS.sourceConcurrency,
       (source) => pullSource(env, source, pullOptions ?? {}),
     );
-    return { ok: results.every((r) => r.status === 'ok'), sources: results };
+    const result = { ok: results.every((r) => r.status === 'ok'), sources: results };
+    throwIfAborted(pullOptions.signal, 'The pull', result);
+    return result;
   }
 
   async function status(): Promise<SourceStatus[]> {
@@ -254,13 +261,16 @@ export function createEngine(options: EngineOptions): Engine {
     const results: SourcePushResult[] = [];
     let openConflicts = 0;
     for (const sourceConfig of selected) {
+      throwIfAborted(pushOptions.signal, 'The push', { sources: results });
       let source = await store.sources.getByName(sourceConfig.name);
       if (!source && pushOptions.dryRun) continue;
       source ??= await loadSource(sourceConfig);
       results.push(await pushSource(pushEnvironment(), sourceConfig, source, pushOptions));
       openConflicts += (await store.conflicts.list({ sourceId: source.id })).length;
     }
-    return { ok: results.every((r) => r.status === 'ok'), sources: results, openConflicts };
+    const result = { ok: results.every((r) => r.status === 'ok'), sources: results, openConflicts };
+    throwIfAborted(pushOptions.signal, 'The push', result);
+    return result;
   }
 
   async function sync(
@@ -272,6 +282,7 @@ export function createEngine(options: EngineOptions): Engine {
     const pulled = await pull(selected, {
       trigger: syncOptions.trigger ?? 'api',
       ...(onProgress ? { onProgress } : {}),
+      ...(syncOptions.signal ? { signal: syncOptions.signal } : {}),
     });
     // A source whose pull failed is not pushed: its merge would compare against a stale base.
     const pulledOk = pulled.sources.filter((r) => r.status === 'ok').map((r) => r.source);
@@ -287,8 +298,21 @@ export function createEngine(options: EngineOptions): Engine {
     };
   }
 
+  const rebind = (name: string, rebindOptions: { trigger?: string } = {}) =>
+    rebindSource(store, config.sources, name, {
+      trigger: rebindOptions.trigger ?? 'api',
+      staleAfterMs: options.staleRunAfterMs ?? DEFAULTS.staleRunAfterMs,
+      heartbeatMs: options.heartbeatMs ?? DEFAULTS.heartbeatMs,
+    });
+
+  // Creating a gone database again is an explicit rebind: its old history is detached.
   const init = (names?: string[], initOptions: InitOptions = {}): Promise<InitResult> =>
-    runInit({ store, notion: connection() }, config.sources, names, initOptions);
+    runInit(
+      { store, notion: connection(), rebind: (name) => rebind(name, { trigger: 'init' }) },
+      config.sources,
+      names,
+      initOptions,
+    );
 
   const janitor = (janitorOptions: JanitorOptions = {}): Promise<JanitorReport> =>
     runJanitor(
@@ -321,7 +345,12 @@ export function createEngine(options: EngineOptions): Engine {
       restoreOptions,
     );
 
-  const records = createRecordsApi({ store, sources: config.sources, loadSource });
+  const records = createRecordsApi({
+    store,
+    sources: config.sources,
+    loadSource,
+    trigger: options.trigger ?? 'api',
+  });
   const conflicts = createConflictsApi(store);
   return {
     pull,
@@ -333,6 +362,7 @@ export function createEngine(options: EngineOptions): Engine {
     init,
     janitor,
     restore,
+    rebind,
     records,
     conflicts,
     outbox,

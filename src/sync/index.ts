@@ -11,6 +11,7 @@ export type {
   PullProgress,
   PullResult,
   PullStatus,
+  RebindResult,
   SourcePullResult,
   SourceStatus,
 } from './engine-types.ts';

@@ -7,6 +7,7 @@ import type { SourceConfig } from '../config/index.ts';
 import type { NotionClient } from '../notion/index.ts';
 import type { Clock, Logger } from '../shared/index.ts';
 import type { PullOptions, SourcePullResult } from './engine-types.ts';
+import { throwIfInterrupted } from './interrupt.ts';
 import { DEFAULT_SYNC_KEY_PROPERTY } from './push-types.ts';
 import { reconcileDeletions } from './reconcile.ts';
 import type { ListingBatch } from './row-listing.ts';
@@ -88,6 +89,7 @@ export async function commitBatch(
   counts.restored += committed.restored;
   await state.lease?.heartbeat(state.meter);
   report(state, 'rows');
+  throwIfInterrupted(state.options.signal, `The pull of "${state.config.name}"`);
 }
 
 export function rowContext(
@@ -123,6 +125,7 @@ export async function applyReconcile(
   check: () => Promise<void>,
   belongs: (p: PageObjectResponse) => boolean,
 ) {
+  throwIfInterrupted(state.options.signal, `The pull of "${state.config.name}"`);
   report(state, 'reconcile');
   const result = await reconcileDeletions({
     notion: state.env.notion,

@@ -12,6 +12,7 @@
 import type { SourceConfig } from '../config/index.ts';
 import { NotionSyncError } from '../errors.ts';
 import type { PullOptions, SourcePullResult } from './engine-types.ts';
+import { isInterrupted, throwIfInterrupted } from './interrupt.ts';
 import { pullDataSource } from './pull-data-source.ts';
 import { pullPageTree } from './pull-page-tree.ts';
 import { type PullEnvironment, type RunState, report } from './pull-run.ts';
@@ -66,6 +67,7 @@ async function markAccessLost(state: RunState, error: unknown): Promise<boolean>
 
 async function runPull(state: RunState): Promise<void> {
   const { store, notion } = state.env;
+  throwIfInterrupted(state.options.signal, `The pull of "${state.config.name}"`);
   const existing = await store.sources.getByName(state.config.name);
   const lease = (id: number) =>
     startRun(store, {
@@ -87,6 +89,10 @@ async function runPull(state: RunState): Promise<void> {
   state.source = source;
   if (resolved.kind === 'data_source') await pullDataSource(state, source, resolved);
   else await pullPageTree(state, source, resolved);
+}
+
+function runStatusOf(status: SourcePullResult['status']) {
+  return status === 'ok' || status === 'interrupted' ? status : 'failed';
 }
 
 /** Pulls one configured source; never throws for a failure of the source itself (see `status`). */
@@ -115,7 +121,10 @@ export async function pullSource(
       await runPull(state);
     } catch (error) {
       const at = new Date(env.clock.now()).toISOString();
-      if (isAccessError(error) && (await markAccessLost(state, error))) {
+      if (isInterrupted(error)) {
+        status = 'interrupted';
+        state.meter.errors.push(errorEntry(error, at));
+      } else if (isAccessError(error) && (await markAccessLost(state, error))) {
         status = 'access_lost';
         state.meter.errors.push({ ...errorEntry(error, at), code: 'access_lost' });
       } else {
@@ -125,7 +134,7 @@ export async function pullSource(
       env.logger.debug({ source: config.name, err: error }, 'pull failed');
     }
   });
-  if (state.lease) await state.lease.finish(status === 'ok' ? 'ok' : 'failed', state.meter);
+  if (state.lease) await state.lease.finish(runStatusOf(status), state.meter);
   report(state, 'done');
   return {
     source: config.name,

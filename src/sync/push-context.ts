@@ -52,6 +52,8 @@ export interface PushContext {
   keyReady: boolean;
   /** The run stopped early (lease refused, store or connection failure). */
   fatal: boolean;
+  /** The run stopped at a safe point because `options.signal` aborted. */
+  interrupted: boolean;
 }
 
 export interface LivePage {

@@ -41,6 +41,11 @@ export interface PushOptions {
   onNotice?: (message: string) => void;
   /** Pacing used for the dry-run time estimate (default 3 requests/s). */
   requestsPerSecond?: number;
+  /**
+   * Stops the run at its next safe point (after the item being pushed): the run is marked
+   * `interrupted`, the lease released, and the call rejects with `run_interrupted`.
+   */
+  signal?: AbortSignal;
 }
 
 export interface PushCounts {
@@ -78,7 +83,7 @@ export interface PushWaiting {
 
 export interface SourcePushResult {
   source: string;
-  status: 'ok' | 'failed';
+  status: 'ok' | 'failed' | 'interrupted';
   runId: number | null;
   counts: PushCounts;
   /** Conflicts parked in the queue by this run. */

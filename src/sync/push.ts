@@ -7,6 +7,7 @@
 // - `dryRun` touches neither Notion nor the store; `preview` reads Notion but writes nothing.
 import type { SourceConfig } from '../config/index.ts';
 import { NotionSyncError } from '../errors.ts';
+import { isInterrupted, sleepUnlessAborted, throwIfInterrupted } from './interrupt.ts';
 import { emptyPushCounts, type PushContext, type PushEnvironment } from './push-context.ts';
 import { pushItem } from './push-item.ts';
 import {
@@ -100,6 +101,7 @@ async function prepareKey(ctx: PushContext, due: OutboxItem[]): Promise<void> {
 async function drain(ctx: PushContext, lease: RunLease | null): Promise<void> {
   const { store, clock } = ctx.env;
   const skipped = new Set<number>();
+  const what = `The push of "${ctx.config.name}"`;
   for (;;) {
     const due = (await store.outbox.listDue({ sourceId: ctx.source.id, limit: 200 })).filter(
       (i) => !skipped.has(i.id),
@@ -110,11 +112,13 @@ async function drain(ctx: PushContext, lease: RunLease | null): Promise<void> {
         .map((i) => Date.parse(i.nextAttemptAt) - clock.now());
       const next = waiting.length > 0 ? Math.min(...waiting) : Number.POSITIVE_INFINITY;
       if (next > ctx.env.retryWaitMs || ctx.options.preview) return;
-      await clock.sleep(Math.max(0, next));
+      await sleepUnlessAborted(clock, Math.max(0, next), ctx.options.signal);
+      throwIfInterrupted(ctx.options.signal, what);
       continue;
     }
     await prepareKey(ctx, due);
     for (const item of due) {
+      throwIfInterrupted(ctx.options.signal, what);
       if (!(await pushItem(ctx, item))) skipped.add(item.id);
       else if (ctx.options.preview) skipped.add(item.id);
     }
@@ -145,6 +149,7 @@ function contextFor(
     suspect: new Set(),
     keyReady: false,
     fatal: false,
+    interrupted: false,
   };
 }
 
@@ -169,12 +174,13 @@ async function runPush(ctx: PushContext): Promise<RunLease | null> {
     }
     await drain(ctx, lease);
   } catch (error) {
+    if (isInterrupted(error)) ctx.interrupted = true;
+    else ctx.fatal = true;
     ctx.meter.errors.push({
       code: error instanceof NotionSyncError ? error.code : 'internal',
       message: error instanceof Error ? error.message : String(error),
       at: new Date(ctx.env.clock.now()).toISOString(),
     });
-    ctx.fatal = true;
   }
   return lease;
 }
@@ -205,11 +211,11 @@ export async function pushSource(
   let lease: RunLease | null = null;
   if (options.dryRun) await planRun(ctx);
   else lease = await withRunMeter(ctx.meter, () => runPush(ctx));
-  const status = ctx.fatal ? 'failed' : 'ok';
+  const status = ctx.interrupted ? 'interrupted' : ctx.fatal ? 'failed' : 'ok';
   if (lease) {
     ctx.meter.extraCounts = { ...ctx.counts };
     await lease.finish(
-      status === 'ok' ? (ctx.counts.failed > 0 ? 'partial' : 'ok') : 'failed',
+      status === 'ok' ? (ctx.counts.failed > 0 ? 'partial' : 'ok') : status,
       ctx.meter,
     );
   }

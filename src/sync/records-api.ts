@@ -10,6 +10,7 @@ import { hashValue, parseNotionId } from '../shared/index.ts';
 import { checkLocalValues } from './property-input.ts';
 import type { LocalEdit, LocalValues, RecordsApi } from './push-types.ts';
 import type { JsonValue, Source, Store, StoreRecord } from './store-api.ts';
+import { unknownSourceError } from './unknown-source.ts';
 
 export interface OutboxPayload {
   set: Record<string, JsonValue>;
@@ -32,18 +33,14 @@ export interface RecordsDeps {
   sources: SourceConfig[];
   /** The stored source (schema snapshot); resolves it through Notion when never pulled. */
   loadSource(config: SourceConfig): Promise<Source>;
+  /** Recorded on every local edit's version: who made it (`cli`, `api`, `mcp`, …). */
+  trigger: string;
 }
 
-/** The configured source that may take local edits; `source_not_found` / `usage` otherwise. */
+/** The configured source that may take local edits; `usage` otherwise. */
 export function editableSource(sources: SourceConfig[], name: string): SourceConfig {
   const config = sources.find((s) => s.name === name);
-  if (!config) {
-    throw new NotionSyncError(
-      'source_not_found',
-      `No source named "${name}" in the configuration; configured: ${sources.map((s) => s.name).join(', ') || 'none'}.`,
-      { details: { source: name } },
-    );
-  }
+  if (!config) throw unknownSourceError(name, sources);
   if ((config.direction ?? 'pull') === 'pull' || config.page) {
     throw new NotionSyncError(
       'usage',
@@ -119,7 +116,7 @@ export function createRecordsApi(deps: RecordsDeps): RecordsApi {
         fields: set,
         hash: hashValue({ local: set }),
         payload: { set },
-        provenance: { trigger: 'local' },
+        provenance: { trigger: deps.trigger },
       });
       return done(result);
     },
@@ -137,7 +134,7 @@ export function createRecordsApi(deps: RecordsDeps): RecordsApi {
         fields,
         hash: hashValue({ local: fields }),
         payload: { ...pending, set: accumulated } as unknown as JsonValue,
-        provenance: { trigger: 'local' },
+        provenance: { trigger: deps.trigger },
       });
       return done(result);
     },
@@ -152,7 +149,7 @@ export function createRecordsApi(deps: RecordsDeps): RecordsApi {
         fields,
         hash: hashValue({ local: fields, deleted: true }),
         payload: { set: {} },
-        provenance: { trigger: 'local' },
+        provenance: { trigger: deps.trigger },
       });
       return done(result);
     },

@@ -79,6 +79,45 @@ function notFound(source: SourceConfig, id: string, cause: unknown): NotionSyncE
 }
 
 const isCode = (error: unknown, code: string) => isNotionApiError(error) && error.code === code;
+const isMissing = (error: unknown) =>
+  isCode(error, 'notion_not_found') || isCode(error, 'notion_validation');
+
+/**
+ * Why an id could not be read as the configured kind: when it is another kind of object (a page
+ * given as `database:`, a database given as `page:`), a `config_invalid` naming the right key;
+ * otherwise the "not found or not shared" error.
+ */
+async function explainMissing(
+  notion: NotionClient,
+  source: SourceConfig,
+  id: string,
+  cause: unknown,
+): Promise<NotionSyncError> {
+  const key = configKey(source);
+  const wrongKind = (what: string, fix: string) =>
+    new NotionSyncError(
+      'config_invalid',
+      `Source "${source.name}": ${id} is ${what}, not a ${key === 'dataSource' ? 'data source' : key} — ${fix}.`,
+      { details: { source: source.name, id, key }, cause },
+    );
+  try {
+    if (key === 'page') {
+      await notion.databases.retrieve({ database_id: id });
+      return wrongKind('a database', `use \`database: ${id}\` instead of \`page:\``);
+    }
+    const page = (await notion.pages.retrieve({ page_id: id })) as PageObjectResponse;
+    const parent = page.parent as { type?: string; database_id?: string };
+    if (parent.type === 'data_source_id' || parent.type === 'database_id') {
+      return wrongKind(
+        `a row (page) of database ${parent.database_id ?? 'unknown'}`,
+        `point \`${key}:\` at that database, or use \`page: ${id}\` to copy this page alone`,
+      );
+    }
+    return wrongKind('a page', `use \`page: ${id}\` to copy it and its sub-pages`);
+  } catch {
+    return notFound(source, id, cause);
+  }
+}
 
 async function retrieveDataSource(
   notion: NotionClient,
@@ -107,13 +146,12 @@ async function resolveDatabase(
   try {
     database = (await notion.databases.retrieve({ database_id: id })) as typeof database;
   } catch (error) {
-    if (!isCode(error, 'notion_not_found') && !isCode(error, 'notion_validation')) throw error;
+    if (!isMissing(error)) throw error;
     // People paste a data source id under `database` too; accept it when it is one.
     try {
       return fromDataSource(await retrieveDataSource(notion, id), null);
     } catch (second) {
-      if (isCode(second, 'notion_not_found') || isCode(second, 'notion_validation'))
-        throw notFound(source, id, error);
+      if (isMissing(second)) throw await explainMissing(notion, source, id, error);
       throw second;
     }
   }
@@ -164,8 +202,7 @@ export async function resolveSource(
       | undefined;
     return { kind: 'page', notionId: page.id, title: titleOf(titleProperty?.title), page };
   } catch (error) {
-    if (isCode(error, 'notion_not_found') || isCode(error, 'notion_validation'))
-      throw notFound(source, id, error);
+    if (isMissing(error)) throw await explainMissing(notion, source, id, error);
     throw error;
   }
 }

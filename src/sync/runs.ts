@@ -2,10 +2,12 @@
 // once — the store allows one `running` run per source (a unique index, so it holds across
 // processes and machines sharing the store); a second start is `source_busy`. A run keeps its
 // lease alive with heartbeats; a run whose process died is taken over once its heartbeat is
-// older than the stale limit. Every request made inside a run's async scope is counted for it.
+// older than the stale limit — at once when that process ran on this host (host + pid recorded). Every request made inside a run's async scope is counted for it.
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { hostname } from 'node:os';
 import { NotionSyncError } from '../errors.ts';
 import type { NotionClient } from '../notion/index.ts';
+import { redactUrlCredentialsDeep } from '../shared/index.ts';
 import type { CoverageGaps, PullCounts } from './engine-types.ts';
 import type { Run, RunError, Store } from './store-api.ts';
 
@@ -51,6 +53,16 @@ export function withRunMeter<T>(meter: RunMeter, fn: () => Promise<T>): Promise<
   return scope.run(meter, fn);
 }
 
+/** Whether no process `pid` exists on this host (EPERM means it exists under another user). */
+function isProcessGone(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
 function isUniqueViolation(error: unknown): boolean {
   const code =
     (error as { code?: unknown })?.code ?? (error as { cause?: { code?: unknown } })?.cause?.code;
@@ -65,7 +77,7 @@ function isUniqueViolation(error: unknown): boolean {
 export interface RunLease {
   run: Run;
   heartbeat(meter: RunMeter): Promise<void>;
-  finish(status: 'ok' | 'failed' | 'partial', meter: RunMeter): Promise<Run>;
+  finish(status: 'ok' | 'failed' | 'partial' | 'interrupted', meter: RunMeter): Promise<Run>;
 }
 
 function progressOf(meter: RunMeter) {
@@ -73,7 +85,8 @@ function progressOf(meter: RunMeter) {
     counts: { ...meter.counts, ...meter.gaps, ...meter.extraCounts },
     apiCalls: meter.apiCalls,
     rateLimitWaits: meter.rateLimitWaits,
-    errors: meter.errors,
+    // Stored in the audit trail and shown by `runs`: no URL password (a baseUrl's) in it.
+    errors: redactUrlCredentialsDeep(meter.errors),
   };
 }
 
@@ -100,6 +113,8 @@ export async function startRun(
       kind: input.kind ?? 'pull',
       trigger: input.trigger,
       staleAfterMs: input.staleAfterMs,
+      owner: { host: hostname(), pid: process.pid },
+      isGone: isProcessGone,
     });
   } catch (error) {
     if (error instanceof NotionSyncError && error.code === 'source_busy') {

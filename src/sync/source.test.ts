@@ -160,7 +160,7 @@ describe.each(storeFactories())('sources on $name', (factory) => {
       ['one', 'ok', null],
       ['nowhere', 'failed', 'source_not_found'],
     ]);
-    await expect(h.engine.pull(['nope'])).rejects.toMatchObject({ code: 'source_not_found' });
+    await expect(h.engine.pull(['nope'])).rejects.toMatchObject({ code: 'usage' });
   });
 
   it('refuses a second concurrent pull of the same source, also from another engine', async () => {

@@ -3,6 +3,7 @@ export type {
   Checkpoint,
   CommitPullBatchResult,
   Conflict,
+  DetachSourceResult,
   JsonValue,
   NotionState,
   OutboxItem,

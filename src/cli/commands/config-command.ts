@@ -22,7 +22,10 @@ export function registerConfigCommand(program: Command, context: () => CliContex
           errors: result.errors,
           warnings: result.warnings,
         });
-      } else if (result.errors.length === 0) {
+      } else {
+        for (const warning of result.warnings) ctx.err(`warning: ${warning}`);
+      }
+      if (!ctx.json && result.errors.length === 0) {
         const sources = result.config?.sources.length ?? 0;
         ctx.out(
           result.file

@@ -4,15 +4,27 @@ import type { CliContext } from '../context.ts';
 import { formatValue } from '../format.ts';
 import { withEngine } from '../open-engine.ts';
 
+const ORIGINS: Record<string, string> = {
+  notion: 'pulled from Notion',
+  local: 'local edit',
+  push: 'pushed to Notion',
+};
+
+/** `local edit via cli`, `pulled from Notion via schedule, run 12`: what made the version. */
+function describeOrigin(v: HistoryResult['versions'][number]['version']): string {
+  const what = ORIGINS[v.origin] ?? v.origin;
+  // Versions stored before triggers were recorded say `local` again: nothing to add.
+  const via = v.trigger && v.trigger !== v.origin ? ` via ${v.trigger}` : '';
+  return `${what}${via}${v.runId !== null ? `, run ${v.runId}` : ''}`;
+}
+
 function describe(result: HistoryResult, diff: boolean): string[] {
   const lines = [
     `${result.pageId} in ${result.source}${result.tombstone ? ` (${result.tombstone})` : ''}`,
   ];
   for (const entry of result.versions) {
     const v = entry.version;
-    const origin = [v.origin, v.trigger, v.runId !== null ? `run ${v.runId}` : null]
-      .filter(Boolean)
-      .join(', ');
+    const origin = describeOrigin(v);
     lines.push(
       `  v${v.seq}  ${v.createdAt}  ${origin}${v.notionLastEditedTime ? `  (edited in Notion ${v.notionLastEditedTime})` : ''}`,
     );

@@ -12,6 +12,7 @@ import { registerNewCommand } from './new-command.ts';
 import { registerOutboxCommand } from './outbox-command.ts';
 import { registerPullCommand } from './pull-command.ts';
 import { registerPushCommand } from './push-command.ts';
+import { registerRebindCommand } from './rebind-command.ts';
 import { registerRestoreCommand } from './restore-command.ts';
 import { registerRmCommand } from './rm-command.ts';
 import { registerRunsCommand } from './runs-command.ts';
@@ -37,6 +38,7 @@ export function registerCommands(program: Command, context: () => CliContext): v
   registerHistoryCommand(program, context);
   registerRestoreCommand(program, context);
   registerRunsCommand(program, context);
+  registerRebindCommand(program, context);
   registerConfigCommand(program, context);
   registerMcpCommand(program, context);
   registerEmulatorCommand(program, context);

@@ -114,6 +114,7 @@ export function registerPullCommand(program: Command, context: () => CliContext)
       const result = await withEngine(ctx, async ({ engine }) => {
         const pulled = await engine.pull(names, {
           trigger: 'cli',
+          signal: ctx.runSignal(),
           ...(options.full ? { full: true } : {}),
           ...(renderer ? { onProgress: (p) => renderer.update(p) } : {}),
         });

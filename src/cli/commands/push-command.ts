@@ -77,6 +77,7 @@ export function registerPushCommand(program: Command, context: () => CliContext)
         try {
           const pushed = await engine.push(names, {
             trigger: 'cli',
+            signal: ctx.runSignal(),
             onNotice,
             ...(flags.force ? { force: true } : {}),
             ...(flags.retryDead ? { retryDead: true } : {}),

@@ -18,6 +18,7 @@ export function registerSyncCommand(program: Command, context: () => CliContext)
         engine
           .sync(names, {
             trigger: 'cli',
+            signal: ctx.runSignal(),
             onNotice: (m) => ctx.err(`notice: ${m}`),
             ...(prompt ? { onConflict: prompt.ask } : {}),
           })

@@ -176,6 +176,9 @@ describe.each(factories)('init on $name', (factory) => {
     const fresh = (await f.store.declared.get('people'))!;
     expect(fresh.dataSourceId).not.toBe(old.dataSourceId);
     expect((await f.engine.pull(['people'])).ok).toBe(true);
+    // The old history is kept, detached (the rebind), not treated as deleted rows.
+    const names = (await f.store.sources.list()).map((s) => s.name);
+    expect(names.filter((n) => n.startsWith('people.detached-'))).toHaveLength(1);
     // The relation of teams still points at the deleted data source: drift, fixed with force.
     const drift = await f.engine.init(undefined, { plan: true });
     expect(drift.plan.destructive.map((s) => [s.source, s.kind, s.property])).toEqual([

@@ -6,8 +6,8 @@
 import type { SourceConfig } from '../../config/index.ts';
 import { NotionSyncError } from '../../errors.ts';
 import type { NotionClient } from '../../notion/index.ts';
-import { findConfiguredSource } from '../configured-source.ts';
 import type { Store } from '../store-api.ts';
+import { findConfiguredSource } from '../unknown-source.ts';
 import {
   type ApplyContext,
   createDatabase,

@@ -7,11 +7,11 @@
 import type { SourceConfig } from '../../config/index.ts';
 import { NotionSyncError } from '../../errors.ts';
 import { hashValue, parseNotionId } from '../../shared/index.ts';
-import { findConfiguredSource } from '../configured-source.ts';
 import type { SourcePullResult } from '../engine-types.ts';
 import type { SourcePushResult } from '../push-types.ts';
 import { currentFields } from '../records-api.ts';
 import type { JsonValue, Source, Store, StoreRecord } from '../store-api.ts';
+import { findConfiguredSource } from '../unknown-source.ts';
 import { planPageRestore, planSourceRestore } from './restore-plan.ts';
 import {
   type RestoreChange,
