@@ -2,11 +2,7 @@ import { Cron } from 'croner';
 import { z } from 'zod';
 import { parseDuration } from '../shared/duration.ts';
 import { isNotionId } from '../shared/notion-id.ts';
-import {
-  checkDeclaredRelations,
-  declaredSchemaSchema,
-  retentionSchema,
-} from './declared-schema.ts';
+import { declaredSchemaSchema, retentionSchema } from './declared-schema.ts';
 
 /**
  * The one declaration of every option. Each leaf yields its config-file key (its path in this
