@@ -327,7 +327,7 @@ export function createEngine(options: EngineOptions): Engine {
           keepWebhookEventsDays: options.janitor?.keepWebhookEventsDays ?? 30,
         },
       },
-      janitorOptions,
+      { trigger: options.trigger ?? 'api', ...janitorOptions },
     );
 
   const restore = (target: RestoreTarget, restoreOptions: RestoreOptions = {}) =>
