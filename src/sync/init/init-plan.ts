@@ -116,6 +116,63 @@ function step(
   };
 }
 
+function optionsStep(live: LiveDatabase, declared: DeclaredProperty, current: PropertySchema) {
+  if (!declared.options) return [];
+  const have = optionNames(current);
+  const added = declared.options.filter((o) => !have.includes(o));
+  const removed = have.filter((o) => !declared.options!.includes(o));
+  if (added.length === 0 && removed.length === 0) return [];
+  const detail = [
+    added.length > 0 ? `add options ${added.join(', ')}` : '',
+    removed.length > 0 ? `remove options ${removed.join(', ')}` : '',
+  ].filter(Boolean);
+  return [
+    step(live, 'change_options', declared.name, {
+      propertyId: current.id,
+      detail: detail.join('; '),
+      effect:
+        removed.length > 0
+          ? `pages set to ${removed.join(', ')} lose that value`
+          : 'existing values kept',
+      destructive: removed.length > 0,
+    }),
+  ];
+}
+
+function formatStep(live: LiveDatabase, declared: DeclaredProperty, current: PropertySchema) {
+  if (declared.type !== 'number') return [];
+  const format = (current.number as { format?: string } | undefined)?.format ?? 'number';
+  const wanted = declared.format ?? 'number';
+  if (format === wanted) return [];
+  return [
+    step(live, 'change_format', declared.name, {
+      propertyId: current.id,
+      detail: `number format ${format} → ${wanted}`,
+      effect: 'values kept (only their display changes)',
+    }),
+  ];
+}
+
+function relationStep(
+  live: LiveDatabase,
+  declared: DeclaredProperty,
+  current: PropertySchema,
+  relationTargets: Map<string, string | null>,
+) {
+  if (declared.type !== 'relation') return [];
+  const target = relationTargets.get(declared.relationSource ?? '');
+  const now = (current.relation as { data_source_id?: string } | undefined)?.data_source_id;
+  if (!target || !now || target === now) return [];
+  return [
+    step(live, 'change_relation', declared.name, {
+      propertyId: current.id,
+      detail: `point the relation at source "${declared.relationSource}"`,
+      effect: 'existing links are cleared',
+      destructive: true,
+    }),
+  ];
+}
+
 function compareProperty(
   live: LiveDatabase,
   declared: DeclaredProperty,
@@ -123,11 +180,10 @@ function compareProperty(
   relationTargets: Map<string, string | null>,
 ): InitStep[] {
   const out: InitStep[] = [];
-  const id = current.id;
   if (current.name !== declared.name) {
     out.push(
       step(live, 'rename_property', declared.name, {
-        propertyId: id,
+        propertyId: current.id,
         detail: `rename "${current.name}" → "${declared.name}"`,
         effect: 'values kept (same property id)',
       }),
@@ -137,7 +193,7 @@ function compareProperty(
     const lossless = isLosslessTypeChange(current.type, declared.type);
     out.push(
       step(live, 'change_type', declared.name, {
-        propertyId: id,
+        propertyId: current.id,
         detail: `change type ${current.type} → ${declared.type}`,
         effect: lossless
           ? 'values converted to the new type'
@@ -147,56 +203,40 @@ function compareProperty(
     );
     return out;
   }
-  if (declared.options) {
-    const have = optionNames(current);
-    const added = declared.options.filter((o) => !have.includes(o));
-    const removed = have.filter((o) => !declared.options!.includes(o));
-    if (added.length > 0 || removed.length > 0) {
-      out.push(
-        step(live, 'change_options', declared.name, {
-          propertyId: id,
-          detail: [
-            added.length > 0 ? `add options ${added.join(', ')}` : '',
-            removed.length > 0 ? `remove options ${removed.join(', ')}` : '',
-          ]
-            .filter(Boolean)
-            .join('; '),
-          effect:
-            removed.length > 0
-              ? `pages set to ${removed.join(', ')} lose that value`
-              : 'existing values kept',
-          destructive: removed.length > 0,
-        }),
-      );
-    }
-  }
-  if (declared.type === 'number') {
-    const format = (current.number as { format?: string } | undefined)?.format ?? 'number';
-    if (format !== (declared.format ?? 'number')) {
-      out.push(
-        step(live, 'change_format', declared.name, {
-          propertyId: id,
-          detail: `number format ${format} → ${declared.format ?? 'number'}`,
-          effect: 'values kept (only their display changes)',
-        }),
-      );
-    }
-  }
-  if (declared.type === 'relation') {
-    const target = relationTargets.get(declared.relationSource ?? '');
-    const now = (current.relation as { data_source_id?: string } | undefined)?.data_source_id;
-    if (target && now && target !== now) {
-      out.push(
-        step(live, 'change_relation', declared.name, {
-          propertyId: id,
-          detail: `point the relation at source "${declared.relationSource}"`,
-          effect: 'existing links are cleared',
-          destructive: true,
-        }),
-      );
-    }
-  }
-  return out;
+  return [
+    ...out,
+    ...optionsStep(live, declared, current),
+    ...formatStep(live, declared, current),
+    ...relationStep(live, declared, current, relationTargets),
+  ];
+}
+
+function createStep(live: LiveDatabase, declared: DeclaredProperty[]): InitStep {
+  return {
+    kind: 'create_database',
+    source: live.config.name,
+    detail: `create database "${live.config.name}" with ${declared.map((p) => `${p.name} (${p.type})`).join(', ')}`,
+    effect:
+      live.state === 'gone'
+        ? 'the database the source pointed at is gone (404); a new, empty one is created and the source is rebound to it (its old history is kept, detached)'
+        : 'a new, empty database',
+    destructive: false,
+  };
+}
+
+/** Live properties neither declared nor managed by the engine: drift, removed only with force. */
+function removalSteps(live: LiveDatabase, matched: Set<string>): InitStep[] {
+  const managed = managedPropertyNames(live.config);
+  return Object.entries(live.properties)
+    .filter(([name, property]) => !matched.has(property.id) && !managed.has(name))
+    .map(([name, property]) =>
+      step(live, 'remove_property', name, {
+        propertyId: property.id,
+        detail: `remove ${name} (${property.type}), not in the declaration`,
+        effect: 'its values are deleted from every page',
+        destructive: true,
+      }),
+    );
 }
 
 /** The steps that bring one live database to its declaration. */
@@ -213,44 +253,24 @@ export function planSource(
     steps: [],
   };
   if (live.state !== 'exists') {
-    plan.steps.push({
-      kind: 'create_database',
-      source: live.config.name,
-      detail: `create database "${live.config.name}" with ${declared.map((p) => `${p.name} (${p.type})`).join(', ')}`,
-      effect:
-        live.state === 'gone'
-          ? 'the database the source pointed at is gone (404); a new, empty one is created and the source is rebound to it (its old history is kept, detached)'
-          : 'a new, empty database',
-      destructive: false,
-    });
+    plan.steps.push(createStep(live, declared));
     return plan;
   }
   const matched = new Set<string>();
   for (const property of declared) {
     const current = matchLive(live, property);
-    if (!current) {
+    if (current) {
+      matched.add(current.id);
+      plan.steps.push(...compareProperty(live, property, current, relationTargets));
+    } else {
       plan.steps.push(
         step(live, 'add_property', property.name, {
           detail: `add ${property.name} (${property.type})`,
           effect: 'empty on existing pages',
         }),
       );
-      continue;
     }
-    matched.add(current.id);
-    plan.steps.push(...compareProperty(live, property, current, relationTargets));
   }
-  const managed = managedPropertyNames(live.config);
-  for (const [name, property] of Object.entries(live.properties)) {
-    if (matched.has(property.id) || managed.has(name)) continue;
-    plan.steps.push(
-      step(live, 'remove_property', name, {
-        propertyId: property.id,
-        detail: `remove ${name} (${property.type}), not in the declaration`,
-        effect: 'its values are deleted from every page',
-        destructive: true,
-      }),
-    );
-  }
+  plan.steps.push(...removalSteps(live, matched));
   return plan;
 }
