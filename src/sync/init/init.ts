@@ -91,11 +91,12 @@ export async function runInit(
   for (const sourcePlan of plan.sources) {
     const live = lives.get(sourcePlan.source)!;
     if (live.state === 'exists') continue;
-    deferred.set(sourcePlan.source, await createDatabase(ctx, live, sourcePlan));
+    // Rebind first: a refused rebind (a run in progress) must not leave an unrecorded database.
     if (live.state === 'gone') {
       await env.rebind?.(sourcePlan.source);
       result.rebound.push(sourcePlan.source);
     }
+    deferred.set(sourcePlan.source, await createDatabase(ctx, live, sourcePlan));
     await recordDatabase(ctx, live, sourcePlan);
   }
   for (const sourcePlan of plan.sources) {
