@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { verifyWebhookSignature } from '@notionhq/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestReceiver } from './webhooks/test-receiver.ts';
+import { startTestReceiver } from './webhooks/receiver-test-support.ts';
 
 const BIN = new URL('../../bin/notion-sync.js', import.meta.url).pathname;
 

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createEmulator, createManualClock, type Emulator, type ManualClock } from '../index.ts';
 import { createDataSource } from '../test-support.ts';
 import { MAX_DELIVERY_ATTEMPTS, RETRY_DELAYS_MS } from './dispatcher.ts';
-import { startTestReceiver, type TestReceiver } from './test-receiver.ts';
+import { startTestReceiver, type TestReceiver } from './receiver-test-support.ts';
 
 const WINDOW_MS = 2_000;
 const title = (content: string) => ({ title: [{ text: { content } }] });
