@@ -5,9 +5,14 @@
 // are recorded in the store, so applying the same declaration again plans nothing.
 import type { SourceConfig } from '../../config/index.ts';
 import { NotionSyncError } from '../../errors.ts';
-import type { NotionClient, PropertySchema } from '../../notion/index.ts';
+import {
+  isAmbiguousWriteError,
+  type NotionClient,
+  type PropertySchema,
+} from '../../notion/index.ts';
 import { parseNotionId } from '../../shared/index.ts';
 import type { Store } from '../store-api.ts';
+import { findCreatedDatabase } from './created-database-lookup.ts';
 import { type DeclaredProperty, declaredProperties, propertyBody } from './declared-properties.ts';
 import { configuredIdOf, type LiveDatabase } from './init-plan.ts';
 import type { InitStep, SourceInitPlan } from './init-types.ts';
@@ -49,6 +54,29 @@ function relationReady(ctx: ApplyContext, property: DeclaredProperty): boolean {
   return property.type !== 'relation' || Boolean(ctx.targets.get(property.relationSource ?? ''));
 }
 
+type CreatedDatabase = { id: string; data_sources?: { id: string }[] };
+
+/** Creates the database; after an ambiguous failure, adopts the one it may have made. */
+async function createOrAdopt(
+  ctx: ApplyContext,
+  parent: string,
+  title: string,
+  properties: Record<string, unknown>,
+): Promise<CreatedDatabase> {
+  try {
+    return (await ctx.notion.databases.create({
+      parent: { type: 'page_id', page_id: parent },
+      title: [{ type: 'text', text: { content: title } }],
+      initial_data_source: { properties },
+    } as CreateBody)) as CreatedDatabase;
+  } catch (error) {
+    if (!isAmbiguousWriteError(error)) throw error;
+    const made = await findCreatedDatabase(ctx.notion, ctx.store, parent, title);
+    if (!made) throw error;
+    return (await ctx.notion.databases.retrieve({ database_id: made })) as CreatedDatabase;
+  }
+}
+
 export async function createDatabase(
   ctx: ApplyContext,
   live: LiveDatabase,
@@ -69,11 +97,7 @@ export async function createDatabase(
   const properties = Object.fromEntries(
     now.map((p) => [p.name, propertyBody(p, ctx.targets.get(p.relationSource ?? '') ?? undefined)]),
   );
-  const db = (await ctx.notion.databases.create({
-    parent: { type: 'page_id', page_id: parent },
-    title: [{ type: 'text', text: { content: config.name } }],
-    initial_data_source: { properties },
-  } as CreateBody)) as { id: string; data_sources?: { id: string }[] };
+  const db = await createOrAdopt(ctx, parent, config.name, properties);
   const dataSourceId = db.data_sources?.[0]?.id;
   if (!dataSourceId) {
     throw new NotionSyncError(

@@ -191,4 +191,19 @@ describe.each(factories)('init on $name', (factory) => {
     ).toBe(fresh.dataSourceId);
     expect(isPlanPending((await f.engine.init(undefined, { plan: true })).plan)).toBe(false);
   });
+
+  it('a database create whose answer is lost is adopted, never made twice', async () => {
+    const f = await setup(factory);
+    f.emu.control.setFaults([
+      { method: 'POST', route: 'POST /v1/databases', applyThenFail: 504, count: 1 },
+    ]);
+    const applied = await f.engine.init(['people']);
+    expect(applied.applied).toBe(true);
+    const children = await f.emu.client().blocks.children.list({ block_id: f.emu.rootPageId });
+    const made = (children.results as { type: string; id: string }[]).filter(
+      (b) => b.type === 'child_database',
+    );
+    expect(made.map((b) => b.id)).toEqual([(await f.store.declared.get('people'))!.databaseId]);
+    expect(isPlanPending((await f.engine.init(['people'], { plan: true })).plan)).toBe(false);
+  });
 });
