@@ -135,6 +135,7 @@ function patchFor(
     case 'change_options':
     case 'change_format':
     case 'change_relation':
+    case 'change_expression':
       return body();
     default:
       return {};

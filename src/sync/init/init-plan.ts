@@ -173,6 +173,19 @@ function relationStep(
   ];
 }
 
+function expressionStep(live: LiveDatabase, declared: DeclaredProperty, current: PropertySchema) {
+  if (declared.type !== 'formula') return [];
+  const now = (current.formula as { expression?: string } | undefined)?.expression;
+  if (now === undefined || now === declared.expression) return [];
+  return [
+    step(live, 'change_expression', declared.name, {
+      propertyId: current.id,
+      detail: `formula ${now} → ${declared.expression}`,
+      effect: 'values are computed again by Notion',
+    }),
+  ];
+}
+
 function compareProperty(
   live: LiveDatabase,
   declared: DeclaredProperty,
@@ -208,6 +221,7 @@ function compareProperty(
     ...optionsStep(live, declared, current),
     ...formatStep(live, declared, current),
     ...relationStep(live, declared, current, relationTargets),
+    ...expressionStep(live, declared, current),
   ];
 }
 

@@ -8,6 +8,7 @@ export type InitStepKind =
   | 'change_format'
   | 'change_type'
   | 'change_relation'
+  | 'change_expression'
   | 'remove_property';
 
 export interface InitStep {

@@ -142,10 +142,12 @@ describe.each(factories)('init on $name', (factory) => {
         Score: { type: 'number', format: 'percent' },
         Members: { type: 'relation', source: 'people' },
         Due: 'date',
+        Double: { type: 'formula', expression: 'prop("Score") * 2' },
       }),
     );
     const plan = await more.engine.init(['teams'], { plan: true });
     expect(plan.plan.changes.map((s) => s.kind).sort()).toEqual([
+      'add_property',
       'add_property',
       'change_format',
       'change_options',
@@ -153,6 +155,20 @@ describe.each(factories)('init on $name', (factory) => {
     expect(plan.plan.destructive).toEqual([]);
     await more.engine.init(['teams']);
     expect(isPlanPending((await more.engine.init(['teams'], { plan: true })).plan)).toBe(false);
+    const changed = await f.withSources(
+      declared(f.emu.rootPageId, {
+        Name: 'title',
+        Status: { type: 'select', options: ['active', 'on_hold', 'completed', 'archived'] },
+        Score: { type: 'number', format: 'percent' },
+        Members: { type: 'relation', source: 'people' },
+        Due: 'date',
+        Double: { type: 'formula', expression: 'prop("Score") * 3' },
+      }),
+    );
+    const formula = await changed.engine.init(['teams'], { plan: true });
+    expect(formula.plan.changes.map((s) => s.kind)).toEqual(['change_expression']);
+    await changed.engine.init(['teams']);
+    expect(isPlanPending((await changed.engine.init(['teams'], { plan: true })).plan)).toBe(false);
   });
 
   it('a deleted database: pull names init, init creates it again, pull reads it, a relation to it is re-pointed with force', async () => {
