@@ -1,24 +1,32 @@
-// npm run bench:pull — pulls N rows (default 20,000) from the in-process emulator into a SQLite
-// file, once with rate limiting off and once at Notion's 3 requests/s (the emulator enforces it
-// with Retry-After; the client paces itself at 3/s), and prints rows/s, query calls against the
-// minimum ⌈N/100⌉, pacing utilization (requests/s achieved ÷ 3) and peak RSS.
-// Options: --rows N, --per-minute N (rows sharing one created_time minute, default 100; a window
-// split re-reads its boundary minute), --only off|3rps.
+// npm run bench:pull — for each size (default 10,000, 50,000 and 100,000 rows) an emulator
+// child process serves a data source on a local port (rate limiting off); a child process
+// pulls it with the engine into a SQLite file, another reads it with the raw floor
+// (pull-floor.ts: the SDK's cursor loop + node:sqlite inserts). Prints both rows/s, their
+// ratio, and the peak RSS of the engine's own process (the emulator lives elsewhere).
+// Options: --sizes 10000,50000 (comma-separated), --per-minute N (rows sharing one created_time
+// minute, default 100).
+// `--in-process` runs the earlier in-process table instead: N rows (--rows, default 20,000)
+// once with rate limiting off and once at Notion's 3 requests/s (the emulator enforces it with
+// Retry-After; the client paces itself at 3/s): rows/s, query calls against the minimum
+// ⌈N/100⌉, pacing utilization (requests/s achieved ÷ 3) and peak RSS (emulator included);
+// --only off|3rps.
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createEmulator } from '../src/emulator/index.ts';
-import { createDataSource } from '../src/emulator/test-support.ts';
 import { createNotionClient } from '../src/notion/index.ts';
 import { createStore } from '../src/store/index.ts';
-import { createEngine } from '../src/sync/index.ts';
+import { createBenchSource, pullBenchSource } from './bench-source.ts';
 
 const { values } = parseArgs({
   options: {
     rows: { type: 'string', default: '20000' },
     'per-minute': { type: 'string', default: '100' },
     only: { type: 'string' },
+    sizes: { type: 'string', default: '10000,50000,100000' },
+    'in-process': { type: 'boolean', default: false },
   },
 });
 const rows = Number(values.rows);
@@ -28,29 +36,7 @@ async function seed(rateLimited: boolean) {
   const emu = await createEmulator(
     rateLimited ? { rateLimit: { requestsPerSecond: 3, burst: 10 } } : {},
   );
-  const dsId = await createDataSource(emu.client(), emu.rootPageId, {
-    Name: { title: {} },
-    Status: { select: { options: [{ name: 'Todo' }, { name: 'Done' }] } },
-    Estimate: { number: {} },
-    Tags: { multi_select: { options: [{ name: 'a' }, { name: 'b' }] } },
-  });
-  const batch = perMinute;
-  for (let start = 0; start < rows; start += batch) {
-    const size = Math.min(batch, rows - start);
-    emu.control.bulkCreatePages(
-      dsId,
-      Array.from({ length: size }, (_, i) => ({
-        Name: { title: [{ text: { content: `Row ${start + i}` } }] },
-        Status: { select: { name: (start + i) % 3 === 0 ? 'Done' : 'Todo' } },
-        Estimate: { number: (start + i) % 13 },
-        Tags: { multi_select: [{ name: 'a' }] },
-      })),
-    );
-    // Spread created_time the way real data has it (the 10,000-row windows split by minute).
-    emu.control.clock.advance(60_000);
-  }
-  emu.control.clock.advance(10 * 60_000);
-  emu.control.clearRequestLog();
+  const dsId = await createBenchSource(emu, rows, perMinute);
   return { emu, dsId };
 }
 
@@ -67,15 +53,7 @@ async function run(label: 'off' | '3rps'): Promise<void> {
         ? { requestsPerSecond: 3, burst: 5 }
         : { requestsPerSecond: 100_000, burst: 100_000, maxInFlight: 8 },
   });
-  const engine = createEngine({
-    config: { sources: [{ name: 'bench', dataSource: dsId }] },
-    store,
-    notion,
-  });
-  const started = performance.now();
-  const result = await engine.pull(['bench']);
-  const seconds = (performance.now() - started) / 1000;
-  const source = result.sources[0]!;
+  const { source, seconds } = await pullBenchSource(store, notion, dsId);
   const log = emu.control.requestLog();
   const queries = log.filter((e) => e.method === 'POST' && e.path.endsWith('/query')).length;
   const throttled = log.filter((e) => e.status === 429).length;
@@ -89,9 +67,78 @@ async function run(label: 'off' | '3rps'): Promise<void> {
   rmSync(dir, { recursive: true, force: true });
 }
 
-console.log(
-  '| rate limit | rows | status, created | time | rows/s | query calls / minimum | all calls | 429s | pacing utilization | peak RSS |',
-);
-console.log('|---|---:|---|---:|---:|---:|---:|---:|---:|---:|');
-if (values.only !== '3rps') await run('off');
-if (values.only !== 'off') await run('3rps');
+interface ChildResult {
+  rows: number;
+  seconds: number;
+  peakRssMiB: number;
+  status?: string;
+  calls?: number;
+  cpuSeconds: number;
+}
+
+/** Runs a bench script in its own Node process; resolves with the JSON line it prints. */
+function runChild(script: string, args: string[], keepStdin = false) {
+  const child = spawn(process.execPath, [join(import.meta.dirname, script), ...args], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  if (!keepStdin) child.stdin.end();
+  const line = new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const end = out.indexOf('\n');
+      if (end >= 0) resolve(out.slice(0, end));
+    });
+    child.on('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+  });
+  return { child, line };
+}
+
+/** One measurement against a freshly seeded emulator process. */
+async function measure(script: string, rows: number): Promise<ChildResult> {
+  const emulator = runChild(
+    'pull-emulator-child.ts',
+    ['--rows', String(rows), '--per-minute', String(perMinute)],
+    true,
+  );
+  const served = JSON.parse(await emulator.line) as {
+    baseUrl: string;
+    token: string;
+    dataSourceId: string;
+  };
+  try {
+    const run = runChild(script, [served.baseUrl, served.token, served.dataSourceId]);
+    return JSON.parse(await run.line) as ChildResult;
+  } finally {
+    emulator.child.stdin.end();
+  }
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+if (values['in-process']) {
+  console.log(
+    '| rate limit | rows | status, created | time | rows/s | query calls / minimum | all calls | 429s | pacing utilization | peak RSS |',
+  );
+  console.log('|---|---:|---|---:|---:|---:|---:|---:|---:|---:|');
+  if (values.only !== '3rps') await run('off');
+  if (values.only !== 'off') await run('3rps');
+} else {
+  console.log(
+    '| rows | engine: status, time | engine rows/s | floor time | floor rows/s | engine ÷ floor | CPU s engine / floor | engine calls | engine peak RSS | floor peak RSS |',
+  );
+  console.log('|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const size of values.sizes.split(',').map(Number)) {
+    const floor = await measure('pull-floor.ts', size);
+    const engine = await measure('pull-engine-child.ts', size);
+    console.log(
+      `| ${fmt(size)} | ${engine.status} ${fmt(engine.rows)}, ${engine.seconds.toFixed(1)} s | ${fmt(engine.rows / engine.seconds)} | ` +
+        `${floor.seconds.toFixed(1)} s | ${fmt(floor.rows / floor.seconds)} | ${(floor.seconds / engine.seconds).toFixed(2)} | ` +
+        `${engine.cpuSeconds.toFixed(1)} / ${floor.cpuSeconds.toFixed(1)} | ` +
+        `${engine.calls} | ${engine.peakRssMiB} MiB | ${floor.peakRssMiB} MiB |`,
+    );
+  }
+  console.log(
+    `\nReproduce: npm run bench:pull -- --sizes ${values.sizes} --per-minute ${perMinute}`,
+  );
+}

@@ -95,7 +95,9 @@ export const sourceSchema = z
       .describe('When `serve` runs this source: cron expression or interval (15m)'),
     reconcile: durationText
       .optional()
-      .describe('How often to look for deleted rows (default: every run while cheap)'),
+      .describe(
+        'How often a pull lists every row to find rows deleted for good or unshared (default 6h; trashed rows are seen on every pull)',
+      ),
     conflictPolicy: z
       .enum(['manual', 'notion-wins', 'local-wins', 'last-write-wins', 'prompt'])
       .optional()

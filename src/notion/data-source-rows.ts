@@ -1,5 +1,5 @@
 import type { PageObjectResponse, QueryDataSourceParameters } from '@notionhq/client';
-import { NotionSyncError } from '../errors.ts';
+import { iterateDenseMinute, nextMinute } from './dense-minute.ts';
 import type { NotionApi } from './notion-api.ts';
 import { iterateListItems, iterateListPages, type ListPage } from './pagination.ts';
 
@@ -100,6 +100,11 @@ export interface AllRowsOptions {
   inTrash?: boolean | undefined;
   pageSize?: number | undefined;
   resume?: AllRowsPosition | undefined;
+  /**
+   * Called for a created_time minute whose rows no query the data allows could list completely
+   * (more than 10,000 rows in one minute and no property to split them on): a coverage gap.
+   */
+  onUnreachable?: ((createdTime: string) => void) | undefined;
 }
 
 function withLowerBound(filter: DataSourceFilter | undefined, windowStart: string | null) {
@@ -114,9 +119,10 @@ function withLowerBound(filter: DataSourceFilter | undefined, windowStart: strin
 /**
  * Every row of a data source, past the 10,000-row cap of a single query: rows are read in
  * created_time order, and when a query is capped a new one starts at the last row's
- * created_time (inclusive), skipping boundary rows already yielded. Throws `notion_query_capped`
- * if more rows than the cap share one created_time minute. After `resume`, rows of the boundary
- * minute may be yielded a second time (callers de-duplicate by hash).
+ * created_time (inclusive), skipping boundary rows already yielded. A minute holding more rows
+ * than the cap is split another way (dense-minute.ts); what stays unreachable is reported to
+ * `onUnreachable`. After `resume`, rows of the boundary minute may be yielded a second time
+ * (callers de-duplicate by hash).
  */
 export async function* iterateAllDataSourceRowPages(
   api: NotionApi,
@@ -138,9 +144,13 @@ export async function* iterateAllDataSourceRowPages(
       pageSize: options.pageSize,
       startCursor: cursor ?? undefined,
     });
+    let sample: PageObjectResponse | undefined;
+    let firstCreatedTime: string | null = null;
     for await (const page of pages) {
       const results: PageObjectResponse[] = [];
+      sample = page.results[0] ?? sample;
       for (const row of page.results) {
+        firstCreatedTime ??= row.created_time;
         if (row.created_time !== lastCreatedTime) {
           lastCreatedTime = row.created_time;
           boundary = new Set();
@@ -151,22 +161,36 @@ export async function* iterateAllDataSourceRowPages(
       if (page.incomplete) capped = true;
       let next: AllRowsPosition | null = null;
       if (page.nextCursor) next = { windowStart, cursor: page.nextCursor };
-      else if (capped && lastCreatedTime !== null && lastCreatedTime !== windowStart)
+      else if (capped && lastCreatedTime !== null)
+        // A dense minute (the window could not move) restarts its split after a crash.
         next = { windowStart: lastCreatedTime, cursor: null };
       yield { results, next, ...(page.requestId ? { requestId: page.requestId } : {}) };
     }
-    if (!capped) return;
-    if (lastCreatedTime === null || lastCreatedTime === windowStart) {
-      throw new NotionSyncError(
-        'notion_query_capped',
-        `More rows of data source ${dataSourceId} than one query may return share the created_time ${String(lastCreatedTime)}; ` +
-          'add a filter to the source so each part stays under 10,000 rows.',
-        { details: { dataSourceId, createdTime: lastCreatedTime } },
+    if (!capped || lastCreatedTime === null) return;
+    if (lastCreatedTime === windowStart || lastCreatedTime === firstCreatedTime) {
+      const minute: string = lastCreatedTime;
+      const query = (o: DataSourceQueryOptions) =>
+        iterateDataSourceQueryPages(api, dataSourceId, {
+          ...o,
+          filterProperties: options.filterProperties,
+          inTrash: options.inTrash,
+          pageSize: options.pageSize,
+        });
+      const after = { windowStart: nextMinute(minute), cursor: null };
+      const dense = iterateDenseMinute(query, minute, options.filter, sample, boundary, (at) =>
+        options.onUnreachable?.(at),
       );
+      for await (const page of dense)
+        yield { ...page, next: { windowStart: minute, cursor: null } };
+      // Nothing after this minute has been listed yet: the next window starts past it.
+      yield { results: [], next: after };
+      windowStart = after.windowStart;
+      carried = new Set();
+    } else {
+      windowStart = lastCreatedTime;
+      carried = boundary;
     }
-    windowStart = lastCreatedTime;
     cursor = undefined;
-    carried = boundary;
   }
 }
 

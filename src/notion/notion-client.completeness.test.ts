@@ -188,7 +188,7 @@ describe('completeness against the emulator', () => {
     expect(queries).toBeLessThanOrEqual(101 + 25);
   });
 
-  it('refuses to loop when more than 10,000 rows share one created_time minute', async () => {
+  it('splits a minute holding more than 10,000 rows by a property; without one, reports it unreachable', async () => {
     const emulator = await createEmulator({ rateLimit: false });
     const client = createNotionClient({
       token: emulator.token,
@@ -196,24 +196,44 @@ describe('completeness against the emulator', () => {
       fetch: emulator.fetch,
       pacing: fastPacing,
     });
-    const dataSourceId = await createDataSource(
+    const listAll = async (dataSourceId: string) => {
+      const unreachable: string[] = [];
+      const seen: string[] = [];
+      const rows = client.iterateAllDataSourceRows(dataSourceId, {
+        onUnreachable: (at) => unreachable.push(at),
+      });
+      for await (const row of rows) seen.push(row.id);
+      return { seen, unreachable };
+    };
+    const numbered = await createDataSource(
       client,
       emulator.rootPageId,
-      {
-        Name: { title: {} },
-      },
-      'Same minute',
+      { Name: { title: {} }, N: { number: {} } },
+      'Same minute, numbered',
+    );
+    // Every row in one minute; 200 of them without a number (listed by an is_empty query).
+    emulator.control.bulkCreatePages(
+      numbered,
+      Array.from({ length: 10_401 }, (_, i) => (i % 52 === 0 ? {} : { N: { number: i % 9_000 } })),
+    );
+    const split = await listAll(numbered);
+    expect(split.unreachable).toEqual([]);
+    expect(split.seen).toHaveLength(10_401);
+    expect(new Set(split.seen).size).toBe(10_401);
+
+    const plain = await createDataSource(
+      client,
+      emulator.rootPageId,
+      { Name: { title: {} } },
+      'Same minute, nothing to split on',
     );
     emulator.control.bulkCreatePages(
-      dataSourceId,
+      plain,
       Array.from({ length: 10_001 }, () => ({})),
     );
-    let code: string | undefined;
-    try {
-      for await (const _ of client.iterateAllDataSourceRows(dataSourceId));
-    } catch (error) {
-      code = (error as { code: string }).code;
-    }
-    expect(code).toBe('notion_query_capped');
-  });
+    const gap = await listAll(plain);
+    expect(gap.unreachable).toHaveLength(1);
+    expect(new Set(gap.seen).size).toBe(gap.seen.length);
+    expect(gap.seen.length).toBeGreaterThanOrEqual(10_000);
+  }, 60_000);
 });

@@ -1,7 +1,8 @@
 // Invariants of commitPullBatch: a version is appended only when the hash differs (the overlap
 // window never duplicates), the checkpoint moves in the same transaction as the rows (a failed
 // batch moves neither), content not fetched is carried over, and a tombstoned page that shows up
-// again is restored with its history continuing.
+// again is restored with its history continuing; a row whose hash under an earlier hashing rule
+// equals the stored one is unchanged (its stored hash moves to the new rule).
 import { describe, expect, it } from 'vitest';
 import { isNotionSyncError } from '../errors.ts';
 import { pulledRow, TASKS_SCHEMA } from './test-support/pulled-rows.ts';
@@ -18,6 +19,21 @@ describe.each(storeFactories())('commitPullBatch on $name', (factory) => {
     });
     return { store, source };
   }
+
+  it('takes a row whose equivalentHash is the stored hash as unchanged and moves the stored hash', async () => {
+    const { store, source } = await setup();
+    const old = pulledRow('p1', { title: 'A' });
+    await store.records.commitPullBatch({ sourceId: source.id, rows: [old] });
+    const rehashed = { ...old, hash: 'new-rule-hash', equivalentHash: old.hash };
+    const again = await store.records.commitPullBatch({ sourceId: source.id, rows: [rehashed] });
+    expect(again).toMatchObject({ created: 0, updated: 0, unchanged: 1 });
+    const record = (await store.records.findByPageId(source.id, 'p1'))!;
+    expect(record.notionHash).toBe('new-rule-hash');
+    expect((await store.history.listVersions(record.id)).length).toBe(1);
+    const changed = { ...pulledRow('p1', { title: 'B' }), equivalentHash: `${old.hash}x` };
+    const third = await store.records.commitPullBatch({ sourceId: source.id, rows: [changed] });
+    expect(third.updated).toBe(1);
+  });
 
   it('reports created, updated and unchanged rows and appends versions only on change', async () => {
     const { store, source } = await setup();

@@ -23,6 +23,11 @@ export interface PulledRow {
   content?: string | null;
   /** Normalized hash of fields (+ content), volatile parts excluded; decides created/unchanged. */
   hash: string;
+  /**
+   * The same state's hash under an earlier hashing rule: a record stored with it is unchanged
+   * (its hash is then moved to `hash`, no version is written).
+   */
+  equivalentHash?: string;
   notionLastEditedTime: string;
   createdTime: string;
   parentId?: string | null;
@@ -103,7 +108,10 @@ async function commitChunk(
   const changed: { row: PulledRow; record: RecordRow }[] = [];
   for (const row of input.rows) {
     const record = records.get(row.pageId)!;
-    if (record.notion_hash !== row.hash) {
+    const same =
+      record.notion_hash === row.hash ||
+      (row.equivalentHash !== undefined && record.notion_hash === row.equivalentHash);
+    if (!same) {
       changed.push({ row, record });
       continue;
     }
@@ -115,13 +123,18 @@ async function commitChunk(
       restored,
       versionId: null,
     });
-    if (restored || record.notion_last_edited_time !== row.notionLastEditedTime) {
+    if (
+      restored ||
+      record.notion_last_edited_time !== row.notionLastEditedTime ||
+      record.notion_hash !== row.hash
+    ) {
       await trx
         .updateTable('records')
         .set({
           tombstone: null,
           tombstoned_at: null,
           notion_last_edited_time: row.notionLastEditedTime,
+          notion_hash: row.hash,
           updated_at: now,
         })
         .where('id', '=', record.id)

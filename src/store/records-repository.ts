@@ -25,6 +25,8 @@ export interface TombstoneInput {
   sourceId: number;
   pageIds: string[];
   state: Tombstone;
+  /** Only records in this tombstone state change (default: live records). */
+  from?: Tombstone;
   runId?: number | null;
 }
 
@@ -37,10 +39,16 @@ export interface RecordsRepository {
   findByPageId(sourceId: number, pageId: string): Promise<StoreRecord | null>;
   /** A record of any source by page id (for `history <page id>`), or by local key. */
   findByKey(key: string): Promise<StoreRecord[]>;
-  /** Page ids of the source's records; tombstoned ones only when asked. */
-  listPageIds(sourceId: number, options?: { includeTombstoned?: boolean }): Promise<string[]>;
+  /**
+   * Page ids of the source's records: live ones, tombstoned ones too with `includeTombstoned`,
+   * or only those in one tombstone state with `tombstone`.
+   */
+  listPageIds(
+    sourceId: number,
+    options?: { includeTombstoned?: boolean; tombstone?: Tombstone },
+  ): Promise<string[]>;
   count(sourceId: number): Promise<{ live: number; tombstoned: number }>;
-  /** Tombstones live records of the given pages; returns how many changed. */
+  /** Tombstones live records (or those in state `from`) of the given pages; returns how many changed. */
   tombstone(input: TombstoneInput): Promise<number>;
   /** Clears a tombstone; returns false when the record was not tombstoned. */
   restore(recordId: number): Promise<boolean>;
@@ -119,7 +127,8 @@ export function createRecordsRepository(ctx: RepositoryContext): RecordsReposito
         .select('page_id')
         .where('source_id', '=', sourceId)
         .where('page_id', 'is not', null);
-      if (!options.includeTombstoned) query = query.where('tombstone', 'is', null);
+      if (options.tombstone) query = query.where('tombstone', '=', options.tombstone);
+      else if (!options.includeTombstoned) query = query.where('tombstone', 'is', null);
       const rows = await query.orderBy('page_id').execute();
       return rows.map((r) => r.page_id!);
     },
@@ -145,13 +154,15 @@ export function createRecordsRepository(ctx: RepositoryContext): RecordsReposito
         let changed = 0;
         const now = ctx.now();
         for (let i = 0; i < input.pageIds.length; i += 500) {
-          const result = await trx
+          const update = trx
             .updateTable('records')
             .set({ tombstone: input.state, tombstoned_at: now, updated_at: now })
             .where('source_id', '=', input.sourceId)
-            .where('page_id', 'in', input.pageIds.slice(i, i + 500))
-            .where('tombstone', 'is', null)
-            .executeTakeFirst();
+            .where('page_id', 'in', input.pageIds.slice(i, i + 500));
+          const result = await (input.from
+            ? update.where('tombstone', '=', input.from)
+            : update.where('tombstone', 'is', null)
+          ).executeTakeFirst();
           changed += Number(result.numUpdatedRows);
         }
         return changed;

@@ -15,6 +15,7 @@ import {
 import { NotionSyncError } from '../errors.ts';
 import { quoteIdentifier, quoteLiteral, type StoreDialect } from './dialect.ts';
 import type { Database, EngineTable } from './schema.ts';
+import { withStatementCache } from './statement-cache.ts';
 import { TablePrefixPlugin } from './table-prefix-plugin.ts';
 
 export const SQLITE_TABLE_PREFIX = 'ns_';
@@ -68,7 +69,7 @@ export function createSqliteDialect(options: SqliteDialectOptions): StoreDialect
     throw unreadableFile(file, cause);
   }
   const db = new Kysely<Database>({
-    dialect: new SqliteDialect({ database }),
+    dialect: new SqliteDialect({ database: withStatementCache(database) }),
     plugins: [new TablePrefixPlugin(SQLITE_TABLE_PREFIX)],
   });
   const tableRef = (table: EngineTable) => quoteIdentifier(`${SQLITE_TABLE_PREFIX}${table}`);

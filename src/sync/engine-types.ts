@@ -40,9 +40,10 @@ export interface EngineOptions {
   clock?: Clock;
   /** How far before the cursor each incremental query starts (default 2 min; Notion rounds to the minute). */
   overlapMs?: number;
-  /** Reconcile on every run while the source holds at most this many rows (default 1,000). */
-  reconcileEveryRunMaxRows?: number;
-  /** Reconcile interval for larger sources when the source sets no `reconcile` (default 6 h). */
+  /**
+   * How often a source's pull lists every row to find rows deleted for good or unshared, when
+   * the source sets no `reconcile` (default 6 h; trashed rows are seen on every pull).
+   */
   reconcileIntervalMs?: number;
   /** A running run whose heartbeat is older than this is considered dead (default 2 min). */
   staleRunAfterMs?: number;
@@ -54,6 +55,12 @@ export interface EngineOptions {
   retryWaitMs?: number;
   /** Recorded on local edits (`records.*`) as who made them: `cli`, `mcp`, … (default `api`). */
   trigger?: string;
+  /**
+   * A push re-runs its freshness check (which rows Notion changed since the store saw them)
+   * once the last one is older than this (default 60 s): the longest a person's edit of the
+   * same property can go unseen before push overwrites it.
+   */
+  freshnessCheckMs?: number;
   /** Sources pulled at once within one `pull` call (default 2); they share the connection's pacing. */
   sourceConcurrency?: number;
   /** Janitor retention of runs and webhook events (defaults 90 and 30 days; config `janitor.*`). */
@@ -93,6 +100,11 @@ export interface CoverageGaps {
   incompleteValues: number;
   /** Pages whose Markdown could not be read completely. */
   incompleteContent: number;
+  /**
+   * created_time minutes holding more than 10,000 rows that no query the data allows could list
+   * completely (no number or unique_id property to split them on): some of their rows may be missing.
+   */
+  unreachableMinutes: number;
 }
 
 export interface PullProgress {

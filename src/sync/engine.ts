@@ -39,11 +39,11 @@ import { unknownSourceError } from './unknown-source.ts';
 
 const DEFAULTS = {
   overlapMs: 2 * 60_000,
-  reconcileEveryRunMaxRows: 1000,
   reconcileIntervalMs: 6 * 3_600_000,
   staleRunAfterMs: 2 * 60_000,
   heartbeatMs: 15_000,
   retryWaitMs: 60_000,
+  freshnessCheckMs: 60_000,
   sourceConcurrency: 2,
 };
 
@@ -107,8 +107,6 @@ export function createEngine(options: EngineOptions): Engine {
       clock,
       logger,
       overlapMs: options.overlapMs ?? DEFAULTS.overlapMs,
-      reconcileEveryRunMaxRows:
-        options.reconcileEveryRunMaxRows ?? DEFAULTS.reconcileEveryRunMaxRows,
       reconcileIntervalMs: options.reconcileIntervalMs ?? DEFAULTS.reconcileIntervalMs,
       staleRunAfterMs: options.staleRunAfterMs ?? DEFAULTS.staleRunAfterMs,
       heartbeatMs: options.heartbeatMs ?? DEFAULTS.heartbeatMs,
@@ -245,6 +243,8 @@ export function createEngine(options: EngineOptions): Engine {
     logger,
     maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
     retryWaitMs: options.retryWaitMs ?? DEFAULTS.retryWaitMs,
+    overlapMs: options.overlapMs ?? DEFAULTS.overlapMs,
+    freshnessCheckMs: options.freshnessCheckMs ?? DEFAULTS.freshnessCheckMs,
     staleRunAfterMs: options.staleRunAfterMs ?? DEFAULTS.staleRunAfterMs,
     heartbeatMs: options.heartbeatMs ?? DEFAULTS.heartbeatMs,
   });

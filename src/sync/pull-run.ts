@@ -21,7 +21,6 @@ export interface PullEnvironment {
   clock: Clock;
   logger: Logger;
   overlapMs: number;
-  reconcileEveryRunMaxRows: number;
   reconcileIntervalMs: number;
   staleRunAfterMs: number;
   heartbeatMs: number;
@@ -82,7 +81,7 @@ export async function commitBatch(
     provenance: { runId, trigger: state.trigger, requestId: batch.requestId ?? null },
   });
   const counts = state.meter.counts;
-  counts.fetched += batch.pages.length;
+  counts.fetched += prepared.firstSeen;
   counts.created += committed.created;
   counts.updated += committed.updated;
   counts.unchanged += committed.unchanged + prepared.skipped;

@@ -12,8 +12,9 @@
 import type { SourceConfig } from '../config/index.ts';
 import { NotionSyncError } from '../errors.ts';
 import type { PullOptions, SourcePullResult } from './engine-types.ts';
+import { withInitHint } from './init/init-hint.ts';
 import { isInterrupted, throwIfInterrupted } from './interrupt.ts';
-import { pullDataSource } from './pull-data-source.ts';
+import { type DataSourceSchemaRead, pullDataSource, storedSchemaFits } from './pull-data-source.ts';
 import { pullPageTree } from './pull-page-tree.ts';
 import { type PullEnvironment, type RunState, report } from './pull-run.ts';
 import { isAccessError, type ResolvedSource, resolveSource } from './resolve-source.ts';
@@ -83,11 +84,26 @@ async function runPull(state: RunState): Promise<void> {
     state.knownRows = (await store.records.count(existing.id)).live;
   }
   report(state, 'resolve');
+  const resolveNow = async (): Promise<DataSourceSchemaRead> => {
+    const resolved = await resolveSource(notion, state.config);
+    if (resolved.kind !== 'data_source')
+      throw new NotionSyncError('internal', `Source "${state.config.name}" is no data source.`);
+    state.source = await storeSource(state, resolved);
+    return { source: state.source, resolved };
+  };
+  if (existing && storedSchemaFits(state.config, existing)) {
+    // The schema is read when rows show up (or the run lists everything): an idle pull makes
+    // no call but its two queries.
+    state.source = existing;
+    await pullDataSource(state, { source: existing, resolved: null }, resolveNow);
+    return;
+  }
   const resolved = await resolveSource(notion, state.config);
   const source = await storeSource(state, resolved);
   state.lease ??= await lease(source.id);
   state.source = source;
-  if (resolved.kind === 'data_source') await pullDataSource(state, source, resolved);
+  if (resolved.kind === 'data_source')
+    await pullDataSource(state, { source, resolved }, resolveNow);
   else await pullPageTree(state, source, resolved);
 }
 
@@ -126,7 +142,12 @@ export async function pullSource(
         state.meter.errors.push(errorEntry(error, at));
       } else if (isAccessError(error) && (await markAccessLost(state, error))) {
         status = 'access_lost';
-        state.meter.errors.push({ ...errorEntry(error, at), code: 'access_lost' });
+        const entry = errorEntry(error, at);
+        state.meter.errors.push({
+          ...entry,
+          message: withInitHint(config, entry.message),
+          code: 'access_lost',
+        });
       } else {
         status = 'failed';
         state.meter.errors.push(errorEntry(error, at));

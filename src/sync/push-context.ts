@@ -10,6 +10,7 @@ import {
   type NotionClient,
 } from '../notion/index.ts';
 import type { Clock, Logger } from '../shared/index.ts';
+import type { FreshnessState } from './push-freshness.ts';
 import type {
   ConflictPolicy,
   PendingConflict,
@@ -29,6 +30,10 @@ export interface PushEnvironment {
   maxAttempts: number;
   /** Wait within a run for items whose retry is due within this long (0: never wait). */
   retryWaitMs: number;
+  /** Overlap subtracted from a snapshot's minute (absorbs clock skew; the pull's overlap). */
+  overlapMs: number;
+  /** Re-run the freshness check once it is older than this (push-freshness.ts). */
+  freshnessCheckMs: number;
   staleRunAfterMs: number;
   heartbeatMs: number;
 }
@@ -50,6 +55,7 @@ export interface PushContext {
   /** Outbox ids found in flight when the run started: their write may have been applied. */
   suspect: Set<number>;
   keyReady: boolean;
+  freshness: FreshnessState;
   /** The run stopped early (lease refused, store or connection failure). */
   fatal: boolean;
   /** The run stopped at a safe point because `options.signal` aborted. */
@@ -63,6 +69,11 @@ export interface LivePage {
   values: Record<string, JsonValue>;
   /** Current property names by property id (a rename since the last pull is fine). */
   names: Record<string, string>;
+  /**
+   * Set when the page was not read: the store's snapshot, proven current by the freshness
+   * check. Writes are then keyed by property id (a rename since the snapshot is fine).
+   */
+  snapshot?: NotionState;
 }
 
 export function emptyPushCounts(): PushCounts {
@@ -120,6 +131,7 @@ export async function notionStateOf(
   live: LivePage,
   record: StoreRecord,
 ): Promise<NotionState> {
+  if (live.snapshot) return live.snapshot;
   const keepsContent = (ctx.config.content ?? 'none') === 'markdown';
   const content = keepsContent ? await notionContent(ctx, record) : undefined;
   const row = buildPulledRow(live.page, live.decoded, ctx.source.schema, content, record.parentId);

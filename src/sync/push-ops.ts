@@ -3,6 +3,7 @@
 // edited it is a conflict, never a silent resurrection; a local delete of a row Notion changed
 // since the base goes through the policy like any conflict.
 import type { CreatePageParameters, PageObjectResponse } from '@notionhq/client';
+import { isNotionApiError } from '../notion/index.ts';
 import {
   type LivePage,
   livePageOf,
@@ -11,7 +12,8 @@ import {
   propertyOf,
   readLivePage,
 } from './push-context.ts';
-import { type PropertyConflict, sameValue } from './push-merge.ts';
+import { freshSnapshot, noteNotionTime } from './push-freshness.ts';
+import { mergeProperties, type PropertyConflict, sameValue } from './push-merge.ts';
 import { decideConflicts, parkConflicts } from './push-policy.ts';
 import { baseFields, encodeWrites, mergeAndWrite } from './push-write.ts';
 import { type OutboxPayload, payloadOf } from './records-api.ts';
@@ -136,12 +138,55 @@ async function remoteDeleted(
   }
 }
 
+/**
+ * Runs `write` against the store's snapshot when the freshness check proves it current; true
+ * when done. A conflict is always decided on a page read just before (the caller's path), and
+ * a write Notion refuses because the page was trashed or deleted since (trashing need not move
+ * last_edited_time) applied nothing: the caller then reads the page as before.
+ */
+async function viaSnapshot(
+  ctx: PushContext,
+  item: OutboxItem,
+  record: StoreRecord,
+  write: (live: LivePage, base: Record<string, JsonValue> | null) => Promise<boolean>,
+): Promise<boolean> {
+  const snapshot = await freshSnapshot(ctx, item, record);
+  if (!snapshot) return false;
+  try {
+    return await write(snapshot, await baseFields(ctx, record));
+  } catch (error) {
+    if (isNotionApiError(error) && REFUSED.has(error.code)) return false;
+    throw error;
+  }
+}
+
+const REFUSED = new Set(['notion_validation', 'notion_not_found']);
+
+async function updateLive(
+  ctx: PushContext,
+  item: OutboxItem,
+  record: StoreRecord,
+  live: LivePage,
+  payload: OutboxPayload,
+  base: Record<string, JsonValue> | null,
+): Promise<void> {
+  const outcome = await mergeAndWrite(ctx, item, record, live, base, payload);
+  if (outcome === 'written') ctx.counts.updated += 1;
+  else ctx.counts.unchanged += 1;
+}
+
 export async function pushUpdate(
   ctx: PushContext,
   item: OutboxItem,
   record: StoreRecord,
 ): Promise<void> {
   const payload = payloadOf(item.payload);
+  const viaStore = async (snapshot: LivePage, base: Record<string, JsonValue> | null) => {
+    if (mergeProperties(payload.set, base, snapshot.values).conflicts.length > 0) return false;
+    await updateLive(ctx, item, record, snapshot, payload, base);
+    return true;
+  };
+  if (await viaSnapshot(ctx, item, record, viaStore)) return;
   let live = await readLivePage(ctx, record.pageId!);
   if (live?.page.in_trash && payload.restore && !ctx.options.preview) {
     const page = (await ctx.env.notion.pages.update({
@@ -151,16 +196,7 @@ export async function pushUpdate(
     live = await livePageOf(ctx, page);
   }
   if (!live || live.page.in_trash) return remoteDeleted(ctx, item, record, live, payload);
-  const outcome = await mergeAndWrite(
-    ctx,
-    item,
-    record,
-    live,
-    await baseFields(ctx, record),
-    payload,
-  );
-  if (outcome === 'written') ctx.counts.updated += 1;
-  else ctx.counts.unchanged += 1;
+  await updateLive(ctx, item, record, live, payload, await baseFields(ctx, record));
 }
 
 /** Properties Notion changed since the base (a local delete would throw them away). */
@@ -185,12 +221,27 @@ export async function pushDelete(
   item: OutboxItem,
   record: StoreRecord,
 ): Promise<void> {
+  const viaStore = async (snapshot: LivePage, base: Record<string, JsonValue> | null) => {
+    if (notionChanges(ctx, base, snapshot).length > 0) return false;
+    await deleteLive(ctx, item, record, snapshot);
+    return true;
+  };
+  if (await viaSnapshot(ctx, item, record, viaStore)) return;
   const live = record.pageId ? await readLivePage(ctx, record.pageId) : null;
   if (!live || live.page.in_trash) {
     if (!ctx.options.preview) await ctx.env.store.outbox.complete({ outboxId: item.id });
     ctx.counts.unchanged += 1;
     return;
   }
+  await deleteLive(ctx, item, record, live);
+}
+
+async function deleteLive(
+  ctx: PushContext,
+  item: OutboxItem,
+  record: StoreRecord,
+  live: LivePage,
+): Promise<void> {
   const changed = notionChanges(ctx, await baseFields(ctx, record), live);
   if (changed.length > 0) {
     const conflict: PropertyConflict = {
@@ -226,6 +277,7 @@ export async function pushDelete(
     page_id: live.page.id,
     in_trash: true,
   })) as PageObjectResponse;
+  noteNotionTime(ctx, trashed);
   await ctx.env.store.outbox.complete({
     outboxId: item.id,
     notionState: await notionStateOf(ctx, await livePageOf(ctx, trashed), record),

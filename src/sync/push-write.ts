@@ -11,6 +11,7 @@ import {
   type PushContext,
   propertyOf,
 } from './push-context.ts';
+import { noteNotionTime } from './push-freshness.ts';
 import { mergeProperties } from './push-merge.ts';
 import { decideConflicts, parkConflicts } from './push-policy.ts';
 import type { OutboxPayload } from './records-api.ts';
@@ -28,7 +29,7 @@ export function encodeWrites(
   for (const [id, value] of Object.entries(writes)) {
     const property = propertyOf(ctx, id, live);
     if (!property) continue;
-    out[property.name] = encodePropertyValue(property, value as PlainValue);
+    out[live?.snapshot ? id : property.name] = encodePropertyValue(property, value as PlainValue);
   }
   return out;
 }
@@ -72,6 +73,7 @@ export async function mergeAndWrite(
       page_id: live.page.id,
       properties: encodeWrites(ctx, writes, live),
     } as Parameters<typeof ctx.env.notion.pages.update>[0])) as PageObjectResponse;
+    noteNotionTime(ctx, page);
     after = await livePageOf(ctx, page);
   }
   await parkConflicts(ctx, item, record, decision.parked, names);

@@ -9,6 +9,7 @@ import type { SourceConfig } from '../config/index.ts';
 import { NotionSyncError } from '../errors.ts';
 import { isInterrupted, sleepUnlessAborted, throwIfInterrupted } from './interrupt.ts';
 import { emptyPushCounts, type PushContext, type PushEnvironment } from './push-context.ts';
+import { checkFreshness, emptyFreshness } from './push-freshness.ts';
 import { pushItem } from './push-item.ts';
 import {
   DEFAULT_SYNC_KEY_PROPERTY,
@@ -57,7 +58,9 @@ function planOf(ctx: PushContext, item: OutboxItem, keyChecked: boolean): Planne
     Object.entries(payloadOf(item.payload).set).map(([id, v]) => [names[id]?.name ?? id, v]),
   );
   const lookup = item.attempts > 0 || item.lastError !== null || item.state === 'in_flight' ? 1 : 0;
-  const calls = item.op === 'create' ? 1 + lookup + (keyChecked ? 0 : 2) : 2; // read + write
+  // An update or delete is one write; rows the freshness check finds changed in Notion are
+  // read first (not known before the run).
+  const calls = item.op === 'create' ? 1 + lookup + (keyChecked ? 0 : 2) : 1;
   return {
     outboxId: item.id,
     op: item.op,
@@ -117,6 +120,7 @@ async function drain(ctx: PushContext, lease: RunLease | null): Promise<void> {
       continue;
     }
     await prepareKey(ctx, due);
+    if (!ctx.options.preview) await checkFreshness(ctx, due);
     for (const item of due) {
       throwIfInterrupted(ctx.options.signal, what);
       if (!(await pushItem(ctx, item))) skipped.add(item.id);
@@ -148,6 +152,7 @@ function contextFor(
     planned: [],
     suspect: new Set(),
     keyReady: false,
+    freshness: emptyFreshness(),
     fatal: false,
     interrupted: false,
   };

@@ -1,5 +1,6 @@
-// Invariant: rows are tombstoned only after a complete listing and a confirming retrieve;
-// `trashed` vs `missing` follows Notion's answer; a restored row continues its history; a source
+// Invariant: rows in Notion's trash are tombstoned `trashed` by the next pull (its trash
+// listing); rows gone for good are tombstoned `missing` only after a complete listing (or after
+// leaving the trash) and a confirming retrieve; a restored row continues its history; a source
 // that becomes unreachable as a whole is marked `access_lost` and none of its rows is tombstoned.
 import { describe, expect, it } from 'vitest';
 import { createEmulator, type Emulator } from '../emulator/index.ts';
@@ -8,6 +9,8 @@ import { createManualClock, type ManualClock } from '../shared/index.ts';
 import { storeFactories } from '../store/test-support/store-factories.ts';
 import { createPullHarness, type PullHarness } from './test-support/pull-harness.ts';
 
+// The engine's default `reconcile` interval: the complete listing that finds missing rows.
+const RECONCILE_INTERVAL_MS = 6 * 3_600_000;
 const title = (content: string) => ({ title: [{ text: { content } }] });
 
 interface Setup {
@@ -64,14 +67,30 @@ describe.each(storeFactories())('reconcile on $name', (factory) => {
     expect((await rowsOf(h)).counts).toEqual({ live: 36, tombstoned: 4 });
   });
 
-  it('marks rows whose trash was emptied as missing', async () => {
+  it('marks rows whose trash was emptied as missing: seen trashed first, or at the reconcile interval', async () => {
     const { emu, clock, ids, h } = await setup();
-    await emu.client().pages.update({ page_id: ids[7]!, in_trash: true });
-    emu.control.emptyTrash();
+    const notion = emu.client();
+    await notion.pages.update({ page_id: ids[6]!, in_trash: true });
     await clock.advance(60_000);
     await h.engine.pull();
     const { source } = await rowsOf(h);
-    expect((await h.store.records.findByPageId(source.id, ids[7]!))!.tombstone).toBe('missing');
+    const tombstoneOf = async (id: string) =>
+      (await h.store.records.findByPageId(source.id, id))!.tombstone;
+    expect(await tombstoneOf(ids[6]!)).toBe('trashed');
+
+    // Gone from the trash: the next plain pull confirms it by a retrieve (404 → missing).
+    await notion.pages.update({ page_id: ids[7]!, in_trash: true });
+    emu.control.emptyTrash();
+    await clock.advance(60_000);
+    const plain = await h.engine.pull();
+    expect(plain.sources[0]!.reconciled).toBe(false);
+    expect(await tombstoneOf(ids[6]!)).toBe('missing');
+    // Never seen in the trash: only the complete listing of the reconcile interval finds it.
+    expect(await tombstoneOf(ids[7]!)).toBeNull();
+    await clock.advance(RECONCILE_INTERVAL_MS);
+    const reconciled = await h.engine.pull();
+    expect(reconciled.sources[0]!.reconciled).toBe(true);
+    expect(await tombstoneOf(ids[7]!)).toBe('missing');
   });
 
   it('marks the source access_lost and tombstones nothing when the database is unshared', async () => {
@@ -109,7 +128,7 @@ describe.each(storeFactories())('reconcile on $name', (factory) => {
     const { emu, clock, ids, h } = await setup();
     await emu.client().pages.update({ page_id: ids[3]!, in_trash: true });
     emu.control.emptyTrash();
-    await clock.advance(60_000);
+    await clock.advance(RECONCILE_INTERVAL_MS);
     const pulled = await h.engine.pull(undefined, {
       onProgress: (p) => {
         if (p.phase === 'reconcile') emu.control.unshare(emu.rootPageId);

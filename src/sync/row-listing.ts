@@ -38,7 +38,10 @@ export interface WindowsState {
 const toJson = (state: WindowsState): JsonValue => state as unknown as JsonValue;
 
 export interface ListingOptions {
+  /** Restart the enumeration from scratch (`pull --full`, or no cursor yet). */
   full: boolean;
+  /** Enumerate every row instead of the incremental query (a reconcile is due). */
+  enumerate?: boolean;
   overlapMs: number;
   nowMs: number;
   gaps: CoverageGaps;
@@ -92,10 +95,17 @@ async function* iterateWindows(
   dataSourceId: string,
   state: WindowsState,
   fresh: boolean,
+  gaps: CoverageGaps,
 ): AsyncGenerator<ListingBatch> {
+  // A listing with an unreachable minute is no complete listing: it deletes nothing.
+  let unreachable = false;
   const pages = notion.iterateAllDataSourceRowPages(dataSourceId, {
     filter: state.since === null ? undefined : editedSince(state.since),
     resume: state.position ?? undefined,
+    onUnreachable: () => {
+      gaps.unreachableMinutes += 1;
+      unreachable = true;
+    },
   });
   for await (const page of pages) {
     const base = { pages: page.results, ...(page.requestId ? { requestId: page.requestId } : {}) };
@@ -107,7 +117,7 @@ async function* iterateWindows(
       yield {
         ...base,
         checkpoint: { cursor, cursorPageId: null, queryState: null },
-        completeListing: fresh && state.since === null,
+        completeListing: fresh && state.since === null && !unreachable,
       };
     }
   }
@@ -125,18 +135,18 @@ export async function* iterateSourceBatches(
 ): AsyncGenerator<ListingBatch> {
   const saved = readWindowsState(checkpoint?.queryState);
   if (saved && !options.full) {
-    yield* iterateWindows(notion, dataSourceId, saved, false);
+    yield* iterateWindows(notion, dataSourceId, saved, false, options.gaps);
     return;
   }
   const startedAt = iso(options.nowMs);
-  if (options.full || !checkpoint?.cursor) {
+  if (options.full || options.enumerate || !checkpoint?.cursor) {
     const state: WindowsState = {
       mode: 'windows',
       since: null,
       startedAt,
       position: null,
     };
-    yield* iterateWindows(notion, dataSourceId, state, true);
+    yield* iterateWindows(notion, dataSourceId, state, true, options.gaps);
     return;
   }
   const since = iso(Date.parse(checkpoint.cursor) - options.overlapMs);
@@ -174,5 +184,5 @@ export async function* iterateSourceBatches(
     startedAt,
     position: null,
   };
-  yield* iterateWindows(notion, dataSourceId, state, false);
+  yield* iterateWindows(notion, dataSourceId, state, false, options.gaps);
 }

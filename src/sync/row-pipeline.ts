@@ -9,7 +9,11 @@
 //   counted as a coverage gap, never passed off as complete;
 // - the hash covers the selected properties keyed by property id (a rename alone is no new
 //   version) with volatile parts (file URL signatures, request ids) removed, plus the content
-//   when the source keeps content: equal hash → no new version;
+//   when the source keeps content: equal hash → no new version. Empty values (null, "", [],
+//   false) are left out, so a property added to or removed from the schema that is empty in a
+//   row (push's sync key, a new column) makes no new version of it. Rows stored under the
+//   earlier rule (every property hashed) carry that hash as `equivalentHash` when it differs,
+//   so an upgrade alone writes no version either;
 // - a row that disappears between listing and reading (404) is dropped from the batch;
 //   reconcile deals with it.
 import type { PageObjectResponse } from '@notionhq/client';
@@ -28,6 +32,8 @@ import type { JsonValue, PulledRow, RecordState, SourceSchema, Store } from './s
 import { readSyncKey } from './sync-key.ts';
 
 const MINUTE_MS = 60_000;
+/** Rows remembered as read in one run: one capped query's worth. */
+const READ_THIS_RUN_MAX = 10_000;
 
 export interface RowPipelineContext {
   notion: NotionClient;
@@ -47,7 +53,7 @@ export interface RowPipelineContext {
   contentOf?: (pageId: string) => ContentRead | undefined;
   gaps: CoverageGaps;
   concurrency: number;
-  /** last_edited_time of each row already read in this run (a reconcile listing re-lists them). */
+  /** last_edited_time of each row already listed in this run (a capped query's continuation re-lists them). */
   readThisRun: Map<string, string>;
   /** Name of the property holding push's sync key (pages push created carry it). */
   syncKeyProperty?: string;
@@ -59,6 +65,8 @@ export interface PreparedBatch {
   skipped: number;
   /** Page ids that vanished while being read. */
   dropped: string[];
+  /** Rows not listed before in this run (a capped query's continuation re-lists some). */
+  firstSeen: number;
 }
 
 /** Keeps the latest listing of each page (a row edited during a query may be listed twice). */
@@ -122,7 +130,7 @@ export function buildPulledRow(
     if (!Object.hasOwn(schema.properties, property.id)) continue;
     fields[property.id] = property.value as JsonValue;
     rawByName[name] = property.raw as JsonValue;
-    rawById[property.id] = property.raw;
+    if (!isEmptyValue(property.value)) rawById[property.id] = property.raw;
   }
   return {
     pageId: page.id,
@@ -136,9 +144,32 @@ export function buildPulledRow(
   };
 }
 
+function isEmptyValue(value: unknown): boolean {
+  return (
+    value === null ||
+    value === undefined ||
+    value === '' ||
+    value === false ||
+    (Array.isArray(value) && value.length === 0)
+  );
+}
+
+/** The hash of the rule before empty values were left out (every selected property). */
+function hashWithEmpties(
+  decoded: Record<string, DecodedProperty>,
+  schema: SourceSchema,
+  content: string | null | undefined,
+): string {
+  const rawById: Record<string, unknown> = {};
+  for (const property of Object.values(decoded))
+    if (Object.hasOwn(schema.properties, property.id)) rawById[property.id] = property.raw;
+  return hashNotionValue({ properties: rawById, content: content ?? null });
+}
+
 async function prepareRow(
   page: PageObjectResponse,
   ctx: RowPipelineContext,
+  stored: RecordState | undefined,
 ): Promise<PulledRow | null> {
   const { page: full, decoded } = await completedProperties(page, ctx);
   let content: string | null | undefined;
@@ -148,13 +179,15 @@ async function prepareRow(
     if (!read.complete) ctx.gaps.incompleteContent += 1;
     content = read.markdown;
   }
-  const row = buildPulledRow(
+  let row = buildPulledRow(
     full,
     decoded,
     ctx.schema,
     content,
     ctx.parentOf ? ctx.parentOf(full) : null,
   );
+  if (stored?.notionHash && stored.notionHash !== row.hash)
+    row = { ...row, equivalentHash: hashWithEmpties(decoded, ctx.schema, content) };
   // Lets the store attach a page whose create answer was lost to its local record.
   const syncKey = ctx.syncKeyProperty ? readSyncKey(full, ctx.syncKeyProperty) : null;
   return syncKey ? { ...row, syncKey } : row;
@@ -174,7 +207,7 @@ export async function prepareRows(
   const dropped: string[] = [];
   const prepared = await mapLimit(todo, ctx.concurrency, async (page) => {
     try {
-      const row = await prepareRow(page, ctx);
+      const row = await prepareRow(page, ctx, states.get(page.id));
       if (!row) dropped.push(page.id);
       return row;
     } catch (error) {
@@ -185,8 +218,17 @@ export async function prepareRows(
       throw error;
     }
   });
-  for (const page of todo) ctx.readThisRun.set(page.id, page.last_edited_time);
+  let firstSeen = 0;
+  for (const page of unique) {
+    const known = ctx.readThisRun.has(page.id);
+    if (!known) firstSeen += 1;
+    // Bounded: only a capped query's continuation re-lists rows, and a query lists 10,000 at
+    // most; a full enumeration lists each row once (memory stays flat as sources grow).
+    if (known || ctx.readThisRun.size < READ_THIS_RUN_MAX)
+      ctx.readThisRun.set(page.id, page.last_edited_time);
+  }
   return {
+    firstSeen,
     rows: prepared.filter((r): r is PulledRow => r !== null),
     skipped: unique.length - todo.length,
     dropped,

@@ -25,7 +25,7 @@ export interface RunMeter {
 export function createRunMeter(): RunMeter {
   return {
     counts: { fetched: 0, created: 0, updated: 0, unchanged: 0, deleted: 0, restored: 0 },
-    gaps: { cappedQueries: 0, incompleteValues: 0, incompleteContent: 0 },
+    gaps: { cappedQueries: 0, incompleteValues: 0, incompleteContent: 0, unreachableMinutes: 0 },
     apiCalls: {},
     calls: 0,
     rateLimitWaits: 0,
@@ -73,6 +73,9 @@ function isUniqueViolation(error: unknown): boolean {
     /UNIQUE constraint failed|duplicate key/i.test(message)
   );
 }
+
+/** Minimum real time between two progress writes of a run's own batches. */
+const PROGRESS_WRITE_MS = 1_000;
 
 export interface RunLease {
   run: Run;
@@ -133,6 +136,7 @@ export async function startRun(
     );
   }
   let latest: RunMeter | null = null;
+  let lastWriteAt = Number.NEGATIVE_INFINITY;
   let beating: Promise<void> = Promise.resolve();
   const timer = setInterval(() => {
     // Beats even before the first batch: a long resolve or walk must not look like a dead run.
@@ -143,6 +147,12 @@ export async function startRun(
     run,
     heartbeat: async (meter) => {
       latest = meter;
+      // Progress is written at most once a second: each write is a commit of its own (an fsync
+      // on SQLite), which per batch cost a pull as much as the batch itself. The timer above
+      // and `finish` write the rest.
+      const at = performance.now();
+      if (at - lastWriteAt < PROGRESS_WRITE_MS) return;
+      lastWriteAt = at;
       await store.runs.heartbeat(run.id, progressOf(meter));
     },
     finish: async (status, meter) => {
@@ -159,5 +169,6 @@ export function gapsOf(run: Run): CoverageGaps {
     cappedQueries: run.counts.cappedQueries ?? 0,
     incompleteValues: run.counts.incompleteValues ?? 0,
     incompleteContent: run.counts.incompleteContent ?? 0,
+    unreachableMinutes: run.counts.unreachableMinutes ?? 0,
   };
 }

@@ -13,6 +13,9 @@ function gapText(status: SourceStatus): string {
       ? `${gaps.incompleteValues} incomplete values (rollups Notion reports incomplete)`
       : '',
     gaps.incompleteContent > 0 ? `${gaps.incompleteContent} pages with incomplete content` : '',
+    gaps.unreachableMinutes > 0
+      ? `${gaps.unreachableMinutes} created_time minutes with over 10,000 rows and no number or unique_id property to split them on (rows may be missing)`
+      : '',
     status.lastRun && status.lastRun.status !== 'ok'
       ? `last run ${status.lastRun.status}: ${status.lastRun.errors[0]?.message ?? ''}`
       : '',
@@ -36,7 +39,13 @@ function describe(status: SourceStatus): string[] {
   const run = status.lastRun;
   const counts = run
     ? Object.entries(run.counts)
-        .filter(([k, v]) => v > 0 && !k.startsWith('incomplete') && k !== 'cappedQueries')
+        .filter(
+          ([k, v]) =>
+            v > 0 &&
+            !k.startsWith('incomplete') &&
+            k !== 'cappedQueries' &&
+            k !== 'unreachableMinutes',
+        )
         .map(([k, v]) => `${k} ${v}`)
         .join(', ')
     : '';

@@ -38,7 +38,11 @@ async function main(): Promise<void> {
     notionId: 'ds',
   });
   process.stdout.write('ready\n');
+  const parent = process.ppid;
   for (;;) {
+    // Killing is the test's job; a child whose test runner died (timeout, crash) must not write
+    // forever as an orphan.
+    if (process.ppid !== parent) process.exit(0);
     const checkpoint = await store.checkpoints.read(source.id);
     const next = checkpoint?.cursor ? Number(checkpoint.cursor) + 1 : 0;
     await store.records.commitPullBatch({
