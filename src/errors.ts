@@ -46,6 +46,15 @@ export type ErrorCode =
   | 'restore_before_history'
   | 'sql_refused'
   | 'input_too_large'
+  | 'connection_not_found'
+  | 'webhook_token_missing'
+  | 'webhook_unverified'
+  | 'webhook_signature_invalid'
+  | 'webhook_body_invalid'
+  | 'webhook_body_too_large'
+  | 'api_unauthorized'
+  | 'api_token_required'
+  | 'route_not_found'
   | 'internal';
 
 export type ErrorDetails = Record<string, unknown>;

@@ -24,6 +24,24 @@ export {
   type NotionClient,
   type NotionClientOptions,
 } from './notion/index.ts';
+export {
+  createLocalRunner,
+  createScheduler,
+  executeJob,
+  type Job,
+  type JobOutcome,
+  type LocalRunnerOptions,
+  parseSchedule,
+  type Runner,
+  type Scheduler,
+} from './runner/index.ts';
+export {
+  createServeService,
+  type ServeOptions,
+  type ServeService,
+  signWebhookBody,
+  verifyWebhookSignature,
+} from './server/index.ts';
 export { parseNotionId } from './shared/index.ts';
 export { createStore, type Store, type StoreOptions } from './store/index.ts';
 export {
@@ -67,6 +85,8 @@ export {
   type PushWaiting,
   type RebindResult,
   type RecordsApi,
+  type RefreshOptions,
+  type RefreshResult,
   type RestoreChange,
   type RestoreOptions,
   type RestorePlan,

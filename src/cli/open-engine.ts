@@ -34,6 +34,9 @@ export async function openEngine(ctx: CliContext): Promise<OpenEngine> {
       keepWebhookEventsDays: config.janitor.keepWebhookEventsDays,
     },
     trigger: 'cli',
+    // A target's `urlEnv` names a variable of this environment (never a password in the file).
+    environment: ctx.io.env,
+    baseDir: ctx.io.cwd,
     notionFactory: () => createNotionClient(notionClientOptionsFromConfig(config, { logger })),
   });
   return { engine, store, close: () => store.close() };

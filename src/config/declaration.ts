@@ -39,7 +39,7 @@ const durationText = z.string().refine((v) => parseDuration(v) !== undefined, {
 });
 
 function isSchedule(value: string): boolean {
-  if (parseDuration(value) !== undefined) return true;
+  if (parseDuration(value) !== undefined) return (parseDuration(value) ?? 0) > 0;
   try {
     new Cron(value, { paused: true });
     return true;
@@ -48,9 +48,80 @@ function isSchedule(value: string): boolean {
   }
 }
 
+function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const scheduleText = z.string().refine(isSchedule, {
+  error:
+    'not a schedule — use an interval like 15m or 6h, or a cron expression like "*/15 * * * *" (a sixth, leading field gives seconds)',
+});
+const timeZoneText = z.string().refine(isTimeZone, {
+  error: 'not a time zone — use an IANA name such as UTC or Europe/Berlin',
+});
+
 export const NOTION_VERSIONS = ['2025-09-03', '2026-03-11'] as const;
 export type NotionVersion = (typeof NOTION_VERSIONS)[number];
 export const LOG_LEVELS = ['silent', 'error', 'warn', 'info', 'debug', 'trace'] as const;
+
+const sqlName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, {
+  error: 'not a plain SQL name — use letters, digits and _ (no quotes)',
+});
+
+export const targetSchema = z
+  .object({
+    table: z
+      .string()
+      .regex(/^([A-Za-z_][A-Za-z0-9_]{0,62}\.)?[A-Za-z_][A-Za-z0-9_]{0,62}$/, {
+        error: 'not a table name — write table or schema.table (letters, digits and _)',
+      })
+      .describe('The user table the source is kept two-way with: table or schema.table'),
+    key: sqlName.describe(
+      "The table's unique key column; its value is the page's sync key (syncKeyProperty)",
+    ),
+    columns: z
+      .record(z.string().min(1), sqlName)
+      .optional()
+      .describe('Notion property → column (default: properties whose name matches a column)'),
+    urlEnv: z
+      .string()
+      .regex(/^[A-Z_][A-Z0-9_]*$/, {
+        error: 'not an environment variable name (e.g. APP_DATABASE_URL)',
+      })
+      .optional()
+      .describe(
+        'Environment variable holding the URL of the database with the table (default: the store database)',
+      ),
+    updatedAt: sqlName
+      .optional()
+      .describe(
+        'A timestamp column the application updates: scans read only rows changed since the last one',
+      ),
+    onLocalDelete: z
+      .enum(['trash', 'keep'])
+      .optional()
+      .describe('A row deleted in the table: trash its page (default) or keep it'),
+    onNotionDelete: z
+      .enum(['delete', 'keep'])
+      .optional()
+      .describe('A page trashed in Notion: delete its row (default) or keep it'),
+    bookkeeping: z
+      .object({
+        lastSynced: z.string().min(1).optional(),
+        syncStatus: z.string().min(1).optional(),
+      })
+      .strict()
+      .optional()
+      .describe('Notion properties push keeps: lastSynced (date), syncStatus (select)'),
+  })
+  .strict();
+
+export type TargetConfig = z.output<typeof targetSchema>;
 
 export const sourceSchema = z
   .object({
@@ -86,13 +157,17 @@ export const sourceSchema = z
       .enum(['pull', 'push', 'both'])
       .optional()
       .describe('Sync direction (default pull)'),
-    schedule: z
-      .string()
-      .refine(isSchedule, {
-        error: 'not a schedule — use a cron expression or a duration like 15m',
-      })
+    schedule: scheduleText
       .optional()
-      .describe('When `serve` runs this source: cron expression or interval (15m)'),
+      .describe(
+        'When `serve` runs this source (pull, push or sync per its direction): an interval (15m, 6h) or a cron expression (seconds field allowed); overrides the top-level `schedule`',
+      ),
+    timezone: timeZoneText
+      .optional()
+      .describe('Time zone of a cron `schedule` (default: the top-level `timezone`, else UTC)'),
+    jitter: durationText
+      .optional()
+      .describe('Delay each scheduled run by a random time up to this long (e.g. 30s)'),
     reconcile: durationText
       .optional()
       .describe(
@@ -112,9 +187,21 @@ export const sourceSchema = z
       .describe(
         'Text property holding the sync key of pages push creates (default "notion-sync key"; added on first push)',
       ),
+    target: targetSchema
+      .optional()
+      .describe("A user's SQL table kept two-way with this source (default: the store only)"),
   })
   .strict()
   .superRefine((source, ctx) => {
+    if (source.target && (source.page || (source.direction ?? 'pull') !== 'both')) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['target'],
+        message: source.page
+          ? 'a page tree cannot have a table target — use database or dataSource'
+          : 'a table target is kept two-way — set `direction: both` on this source',
+      });
+    }
     const given = (['database', 'dataSource', 'page'] as const).filter((k) => source[k]);
     if (source.schema && source.page) {
       ctx.addIssue({
@@ -259,6 +346,54 @@ export const declaration = {
       schema: z.number().positive(),
       default: 30,
       description: 'Processed webhook events older than this many days are pruned by `janitor`',
+    }),
+  },
+  schedule: option({
+    schema: scheduleText,
+    env: 'NOTION_SYNC_SCHEDULE',
+    description:
+      'Default schedule of every source without its own `schedule` (interval or cron); unset: sources run only when asked',
+  }),
+  timezone: option({
+    schema: timeZoneText,
+    default: 'UTC',
+    env: 'NOTION_SYNC_TIMEZONE',
+    description: 'Default time zone of cron schedules',
+  }),
+  jitter: option({
+    schema: durationText,
+    description: 'Default random delay added to each scheduled run (e.g. 30s)',
+  }),
+  server: {
+    port: option({
+      schema: z.number().int().min(0).max(65535),
+      default: 8787,
+      env: 'NOTION_SYNC_PORT',
+      description: '`serve`: TCP port to listen on (0 picks a free one); also `serve --port`',
+    }),
+    host: option({
+      schema: z.string().min(1),
+      default: '127.0.0.1',
+      env: 'NOTION_SYNC_HOST',
+      description:
+        '`serve`: address to listen on; a non-loopback host needs NOTION_SYNC_API_TOKEN; also `serve --host`',
+    }),
+    maxBodyBytes: option({
+      schema: z.number().int().min(1024).max(10_485_760),
+      default: 262_144,
+      description: '`serve`: largest request body accepted (bigger webhook bodies get 413)',
+    }),
+    shutdownTimeoutMs: option({
+      schema: z.number().int().min(0).max(600_000),
+      default: 30_000,
+      description:
+        '`serve`: on SIGTERM/SIGINT, how long running runs may take to finish or checkpoint before exit',
+    }),
+    apiToken: option({
+      schema: z.string().min(16, { error: 'too short — use at least 16 random characters' }),
+      env: 'NOTION_SYNC_API_TOKEN',
+      secret: true,
+      description: 'Bearer token of the REST API under /api/v1 (`serve`)',
     }),
   },
   sources: option({

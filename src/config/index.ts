@@ -1,5 +1,6 @@
 export {
   type Config,
+  declaration,
   LOG_LEVELS,
   listOptions,
   NOTION_VERSIONS,
@@ -7,6 +8,7 @@ export {
   type OptionEntry,
   type OptionSpec,
   type SourceConfig,
+  type TargetConfig,
 } from './declaration.ts';
 export {
   DECLARABLE_TYPES,

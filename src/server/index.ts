@@ -1,2 +1,12 @@
-// Surface of src/server/ for other folders (DESIGN.md §3). Filled in by the issue that builds it.
-export {};
+// Surface of src/server/ for other folders (DESIGN.md §3).
+export { isLoopbackHost, tokensEqual } from './api/auth.ts';
+export { createServerApp, type ServerAppOptions } from './app.ts';
+export { createServerMetrics, type ServerMetrics } from './metrics.ts';
+export {
+  assertSafeExposure,
+  createServeService,
+  type ServeOptions,
+  type ServeService,
+} from './serve.ts';
+export { connectionForUrl, DEFAULT_CONNECTION } from './webhooks/connections.ts';
+export { signWebhookBody, verifyWebhookSignature } from './webhooks/signature.ts';

@@ -61,6 +61,7 @@ export {
 export type { RecordState, RecordsRepository, TombstoneInput } from './records-repository.ts';
 export type {
   FinishRunInput,
+  ListRunsOptions,
   RunProgress,
   RunsRepository,
   StartRunInput,
@@ -87,6 +88,7 @@ export {
   type UpsertSourceInput,
   type UpsertSourceResult,
 } from './sources-repository.ts';
+export { openSqlConnection, type SqlConnection, type UserDatabase } from './sql-connection.ts';
 export type {
   StagedEdit,
   StagedEditsRepository,
@@ -130,8 +132,21 @@ export type {
   WebhookEvent,
 } from './store-types.ts';
 export { DEFAULT_STORE_URL, parseStoreUrl, redactUrl, type StoreLocation } from './store-url.ts';
+export type {
+  TargetItem,
+  TargetItemInput,
+  TargetItemState,
+  TargetItemsRepository,
+  TargetItemsWriter,
+  TargetRecordView,
+} from './target-items-repository.ts';
 export type { PruneVersionsInput } from './version-retention.ts';
 export type {
   RecordWebhookEventInput,
+  WebhookEventCounts,
   WebhookEventsRepository,
 } from './webhook-events-repository.ts';
+export type {
+  WebhookTokenState,
+  WebhookTokensRepository,
+} from './webhook-tokens-repository.ts';

@@ -13,7 +13,9 @@ import { createInitialMigration } from './migrations/0001-initial.ts';
 import { createMcpMigration } from './migrations/0002-mcp.ts';
 import { createRunOwnerMigration } from './migrations/0003-run-owner.ts';
 import { createRebuildViewsMigration } from './migrations/0004-rebuild-views.ts';
-import { createDeclaredDatabasesMigration } from './migrations/0005-declared-databases.ts';
+import { createWebhooksMigration } from './migrations/0005-webhooks.ts';
+import { createTargetItemsMigration } from './migrations/0006-target-items.ts';
+import { createDeclaredDatabasesMigration } from './migrations/0007-declared-databases.ts';
 
 /** Migrations in order; names sort lexicographically and are never renamed. */
 export function listMigrations(dialect: StoreDialect): Record<string, Migration> {
@@ -22,7 +24,9 @@ export function listMigrations(dialect: StoreDialect): Record<string, Migration>
     '0002_mcp': createMcpMigration(dialect),
     '0003_run_owner': createRunOwnerMigration(),
     '0004_rebuild_views': createRebuildViewsMigration(dialect),
-    '0005_declared_databases': createDeclaredDatabasesMigration(),
+    '0005_webhooks': createWebhooksMigration(dialect),
+    '0006_target_items': createTargetItemsMigration(dialect),
+    '0007_declared_databases': createDeclaredDatabasesMigration(),
   };
 }
 

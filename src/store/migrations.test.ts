@@ -23,6 +23,17 @@ const EXPECTED_COLUMNS: Record<string, string[]> = {
     'created_at',
   ],
   mcp_calls: ['id', 'tool', 'args_json', 'duration_ms', 'result_bytes', 'error_code', 'called_at'],
+  target_items: [
+    'record_id',
+    'source_id',
+    'item_key',
+    'target_hash',
+    'store_hash',
+    'state',
+    'last_error',
+    'updated_at',
+  ],
+  target_cursors: ['source_id', 'cursor', 'updated_at'],
   connections: [
     'id',
     'name',
@@ -163,6 +174,17 @@ const EXPECTED_COLUMNS: Record<string, string[]> = {
     'last_error',
     'received_at',
     'processed_at',
+    'connection',
+    'next_attempt_at',
+  ],
+  webhook_tokens: [
+    'connection',
+    'pending_enc',
+    'pending_at',
+    'accepted_enc',
+    'accepted_at',
+    'secret_key_id',
+    'updated_at',
   ],
 };
 
@@ -179,6 +201,8 @@ const EXPECTED_INDEXES = [
   'runs_one_running_uq',
   'schema_changes_source_idx',
   'webhook_events_state_idx',
+  'webhook_events_connection_idx',
+  'target_items_key_uq',
 ];
 
 describe.each(storeFactories())('migrations on $name', (factory) => {

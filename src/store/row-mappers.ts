@@ -193,6 +193,8 @@ export function toWebhookEvent(row: Row<'webhook_events'>): WebhookEvent {
     lastError: row.last_error,
     receivedAt: row.received_at,
     processedAt: row.processed_at,
+    connection: row.connection,
+    nextAttemptAt: row.next_attempt_at,
   };
 }
 

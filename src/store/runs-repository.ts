@@ -45,8 +45,18 @@ export interface RunsRepository {
   heartbeat(runId: number, progress?: RunProgress): Promise<void>;
   finish(runId: number, input: FinishRunInput): Promise<Run>;
   get(runId: number): Promise<Run | null>;
-  /** Newest first. */
-  list(options?: { sourceId?: number; limit?: number }): Promise<Run[]>;
+  /** Newest first; `beforeId` pages on (runs with a smaller id). */
+  list(options?: ListRunsOptions): Promise<Run[]>;
+}
+
+export interface ListRunsOptions {
+  sourceId?: number;
+  limit?: number;
+  status?: string;
+  kind?: string;
+  /** Runs whose trigger starts with this (`webhook:` finds every webhook-driven run). */
+  triggerPrefix?: string;
+  beforeId?: number;
 }
 
 const DEFAULT_STALE_MS = 10 * 60_000;
@@ -154,6 +164,11 @@ export function createRunsRepository(ctx: RepositoryContext): RunsRepository {
     list: async (options = {}) => {
       let query = db.selectFrom('runs').selectAll();
       if (options.sourceId !== undefined) query = query.where('source_id', '=', options.sourceId);
+      if (options.status !== undefined) query = query.where('status', '=', options.status);
+      if (options.kind !== undefined) query = query.where('kind', '=', options.kind);
+      if (options.triggerPrefix !== undefined)
+        query = query.where('trigger', 'like', `${options.triggerPrefix}%`);
+      if (options.beforeId !== undefined) query = query.where('id', '<', options.beforeId);
       const rows = await query
         .orderBy('started_at', 'desc')
         .orderBy('id', 'desc')

@@ -154,6 +154,35 @@ export interface WebhookEventsTable {
   last_error: string | null;
   received_at: string;
   processed_at: string | null;
+  connection: Generated<string>;
+  next_attempt_at: string | null;
+}
+
+export interface WebhookTokensTable {
+  connection: string;
+  pending_enc: string | null;
+  pending_at: string | null;
+  accepted_enc: string | null;
+  accepted_at: string | null;
+  secret_key_id: string | null;
+  updated_at: string;
+}
+
+export interface TargetItemsTable {
+  record_id: number;
+  source_id: number;
+  item_key: string | null;
+  target_hash: string | null;
+  store_hash: string | null;
+  state: string;
+  last_error: string | null;
+  updated_at: string;
+}
+
+export interface TargetCursorsTable {
+  source_id: number;
+  cursor: string | null;
+  updated_at: string;
 }
 
 /** What `notion-sync init` created or manages for a source with a declared schema. */
@@ -218,11 +247,14 @@ export interface Database {
   conflicts: ConflictsTable;
   outbox: OutboxTable;
   webhook_events: WebhookEventsTable;
+  webhook_tokens: WebhookTokensTable;
   retention_guard: RetentionGuardTable;
   declared_databases: DeclaredDatabasesTable;
   staged_edits: StagedEditsTable;
   mcp_calls: McpCallsTable;
   search_index: SearchIndexTable;
+  target_items: TargetItemsTable;
+  target_cursors: TargetCursorsTable;
 }
 
 export type EngineTable = keyof Database;
@@ -238,9 +270,12 @@ export const ENGINE_TABLES: readonly EngineTable[] = [
   'conflicts',
   'outbox',
   'webhook_events',
+  'webhook_tokens',
   'retention_guard',
   'declared_databases',
   'staged_edits',
   'mcp_calls',
   'search_index',
+  'target_items',
+  'target_cursors',
 ];

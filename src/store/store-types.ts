@@ -222,6 +222,10 @@ export interface WebhookEvent {
   lastError: string | null;
   receivedAt: string;
   processedAt: string | null;
+  /** Name of the connection whose URL received it. */
+  connection: string;
+  /** A failed attempt waits until then before the next one. */
+  nextAttemptAt: string | null;
 }
 
 export interface Connection {

@@ -49,6 +49,10 @@ import {
 } from './staged-edits-repository.ts';
 import { DEFAULT_STORE_URL, parseStoreUrl, redactUrl } from './store-url.ts';
 import {
+  createTargetItemsRepository,
+  type TargetItemsRepository,
+} from './target-items-repository.ts';
+import {
   countPrunableVersions,
   type PruneVersionsInput,
   pruneVersions,
@@ -57,6 +61,10 @@ import {
   createWebhookEventsRepository,
   type WebhookEventsRepository,
 } from './webhook-events-repository.ts';
+import {
+  createWebhookTokensRepository,
+  type WebhookTokensRepository,
+} from './webhook-tokens-repository.ts';
 
 export interface StoreOptions {
   /** File path, `sqlite:` URL, `:memory:`, or `postgres://` URL; `./notion-sync.db` by default. */
@@ -99,6 +107,7 @@ export interface Store {
   readonly conflicts: ConflictsRepository;
   readonly runs: RunsRepository;
   readonly webhookEvents: WebhookEventsRepository;
+  readonly webhookTokens: WebhookTokensRepository;
   readonly connections: ConnectionsRepository;
   /** Databases `init` created or manages, by source name. */
   readonly declared: DeclaredDatabasesRepository;
@@ -116,6 +125,8 @@ export interface Store {
   readonly rows: SourceRowsRepository;
   /** One read-only SELECT over the source views, enforced by the database (see read-only-sql/). */
   readonly readOnlySql: ReadOnlySqlRunner;
+  /** What each target last exported, per record (DESIGN.md §5 Targets). */
+  readonly targets: TargetItemsRepository;
   /** Janitor retention: the only path that deletes versions. */
   pruneVersions(input: PruneVersionsInput): Promise<number>;
   /** How many versions `pruneVersions` would delete. */
@@ -202,6 +213,7 @@ export async function createStore(options: StoreOptions = {}): Promise<Store> {
     conflicts: createConflictsRepository(ctx),
     runs: createRunsRepository(ctx),
     webhookEvents: createWebhookEventsRepository(ctx),
+    webhookTokens: createWebhookTokensRepository(ctx, box),
     connections: createConnectionsRepository(ctx, box),
     declared: createDeclaredDatabasesRepository(ctx),
     pointInTime: createPointInTimeReader(ctx),
@@ -211,6 +223,7 @@ export async function createStore(options: StoreOptions = {}): Promise<Store> {
     search: createSearchRepository(ctx),
     rows: createSourceRowsRepository(ctx),
     readOnlySql,
+    targets: createTargetItemsRepository(ctx),
     pruneVersions: (input) => pruneVersions(ctx, input),
     countPrunableVersions: (input) => countPrunableVersions(ctx, input),
     db: dialect.db,

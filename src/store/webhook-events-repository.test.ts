@@ -1,5 +1,6 @@
 // Invariant: a webhook event is stored once per Notion event id, however often it is delivered.
 import { describe, expect, it } from 'vitest';
+import { createManualClock } from '../shared/index.ts';
 import { storeFactories } from './test-support/store-factories.ts';
 
 describe.each(storeFactories())('webhook events on $name', (factory) => {
@@ -31,6 +32,37 @@ describe.each(storeFactories())('webhook events on $name', (factory) => {
     expect(await store.webhookEvents.get('evt-2')).toMatchObject({
       state: 'failed',
       lastError: 'page gone',
+    });
+  });
+});
+
+describe.each(storeFactories())('webhook event retries on $name', (factory) => {
+  it('keeps a failed attempt pending until its retry time and reports counts per connection', async () => {
+    const clock = createManualClock(Date.UTC(2026, 0, 1));
+    const { store } = await factory.create({ clock });
+    const base = { type: 'page.created', entityId: 'p1', payload: {} };
+    await store.webhookEvents.record({ ...base, eventId: 'a' });
+    await clock.advance(1000);
+    await store.webhookEvents.record({ ...base, eventId: 'b', connection: 'team' });
+    await store.webhookEvents.markRetry('a', 'busy', new Date(clock.now() + 60_000).toISOString());
+    expect((await store.webhookEvents.listDue()).map((e) => e.eventId)).toEqual(['b']);
+    await clock.advance(60_000);
+    expect((await store.webhookEvents.listDue()).map((e) => e.eventId)).toEqual(['a', 'b']);
+    expect(await store.webhookEvents.get('a')).toMatchObject({
+      state: 'pending',
+      attempts: 1,
+      lastError: 'busy',
+    });
+    await store.webhookEvents.markProcessed('a', { error: 'gave up' });
+    expect((await store.webhookEvents.listFailed()).map((e) => e.eventId)).toEqual(['a']);
+    expect(await store.webhookEvents.countByState()).toEqual({
+      pending: 1,
+      processed: 0,
+      failed: 1,
+    });
+    expect(await store.webhookEvents.lastReceived()).toEqual({
+      default: '2026-01-01T00:00:00.000Z',
+      team: '2026-01-01T00:00:01.000Z',
     });
   });
 });

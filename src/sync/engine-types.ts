@@ -3,6 +3,7 @@ import type { Config, SourceConfig } from '../config/index.ts';
 import type { NotionClient } from '../notion/index.ts';
 import type { Clock, Logger } from '../shared/index.ts';
 import type { DeclaredDatabase } from '../store/index.ts';
+import type { TargetProblem } from '../targets/index.ts';
 import type { InitOptions, InitResult } from './init/init-types.ts';
 import type { JanitorOptions, JanitorReport, JanitorSettings } from './janitor/janitor.ts';
 import type { OutboxApi } from './outbox-api.ts';
@@ -65,6 +66,10 @@ export interface EngineOptions {
   sourceConcurrency?: number;
   /** Janitor retention of runs and webhook events (defaults 90 and 30 days; config `janitor.*`). */
   janitor?: Partial<JanitorSettings>;
+  /** Environment variables a source's target names (`target.urlEnv`); the CLI passes its own. */
+  environment?: Record<string, string | undefined>;
+  /** Directory relative paths of targets resolve against (default: the working directory). */
+  baseDir?: string;
 }
 
 export interface PullOptions {
@@ -80,6 +85,24 @@ export interface PullOptions {
    * `run_interrupted`.
    */
   signal?: AbortSignal;
+  /** Called once the run has taken the source's lease, with its id (the API answers with it). */
+  onRun?: (runId: number) => void;
+}
+
+export interface RefreshOptions {
+  /** Recorded on the run and every version it writes, e.g. `webhook:<event id>`. */
+  trigger: string;
+  onRun?: (runId: number) => void;
+}
+
+/** The outcome of re-reading some pages of one source (a webhook refresh). */
+export interface RefreshResult {
+  source: string;
+  /** `skipped`: the source was never pulled (its first scheduled pull copies everything). */
+  status: 'ok' | 'failed' | 'skipped';
+  runId: number | null;
+  counts: PullCounts;
+  errors: RunError[];
 }
 
 export interface PullCounts {
@@ -184,6 +207,13 @@ export interface Engine {
   status(): Promise<SourceStatus[]>;
   history(pageIdOrUrl: string, options?: { diff?: boolean }): Promise<HistoryResult[]>;
   runs(options?: { source?: string; limit?: number }): Promise<Run[]>;
+  /**
+   * Re-reads the given pages of one source from Notion under the source's lease: a page still in
+   * the source gets a new version when it changed, a trashed one the `trashed` tombstone, a
+   * deleted, unshared or moved-out one the `missing` tombstone (after checking the source itself
+   * is still readable). Pages never stored and not in the source are ignored.
+   */
+  refresh(sourceName: string, pageIds: string[], options: RefreshOptions): Promise<RefreshResult>;
   /** Pushes the outbox of the named sources (all push-capable sources when omitted). */
   push(sourceNames?: string[], options?: PushOptions): Promise<PushResult>;
   /** Pull, then push, for sources with `direction: both` (or the ones named). */
@@ -225,6 +255,12 @@ export interface Engine {
   readonly conflicts: ConflictsApi;
   /** Outbox items waiting or dead-lettered: list, show, requeue, drop, edit. */
   readonly outbox: OutboxApi;
+  /**
+   * Checks every source's target against its live table (missing table or column, a key that is
+   * not unique, a column that cannot hold a property's values): every problem, with its config
+   * key path. Reads Notion's schema (adds the sync key property when missing) and the catalog.
+   */
+  checkTargets(): Promise<TargetProblem[]>;
 }
 
 export type { JsonValue };

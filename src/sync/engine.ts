@@ -8,6 +8,7 @@ import { NotionSyncError } from '../errors.ts';
 import type { NotionClient } from '../notion/index.ts';
 import { parseNotionId, silentLogger, systemClock } from '../shared/index.ts';
 import { DEFAULT_MAX_ATTEMPTS, type SyncDirection } from '../store/index.ts';
+import type { TargetProblem } from '../targets/index.ts';
 import { createConflictsApi } from './conflicts-api.ts';
 import type {
   Engine,
@@ -31,10 +32,13 @@ import type { PushEnvironment } from './push-context.ts';
 import type { PushOptions, PushResult, SourcePushResult, SyncResult } from './push-types.ts';
 import { rebindSource } from './rebind.ts';
 import { createRecordsApi } from './records-api.ts';
+import { refreshPages } from './refresh.ts';
 import { runRestore } from './restore/restore.ts';
 import type { RestoreOptions, RestoreTarget } from './restore/restore-types.ts';
 import { gapsOf, meterRequests } from './runs.ts';
 import type { Source } from './store-api.ts';
+import { mergeSyncResults, prepareKeyProperty, syncTargets } from './sync-targets.ts';
+import { checkTargetConfigs, type TargetDeps } from './target-sync.ts';
 import { unknownSourceError } from './unknown-source.ts';
 
 const DEFAULTS = {
@@ -99,19 +103,21 @@ export function createEngine(options: EngineOptions): Engine {
     return notion;
   };
 
+  const pullEnvironment = (): PullEnvironment => ({
+    store,
+    notion: connection(),
+    clock,
+    logger,
+    overlapMs: options.overlapMs ?? DEFAULTS.overlapMs,
+    reconcileIntervalMs: options.reconcileIntervalMs ?? DEFAULTS.reconcileIntervalMs,
+    staleRunAfterMs: options.staleRunAfterMs ?? DEFAULTS.staleRunAfterMs,
+    heartbeatMs: options.heartbeatMs ?? DEFAULTS.heartbeatMs,
+    concurrency: 3,
+  });
+
   async function pull(names?: string[], pullOptions: PullOptions = {}): Promise<PullResult> {
     const selected = await withDeclaredIds(store, selectSources(config.sources, names));
-    const env: PullEnvironment = {
-      store,
-      notion: connection(),
-      clock,
-      logger,
-      overlapMs: options.overlapMs ?? DEFAULTS.overlapMs,
-      reconcileIntervalMs: options.reconcileIntervalMs ?? DEFAULTS.reconcileIntervalMs,
-      staleRunAfterMs: options.staleRunAfterMs ?? DEFAULTS.staleRunAfterMs,
-      heartbeatMs: options.heartbeatMs ?? DEFAULTS.heartbeatMs,
-      concurrency: 3,
-    };
+    const env = pullEnvironment();
     // Sources share the connection's pacing; running a few at once keeps its budget busy while
     // one of them waits on a response (each source still has its own lease).
     const results: SourcePullResult[] = await mapLimit(
@@ -277,25 +283,40 @@ export function createEngine(options: EngineOptions): Engine {
     names?: string[],
     syncOptions: PushOptions & Pick<PullOptions, 'onProgress'> = {},
   ): Promise<SyncResult> {
-    const selected = selectPushSources(config.sources, names, ['both']).map((s) => s.name);
-    const { onProgress, ...pushOptions } = syncOptions;
-    const pulled = await pull(selected, {
+    const all = selectPushSources(config.sources, names, ['both']);
+    const withTargets = all.filter((s) => s.target);
+    const selected = all.filter((s) => !s.target).map((s) => s.name);
+    // The pull's run is the one reported to onRun: it starts first.
+    const { onProgress, onRun, ...pushOptions } = syncOptions;
+    const pullOptions: PullOptions = {
       trigger: syncOptions.trigger ?? 'api',
       ...(onProgress ? { onProgress } : {}),
       ...(syncOptions.signal ? { signal: syncOptions.signal } : {}),
-    });
+    };
+    const targeted =
+      withTargets.length > 0
+        ? await syncTargets(targetDeps(), withTargets, {
+            pull: (n) => pull(n, pullOptions),
+            push: (n) => push(n, pushOptions),
+            loadSource,
+            prepare: (c) => prepareKeyProperty({ store, notion: connection(), logger }, c),
+          })
+        : null;
+    if (selected.length === 0 && targeted) return targeted;
+    const pulled = await pull(selected, { ...pullOptions, ...(onRun ? { onRun } : {}) });
     // A source whose pull failed is not pushed: its merge would compare against a stale base.
     const pulledOk = pulled.sources.filter((r) => r.status === 'ok').map((r) => r.source);
     const pushed =
       pulledOk.length > 0
         ? await push(pulledOk, pushOptions)
         : { ok: true, sources: [], openConflicts: 0 };
-    return {
+    const result = {
       ok: pulled.ok && pushed.ok,
       pull: pulled,
       push: pushed,
       openConflicts: pushed.openConflicts,
     };
+    return targeted ? mergeSyncResults(targeted, result) : result;
   }
 
   const rebind = (name: string, rebindOptions: { trigger?: string } = {}) =>
@@ -344,6 +365,10 @@ export function createEngine(options: EngineOptions): Engine {
       target,
       restoreOptions,
     );
+  const refresh: Engine['refresh'] = (sourceName, pageIds, refreshOptions) => {
+    const [source] = selectSources(config.sources, [sourceName]);
+    return refreshPages(pullEnvironment(), source!, pageIds, refreshOptions);
+  };
 
   const records = createRecordsApi({
     store,
@@ -351,20 +376,33 @@ export function createEngine(options: EngineOptions): Engine {
     loadSource,
     trigger: options.trigger ?? 'api',
   });
+  const targetDeps = (): TargetDeps => ({
+    store,
+    records,
+    sources: config.sources,
+    environment: options.environment ?? {},
+    ...(options.baseDir ? { baseDir: options.baseDir } : {}),
+  });
   const conflicts = createConflictsApi(store);
+  const checkTargets = async (): Promise<TargetProblem[]> =>
+    checkTargetConfigs(targetDeps(), config.sources, (c) =>
+      prepareKeyProperty({ store, notion: connection(), logger }, c),
+    );
   return {
     pull,
     status,
     history,
     runs,
+    refresh,
     push,
     sync,
+    rebind,
     init,
     janitor,
     restore,
-    rebind,
     records,
     conflicts,
     outbox,
+    checkTargets,
   };
 }

@@ -12,6 +12,8 @@ export type {
   PullResult,
   PullStatus,
   RebindResult,
+  RefreshOptions,
+  RefreshResult,
   SourcePullResult,
   SourceStatus,
 } from './engine-types.ts';

@@ -81,6 +81,7 @@ async function runPull(state: RunState): Promise<void> {
   if (!existing && !state.config.page) state.mode = 'full';
   if (existing) {
     state.lease = await lease(existing.id);
+    state.options.onRun?.(state.lease.run.id);
     state.knownRows = (await store.records.count(existing.id)).live;
   }
   report(state, 'resolve');
@@ -100,7 +101,10 @@ async function runPull(state: RunState): Promise<void> {
   }
   const resolved = await resolveSource(notion, state.config);
   const source = await storeSource(state, resolved);
-  state.lease ??= await lease(source.id);
+  if (!state.lease) {
+    state.lease = await lease(source.id);
+    state.options.onRun?.(state.lease.run.id);
+  }
   state.source = source;
   if (resolved.kind === 'data_source')
     await pullDataSource(state, { source, resolved }, resolveNow);

@@ -4,6 +4,7 @@
 // since the base goes through the policy like any conflict.
 import type { CreatePageParameters, PageObjectResponse } from '@notionhq/client';
 import { isNotionApiError } from '../notion/index.ts';
+import { bookkeepingWrites } from './push-bookkeeping.ts';
 import {
   type LivePage,
   livePageOf,
@@ -52,7 +53,7 @@ export async function pushCreate(
     return;
   }
   if (ctx.options.preview) return;
-  const properties = encodeWrites(ctx, payload.set);
+  const properties = { ...bookkeepingWrites(ctx, 'synced'), ...encodeWrites(ctx, payload.set) };
   properties[ctx.keyProperty] = { rich_text: [{ text: { content: record.localKey } }] };
   const page = (await ctx.env.notion.pages.create({
     parent: { data_source_id: ctx.source.notionId },

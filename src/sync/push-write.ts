@@ -4,6 +4,7 @@
 // their current Notion names; parked conflicts keep Notion's value.
 import type { PageObjectResponse } from '@notionhq/client';
 import { encodePropertyValue, type PlainValue } from '../notion/index.ts';
+import { bookkeepingWrites } from './push-bookkeeping.ts';
 import {
   type LivePage,
   livePageOf,
@@ -68,10 +69,15 @@ export async function mergeAndWrite(
   for (const c of decision.local) writes[c.propertyId] = c.local;
   if (ctx.options.preview) return 'unchanged';
   let after = live;
-  if (Object.keys(writes).length > 0) {
+  const parked = decision.parked.length > 0;
+  if (Object.keys(writes).length > 0 || (parked && ctx.config.target?.bookkeeping)) {
     const page = (await ctx.env.notion.pages.update({
       page_id: live.page.id,
-      properties: encodeWrites(ctx, writes, live),
+      // A status the local side set itself (`pending`) wins over the one push would write.
+      properties: {
+        ...bookkeepingWrites(ctx, parked ? 'conflict' : 'synced'),
+        ...encodeWrites(ctx, writes, live),
+      },
     } as Parameters<typeof ctx.env.notion.pages.update>[0])) as PageObjectResponse;
     noteNotionTime(ctx, page);
     after = await livePageOf(ctx, page);

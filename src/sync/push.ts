@@ -173,6 +173,7 @@ async function runPush(ctx: PushContext): Promise<RunLease | null> {
         heartbeatMs: ctx.env.heartbeatMs,
       });
       ctx.runId = lease.run.id;
+      ctx.options.onRun?.(lease.run.id);
       const inFlight = await store.outbox.list({ sourceId: ctx.source.id, state: 'in_flight' });
       for (const item of inFlight) ctx.suspect.add(item.id);
       await store.outbox.requeueInFlight({ sourceId: ctx.source.id });

@@ -108,11 +108,12 @@ export function createRecordsApi(deps: RecordsDeps): RecordsApi {
   });
 
   return {
-    async create(name: string, values: LocalValues) {
+    async create(name: string, values: LocalValues, options: { localKey?: string } = {}) {
       const source = await prepare(name);
       const set = checkLocalValues(source.schema, values);
       const result = await store.local.createRecord({
         sourceId: source.id,
+        ...(options.localKey !== undefined ? { localKey: options.localKey } : {}),
         fields: set,
         hash: hashValue({ local: set }),
         payload: { set },

@@ -4,6 +4,7 @@ import { createEmulator, type Emulator } from '../../emulator/index.ts';
 import { NotionSyncError } from '../../errors.ts';
 import { parseDuration } from '../../shared/index.ts';
 import type { CliContext } from '../context.ts';
+import { waitForSignal } from '../wait-for-signal.ts';
 
 interface EmulatorFlags {
   port: string;
@@ -57,18 +58,6 @@ function numberFlag(value: string, flag: string, min: number): number {
     throw new NotionSyncError('usage', `${flag} must be a number ≥ ${min}, got "${value}"`);
   }
   return n;
-}
-
-function waitForSignal(): Promise<string> {
-  return new Promise((resolve) => {
-    const done = (signal: string) => {
-      process.off('SIGINT', done);
-      process.off('SIGTERM', done);
-      resolve(signal);
-    };
-    process.once('SIGINT', done);
-    process.once('SIGTERM', done);
-  });
 }
 
 async function startConfigured(flags: EmulatorFlags): Promise<Emulator> {

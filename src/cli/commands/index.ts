@@ -16,10 +16,12 @@ import { registerRebindCommand } from './rebind-command.ts';
 import { registerRestoreCommand } from './restore-command.ts';
 import { registerRmCommand } from './rm-command.ts';
 import { registerRunsCommand } from './runs-command.ts';
+import { registerServeCommand } from './serve-command.ts';
 import { registerSetCommand } from './set-command.ts';
 import { registerStagedCommand } from './staged-command.ts';
 import { registerStatusCommand } from './status-command.ts';
 import { registerSyncCommand } from './sync-command.ts';
+import { registerWebhooksCommand } from './webhooks-command.ts';
 
 /** Every command the CLI offers; only commands that work are registered. */
 export function registerCommands(program: Command, context: () => CliContext): void {
@@ -39,6 +41,8 @@ export function registerCommands(program: Command, context: () => CliContext): v
   registerRestoreCommand(program, context);
   registerRunsCommand(program, context);
   registerRebindCommand(program, context);
+  registerServeCommand(program, context);
+  registerWebhooksCommand(program, context);
   registerConfigCommand(program, context);
   registerMcpCommand(program, context);
   registerEmulatorCommand(program, context);

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
-import type { McpActivity } from '../../store/index.ts';
+import type { Config } from '../../config/index.ts';
+import { nextScheduledRun } from '../../runner/index.ts';
+import type { McpActivity, Store } from '../../store/index.ts';
 import type { SourceStatus } from '../../sync/index.ts';
 import type { CliContext } from '../context.ts';
 import { withEngine } from '../open-engine.ts';
@@ -23,7 +25,14 @@ function gapText(status: SourceStatus): string {
   return parts.length > 0 ? parts.join('; ') : 'none';
 }
 
-function describe(status: SourceStatus): string[] {
+type ScheduleInfo = Awaited<ReturnType<typeof nextScheduledRun>>;
+
+function scheduleText(schedule: ScheduleInfo): string {
+  if (!schedule) return 'none (runs only when asked; set `schedule:` for `serve`)';
+  return `${schedule.schedule} (${schedule.timezone}); next run ${schedule.nextRunAt ?? 'never'} under \`serve\``;
+}
+
+function describe(status: SourceStatus, schedule: ScheduleInfo): string[] {
   const s = status.source;
   const d = status.declared;
   const created = d
@@ -33,6 +42,7 @@ function describe(status: SourceStatus): string[] {
     const hint = status.config.schema && !d ? 'init' : 'pull';
     return [
       `${status.name}: never pulled (run \`notion-sync ${hint} ${status.name}\`)`,
+      `  schedule:       ${scheduleText(schedule)}`,
       ...(created ? [created] : []),
     ];
   }
@@ -57,6 +67,7 @@ function describe(status: SourceStatus): string[] {
     `  rows:           ${status.rows.live} live, ${status.rows.tombstoned} tombstoned`,
     `  cursor:         ${status.checkpoint?.cursor ?? 'none (next pull is a full pass)'}${status.checkpoint?.queryState ? ' (a full pass is in progress and will resume)' : ''}`,
     `  last reconcile: ${status.checkpoint?.lastCompleteReconcileAt ?? 'never'}`,
+    `  schedule:       ${scheduleText(schedule)}`,
     `  schema changes: ${status.schemaChanges.length === 0 ? 'none' : ''}`,
   ];
   for (const c of status.schemaChanges.slice(-10)) {
@@ -99,23 +110,89 @@ function describeMcp(mcp: McpActivity, staged: number): string[] {
   ];
 }
 
+async function webhookStatus(store: Store, config: Config) {
+  const [lastReceived, events, failed, token] = await Promise.all([
+    store.webhookEvents.lastReceived(),
+    store.webhookEvents.countByState(),
+    store.webhookEvents.listFailed(10),
+    store.webhookTokens.state('default'),
+  ]);
+  const key = config.webhooks?.verificationToken
+    ? 'NOTION_WEBHOOK_VERIFICATION_TOKEN'
+    : token.acceptedAt
+      ? `accepted ${token.acceptedAt}`
+      : 'none (events are refused)';
+  return {
+    connections: [
+      {
+        name: 'default',
+        lastReceivedAt: lastReceived.default ?? null,
+        key,
+        pendingTokenAt: token.pendingAt,
+      },
+    ],
+    events,
+    failed: failed.map(({ payload: _payload, ...event }) => event),
+  };
+}
+
+function describeWebhooks(webhooks: Awaited<ReturnType<typeof webhookStatus>>): string[] {
+  const lines = ['webhooks'];
+  for (const c of webhooks.connections) {
+    lines.push(`  ${c.name}: last received ${c.lastReceivedAt ?? 'never'}; key ${c.key}`);
+    if (c.pendingTokenAt)
+      lines.push(
+        `    a verification token waits since ${c.pendingTokenAt}: \`notion-sync webhooks token\` shows it, --accept uses it`,
+      );
+  }
+  const { pending, processed, failed } = webhooks.events;
+  lines.push(`  events: ${processed} processed, ${pending} pending, ${failed} parked`);
+  for (const event of webhooks.failed)
+    lines.push(
+      `    ${event.eventId} ${event.type} after ${event.attempts} attempts: ${event.lastError ?? ''}`,
+    );
+  return lines;
+}
+
 export function registerStatusCommand(program: Command, context: () => CliContext): void {
   program
     .command('status')
     .description('per source: last run, rows, tombstones, cursor, schema changes, coverage gaps')
     .action(async () => {
       const ctx = context();
-      const { statuses, mcp, staged } = await withEngine(ctx, async ({ engine, store }) => ({
-        statuses: await engine.status(),
-        mcp: await store.mcpCalls.activity(new Date(Date.now() - DAY_MS).toISOString()),
-        staged: (await store.staged.list({ state: 'pending' })).length,
-      }));
+      const config = ctx.config();
+      const { statuses, schedules, webhooks, mcp, staged } = await withEngine(
+        ctx,
+        async ({ engine, store }) => {
+          const statuses = await engine.status();
+          const schedules = [];
+          for (const s of statuses)
+            schedules.push(await nextScheduledRun(store, s.config, config, Date.now()));
+          return {
+            statuses,
+            schedules,
+            webhooks: await webhookStatus(store, config),
+            mcp: await store.mcpCalls.activity(new Date(Date.now() - DAY_MS).toISOString()),
+            staged: (await store.staged.list({ state: 'pending' })).length,
+          };
+        },
+      );
       if (ctx.json) {
-        ctx.printJson({ sources: statuses, mcp: { last24h: mcp, stagedPending: staged } });
+        ctx.printJson({
+          sources: statuses.map((s, i) => ({ ...s, schedule: schedules[i] ?? null })),
+          webhooks,
+          mcp: { last24h: mcp, stagedPending: staged },
+        });
         return;
       }
       if (statuses.length === 0)
         ctx.out('No sources configured: add one under `sources:` in notion-sync.config.yaml.');
-      ctx.out([...statuses.flatMap(describe), ...describeMcp(mcp, staged)].join('\n'));
+      ctx.out(
+        [
+          ...statuses.flatMap((s, i) => describe(s, schedules[i] ?? null)),
+          ...describeWebhooks(webhooks),
+          ...describeMcp(mcp, staged),
+        ].join('\n'),
+      );
     });
 }

@@ -1,0 +1,144 @@
+// Runs each scheduled source on its schedule through the runner. Invariants:
+// - a source's runs never overlap: its loop waits for a run to end before planning the next,
+//   and the runner puts it in line behind webhook refreshes and API runs of the same source
+//   (the source's lease guards against other processes);
+// - missed slots run ONCE, not once per slot: the next slot is planned after the time the last
+//   run started, so slots that passed while it ran, or while `serve` was down (the last
+//   scheduled run is read from the store at start), collapse into one catch-up run right away;
+// - all waiting is on the injected clock, so tests move time instead of waiting for it.
+import type { Config, SourceConfig } from '../config/index.ts';
+import { type Clock, type Logger, silentLogger, systemClock } from '../shared/index.ts';
+import type { Store } from '../store/index.ts';
+import { jobKindFor } from './job.ts';
+import type { Runner } from './runner.ts';
+import { type Schedule, scheduleOf } from './schedule.ts';
+import { sleepOn } from './sleep.ts';
+
+export interface SchedulerOptions {
+  sources: SourceConfig[];
+  defaults: Pick<Config, 'schedule' | 'timezone' | 'jitter'>;
+  runner: Runner;
+  store: Store;
+  clock?: Clock;
+  logger?: Logger;
+  /** Source of jitter in [0, 1); Math.random by default. */
+  random?: () => number;
+}
+
+export interface ScheduledSource {
+  source: string;
+  schedule: string;
+  timezone: string;
+  /** When the next run is planned (ISO time); null when the schedule has no more slots. */
+  nextRunAt: string | null;
+}
+
+export interface Scheduler {
+  /** Plans every scheduled source (reading its last scheduled run) and starts the loops. */
+  start(): Promise<void>;
+  /** Stops planning; a run in progress is the runner's to stop. */
+  stop(): Promise<void>;
+  list(): ScheduledSource[];
+}
+
+/** Epoch ms of the last run `serve`'s scheduler started for the source; null if none. */
+export async function lastScheduledRunMs(store: Store, name: string): Promise<number | null> {
+  const source = await store.sources.getByName(name);
+  if (!source) return null;
+  const [run] = await store.runs.list({ sourceId: source.id, triggerPrefix: 'schedule', limit: 1 });
+  return run ? Date.parse(run.startedAt) : null;
+}
+
+/**
+ * The next slot to run at: the first slot after `fromMs` (the last run's start), or `nowMs` at
+ * once when that slot has already passed (one catch-up for any number of missed slots).
+ */
+export function planNextRun(
+  schedule: Schedule,
+  fromMs: number | null,
+  nowMs: number,
+): number | null {
+  if (fromMs === null) return schedule.nextSlot(nowMs);
+  const slot = schedule.nextSlot(fromMs);
+  return slot !== null && slot <= nowMs ? nowMs : slot;
+}
+
+/** When `serve` would run the source next (what `status` shows); null when it has no schedule. */
+export async function nextScheduledRun(
+  store: Store,
+  config: SourceConfig,
+  defaults: SchedulerOptions['defaults'],
+  nowMs: number,
+): Promise<Omit<ScheduledSource, 'source'> | null> {
+  const schedule = scheduleOf(config, defaults);
+  if (!schedule) return null;
+  const next = planNextRun(schedule, await lastScheduledRunMs(store, config.name), nowMs);
+  return {
+    schedule: schedule.text,
+    timezone: schedule.timezone,
+    nextRunAt: next === null ? null : new Date(next).toISOString(),
+  };
+}
+
+export function createScheduler(options: SchedulerOptions): Scheduler {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? silentLogger;
+  const random = options.random ?? Math.random;
+  const stopper = new AbortController();
+  const planned = new Map<string, ScheduledSource>();
+
+  async function loop(config: SourceConfig, schedule: Schedule, firstAt: number | null) {
+    const entry = planned.get(config.name)!;
+    let slot = firstAt;
+    while (slot !== null && !stopper.signal.aborted) {
+      const fireAt = slot + Math.floor(random() * schedule.jitterMs);
+      entry.nextRunAt = new Date(fireAt).toISOString();
+      if (!(await sleepOn(clock, fireAt - clock.now(), stopper.signal))) return;
+      const startedMs = clock.now();
+      entry.nextRunAt = null;
+      try {
+        const outcome = await options.runner.enqueue({
+          kind: jobKindFor(config),
+          source: config.name,
+          trigger: 'schedule',
+        });
+        if (outcome.status === 'busy')
+          logger.warn(
+            { source: config.name },
+            'scheduled run skipped: another process is running this source',
+          );
+      } catch (error) {
+        if (stopper.signal.aborted) return;
+        logger.error({ source: config.name, err: error }, 'scheduled run could not start');
+      }
+      slot = planNextRun(schedule, startedMs, clock.now());
+    }
+  }
+
+  return {
+    async start() {
+      for (const config of options.sources) {
+        const schedule = scheduleOf(config, options.defaults);
+        if (!schedule) continue;
+        const first = planNextRun(
+          schedule,
+          await lastScheduledRunMs(options.store, config.name),
+          clock.now(),
+        );
+        planned.set(config.name, {
+          source: config.name,
+          schedule: schedule.text,
+          timezone: schedule.timezone,
+          nextRunAt: null,
+        });
+        void loop(config, schedule, first);
+      }
+      logger.info({ sources: [...planned.keys()] }, 'scheduler started');
+    },
+    async stop() {
+      // A loop waiting for its run ends with that run; the runner's stop bounds that wait.
+      stopper.abort();
+    },
+    list: () => [...planned.values()].map((entry) => ({ ...entry })),
+  };
+}

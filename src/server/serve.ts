@@ -1,0 +1,180 @@
+// `notion-sync serve` as a service with run()/stop(), usable from the library: one engine over
+// one Notion connection (one pacing budget shared by scheduled runs, webhook refreshes and API
+// triggers), the local runner, the scheduler, the webhook processor and the Hono app.
+// stop(): stop accepting connections, stop planning, abort running jobs (they stop at a batch
+// boundary and keep their checkpoint), and wait at most `server.shutdownTimeoutMs` for them.
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import type { Hono } from 'hono';
+import type { Config } from '../config/index.ts';
+import { NotionSyncError } from '../errors.ts';
+import { createMcpHttpHandler, createMcpServer, createRunnerRunJob } from '../mcp/index.ts';
+import type { NotionClient } from '../notion/index.ts';
+import {
+  createLocalRunner,
+  createScheduler,
+  type Job,
+  type JobContext,
+  type JobOutcome,
+  type Runner,
+  type Scheduler,
+} from '../runner/index.ts';
+import { type Clock, type Logger, silentLogger, systemClock } from '../shared/index.ts';
+import type { Store } from '../store/index.ts';
+import { createEngine, type Engine, type EngineOptions } from '../sync/index.ts';
+import { isLoopbackHost } from './api/auth.ts';
+import { createServerApp } from './app.ts';
+import { createServerMetrics, type ServerMetrics } from './metrics.ts';
+import { DEFAULT_CONNECTION, type WebhookConnection } from './webhooks/connections.ts';
+import { createWebhookProcessor, type WebhookProcessor } from './webhooks/processor.ts';
+
+export interface ServeOptions {
+  config: Config;
+  store: Store;
+  notion: NotionClient;
+  logger?: Logger;
+  clock?: Clock;
+  /** Engine tuning (tests shorten heartbeats and overlaps). */
+  engine?: Partial<Omit<EngineOptions, 'config' | 'store' | 'notion' | 'clock' | 'logger'>>;
+  /** Source of schedule jitter in [0, 1). */
+  random?: () => number;
+  /** Replaces how a job is executed (tests make runs take time on the injected clock). */
+  execute?: (engine: Engine, job: Job, context: JobContext) => Promise<JobOutcome>;
+}
+
+export interface ServeService {
+  readonly app: Hono;
+  readonly engine: Engine;
+  readonly runner: Runner;
+  readonly scheduler: Scheduler;
+  readonly processor: WebhookProcessor;
+  readonly metrics: ServerMetrics;
+  /** Listens on `server.host:server.port`, starts the scheduler and the webhook processor. */
+  run(): Promise<{ url: string; port: number }>;
+  /** Graceful shutdown, bounded by `server.shutdownTimeoutMs`. */
+  stop(): Promise<{ abandonedJobs: number }>;
+}
+
+/** `api_token_required` when the API would be reachable beyond loopback without a token. */
+export function assertSafeExposure(config: Pick<Config, 'server'>): void {
+  if (config.server.apiToken || isLoopbackHost(config.server.host)) return;
+  throw new NotionSyncError(
+    'api_token_required',
+    `Refusing to serve on ${config.server.host} without an API token: set NOTION_SYNC_API_TOKEN (a long random string) or listen on 127.0.0.1.`,
+    { details: { host: config.server.host } },
+  );
+}
+
+export function createServeService(options: ServeOptions): ServeService {
+  const { config, store, notion } = options;
+  const logger = options.logger ?? silentLogger;
+  const clock = options.clock ?? systemClock;
+  const engine = createEngine({ ...options.engine, config, store, notion, clock, logger });
+  const metrics = createServerMetrics(store);
+  metrics.watch(notion);
+  const runner = createLocalRunner({
+    engine,
+    clock,
+    logger,
+    ...(options.execute ? { execute: options.execute } : {}),
+  });
+  runner.onJobDone((outcome, ms) => metrics.observeJob(outcome, ms));
+  const scheduler = createScheduler({
+    sources: config.sources,
+    defaults: config,
+    runner,
+    store,
+    clock,
+    logger,
+    ...(options.random ? { random: options.random } : {}),
+  });
+  const connections = (): WebhookConnection[] => [{ name: DEFAULT_CONNECTION }];
+  const processor = createWebhookProcessor({
+    store,
+    runner,
+    metrics,
+    logger,
+    clock,
+    connections,
+    sourcesOf: () => config.sources,
+  });
+  const keyFor = async (connection: string) =>
+    connection === DEFAULT_CONNECTION && config.webhooks?.verificationToken
+      ? config.webhooks?.verificationToken
+      : store.webhookTokens.readAccepted(connection);
+  const app = createServerApp({
+    engine,
+    store,
+    runner,
+    scheduler,
+    config,
+    metrics,
+    logger,
+    connections,
+    keyFor,
+    apiToken: config.server.apiToken,
+    maxBodyBytes: config.server.maxBodyBytes,
+    onWebhookAccepted: () => processor.kick(),
+    mcp: createMcpHttpHandler(() =>
+      createMcpServer({
+        engine,
+        store,
+        sources: config.sources,
+        runJob: createRunnerRunJob(runner, () => config.sources),
+        nextScheduledRun: (source) =>
+          scheduler.list().find((s) => s.source === source)?.nextRunAt ?? null,
+        clock,
+        logger,
+      }),
+    ),
+  });
+  let server: ReturnType<typeof serve> | null = null;
+
+  function listen(): Promise<number> {
+    return new Promise((resolve, reject) => {
+      server = serve(
+        { fetch: app.fetch, port: config.server.port, hostname: config.server.host },
+        (info: AddressInfo) => resolve(info.port),
+      );
+      server.once('error', reject);
+    });
+  }
+
+  return {
+    app,
+    engine,
+    runner,
+    scheduler,
+    processor,
+    metrics,
+    async run() {
+      assertSafeExposure(config);
+      const port = await listen();
+      await scheduler.start();
+      processor.start();
+      const host = config.server.host.includes(':')
+        ? `[${config.server.host}]`
+        : config.server.host;
+      const url = `http://${host}:${port}`;
+      logger.info(
+        { url, webhookUrl: `${url}/webhooks/notion`, api: `${url}/api/v1` },
+        'serve listening',
+      );
+      return { url, port };
+    },
+    async stop() {
+      const closed = new Promise<void>((resolve) =>
+        server ? server.close(() => resolve()) : resolve(),
+      );
+      if (server && 'closeIdleConnections' in server) server.closeIdleConnections();
+      await scheduler.stop();
+      const timeoutMs = config.server.shutdownTimeoutMs;
+      const { abandoned } = await runner.stop(timeoutMs);
+      await Promise.race([processor.stop(), new Promise((r) => setTimeout(r, 50).unref())]);
+      if (server && 'closeAllConnections' in server) server.closeAllConnections();
+      await closed;
+      logger.info({ abandonedJobs: abandoned }, 'serve stopped');
+      return { abandonedJobs: abandoned };
+    },
+  };
+}
