@@ -50,6 +50,8 @@ export type ErrorCode =
   | 'file_store_full'
   | 'file_not_found'
   | 'file_upload_failed'
+  | 'plan_pending'
+  | 'restore_before_history'
   | 'sql_refused'
   | 'input_too_large'
   | 'connection_not_found'
@@ -97,10 +99,13 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'config_invalid':
     case 'config_not_found':
     case 'config_unreadable':
+    case 'restore_before_history':
     case 'source_rebound':
       return 2;
     case 'sync_conflict':
       return 3;
+    case 'plan_pending':
+      return 4;
     default:
       return 1;
   }

@@ -36,6 +36,10 @@ export async function openEngine(ctx: CliContext): Promise<OpenEngine> {
       maxBytes: config.files.maxBytes,
       totalBytes: config.files.totalBytes ?? null,
     },
+    janitor: {
+      keepRunsDays: config.janitor.keepRunsDays,
+      keepWebhookEventsDays: config.janitor.keepWebhookEventsDays,
+    },
     trigger: 'cli',
     // A target's `urlEnv` names a variable of this environment (never a password in the file).
     environment: ctx.io.env,

@@ -2,6 +2,7 @@ import { Cron } from 'croner';
 import { z } from 'zod';
 import { parseDuration } from '../shared/duration.ts';
 import { isNotionId } from '../shared/notion-id.ts';
+import { declaredSchemaSchema, retentionSchema } from './declared-schema.ts';
 
 /**
  * The one declaration of every option. Each leaf yields its config-file key (its path in this
@@ -133,6 +134,17 @@ export const sourceSchema = z
       .optional()
       .describe('Notion data source id (for databases with several data sources)'),
     page: notionRef('page').optional().describe('Notion page id or URL: imports the page tree'),
+    parent: notionRef('page')
+      .optional()
+      .describe('Notion page under which `notion-sync init` creates the database'),
+    schema: declaredSchemaSchema
+      .optional()
+      .describe(
+        'Declared properties (name → type or { type, options, format, source, expression, renamedFrom }): what `init` creates or updates',
+      ),
+    retention: retentionSchema
+      .optional()
+      .describe('What `janitor` keeps: { keepVersions?: n, keepDays?: d }'),
     properties: z
       .union([z.array(z.string().min(1)), z.record(z.string(), z.string().min(1))])
       .optional()
@@ -191,12 +203,28 @@ export const sourceSchema = z
       });
     }
     const given = (['database', 'dataSource', 'page'] as const).filter((k) => source[k]);
-    if (given.length !== 1) {
+    if (source.schema && source.page) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['schema'],
+        message: 'a page tree has no schema: declare `schema:` on a database source',
+      });
+    }
+    if (given.length === 0 && source.schema) {
+      if (!source.parent) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['parent'],
+          message:
+            'a source that `init` creates needs `parent:` — the Notion page to create its database under',
+        });
+      }
+    } else if (given.length !== 1) {
       ctx.addIssue({
         code: 'custom',
         message:
           given.length === 0
-            ? 'needs one of database, dataSource or page — which Notion object to sync'
+            ? 'needs one of database, dataSource or page — which Notion object to sync (or `schema:` and `parent:` to create it with `notion-sync init`)'
             : `gives ${given.join(' and ')}: keep exactly one of database, dataSource or page`,
       });
     }
@@ -330,6 +358,26 @@ export const declaration = {
       defaultText: 'no budget',
       description:
         'Budget of all kept files, in bytes; files past it are coverage gaps in `status`',
+    }),
+  },
+  janitor: {
+    schedule: option({
+      schema: z.string().refine(isSchedule, {
+        error: 'not a schedule — use a cron expression or a duration like 1d',
+      }),
+      default: '1d',
+      description: 'When `serve` runs `janitor`: cron expression or interval',
+    }),
+    keepRunsDays: option({
+      schema: z.number().positive(),
+      default: 90,
+      description:
+        'Runs older than this many days are pruned by `janitor` (a run a version, conflict or checkpoint names is kept)',
+    }),
+    keepWebhookEventsDays: option({
+      schema: z.number().positive(),
+      default: 30,
+      description: 'Processed webhook events older than this many days are pruned by `janitor`',
     }),
   },
   schedule: option({

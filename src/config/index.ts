@@ -11,6 +11,13 @@ export {
   type TargetConfig,
 } from './declaration.ts';
 export {
+  DECLARABLE_TYPES,
+  type DeclarableType,
+  type DeclaredPropertyInput,
+  type DeclaredSchemaInput,
+  declaredTypeOf,
+} from './declared-schema.ts';
+export {
   CONFIG_FILE_NAMES,
   type ConfigProblem,
   findConfigFile,

@@ -11,6 +11,11 @@ export type {
   ConnectionTokens,
   UpsertConnectionInput,
 } from './connections-repository.ts';
+export type {
+  DeclaredDatabase,
+  DeclaredDatabasesRepository,
+  RecordDeclaredDatabaseInput,
+} from './declared-databases-repository.ts';
 export type { DialectName } from './dialect.ts';
 export type { FileStore, StoredFile, WriteFileOptions } from './files/file-store.ts';
 export {
@@ -29,6 +34,7 @@ export {
   type PropertyDiff,
   type VersionDiff,
 } from './history-repository.ts';
+export type { JanitorMaintenance, PruneOlderThanInput } from './janitor-maintenance.ts';
 export type {
   AppendLocalVersionInput,
   CreateLocalRecordInput,
@@ -48,6 +54,7 @@ export {
   type OutboxRepository,
   type RecordOutboxFailureInput,
 } from './outbox-repository.ts';
+export type { PointInTimeReader, RecordAsOf } from './point-in-time.ts';
 export { DEFAULT_POSTGRES_SCHEMA } from './postgres-dialect.ts';
 export type {
   CommitPullBatchInput,

@@ -208,6 +208,19 @@ export interface TargetCursorsTable {
   updated_at: string;
 }
 
+/** What `notion-sync init` created or manages for a source with a declared schema. */
+export interface DeclaredDatabasesTable {
+  source_name: string;
+  database_id: string;
+  data_source_id: string;
+  /** The config's `database:`/`dataSource:` when init ran (null: created from `schema:` alone). */
+  configured_id: string | null;
+  /** Declared property name → Notion property id (how init matches them after a rename). */
+  property_ids: string;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface RetentionGuardTable {
   id: number;
   allow_prune: number;
@@ -261,6 +274,7 @@ export interface Database {
   retention_guard: RetentionGuardTable;
   files: FilesTable;
   version_files: VersionFilesTable;
+  declared_databases: DeclaredDatabasesTable;
   staged_edits: StagedEditsTable;
   mcp_calls: McpCallsTable;
   search_index: SearchIndexTable;
@@ -285,6 +299,7 @@ export const ENGINE_TABLES: readonly EngineTable[] = [
   'retention_guard',
   'files',
   'version_files',
+  'declared_databases',
   'staged_edits',
   'mcp_calls',
   'search_index',

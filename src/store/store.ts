@@ -15,6 +15,10 @@ import {
   type ConnectionsRepository,
   createConnectionsRepository,
 } from './connections-repository.ts';
+import {
+  createDeclaredDatabasesRepository,
+  type DeclaredDatabasesRepository,
+} from './declared-databases-repository.ts';
 import type { DialectName, StoreDialect } from './dialect.ts';
 import { createDatabaseFileStore } from './files/database-file-store.ts';
 import { createDirectoryFileStore } from './files/directory-file-store.ts';
@@ -24,6 +28,7 @@ import {
   type VersionFilesRepository,
 } from './files/version-files-repository.ts';
 import { createHistoryRepository, type HistoryRepository } from './history-repository.ts';
+import { createJanitorMaintenance, type JanitorMaintenance } from './janitor-maintenance.ts';
 import {
   type AppendLocalVersionInput,
   appendLocalVersionIn,
@@ -34,6 +39,7 @@ import {
 import { createMcpCallsRepository, type McpCallsRepository } from './mcp-calls-repository.ts';
 import { migrateStore } from './migrate.ts';
 import { createOutboxRepository, type OutboxRepository } from './outbox-repository.ts';
+import { createPointInTimeReader, type PointInTimeReader } from './point-in-time.ts';
 import { DEFAULT_POSTGRES_SCHEMA } from './postgres-dialect.ts';
 import type { ReadOnlySqlRunner } from './read-only-sql/read-only-sql.ts';
 import { createRecordsRepository, type RecordsRepository } from './records-repository.ts';
@@ -53,7 +59,11 @@ import {
   createTargetItemsRepository,
   type TargetItemsRepository,
 } from './target-items-repository.ts';
-import { type PruneVersionsInput, pruneVersions } from './version-retention.ts';
+import {
+  countPrunableVersions,
+  type PruneVersionsInput,
+  pruneVersions,
+} from './version-retention.ts';
 import {
   createWebhookEventsRepository,
   type WebhookEventsRepository,
@@ -115,6 +125,12 @@ export interface Store {
   readonly files: VersionFilesRepository;
   /** The bytes of stored files, by SHA-256. */
   readonly blobs: FileStore;
+  /** Databases `init` created or manages, by source name. */
+  readonly declared: DeclaredDatabasesRepository;
+  /** Point-in-time reads (`restore`). */
+  readonly pointInTime: PointInTimeReader;
+  /** Janitor: old runs, processed webhook events, planner statistics. */
+  readonly maintenance: JanitorMaintenance;
   /** Agent proposals waiting for approval (never versions until approved). */
   readonly staged: StagedEditsRepository;
   /** The audit of MCP tool calls. */
@@ -129,6 +145,8 @@ export interface Store {
   readonly targets: TargetItemsRepository;
   /** Janitor retention: the only path that deletes versions. */
   pruneVersions(input: PruneVersionsInput): Promise<number>;
+  /** How many versions `pruneVersions` would delete. */
+  countPrunableVersions(input: Omit<PruneVersionsInput, 'limit'>): Promise<number>;
   /** The Kysely instance bound to the engine namespace (for tests and advanced reads). */
   readonly db: Kysely<Database>;
   close(): Promise<void>;
@@ -216,6 +234,9 @@ export async function createStore(options: StoreOptions = {}): Promise<Store> {
     connections: createConnectionsRepository(ctx, box),
     files: createVersionFilesRepository(ctx),
     blobs,
+    declared: createDeclaredDatabasesRepository(ctx),
+    pointInTime: createPointInTimeReader(ctx),
+    maintenance: createJanitorMaintenance(ctx),
     staged: createStagedEditsRepository(ctx),
     mcpCalls: createMcpCallsRepository(ctx),
     search: createSearchRepository(ctx),
@@ -223,6 +244,7 @@ export async function createStore(options: StoreOptions = {}): Promise<Store> {
     readOnlySql,
     targets: createTargetItemsRepository(ctx),
     pruneVersions: (input) => pruneVersions(ctx, input),
+    countPrunableVersions: (input) => countPrunableVersions(ctx, input),
     db: dialect.db,
     close: async () => {
       await readOnlySql.close();

@@ -2,9 +2,12 @@
 import type { Config, SourceConfig } from '../config/index.ts';
 import type { NotionClient } from '../notion/index.ts';
 import type { Clock, Logger } from '../shared/index.ts';
+import type { DeclaredDatabase } from '../store/index.ts';
 import type { TargetProblem } from '../targets/index.ts';
 import type { FilesApi } from './files/files-api.ts';
 import type { FilesSettings } from './files/files-settings.ts';
+import type { InitOptions, InitResult } from './init/init-types.ts';
+import type { JanitorOptions, JanitorReport, JanitorSettings } from './janitor/janitor.ts';
 import type { OutboxApi } from './outbox-api.ts';
 import type {
   ConflictsApi,
@@ -13,6 +16,7 @@ import type {
   RecordsApi,
   SyncResult,
 } from './push-types.ts';
+import type { RestoreOptions, RestoreResult, RestoreTarget } from './restore/restore-types.ts';
 import type {
   Checkpoint,
   DetachSourceResult,
@@ -65,6 +69,8 @@ export interface EngineOptions {
   sourceConcurrency?: number;
   /** Files pages refer to (config `files`): what to keep and the limits. */
   files?: Partial<FilesSettings>;
+  /** Janitor retention of runs and webhook events (defaults 90 and 30 days; config `janitor.*`). */
+  janitor?: Partial<JanitorSettings>;
   /** Environment variables a source's target names (`target.urlEnv`); the CLI passes its own. */
   environment?: Record<string, string | undefined>;
   /** Directory relative paths of targets resolve against (default: the working directory). */
@@ -178,6 +184,8 @@ export interface SourceStatus {
   /** Local edits waiting for push, and the dead-lettered ones with their last error. */
   outbox: { pending: number; dead: OutboxItem[] };
   openConflicts: number;
+  /** The database `init` created (or manages) for this source, as recorded in the store. */
+  declared: DeclaredDatabase | null;
 }
 
 export interface HistoryEntry {
@@ -224,6 +232,29 @@ export interface Engine {
     sourceNames?: string[],
     options?: PushOptions & Pick<PullOptions, 'onProgress'>,
   ): Promise<SyncResult>;
+  /**
+   * Compares the declared `schema:` of the named sources (every declaring source when omitted)
+   * with Notion and, unless `plan`, applies it: creates databases (dependency order), adds,
+   * renames and retypes properties; destructive steps only with `force`. Created ids are
+   * recorded in the store. Errors: `source_not_found`, `usage`, `config_invalid`, Notion's.
+   */
+  init(sourceNames?: string[], options?: InitOptions): Promise<InitResult>;
+  /**
+   * Housekeeping: version retention per source (`retention:`), old runs and webhook events,
+   * dead letters (reported), duplicate pages by sync key (trashed with `trashDuplicates`),
+   * orphans (reported), VACUUM/ANALYZE. `dryRun` changes nothing. The runner calls this on
+   * the `janitor.schedule`.
+   */
+  janitor(options?: JanitorOptions): Promise<JanitorReport>;
+  /**
+   * Restores `{ source, asOf }` (a source to an ISO time) or `{ page, toVersion }` (one page to
+   * a version of its history): pulls first, plans the difference with Notion now and, unless
+   * `dryRun`, writes it through the outbox in one push run with trigger `restore`. Pages
+   * created after the time are trashed, pages trashed since are restored; computed
+   * properties and page content are not written. Errors: `restore_before_history` (with the
+   * earliest point), `source_not_found`, `store_not_found`, `usage`.
+   */
+  restore(target: RestoreTarget, options?: RestoreOptions): Promise<RestoreResult>;
   /**
    * Starts a fresh history for a configured source (after its database changed): the old
    * source row and all its records are kept, renamed aside and detached; the next pull builds

@@ -13,6 +13,7 @@ import type { SourceConfig } from '../config/index.ts';
 import { NotionSyncError } from '../errors.ts';
 import type { PullOptions, SourcePullResult } from './engine-types.ts';
 import { finishRunFiles, type RunFiles, startRunFiles } from './files/pull-files.ts';
+import { withInitHint } from './init/init-hint.ts';
 import { isInterrupted, throwIfInterrupted } from './interrupt.ts';
 import { type DataSourceSchemaRead, pullDataSource, storedSchemaFits } from './pull-data-source.ts';
 import { pullPageTree } from './pull-page-tree.ts';
@@ -171,7 +172,12 @@ export async function pullSource(
         state.meter.errors.push(errorEntry(error, at));
       } else if (isAccessError(error) && (await markAccessLost(state, error))) {
         status = 'access_lost';
-        state.meter.errors.push({ ...errorEntry(error, at), code: 'access_lost' });
+        const entry = errorEntry(error, at);
+        state.meter.errors.push({
+          ...entry,
+          message: withInitHint(config, entry.message),
+          code: 'access_lost',
+        });
       } else {
         status = 'failed';
         state.meter.errors.push(errorEntry(error, at));

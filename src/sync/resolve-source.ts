@@ -31,6 +31,13 @@ function configKey(source: SourceConfig): 'database' | 'dataSource' | 'page' {
 /** The dashed id a source points at; `config_invalid` with the key path when it has none. */
 export function sourceNotionId(source: SourceConfig, index?: number): string {
   const key = configKey(source);
+  if (!source.page && !source.database && !source.dataSource && source.schema) {
+    throw new NotionSyncError(
+      'source_not_found',
+      `Source "${source.name}" has no database yet: its \`schema:\` is created by \`notion-sync init ${source.name}\`.`,
+      { details: { source: source.name, needsInit: true } },
+    );
+  }
   const raw = source[key] ?? '';
   const id = parseNotionId(raw);
   if (!id) {
@@ -56,6 +63,14 @@ function notFound(source: SourceConfig, id: string, cause: unknown): NotionSyncE
       : configKey(source) === 'dataSource'
         ? 'Data source'
         : 'Database';
+  if (source.schema) {
+    return new NotionSyncError(
+      'source_not_found',
+      `${what} ${id} of source "${source.name}" is missing (404: deleted, or not shared with the integration). ` +
+        `If it was deleted, \`notion-sync init ${source.name}\` creates it again from the declared schema (a rebind: the old history is kept, detached); otherwise ${SHARE_HINT}.`,
+      { details: { source: source.name, id, needsInit: true }, cause },
+    );
+  }
   return new NotionSyncError(
     'source_not_found',
     `${what} ${id} of source "${source.name}" was not found or is not shared with the integration: ${SHARE_HINT}.`,

@@ -35,11 +35,18 @@ function scheduleText(schedule: ScheduleInfo): string {
 
 function describe(status: SourceStatus, schedule: ScheduleInfo): string[] {
   const s = status.source;
-  if (!s)
+  const d = status.declared;
+  const created = d
+    ? `  created by init: database ${d.databaseId} (data source ${d.dataSourceId}) at ${d.createdAt}`
+    : null;
+  if (!s) {
+    const hint = status.config.schema && !d ? 'init' : 'pull';
     return [
-      `${status.name}: never pulled (run \`notion-sync pull ${status.name}\`)`,
+      `${status.name}: never pulled (run \`notion-sync ${hint} ${status.name}\`)`,
       `  schedule:       ${scheduleText(schedule)}`,
+      ...(created ? [created] : []),
     ];
+  }
   const run = status.lastRun;
   const counts = run
     ? Object.entries(run.counts)
@@ -55,6 +62,7 @@ function describe(status: SourceStatus, schedule: ScheduleInfo): string[] {
     : '';
   const lines = [
     `${status.name} (${s.kind === 'page' ? 'page tree' : 'data source'} ${s.notionId}, view ${s.viewName ?? '—'})`,
+    ...(created ? [created] : []),
     `  access:         ${s.accessState}${s.accessReason ? ` — ${s.accessReason}` : ''}`,
     `  last run:       ${run ? `#${run.id} ${run.status} at ${run.finishedAt ?? run.startedAt}${counts ? ` (${counts})` : ''}` : 'none'}`,
     `  rows:           ${status.rows.live} live, ${status.rows.tombstoned} tombstoned`,

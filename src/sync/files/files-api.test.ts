@@ -5,6 +5,7 @@
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { SourceConfig } from '../../config/index.ts';
 import { createEmulator } from '../../emulator/index.ts';
 import { createDataSource } from '../../emulator/test-support.ts';
 import { createManualClock } from '../../shared/index.ts';
@@ -15,7 +16,10 @@ import { localizeMarkdown } from './files-api.ts';
 
 const HOUR_MS = 3_600_000;
 
-async function pageWithFile(factory: Parameters<typeof createPullHarness>[0]) {
+async function pageWithFile(
+  factory: Parameters<typeof createPullHarness>[0],
+  source: Partial<SourceConfig> = {},
+) {
   const clock = createManualClock(Date.UTC(2026, 5, 6, 7, 0, 0));
   const emu = await createEmulator({ clock });
   const notion = emu.client();
@@ -33,7 +37,12 @@ async function pageWithFile(factory: Parameters<typeof createPullHarness>[0]) {
     { Files: { files: [{ type: 'file_upload', file_upload: { id: first } }] } },
   ]);
   await clock.advance(5 * 60_000);
-  const h = await createPullHarness(factory, emu, [{ name: 'files', dataSource: dsId }], clock);
+  const h = await createPullHarness(
+    factory,
+    emu,
+    [{ name: 'files', dataSource: dsId, ...source } as SourceConfig],
+    clock,
+  );
   await h.engine.pull(['files']);
   return { emu, clock, pageId: pageId!, h, upload, notion };
 }
@@ -65,6 +74,30 @@ describe.each(storeFactories())('kept files on $name', (factory) => {
     expect(await h.store.files.getFile(old!.hash!)).toBeUndefined();
     expect(await h.store.blobs.has(current!.hash!)).toBe(true);
     await expect(h.engine.files.open(old!.hash!)).rejects.toMatchObject({ code: 'file_not_found' });
+  });
+
+  it('janitor removes the files of the versions its retention pruned', async () => {
+    const { clock, pageId, h, upload, notion } = await pageWithFile(factory, {
+      retention: { keepVersions: 1 },
+    });
+    const [old] = await h.engine.files.list(pageId);
+    const next = await upload('b.txt', 'second bytes');
+    await notion.pages.update({
+      page_id: pageId,
+      properties: { Files: { files: [{ type: 'file_upload', file_upload: { id: next } }] } },
+    });
+    await clock.advance(2 * 60_000);
+    await h.engine.pull(['files']);
+    await clock.advance(2 * HOUR_MS);
+
+    const dry = await h.engine.janitor({ dryRun: true, skipDuplicates: true });
+    expect(dry.files.removed).toBe(0); // the old version still refers to it until pruned
+    const report = await h.engine.janitor({ skipDuplicates: true });
+    expect(report.versions[0]!.pruned).toBe(1);
+    expect(report.files).toEqual({ removed: 1, bytes: 11 });
+    expect(await h.store.blobs.has(old!.hash!)).toBe(false);
+    const [current] = await h.engine.files.list(pageId);
+    expect(await h.store.blobs.has(current!.hash!)).toBe(true);
   });
 
   it('maps a page file to a local path and links it from Markdown by identity', async () => {
