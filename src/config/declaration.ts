@@ -210,7 +210,8 @@ export const sourceSchema = z
         message: 'a page tree has no schema: declare `schema:` on a database source',
       });
     }
-    if (given.length === 0 && source.schema) {
+    // `init --from-table` derives the schema of a target-only source from its table.
+    if (given.length === 0 && (source.schema || source.target)) {
       if (!source.parent) {
         ctx.addIssue({
           code: 'custom',

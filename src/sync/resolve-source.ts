@@ -31,10 +31,12 @@ function configKey(source: SourceConfig): 'database' | 'dataSource' | 'page' {
 /** The dashed id a source points at; `config_invalid` with the key path when it has none. */
 export function sourceNotionId(source: SourceConfig, index?: number): string {
   const key = configKey(source);
-  if (!source.page && !source.database && !source.dataSource && source.schema) {
+  if (!source.page && !source.database && !source.dataSource && (source.schema || source.target)) {
     throw new NotionSyncError(
       'source_not_found',
-      `Source "${source.name}" has no database yet: its \`schema:\` is created by \`notion-sync init ${source.name}\`.`,
+      source.schema
+        ? `Source "${source.name}" has no database yet: its \`schema:\` is created by \`notion-sync init ${source.name}\`.`
+        : `Source "${source.name}" has no database yet: \`notion-sync init --from-table ${source.name}\` creates it from its table.`,
       { details: { source: source.name, needsInit: true } },
     );
   }

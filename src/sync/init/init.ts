@@ -8,6 +8,7 @@ import { NotionSyncError } from '../../errors.ts';
 import type { NotionClient } from '../../notion/index.ts';
 import type { Store } from '../store-api.ts';
 import { findConfiguredSource } from '../unknown-source.ts';
+import { type TableDeps, withTableSchemas } from './from-table.ts';
 import {
   type ApplyContext,
   createDatabase,
@@ -23,6 +24,8 @@ export interface InitEnvironment {
   notion: NotionClient;
   /** Detaches the old history of a source whose database init created again (a rebind). */
   rebind?: (sourceName: string) => Promise<unknown>;
+  /** Where the sources' target tables are read from (`init --from-table`). */
+  tables?: Omit<TableDeps, 'sources'>;
 }
 
 /** The sources `init` works on: the named ones (which must declare a schema), or every declaring one. */
@@ -71,9 +74,24 @@ export async function runInit(
   names: string[] | undefined,
   options: InitOptions = {},
 ): Promise<InitResult> {
+  let schemas: InitResult['schemas'];
+  if (options.fromTable) {
+    if (!env.tables)
+      throw new NotionSyncError(
+        'usage',
+        'init --from-table needs the engine to read the target tables.',
+      );
+    const derived = await withTableSchemas({ ...env.tables, sources }, names);
+    sources = derived.sources;
+    names = derived.selected;
+    schemas = Object.fromEntries(
+      sources.filter((s) => names!.includes(s.name)).map((s) => [s.name, s.schema!]),
+    );
+  }
   const selected = dependencyOrder(selectDeclaredSources(sources, names));
   const { plan, lives } = await planAll(env, selected);
   const result: InitResult = { plan, applied: false, appliedSteps: [], skipped: [], rebound: [] };
+  if (schemas) result.schemas = schemas;
   if (options.plan) return result;
   const ctx: ApplyContext = {
     notion: env.notion,
