@@ -267,6 +267,10 @@ export async function checkTargetConfigs(
     }
     try {
       problems.push(...(await target.check(await sourceOf(config))));
+    } catch (error) {
+      // A database init has yet to create: its columns are checked once it exists.
+      if (!(error instanceof NotionSyncError) || !error.details?.needsInit) throw error;
+      problems.push({ path: `sources[${deps.sources.indexOf(config)}]`, message: error.message });
     } finally {
       await target.close();
     }

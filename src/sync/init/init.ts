@@ -3,7 +3,7 @@
 // records every created id in the store (never in the user's config); a database created again
 // because the old one is gone (404) is an explicit rebind of the source; applying the same
 // declaration twice changes nothing the second time.
-import type { SourceConfig } from '../../config/index.ts';
+import { declaresTitle, type SourceConfig } from '../../config/index.ts';
 import { NotionSyncError } from '../../errors.ts';
 import type { NotionClient } from '../../notion/index.ts';
 import type { Store } from '../store-api.ts';
@@ -30,7 +30,18 @@ export interface InitEnvironment {
 
 /** The sources `init` works on: the named ones (which must declare a schema), or every declaring one. */
 export function selectDeclaredSources(all: SourceConfig[], names: string[] = []): SourceConfig[] {
-  if (names.length === 0) return all.filter((s) => s.schema);
+  const selected = names.length === 0 ? all.filter((s) => s.schema) : named(all, names);
+  for (const config of selected)
+    if (!declaresTitle(config.schema!))
+      throw new NotionSyncError(
+        'usage',
+        `Source "${config.name}" declares no title property: its schema is completed from its table by \`notion-sync init --from-table\` (or declare one, e.g. \`Name: title\`).`,
+        { details: { source: config.name } },
+      );
+  return selected;
+}
+
+function named(all: SourceConfig[], names: string[]): SourceConfig[] {
   return names.map((name) => {
     const config = findConfiguredSource(all, name);
     if (!config.schema) {
