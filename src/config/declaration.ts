@@ -2,7 +2,7 @@ import { Cron } from 'croner';
 import { z } from 'zod';
 import { parseDuration } from '../shared/duration.ts';
 import { isNotionId } from '../shared/notion-id.ts';
-import { declaredSchemaSchema, retentionSchema } from './declared-schema.ts';
+import { declaredSchemaSchema, declaresTitle, retentionSchema } from './declared-schema.ts';
 
 /**
  * The one declaration of every option. Each leaf yields its config-file key (its path in this
@@ -203,6 +203,15 @@ export const sourceSchema = z
       });
     }
     const given = (['database', 'dataSource', 'page'] as const).filter((k) => source[k]);
+    // A table target's schema may leave the title to its first text column (`init --from-table`).
+    if (source.schema && !source.target && !declaresTitle(source.schema)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['schema'],
+        message:
+          'declares no title property — a Notion database has exactly one (e.g. `Name: title`)',
+      });
+    }
     if (source.schema && source.page) {
       ctx.addIssue({
         code: 'custom',
@@ -210,7 +219,8 @@ export const sourceSchema = z
         message: 'a page tree has no schema: declare `schema:` on a database source',
       });
     }
-    if (given.length === 0 && source.schema) {
+    // `init --from-table` derives the schema of a target-only source from its table.
+    if (given.length === 0 && (source.schema || source.target)) {
       if (!source.parent) {
         ctx.addIssue({
           code: 'custom',

@@ -155,14 +155,12 @@ export const declaredSchemaSchema = z
     (schema, ctx) => {
       if (schema === null || typeof schema !== 'object') return;
       checkRenames(schema, ctx);
+      // No title at all is checked with the source: a table target's first text column may be it.
       const titles = Object.entries(schema).filter(([, p]) => fieldOf(p, 'type') === 'title');
-      if (titles.length !== 1) {
+      if (titles.length > 1) {
         ctx.addIssue({
           code: 'custom',
-          message:
-            titles.length === 0
-              ? 'declares no title property — a Notion database has exactly one (e.g. `Name: title`)'
-              : `declares ${titles.length} title properties (${titles.map(([n]) => n).join(', ')}) — a Notion database has exactly one`,
+          message: `declares ${titles.length} title properties (${titles.map(([n]) => n).join(', ')}) — a Notion database has exactly one`,
         });
       }
     },
@@ -182,6 +180,11 @@ export const retentionSchema = z
     keepDays: z.number().positive().optional().describe('Versions younger than this are kept'),
   })
   .strict();
+
+/** True when the schema declares a title property (however it is written). */
+export function declaresTitle(schema: Record<string, unknown>): boolean {
+  return Object.values(schema).some((p) => fieldOf(p, 'type') === 'title');
+}
 
 /** The type a declared property names, whichever form it is written in. */
 export function declaredTypeOf(property: DeclaredPropertyInput): DeclarableType {

@@ -16,6 +16,7 @@ export {
   type DeclaredPropertyInput,
   type DeclaredSchemaInput,
   declaredTypeOf,
+  declaresTitle,
 } from './declared-schema.ts';
 export {
   CONFIG_FILE_NAMES,

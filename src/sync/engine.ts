@@ -310,7 +310,11 @@ export function createEngine(options: EngineOptions): Engine {
             pull: (n) => pull(n, pullOptions),
             push: (n) => push(n, pushOptions),
             loadSource,
-            prepare: (c) => prepareKeyProperty({ store, notion: connection(), logger }, c),
+            prepare: async (c) =>
+              prepareKeyProperty(
+                { store, notion: connection(), logger },
+                await withDeclaredId(store, c),
+              ),
           })
         : null;
     if (selected.length === 0 && targeted) return targeted;
@@ -340,7 +344,12 @@ export function createEngine(options: EngineOptions): Engine {
   // Creating a gone database again is an explicit rebind: its old history is detached.
   const init = (names?: string[], initOptions: InitOptions = {}): Promise<InitResult> =>
     runInit(
-      { store, notion: connection(), rebind: (name) => rebind(name, { trigger: 'init' }) },
+      {
+        store,
+        notion: connection(),
+        rebind: (name) => rebind(name, { trigger: 'init' }),
+        tables: targetDeps(),
+      },
       config.sources,
       names,
       initOptions,
@@ -397,8 +406,8 @@ export function createEngine(options: EngineOptions): Engine {
   const conflicts = createConflictsApi(store);
   const files = createFilesApi(store, () => clock.now());
   const checkTargets = async (): Promise<TargetProblem[]> =>
-    checkTargetConfigs(targetDeps(), config.sources, (c) =>
-      prepareKeyProperty({ store, notion: connection(), logger }, c),
+    checkTargetConfigs(targetDeps(), config.sources, async (c) =>
+      prepareKeyProperty({ store, notion: connection(), logger }, await withDeclaredId(store, c)),
     );
   return {
     pull,

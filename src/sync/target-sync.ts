@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SourceConfig } from '../config/index.ts';
 import { NotionSyncError } from '../errors.ts';
-import { openSqlConnection } from '../store/index.ts';
+import { openSqlConnection, type SqlConnection } from '../store/index.ts';
 import {
   createSqlTableTarget,
   createStoreTarget,
@@ -56,23 +56,30 @@ export function keyPropertyOf(config: SourceConfig): string {
   return config.syncKeyProperty ?? DEFAULT_SYNC_KEY_PROPERTY;
 }
 
+/** The connection to the database of a source's table when `urlEnv` names one (else null: the store's). */
+export async function openTargetConnection(
+  deps: Pick<TargetDeps, 'environment' | 'baseDir'>,
+  config: SourceConfig,
+): Promise<SqlConnection | null> {
+  const urlEnv = config.target?.urlEnv;
+  if (!urlEnv) return null;
+  const url = deps.environment[urlEnv];
+  if (!url) {
+    throw new NotionSyncError(
+      'config_invalid',
+      `Source "${config.name}" keeps its table in the database named by ${urlEnv}, which is not set: export ${urlEnv}=postgres://… (or a SQLite path), or remove \`urlEnv\` to use the store's database.`,
+      { details: { source: config.name, env: urlEnv } },
+    );
+  }
+  return openSqlConnection(url, deps.baseDir);
+}
+
 /** The source's target: its table when configured, else the store. */
 export async function openTarget(deps: TargetDeps, config: SourceConfig): Promise<Target> {
   const target = config.target;
   if (!target) return createStoreTarget();
   const index = deps.sources.indexOf(config);
-  let connection = null;
-  if (target.urlEnv) {
-    const url = deps.environment[target.urlEnv];
-    if (!url) {
-      throw new NotionSyncError(
-        'config_invalid',
-        `Source "${config.name}" keeps its table in the database named by ${target.urlEnv}, which is not set: export ${target.urlEnv}=postgres://… (or a SQLite path), or remove \`urlEnv\` to use the store's database.`,
-        { details: { source: config.name, env: target.urlEnv } },
-      );
-    }
-    connection = await openSqlConnection(url, deps.baseDir);
-  }
+  const connection = await openTargetConnection(deps, config);
   return createSqlTableTarget({
     config: target,
     path: `sources[${index}].target`,
@@ -260,6 +267,10 @@ export async function checkTargetConfigs(
     }
     try {
       problems.push(...(await target.check(await sourceOf(config))));
+    } catch (error) {
+      // A database init has yet to create: its columns are checked once it exists.
+      if (!(error instanceof NotionSyncError) || !error.details?.needsInit) throw error;
+      problems.push({ path: `sources[${deps.sources.indexOf(config)}]`, message: error.message });
     } finally {
       await target.close();
     }

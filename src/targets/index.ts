@@ -1,11 +1,17 @@
 // Surface of src/targets/ for other folders (DESIGN.md §3).
 
+export { columnNameOf } from './sql-table/column-mapping.ts';
 export {
   createSqlTableTarget,
   qualifiedTable,
   type SqlTableTargetOptions,
 } from './sql-table/sql-table-target.ts';
-export { readTableCatalog, type TableCatalog } from './sql-table/table-catalog.ts';
+export {
+  type ColumnKind,
+  readTableCatalog,
+  type TableCatalog,
+  type TableColumn,
+} from './sql-table/table-catalog.ts';
 export { createStoreTarget } from './store-target.ts';
 export {
   type ExportFailure,

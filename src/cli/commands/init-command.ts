@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { stringify } from 'yaml';
 import type { InitPlan, InitResult } from '../../sync/index.ts';
 import { isPlanPending } from '../../sync/index.ts';
 import { confirm } from '../confirm.ts';
@@ -10,6 +11,13 @@ interface InitFlags {
   plan?: boolean;
   yes?: boolean;
   force?: boolean;
+  fromTable?: boolean;
+}
+
+/** The derived schemas as YAML a user can paste under `sources:` and commit. */
+function schemaYaml(schemas: NonNullable<InitResult['schemas']>): string {
+  const sources = Object.entries(schemas).map(([name, schema]) => ({ name, schema }));
+  return `# Schema derived from the target tables (paste into the sources to commit it):\n${stringify({ sources })}`;
 }
 
 function planText(plan: InitPlan): string {
@@ -50,11 +58,17 @@ export function registerInitCommand(program: Command, context: () => CliContext)
     .option('--plan', 'print the plan and change nothing (exit 4 when changes are pending)')
     .option('--yes', 'apply without asking')
     .option('--force', 'apply destructive steps too (removed properties, lossy type changes)')
+    .option(
+      '--from-table',
+      "derive each schema from the source's target table (explicit `schema:` entries win) and print it as YAML",
+    )
     .action(async (names: string[], flags: InitFlags) => {
       const ctx = context();
       const result = await withEngine(ctx, async ({ engine }) => {
-        const planned = await engine.init(names, { plan: true });
+        const derive = flags.fromTable ? { fromTable: true } : {};
+        const planned = await engine.init(names, { plan: true, ...derive });
         const pending = isPlanPending(planned.plan);
+        if (!ctx.json && planned.schemas) ctx.out(schemaYaml(planned.schemas));
         if (!ctx.json) ctx.out(planText(planned.plan));
         const go =
           !flags.plan &&
@@ -66,7 +80,10 @@ export function registerInitCommand(program: Command, context: () => CliContext)
             ctx.err('Nothing changed: run `notion-sync init --yes` to apply the plan.');
           return planned;
         }
-        const applied = await engine.init(names, flags.force ? { force: true } : {});
+        const applied = await engine.init(names, {
+          ...derive,
+          ...(flags.force ? { force: true } : {}),
+        });
         if (ctx.json) ctx.printJson(applied);
         else ctx.out(appliedText(applied));
         return applied;

@@ -7,7 +7,8 @@ import { configuredIdOf } from './init-plan.ts';
 
 /** The source as the engine should read it: the recorded data source when init made one. */
 export async function withDeclaredId(store: Store, config: SourceConfig): Promise<SourceConfig> {
-  if (!config.schema) return config;
+  // A target-only source gets its schema from its table (`init --from-table`).
+  if (!config.schema && !config.target) return config;
   const recorded = await store.declared.get(config.name);
   if (!recorded || recorded.configuredId !== configuredIdOf(config)) return config;
   const { database: _database, ...rest } = config;

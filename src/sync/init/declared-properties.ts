@@ -29,10 +29,17 @@ export function declaredProperties(schema: DeclaredSchemaInput): DeclaredPropert
 
 /**
  * Properties the engine itself manages on a source: never drift, never dropped by `init`
- * (the sync key of pushed creates; a SQL table target adds its bookkeeping names here).
+ * (the sync key of pushed creates; a SQL table target's bookkeeping properties).
  */
 export function managedPropertyNames(config: SourceConfig): Set<string> {
-  return new Set([config.syncKeyProperty ?? DEFAULT_SYNC_KEY_PROPERTY]);
+  const bookkeeping = config.target?.bookkeeping;
+  return new Set(
+    [
+      config.syncKeyProperty ?? DEFAULT_SYNC_KEY_PROPERTY,
+      bookkeeping?.lastSynced,
+      bookkeeping?.syncStatus,
+    ].filter((name): name is string => name !== undefined),
+  );
 }
 
 /** Option objects for a select/multi_select/status body, keeping the ids of existing ones. */

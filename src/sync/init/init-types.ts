@@ -1,4 +1,5 @@
 // Types of `notion-sync init` / `engine.init`: the plan it prints and what applying it did.
+import type { DeclaredSchemaInput } from '../../config/index.ts';
 
 export type InitStepKind =
   | 'create_database'
@@ -48,6 +49,11 @@ export interface InitOptions {
   plan?: boolean;
   /** Apply destructive steps too. */
   force?: boolean;
+  /**
+   * Derive the schema of each source with a table target from the table's columns (explicitly
+   * declared properties win); `names` then selects among the sources with a target.
+   */
+  fromTable?: boolean;
 }
 
 export interface InitResult {
@@ -60,6 +66,8 @@ export interface InitResult {
   skipped: InitStep[];
   /** Sources whose database was created again: their old history was detached (a rebind). */
   rebound: string[];
+  /** With `fromTable`: each selected source's derived schema (to commit as its `schema:`). */
+  schemas?: Record<string, DeclaredSchemaInput>;
 }
 
 /** True when the live databases differ from the declaration (drift counts, destructive or not). */

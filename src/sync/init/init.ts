@@ -3,11 +3,12 @@
 // records every created id in the store (never in the user's config); a database created again
 // because the old one is gone (404) is an explicit rebind of the source; applying the same
 // declaration twice changes nothing the second time.
-import type { SourceConfig } from '../../config/index.ts';
+import { declaresTitle, type SourceConfig } from '../../config/index.ts';
 import { NotionSyncError } from '../../errors.ts';
 import type { NotionClient } from '../../notion/index.ts';
 import type { Store } from '../store-api.ts';
 import { findConfiguredSource } from '../unknown-source.ts';
+import { type TableDeps, withTableSchemas } from './from-table.ts';
 import {
   type ApplyContext,
   createDatabase,
@@ -23,11 +24,24 @@ export interface InitEnvironment {
   notion: NotionClient;
   /** Detaches the old history of a source whose database init created again (a rebind). */
   rebind?: (sourceName: string) => Promise<unknown>;
+  /** Where the sources' target tables are read from (`init --from-table`). */
+  tables?: Omit<TableDeps, 'sources'>;
 }
 
 /** The sources `init` works on: the named ones (which must declare a schema), or every declaring one. */
 export function selectDeclaredSources(all: SourceConfig[], names: string[] = []): SourceConfig[] {
-  if (names.length === 0) return all.filter((s) => s.schema);
+  const selected = names.length === 0 ? all.filter((s) => s.schema) : named(all, names);
+  for (const config of selected)
+    if (!declaresTitle(config.schema!))
+      throw new NotionSyncError(
+        'usage',
+        `Source "${config.name}" declares no title property: its schema is completed from its table by \`notion-sync init --from-table\` (or declare one, e.g. \`Name: title\`).`,
+        { details: { source: config.name } },
+      );
+  return selected;
+}
+
+function named(all: SourceConfig[], names: string[]): SourceConfig[] {
   return names.map((name) => {
     const config = findConfiguredSource(all, name);
     if (!config.schema) {
@@ -71,9 +85,24 @@ export async function runInit(
   names: string[] | undefined,
   options: InitOptions = {},
 ): Promise<InitResult> {
+  let schemas: InitResult['schemas'];
+  if (options.fromTable) {
+    if (!env.tables)
+      throw new NotionSyncError(
+        'usage',
+        'init --from-table needs the engine to read the target tables.',
+      );
+    const derived = await withTableSchemas({ ...env.tables, sources }, names);
+    sources = derived.sources;
+    names = derived.selected;
+    schemas = Object.fromEntries(
+      sources.filter((s) => names!.includes(s.name)).map((s) => [s.name, s.schema!]),
+    );
+  }
   const selected = dependencyOrder(selectDeclaredSources(sources, names));
   const { plan, lives } = await planAll(env, selected);
   const result: InitResult = { plan, applied: false, appliedSteps: [], skipped: [], rebound: [] };
+  if (schemas) result.schemas = schemas;
   if (options.plan) return result;
   const ctx: ApplyContext = {
     notion: env.notion,
