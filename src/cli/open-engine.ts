@@ -24,11 +24,22 @@ export async function openEngine(ctx: CliContext): Promise<OpenEngine> {
     logger,
     mustExist: ctx.storeMustExist,
     ...(config.secretKey ? { secretKey: config.secretKey } : {}),
+    ...(config.files.dir ? { files: { dir: config.files.dir } } : {}),
   });
   const engine = createEngine({
     config,
     store,
     logger,
+    files: {
+      keep: config.files.keep,
+      external: config.files.external,
+      maxBytes: config.files.maxBytes,
+      totalBytes: config.files.totalBytes ?? null,
+    },
+    janitor: {
+      keepRunsDays: config.janitor.keepRunsDays,
+      keepWebhookEventsDays: config.janitor.keepWebhookEventsDays,
+    },
     trigger: 'cli',
     // A target's `urlEnv` names a variable of this environment (never a password in the file).
     environment: ctx.io.env,

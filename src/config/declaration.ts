@@ -2,6 +2,7 @@ import { Cron } from 'croner';
 import { z } from 'zod';
 import { parseDuration } from '../shared/duration.ts';
 import { isNotionId } from '../shared/notion-id.ts';
+import { declaredSchemaSchema, declaresTitle, retentionSchema } from './declared-schema.ts';
 
 /**
  * The one declaration of every option. Each leaf yields its config-file key (its path in this
@@ -200,6 +201,10 @@ export function isFolderTarget(target: TargetConfig | undefined): target is Fold
   return target !== undefined && 'folder' in target;
 }
 
+export function isTableTarget(target: TargetConfig | undefined): target is TableTargetConfig {
+  return target !== undefined && 'table' in target;
+}
+
 export const sourceSchema = z
   .object({
     name: z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,62}$/, {
@@ -211,6 +216,17 @@ export const sourceSchema = z
       .optional()
       .describe('Notion data source id (for databases with several data sources)'),
     page: notionRef('page').optional().describe('Notion page id or URL: imports the page tree'),
+    parent: notionRef('page')
+      .optional()
+      .describe('Notion page under which `notion-sync init` creates the database'),
+    schema: declaredSchemaSchema
+      .optional()
+      .describe(
+        'Declared properties (name → type or { type, options, format, source, expression, renamedFrom }): what `init` creates or updates',
+      ),
+    retention: retentionSchema
+      .optional()
+      .describe('What `janitor` keeps: { keepVersions?: n, keepDays?: d }'),
     properties: z
       .union([z.array(z.string().min(1)), z.record(z.string(), z.string().min(1))])
       .optional()
@@ -280,12 +296,38 @@ export const sourceSchema = z
       });
     }
     const given = (['database', 'dataSource', 'page'] as const).filter((k) => source[k]);
-    if (given.length !== 1) {
+    // A table target's schema may leave the title to its first text column (`init --from-table`).
+    if (source.schema && !source.target && !declaresTitle(source.schema)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['schema'],
+        message:
+          'declares no title property — a Notion database has exactly one (e.g. `Name: title`)',
+      });
+    }
+    if (source.schema && source.page) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['schema'],
+        message: 'a page tree has no schema: declare `schema:` on a database source',
+      });
+    }
+    // `init --from-table` derives the schema of a target-only source from its table.
+    if (given.length === 0 && (source.schema || source.target)) {
+      if (!source.parent) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['parent'],
+          message:
+            'a source that `init` creates needs `parent:` — the Notion page to create its database under',
+        });
+      }
+    } else if (given.length !== 1) {
       ctx.addIssue({
         code: 'custom',
         message:
           given.length === 0
-            ? 'needs one of database, dataSource or page — which Notion object to sync'
+            ? 'needs one of database, dataSource or page — which Notion object to sync (or `schema:` and `parent:` to create it with `notion-sync init`)'
             : `gives ${given.join(' and ')}: keep exactly one of database, dataSource or page`,
       });
     }
@@ -387,6 +429,58 @@ export const declaration = {
       env: 'NOTION_WEBHOOK_VERIFICATION_TOKEN',
       secret: true,
       description: 'Webhook verification token (the HMAC key of X-Notion-Signature)',
+    }),
+  },
+  files: {
+    keep: option({
+      schema: z.boolean(),
+      default: true,
+      env: 'NOTION_SYNC_FILES_KEEP',
+      description:
+        'Download the files pages refer to (files properties, icons, covers, media in content) into the file store',
+    }),
+    dir: option({
+      schema: z.string().min(1),
+      env: 'NOTION_SYNC_FILES_DIR',
+      defaultText: '`notion-sync-files` beside a SQLite store; the database itself for PostgreSQL',
+      description:
+        'Directory of kept files, named by SHA-256 (with several workers, one they all share)',
+    }),
+    external: option({
+      schema: z.boolean(),
+      default: false,
+      description: 'Also download external files (otherwise they stay links)',
+    }),
+    maxBytes: option({
+      schema: z.number().int().positive(),
+      default: 104_857_600,
+      description: 'Largest file kept, in bytes; a larger one is a coverage gap in `status`',
+    }),
+    totalBytes: option({
+      schema: z.number().int().positive(),
+      defaultText: 'no budget',
+      description:
+        'Budget of all kept files, in bytes; files past it are coverage gaps in `status`',
+    }),
+  },
+  janitor: {
+    schedule: option({
+      schema: z.string().refine(isSchedule, {
+        error: 'not a schedule — use a cron expression or a duration like 1d',
+      }),
+      default: '1d',
+      description: 'When `serve` runs `janitor`: cron expression or interval',
+    }),
+    keepRunsDays: option({
+      schema: z.number().positive(),
+      default: 90,
+      description:
+        'Runs older than this many days are pruned by `janitor` (a run a version, conflict or checkpoint names is kept)',
+    }),
+    keepWebhookEventsDays: option({
+      schema: z.number().positive(),
+      default: 30,
+      description: 'Processed webhook events older than this many days are pruned by `janitor`',
     }),
   },
   schedule: option({

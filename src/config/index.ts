@@ -4,6 +4,7 @@ export {
   declaration,
   type FolderTargetConfig,
   isFolderTarget,
+  isTableTarget,
   LOG_LEVELS,
   listOptions,
   NOTION_VERSIONS,
@@ -14,6 +15,14 @@ export {
   type TableTargetConfig,
   type TargetConfig,
 } from './declaration.ts';
+export {
+  DECLARABLE_TYPES,
+  type DeclarableType,
+  type DeclaredPropertyInput,
+  type DeclaredSchemaInput,
+  declaredTypeOf,
+  declaresTitle,
+} from './declared-schema.ts';
 export {
   CONFIG_FILE_NAMES,
   type ConfigProblem,

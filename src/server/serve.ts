@@ -69,7 +69,15 @@ export function createServeService(options: ServeOptions): ServeService {
   const { config, store, notion } = options;
   const logger = options.logger ?? silentLogger;
   const clock = options.clock ?? systemClock;
-  const engine = createEngine({ ...options.engine, config, store, notion, clock, logger });
+  const engine = createEngine({
+    janitor: config.janitor,
+    ...options.engine,
+    config,
+    store,
+    notion,
+    clock,
+    logger,
+  });
   const metrics = createServerMetrics(store);
   metrics.watch(notion);
   const runner = createLocalRunner({
@@ -87,6 +95,7 @@ export function createServeService(options: ServeOptions): ServeService {
     clock,
     logger,
     ...(options.random ? { random: options.random } : {}),
+    ...(config.janitor?.schedule ? { janitorSchedule: config.janitor.schedule } : {}),
   });
   const connections = (): WebhookConnection[] => [{ name: DEFAULT_CONNECTION }];
   const processor = createWebhookProcessor({

@@ -186,6 +186,20 @@ const EXPECTED_COLUMNS: Record<string, string[]> = {
     'secret_key_id',
     'updated_at',
   ],
+  files: ['hash', 'size_bytes', 'content_type', 'data', 'created_at'],
+  version_files: [
+    'id',
+    'version_id',
+    'record_id',
+    'slot',
+    'name',
+    'identity',
+    'kind',
+    'hash',
+    'state',
+    'error',
+    'updated_at',
+  ],
 };
 
 const EXPECTED_INDEXES = [
@@ -201,6 +215,10 @@ const EXPECTED_INDEXES = [
   'runs_one_running_uq',
   'schema_changes_source_idx',
   'webhook_events_state_idx',
+  'version_files_slot_uq',
+  'version_files_identity_idx',
+  'version_files_hash_idx',
+  'version_files_state_idx',
   'webhook_events_connection_idx',
   'target_items_key_uq',
 ];

@@ -21,8 +21,14 @@ import type {
   SourceStatus,
   WatchOptions,
 } from './engine-types.ts';
+import { createFilesApi } from './files/files-api.ts';
+import { DEFAULT_FILES_SETTINGS } from './files/files-settings.ts';
 import { type FolderWatch, watchFolders } from './folder-watch.ts';
+import { withDeclaredId, withDeclaredIds } from './init/declared-ids.ts';
+import { runInit } from './init/init.ts';
+import type { InitOptions, InitResult } from './init/init-types.ts';
 import { throwIfAborted } from './interrupt.ts';
+import { type JanitorOptions, type JanitorReport, runJanitor } from './janitor/janitor.ts';
 import { mapLimit } from './map-limit.ts';
 import { createOutboxApi } from './outbox-api.ts';
 import { type PullEnvironment, pullSource } from './pull.ts';
@@ -32,6 +38,8 @@ import type { PushOptions, PushResult, SourcePushResult, SyncResult } from './pu
 import { rebindSource } from './rebind.ts';
 import { createRecordsApi } from './records-api.ts';
 import { refreshPages } from './refresh.ts';
+import { runRestore } from './restore/restore.ts';
+import type { RestoreOptions, RestoreTarget } from './restore/restore-types.ts';
 import { gapsOf, meterRequests } from './runs.ts';
 import type { Source } from './store-api.ts';
 import {
@@ -115,6 +123,7 @@ export function createEngine(options: EngineOptions): Engine {
     staleRunAfterMs: options.staleRunAfterMs ?? DEFAULTS.staleRunAfterMs,
     heartbeatMs: options.heartbeatMs ?? DEFAULTS.heartbeatMs,
     concurrency: 3,
+    files: { ...DEFAULT_FILES_SETTINGS, ...options.files },
   });
 
   /** Pull, then write the files of the pulled sources that have a folder target. */
@@ -129,8 +138,9 @@ export function createEngine(options: EngineOptions): Engine {
   }
 
   async function pullOnly(names?: string[], pullOptions: PullOptions = {}): Promise<PullResult> {
-    const selected = selectSources(config.sources, names);
+    const selected = await withDeclaredIds(store, selectSources(config.sources, names));
     const env = pullEnvironment();
+
     // Sources share the connection's pacing; running a few at once keeps its budget busy while
     // one of them waits on a response (each source still has its own lease).
     const results: SourcePullResult[] = await mapLimit(
@@ -159,6 +169,7 @@ export function createEngine(options: EngineOptions): Engine {
           gaps: null,
           outbox: { pending: 0, dead: [] },
           openConflicts: 0,
+          declared: await store.declared.get(sourceConfig.name),
         });
         continue;
       }
@@ -177,6 +188,7 @@ export function createEngine(options: EngineOptions): Engine {
           dead: await store.outbox.list({ sourceId: source.id, state: 'dead' }),
         },
         openConflicts: (await store.conflicts.list({ sourceId: source.id })).length,
+        declared: await store.declared.get(sourceConfig.name),
       });
     }
     return out;
@@ -211,13 +223,20 @@ export function createEngine(options: EngineOptions): Engine {
         Object.values(source?.schema.properties ?? {}).map((p) => [p.id, p.name]),
       );
       const versions = await store.history.listVersions(record.id);
+      const files = await store.files.list({ versionIds: versions.map((v) => v.id) });
       const entries = [];
       for (const [i, version] of versions.entries()) {
         const previous = versions[i - 1];
-        if (!historyOptions.diff || !previous) entries.push({ version });
+        const own = files.filter((f) => f.versionId === version.id);
+        if (!historyOptions.diff || !previous) entries.push({ version, files: own });
         else {
           const diff = await store.history.diff(record.id, previous.seq, version.seq);
-          entries.push({ version, changes: diff.properties, contentChanged: diff.contentChanged });
+          entries.push({
+            version,
+            files: own,
+            changes: diff.properties,
+            contentChanged: diff.contentChanged,
+          });
         }
       }
       results.push({
@@ -246,12 +265,31 @@ export function createEngine(options: EngineOptions): Engine {
 
   const loadSource = async (config: SourceConfig): Promise<Source> =>
     (await store.sources.getByName(config.name)) ??
-    refreshSource({ store, notion: connection(), logger }, config);
+    refreshSource({ store, notion: connection(), logger }, await withDeclaredId(store, config));
 
   const outbox = createOutboxApi(store);
 
+  const pushEnvironment = (): PushEnvironment => ({
+    store,
+    // Read on first use: a dry run plans from the store alone and needs no token.
+    get notion() {
+      return connection();
+    },
+    clock,
+    logger,
+    maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    retryWaitMs: options.retryWaitMs ?? DEFAULTS.retryWaitMs,
+    overlapMs: options.overlapMs ?? DEFAULTS.overlapMs,
+    freshnessCheckMs: options.freshnessCheckMs ?? DEFAULTS.freshnessCheckMs,
+    staleRunAfterMs: options.staleRunAfterMs ?? DEFAULTS.staleRunAfterMs,
+    heartbeatMs: options.heartbeatMs ?? DEFAULTS.heartbeatMs,
+  });
+
   async function push(names?: string[], pushOptions: PushOptions = {}): Promise<PushResult> {
-    const selected = selectPushSources(config.sources, names, ['push', 'both']);
+    const selected = await withDeclaredIds(
+      store,
+      selectPushSources(config.sources, names, ['push', 'both']),
+    );
     // `--retry-dead` is the outbox API's requeue, the same one `notion-sync outbox requeue` uses.
     if (pushOptions.retryDead && !pushOptions.dryRun && !pushOptions.preview) {
       for (const s of selected) await outbox.requeue('all', { source: s.name, deadOnly: true });
@@ -262,23 +300,8 @@ export function createEngine(options: EngineOptions): Engine {
       throwIfAborted(pushOptions.signal, 'The push', { sources: results });
       let source = await store.sources.getByName(sourceConfig.name);
       if (!source && pushOptions.dryRun) continue;
-      const env: PushEnvironment = {
-        store,
-        // Read on first use: a dry run plans from the store alone and needs no token.
-        get notion() {
-          return connection();
-        },
-        clock,
-        logger,
-        maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-        retryWaitMs: options.retryWaitMs ?? DEFAULTS.retryWaitMs,
-        overlapMs: options.overlapMs ?? DEFAULTS.overlapMs,
-        freshnessCheckMs: options.freshnessCheckMs ?? DEFAULTS.freshnessCheckMs,
-        staleRunAfterMs: options.staleRunAfterMs ?? DEFAULTS.staleRunAfterMs,
-        heartbeatMs: options.heartbeatMs ?? DEFAULTS.heartbeatMs,
-      };
       source ??= await loadSource(sourceConfig);
-      results.push(await pushSource(env, sourceConfig, source, pushOptions));
+      results.push(await pushSource(pushEnvironment(), sourceConfig, source, pushOptions));
       openConflicts += (await store.conflicts.list({ sourceId: source.id })).length;
     }
     const result = { ok: results.every((r) => r.status === 'ok'), sources: results, openConflicts };
@@ -306,7 +329,11 @@ export function createEngine(options: EngineOptions): Engine {
             pull: (n) => pullOnly(n, pullOptions),
             push: (n) => push(n, pushOptions),
             loadSource,
-            prepare: (c) => prepareKeyProperty({ store, notion: connection(), logger }, c),
+            prepare: async (c) =>
+              prepareKeyProperty(
+                { store, notion: connection(), logger },
+                await withDeclaredId(store, c),
+              ),
           })
         : null;
     if (selected.length === 0 && targeted) return targeted;
@@ -333,6 +360,50 @@ export function createEngine(options: EngineOptions): Engine {
       heartbeatMs: options.heartbeatMs ?? DEFAULTS.heartbeatMs,
     });
 
+  // Creating a gone database again is an explicit rebind: its old history is detached.
+  const init = (names?: string[], initOptions: InitOptions = {}): Promise<InitResult> =>
+    runInit(
+      {
+        store,
+        notion: connection(),
+        rebind: (name) => rebind(name, { trigger: 'init' }),
+        tables: targetDeps(),
+      },
+      config.sources,
+      names,
+      initOptions,
+    );
+
+  const janitor = (janitorOptions: JanitorOptions = {}): Promise<JanitorReport> =>
+    runJanitor(
+      {
+        store,
+        notion: connection,
+        outbox,
+        clock,
+        sources: config.sources,
+        settings: {
+          keepRunsDays: options.janitor?.keepRunsDays ?? 90,
+          keepWebhookEventsDays: options.janitor?.keepWebhookEventsDays ?? 30,
+        },
+      },
+      { trigger: options.trigger ?? 'api', ...janitorOptions },
+    );
+
+  const restore = (target: RestoreTarget, restoreOptions: RestoreOptions = {}) =>
+    runRestore(
+      {
+        store,
+        sources: config.sources,
+        pull: async (name) => (await pull([name], { trigger: 'restore' })).sources[0]!,
+        push: async (sourceConfig, source) =>
+          pushSource(pushEnvironment(), await withDeclaredId(store, sourceConfig), source, {
+            trigger: 'restore',
+          }),
+      },
+      target,
+      restoreOptions,
+    );
   const refresh: Engine['refresh'] = (sourceName, pageIds, refreshOptions) => {
     const [source] = selectSources(config.sources, [sourceName]);
     return refreshPages(pullEnvironment(), source!, pageIds, refreshOptions);
@@ -352,9 +423,10 @@ export function createEngine(options: EngineOptions): Engine {
     ...(options.baseDir ? { baseDir: options.baseDir } : {}),
   });
   const conflicts = createConflictsApi(store);
+  const files = createFilesApi(store, () => clock.now());
   const checkTargets = async (): Promise<TargetProblem[]> =>
-    checkTargetConfigs(targetDeps(), config.sources, (c) =>
-      prepareKeyProperty({ store, notion: connection(), logger }, c),
+    checkTargetConfigs(targetDeps(), config.sources, async (c) =>
+      prepareKeyProperty({ store, notion: connection(), logger }, await withDeclaredId(store, c)),
     );
   async function watch(names?: string[], watchOptions: WatchOptions = {}): Promise<FolderWatch> {
     const { trigger, signal, onNotice, ...rest } = watchOptions;
@@ -392,9 +464,13 @@ export function createEngine(options: EngineOptions): Engine {
     push,
     sync,
     rebind,
+    init,
+    janitor,
+    restore,
     records,
     conflicts,
     outbox,
     checkTargets,
+    files,
   };
 }

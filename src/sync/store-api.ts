@@ -20,4 +20,5 @@ export type {
   StoreRecord,
   Tombstone,
   Version,
+  VersionFile,
 } from '../store/index.ts';

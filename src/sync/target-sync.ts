@@ -10,9 +10,14 @@
 // - a change one record cannot take (a value Notion's schema refuses) is reported; the rest go on.
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
-import { bookkeepingOf, isFolderTarget, type SourceConfig } from '../config/index.ts';
+import {
+  bookkeepingOf,
+  isFolderTarget,
+  isTableTarget,
+  type SourceConfig,
+} from '../config/index.ts';
 import { NotionSyncError } from '../errors.ts';
-import { openSqlConnection } from '../store/index.ts';
+import { openSqlConnection, type SqlConnection } from '../store/index.ts';
 import {
   createMarkdownFolderTarget,
   createSqlTableTarget,
@@ -65,6 +70,24 @@ export function folderOf(config: SourceConfig, baseDir: string | undefined): str
   return isFolderTarget(config.target) ? resolve(baseDir ?? '.', config.target.folder) : null;
 }
 
+/** The connection to the database of a source's table when `urlEnv` names one (else null: the store's). */
+export async function openTargetConnection(
+  deps: Pick<TargetDeps, 'environment' | 'baseDir'>,
+  config: SourceConfig,
+): Promise<SqlConnection | null> {
+  const urlEnv = isTableTarget(config.target) ? config.target.urlEnv : undefined;
+  if (!urlEnv) return null;
+  const url = deps.environment[urlEnv];
+  if (!url) {
+    throw new NotionSyncError(
+      'config_invalid',
+      `Source "${config.name}" keeps its table in the database named by ${urlEnv}, which is not set: export ${urlEnv}=postgres://… (or a SQLite path), or remove \`urlEnv\` to use the store's database.`,
+      { details: { source: config.name, env: urlEnv } },
+    );
+  }
+  return openSqlConnection(url, deps.baseDir);
+}
+
 /** The source's target: its table when configured, else the store. */
 export async function openTarget(deps: TargetDeps, config: SourceConfig): Promise<Target> {
   const target = config.target;
@@ -80,18 +103,7 @@ export async function openTarget(deps: TargetDeps, config: SourceConfig): Promis
     });
   }
   const index = deps.sources.indexOf(config);
-  let connection = null;
-  if (target.urlEnv) {
-    const url = deps.environment[target.urlEnv];
-    if (!url) {
-      throw new NotionSyncError(
-        'config_invalid',
-        `Source "${config.name}" keeps its table in the database named by ${target.urlEnv}, which is not set: export ${target.urlEnv}=postgres://… (or a SQLite path), or remove \`urlEnv\` to use the store's database.`,
-        { details: { source: config.name, env: target.urlEnv } },
-      );
-    }
-    connection = await openSqlConnection(url, deps.baseDir);
-  }
+  const connection = await openTargetConnection(deps, config);
   return createSqlTableTarget({
     config: target,
     path: `sources[${index}].target`,
@@ -281,6 +293,10 @@ export async function checkTargetConfigs(
     }
     try {
       problems.push(...(await target.check(await sourceOf(config))));
+    } catch (error) {
+      // A database init has yet to create: its columns are checked once it exists.
+      if (!(error instanceof NotionSyncError) || !error.details?.needsInit) throw error;
+      problems.push({ path: `sources[${deps.sources.indexOf(config)}]`, message: error.message });
     } finally {
       await target.close();
     }

@@ -4,12 +4,18 @@ export {
   createMarkdownFolderTarget,
   type MarkdownFolderTargetOptions,
 } from './markdown-folder/markdown-folder-target.ts';
+export { columnNameOf } from './sql-table/column-mapping.ts';
 export {
   createSqlTableTarget,
   qualifiedTable,
   type SqlTableTargetOptions,
 } from './sql-table/sql-table-target.ts';
-export { readTableCatalog, type TableCatalog } from './sql-table/table-catalog.ts';
+export {
+  type ColumnKind,
+  readTableCatalog,
+  type TableCatalog,
+  type TableColumn,
+} from './sql-table/table-catalog.ts';
 export { createStoreTarget } from './store-target.ts';
 export {
   type ExportFailure,

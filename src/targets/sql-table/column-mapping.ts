@@ -52,7 +52,7 @@ const COMPUTED_TARGETS: ColumnKind[] = [
 ];
 
 /** `Due Date` → `due_date`: how a property finds its column when `columns` does not name one. */
-function columnNameOf(name: string): string {
+export function columnNameOf(name: string): string {
   return name
     .trim()
     .toLowerCase()

@@ -25,6 +25,8 @@ export interface TableColumn {
   declared: string;
   notNull: boolean;
   hasDefault: boolean;
+  /** An enum column's values, in their declared order (PostgreSQL). */
+  options?: string[];
 }
 
 export interface ForeignKey {
@@ -126,6 +128,19 @@ async function readSqlite(db: UserDatabase, table: string): Promise<TableCatalog
   };
 }
 
+/** The labels of the named enum types (`schema.type`), in their declared order. */
+async function readEnumLabels(db: UserDatabase, types: string[]): Promise<Map<string, string[]>> {
+  const labels = new Map<string, string[]>();
+  if (types.length === 0) return labels;
+  const rows = await sql<{ type: string; label: string }>`
+    select n.nspname || '.' || t.typname as type, e.enumlabel as label
+    from pg_enum e join pg_type t on t.oid = e.enumtypid join pg_namespace n on n.oid = t.typnamespace
+    where n.nspname || '.' || t.typname in (${sql.join(types)})
+    order by 1, e.enumsortorder`.execute(db);
+  for (const row of rows.rows) labels.set(row.type, [...(labels.get(row.type) ?? []), row.label]);
+  return labels;
+}
+
 async function readPostgres(
   db: UserDatabase,
   schema: string,
@@ -135,12 +150,13 @@ async function readPostgres(
     name: string;
     data_type: string;
     udt_name: string;
+    udt_schema: string;
     is_nullable: string;
     column_default: string | null;
     is_identity: string;
     is_enum: boolean;
   }>`
-    select c.column_name as name, c.data_type, c.udt_name, c.is_nullable, c.column_default, c.is_identity,
+    select c.column_name as name, c.data_type, c.udt_name, c.udt_schema, c.is_nullable, c.column_default, c.is_identity,
       exists (select 1 from pg_type t where t.typname = c.udt_name and t.typtype = 'e') as is_enum
     from information_schema.columns c
     where c.table_schema = ${schema} and c.table_name = ${table}
@@ -166,6 +182,10 @@ async function readPostgres(
     join pg_attribute ra on ra.attrelid = rc.oid and ra.attnum = k.confkey[1]
     where k.contype = 'f' and n.nspname = ${schema} and c.relname = ${table}
       and array_length(k.conkey, 1) = 1`.execute(db);
+  const enums = await readEnumLabels(
+    db,
+    columns.rows.filter((c) => c.is_enum).map((c) => `${c.udt_schema}.${c.udt_name}`),
+  );
   return {
     table: `${schema}.${table}`,
     columns: columns.rows.map((c) => ({
@@ -175,6 +195,7 @@ async function readPostgres(
         c.data_type === 'USER-DEFINED' || c.data_type === 'ARRAY' ? c.udt_name : c.data_type,
       notNull: c.is_nullable === 'NO',
       hasDefault: c.column_default !== null || c.is_identity === 'YES',
+      ...(c.is_enum ? { options: enums.get(`${c.udt_schema}.${c.udt_name}`) ?? [] } : {}),
     })),
     uniqueColumns: unique.rows.map((r) => r.column),
     foreignKeys: fks.rows.map((f) => ({
