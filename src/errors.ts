@@ -39,9 +39,20 @@ export type ErrorCode =
   | 'source_ambiguous'
   | 'access_lost'
   | 'value_invalid'
+  | 'file_invalid'
   | 'sync_conflict'
   | 'sync_dead_letter'
   | 'sync_retry_waiting'
+  | 'file_expired'
+  | 'file_gone'
+  | 'file_download_failed'
+  | 'file_too_large'
+  | 'file_checksum_mismatch'
+  | 'file_store_full'
+  | 'file_not_found'
+  | 'file_upload_failed'
+  | 'plan_pending'
+  | 'restore_before_history'
   | 'sql_refused'
   | 'input_too_large'
   | 'connection_not_found'
@@ -96,10 +107,13 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'config_invalid':
     case 'config_not_found':
     case 'config_unreadable':
+    case 'restore_before_history':
     case 'source_rebound':
       return 2;
     case 'sync_conflict':
       return 3;
+    case 'plan_pending':
+      return 4;
     default:
       return 1;
   }

@@ -10,7 +10,7 @@ import { interruptedExitStatus } from './interrupt-signals.ts';
 const READS_ONLY = new Set(['status', 'runs', 'history', 'conflicts', 'rebind']);
 
 /** Exit statuses (DESIGN.md §8). */
-export const EXIT = { ok: 0, failed: 1, usage: 2, conflicts: 3 } as const;
+export const EXIT = { ok: 0, failed: 1, usage: 2, conflicts: 3, pending: 4 } as const;
 
 function processIO(): CliIO {
   return {
@@ -84,7 +84,8 @@ export function buildProgram(io: CliIO, onContext: (ctx: CliContext) => void = (
 
 /**
  * Runs the CLI and returns its exit status. The single error boundary: commands throw, this
- * prints and maps to 0 ok, 1 failed, 2 usage or config error, 3 unresolved conflicts.
+ * prints and maps to 0 ok, 1 failed, 2 usage or config error, 3 unresolved conflicts, 4 a plan
+ * with pending changes (`init --plan`, `restore` without `--yes`).
  */
 export async function runCli(argv: string[], io: CliIO = processIO()): Promise<number> {
   let ctx: CliContext | undefined;

@@ -28,14 +28,28 @@ export async function openEngine(ctx: CliContext): Promise<OpenEngine> {
     logger,
     mustExist: ctx.storeMustExist,
     ...(config.secretKey ? { secretKey: config.secretKey } : {}),
+    ...(config.files.dir ? { files: { dir: config.files.dir } } : {}),
   });
   const engine = createEngine({
     config,
     store,
     logger,
+    files: {
+      keep: config.files.keep,
+      external: config.files.external,
+      maxBytes: config.files.maxBytes,
+      totalBytes: config.files.totalBytes ?? null,
+    },
+    janitor: {
+      keepRunsDays: config.janitor.keepRunsDays,
+      keepWebhookEventsDays: config.janitor.keepWebhookEventsDays,
+    },
     trigger: 'cli',
     env: ctx.io.env,
     oauth: notionOAuthFromConfig(config),
+    // A target's `urlEnv` names a variable of this environment (never a password in the file).
+    environment: ctx.io.env,
+    baseDir: ctx.io.cwd,
     notionFactory: () => createNotionClient(notionClientOptionsFromConfig(config, { logger })),
   });
   return { engine, store, close: () => store.close() };

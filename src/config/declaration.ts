@@ -2,6 +2,7 @@ import { Cron } from 'croner';
 import { z } from 'zod';
 import { parseDuration } from '../shared/duration.ts';
 import { isNotionId } from '../shared/notion-id.ts';
+import { declaredSchemaSchema, declaresTitle, retentionSchema } from './declared-schema.ts';
 
 /**
  * The one declaration of every option. Each leaf yields its config-file key (its path in this
@@ -68,6 +69,142 @@ export const NOTION_VERSIONS = ['2025-09-03', '2026-03-11'] as const;
 export type NotionVersion = (typeof NOTION_VERSIONS)[number];
 export const LOG_LEVELS = ['silent', 'error', 'warn', 'info', 'debug', 'trace'] as const;
 
+const sqlName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, {
+  error: 'not a plain SQL name — use letters, digits and _ (no quotes)',
+});
+
+/** What a target does when an item is deleted on one side (rows of a table, files of a folder). */
+const deletePolicies = {
+  onLocalDelete: z
+    .enum(['trash', 'keep'])
+    .optional()
+    .describe('A row or file deleted locally: trash its page (default) or keep it'),
+  onNotionDelete: z
+    .enum(['delete', 'keep'])
+    .optional()
+    .describe('A page trashed in Notion: delete its row or file (default) or keep it'),
+};
+
+export const tableTargetSchema = z
+  .object({
+    table: z
+      .string()
+      .regex(/^([A-Za-z_][A-Za-z0-9_]{0,62}\.)?[A-Za-z_][A-Za-z0-9_]{0,62}$/, {
+        error: 'not a table name — write table or schema.table (letters, digits and _)',
+      })
+      .describe('The user table the source is kept two-way with: table or schema.table'),
+    key: sqlName.describe(
+      "The table's unique key column; its value is the page's sync key (syncKeyProperty)",
+    ),
+    columns: z
+      .record(z.string().min(1), sqlName)
+      .optional()
+      .describe('Notion property → column (default: properties whose name matches a column)'),
+    urlEnv: z
+      .string()
+      .regex(/^[A-Z_][A-Z0-9_]*$/, {
+        error: 'not an environment variable name (e.g. APP_DATABASE_URL)',
+      })
+      .optional()
+      .describe(
+        'Environment variable holding the URL of the database with the table (default: the store database)',
+      ),
+    updatedAt: sqlName
+      .optional()
+      .describe(
+        'A timestamp column the application updates: scans read only rows changed since the last one',
+      ),
+    ...deletePolicies,
+    bookkeeping: z
+      .object({
+        lastSynced: z.string().min(1).optional(),
+        syncStatus: z.string().min(1).optional(),
+      })
+      .strict()
+      .optional()
+      .describe('Notion properties push keeps: lastSynced (date), syncStatus (select)'),
+  })
+  .strict();
+
+export const folderTargetSchema = z
+  .object({
+    folder: z
+      .string()
+      .min(1)
+      .describe(
+        'The folder of Markdown files kept with this source (relative to the working directory)',
+      ),
+    layout: z
+      .enum(['tree', 'flat'])
+      .optional()
+      .describe(
+        'tree: a page tree as nested folders (default for pages); flat: every file in the folder (default for databases)',
+      ),
+    rename: z
+      .boolean()
+      .optional()
+      .describe("Rename a file when its page's title changes (default false: names stay stable)"),
+    ...deletePolicies,
+  })
+  .strict();
+
+const TABLE_ONLY = ['table', 'key', 'columns', 'urlEnv', 'updatedAt', 'bookkeeping'] as const;
+const FOLDER_ONLY = ['folder', 'layout', 'rename'] as const;
+
+/**
+ * A table target or a folder target, told apart by `table` / `folder`. One object rather than a
+ * union, so a mistake is reported at its own key (a union only says "Invalid input").
+ */
+export const targetSchema = tableTargetSchema
+  .partial({ table: true, key: true })
+  .extend({
+    ...folderTargetSchema.partial({ folder: true }).shape,
+  })
+  .superRefine((target, ctx) => {
+    const folder = target.folder !== undefined;
+    if (!folder && target.table === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'needs `table` (a SQL table) or `folder` (Markdown files)',
+      });
+      return;
+    }
+    const given = (keys: readonly string[]) => keys.filter((k) => Object.hasOwn(target, k));
+    for (const key of given(folder ? TABLE_ONLY : FOLDER_ONLY)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [key],
+        message: folder
+          ? `\`${key}\` belongs to a table target — a folder target takes folder, layout, rename, onLocalDelete and onNotionDelete`
+          : `\`${key}\` belongs to a folder target — remove it, or use \`folder\` instead of \`table\``,
+      });
+    }
+    if (!folder && target.key === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['key'],
+        message: "needs the table's unique key column",
+      });
+  })
+  .transform((target) => target as TableTargetConfig | FolderTargetConfig);
+
+export type TableTargetConfig = z.output<typeof tableTargetSchema>;
+export type FolderTargetConfig = z.output<typeof folderTargetSchema>;
+export type TargetConfig = TableTargetConfig | FolderTargetConfig;
+
+/** The bookkeeping properties of a table target (a folder target has none). */
+export function bookkeepingOf(target: TargetConfig | undefined): TableTargetConfig['bookkeeping'] {
+  return target && !isFolderTarget(target) ? target.bookkeeping : undefined;
+}
+
+export function isFolderTarget(target: TargetConfig | undefined): target is FolderTargetConfig {
+  return target !== undefined && 'folder' in target;
+}
+
+export function isTableTarget(target: TargetConfig | undefined): target is TableTargetConfig {
+  return target !== undefined && 'table' in target;
+}
+
 export const sourceSchema = z
   .object({
     name: z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,62}$/, {
@@ -79,6 +216,17 @@ export const sourceSchema = z
       .optional()
       .describe('Notion data source id (for databases with several data sources)'),
     page: notionRef('page').optional().describe('Notion page id or URL: imports the page tree'),
+    parent: notionRef('page')
+      .optional()
+      .describe('Notion page under which `notion-sync init` creates the database'),
+    schema: declaredSchemaSchema
+      .optional()
+      .describe(
+        'Declared properties (name → type or { type, options, format, source, expression, renamedFrom }): what `init` creates or updates',
+      ),
+    retention: retentionSchema
+      .optional()
+      .describe('What `janitor` keeps: { keepVersions?: n, keepDays?: d }'),
     properties: z
       .union([z.array(z.string().min(1)), z.record(z.string(), z.string().min(1))])
       .optional()
@@ -128,16 +276,65 @@ export const sourceSchema = z
       .describe(
         'Text property holding the sync key of pages push creates (default "notion-sync key"; added on first push)',
       ),
+    target: targetSchema
+      .optional()
+      .describe(
+        "A user's SQL table ({ table, key, … }) or a folder of Markdown files ({ folder, … }) kept with this source (default: the store only)",
+      ),
   })
   .strict()
   .superRefine((source, ctx) => {
+    const table = source.target && !isFolderTarget(source.target);
+    if (table && (source.page || (source.direction ?? 'pull') !== 'both')) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['target'],
+        message: source.page
+          ? 'a page tree cannot have a table target — use database or dataSource'
+          : 'a table target is kept two-way — set `direction: both` on this source',
+      });
+    }
+    if (isFolderTarget(source.target) && source.page && source.direction === 'both') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['direction'],
+        message:
+          'a page tree is exported to its folder on pull; pushing its files back is not supported yet — use `direction: pull`',
+      });
+    }
     const given = (['database', 'dataSource', 'page'] as const).filter((k) => source[k]);
-    if (given.length !== 1) {
+    // A table target's schema may leave the title to its first text column (`init --from-table`).
+    if (source.schema && !source.target && !declaresTitle(source.schema)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['schema'],
+        message:
+          'declares no title property — a Notion database has exactly one (e.g. `Name: title`)',
+      });
+    }
+    if (source.schema && source.page) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['schema'],
+        message: 'a page tree has no schema: declare `schema:` on a database source',
+      });
+    }
+    // `init --from-table` derives the schema of a target-only source from its table.
+    if (given.length === 0 && (source.schema || source.target)) {
+      if (!source.parent) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['parent'],
+          message:
+            'a source that `init` creates needs `parent:` — the Notion page to create its database under',
+        });
+      }
+    } else if (given.length !== 1) {
       ctx.addIssue({
         code: 'custom',
         message:
           given.length === 0
-            ? 'needs one of database, dataSource or page — which Notion object to sync'
+            ? 'needs one of database, dataSource or page — which Notion object to sync (or `schema:` and `parent:` to create it with `notion-sync init`)'
             : `gives ${given.join(' and ')}: keep exactly one of database, dataSource or page`,
       });
     }
@@ -265,6 +462,58 @@ export const declaration = {
       env: 'NOTION_WEBHOOK_VERIFICATION_TOKEN',
       secret: true,
       description: 'Webhook verification token (the HMAC key of X-Notion-Signature)',
+    }),
+  },
+  files: {
+    keep: option({
+      schema: z.boolean(),
+      default: true,
+      env: 'NOTION_SYNC_FILES_KEEP',
+      description:
+        'Download the files pages refer to (files properties, icons, covers, media in content) into the file store',
+    }),
+    dir: option({
+      schema: z.string().min(1),
+      env: 'NOTION_SYNC_FILES_DIR',
+      defaultText: '`notion-sync-files` beside a SQLite store; the database itself for PostgreSQL',
+      description:
+        'Directory of kept files, named by SHA-256 (with several workers, one they all share)',
+    }),
+    external: option({
+      schema: z.boolean(),
+      default: false,
+      description: 'Also download external files (otherwise they stay links)',
+    }),
+    maxBytes: option({
+      schema: z.number().int().positive(),
+      default: 104_857_600,
+      description: 'Largest file kept, in bytes; a larger one is a coverage gap in `status`',
+    }),
+    totalBytes: option({
+      schema: z.number().int().positive(),
+      defaultText: 'no budget',
+      description:
+        'Budget of all kept files, in bytes; files past it are coverage gaps in `status`',
+    }),
+  },
+  janitor: {
+    schedule: option({
+      schema: z.string().refine(isSchedule, {
+        error: 'not a schedule — use a cron expression or a duration like 1d',
+      }),
+      default: '1d',
+      description: 'When `serve` runs `janitor`: cron expression or interval',
+    }),
+    keepRunsDays: option({
+      schema: z.number().positive(),
+      default: 90,
+      description:
+        'Runs older than this many days are pruned by `janitor` (a run a version, conflict or checkpoint names is kept)',
+    }),
+    keepWebhookEventsDays: option({
+      schema: z.number().positive(),
+      default: 30,
+      description: 'Processed webhook events older than this many days are pruned by `janitor`',
     }),
   },
   schedule: option({

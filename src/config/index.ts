@@ -1,7 +1,11 @@
 export {
+  bookkeepingOf,
   type Config,
   type ConnectionConfig,
   declaration,
+  type FolderTargetConfig,
+  isFolderTarget,
+  isTableTarget,
   LOG_LEVELS,
   listOptions,
   NOTION_VERSIONS,
@@ -9,7 +13,17 @@ export {
   type OptionEntry,
   type OptionSpec,
   type SourceConfig,
+  type TableTargetConfig,
+  type TargetConfig,
 } from './declaration.ts';
+export {
+  DECLARABLE_TYPES,
+  type DeclarableType,
+  type DeclaredPropertyInput,
+  type DeclaredSchemaInput,
+  declaredTypeOf,
+  declaresTitle,
+} from './declared-schema.ts';
 export {
   CONFIG_FILE_NAMES,
   type ConfigProblem,

@@ -123,6 +123,38 @@ describe('loadConfig', () => {
     expect(errors.map((e) => e.path)).toEqual(['sources[1]', 'sources[2].name']);
   });
 
+  it('takes a folder target on a database or a page tree, and refuses what it cannot do', () => {
+    const cwd = dirWith(
+      'notion-sync.config.yaml',
+      [
+        'sources:',
+        '  - name: wiki',
+        `    page: ${DB}`,
+        '    target: { folder: ./wiki }',
+        '  - name: tasks',
+        `    database: ${DB}`,
+        '    direction: both',
+        '    target: { folder: ./tasks, layout: flat, rename: true, onLocalDelete: keep }',
+        '  - name: pushedWiki',
+        `    page: ${DB}`,
+        '    direction: both',
+        '    target: { folder: ./wiki2 }',
+        '  - name: mixed',
+        `    database: ${DB}`,
+        '    direction: both',
+        '    target: { folder: ./x, table: x, key: id }',
+      ].join('\n'),
+    );
+    const { errors, config } = loadConfig({ cwd });
+    expect(errors.map((e) => e.path)).toEqual([
+      'sources[2].direction',
+      'sources[3].target.table',
+      'sources[3].target.key',
+    ]);
+    expect(errors[1]?.message).toMatch(/belongs to a table target/);
+    expect(config).toBeUndefined();
+  });
+
   it('throws config_unreadable with line and column for malformed files', () => {
     const yamlDir = dirWith('notion-sync.config.yaml', 'a: [1,\nb: 2\n');
     expect(() => loadConfig({ cwd: yamlDir })).toThrow(

@@ -2,6 +2,7 @@
 // one view column — checked on the raw file data, so they are reported together with every
 // other problem instead of only once the rest of the file is valid.
 import { sanitizeIdentifier } from '../shared/index.ts';
+import { checkDeclaredRelations } from './declared-schema.ts';
 
 export interface SourceProblem {
   path: (string | number)[];
@@ -27,6 +28,7 @@ export function checkSources(raw: unknown): SourceProblem[] {
     }
     problems.push(...columnClashes(properties, index));
   });
+  problems.push(...checkDeclaredRelations(raw));
   return problems;
 }
 

@@ -1,4 +1,5 @@
 import { bodyValidationError, tooLong, validationError } from './errors.ts';
+import { isStoredFile, toStoredFileUrl } from './file-host.ts';
 import { newId } from './ids.ts';
 import { isObject, type MentionResolver, parseRichText } from './rich-text.ts';
 import type { BlockRecord, JsonObject, JsonValue, ParentRef } from './state.ts';
@@ -92,9 +93,18 @@ function parseContent(
   if (type === 'equation' && typeof content.expression !== 'string')
     throw bodyValidationError(`${path}.expression`, 'should be a string');
   if (MEDIA_TYPES.has(type)) {
+    const hostedUrl = isObject(content.external) ? content.external.url : undefined;
     if (isObject(content.file_upload)) {
       content.file = resolver.hostedFile(content.file_upload.id, `${path}.file_upload.id`);
       delete content.file_upload;
+      content.type = 'file';
+    } else if (typeof hostedUrl === 'string' && isStoredFile(toStoredFileUrl(hostedUrl))) {
+      // A hosted file read earlier (Markdown shows it as a plain URL) names the same file.
+      content.file = { url: toStoredFileUrl(hostedUrl), expiry_time: null };
+      delete content.external;
+      content.type = 'file';
+    } else if (isObject(content.file) && typeof content.file.url === 'string') {
+      content.file = { url: toStoredFileUrl(content.file.url), expiry_time: null };
       content.type = 'file';
     } else if (!content.type || content.type === 'file_upload') {
       content.type = isObject(content.external) ? 'external' : 'file';

@@ -43,13 +43,13 @@ export function createControlApp(control: EmulatorControl, options: ControlAppOp
   });
   app.use('*', guardControl(options.hosts));
   const body = readControlBody;
-  app.get('/files/:id/:name', (c) => {
-    const file = control.downloadFile(c.req.param('id'));
-    if (!file)
-      return c.json({ error: { code: 'object_not_found', message: 'no such uploaded file' } }, 404);
-    return new Response(new Uint8Array(file.bytes), {
-      headers: { 'content-type': file.contentType },
-    });
+  app.get('/files/:id/:name', (c) =>
+    control.serveFile(c.req.param('id'), c.req.param('name'), new URL(c.req.url).searchParams),
+  );
+  app.get('/downloads', (c) => c.json({ downloads: control.downloadLog() }));
+  app.delete('/downloads', (c) => {
+    control.clearDownloadLog();
+    return c.json({ ok: true });
   });
   app.post('/reset', (c) => {
     control.reset();

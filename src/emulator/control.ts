@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import type { ActAsUserInput, ActAsUserResult } from './act-as-user.ts';
 import type { RequestLogEntry } from './app.ts';
 import type { FaultInjector, FaultRule } from './faults.ts';
+import type { DownloadFault, FileDownloadEntry, FileHost } from './file-host.ts';
 import { fileBytes } from './file-uploads.ts';
 import { newId, newToken, normalizeId } from './ids.ts';
 import type { EmulatorOAuth } from './oauth/oauth.ts';
@@ -57,6 +58,15 @@ export interface EmulatorControl {
   ): string[];
   /** Bytes of an uploaded file (what the hosted file URLs serve). */
   downloadFile(fileUploadId: string): { bytes: Buffer; contentType: string } | undefined;
+  /** Answers a hosted file URL (`GET /__emulator/files/<id>/<name>?<signature>`); logged, no API call. */
+  serveFile(fileUploadId: string, name: string, query: URLSearchParams): Response;
+  /** Downloads of hosted files, oldest first (they are not in `requestLog`). */
+  downloadLog(): FileDownloadEntry[];
+  clearDownloadLog(): void;
+  /** The next `times` downloads send `afterBytes` bytes, then the connection drops (or, with `stall`, hangs). */
+  failDownloads(fault: DownloadFault): void;
+  /** Removes a file's bytes from storage, as a file deleted in Notion: its URLs answer 404. */
+  removeFileBytes(fileUploadId: string): boolean;
   /** Edits properties as a Notion person (last_edited_by = that user). */
   editAsUser(pageId: string, properties: Record<string, unknown>, userId?: string): void;
   /**
@@ -81,6 +91,7 @@ export interface ControlDeps {
   observe: <T>(author: EventAuthor, write: () => T) => T;
   actAsUser: (input: ActAsUserInput) => ActAsUserResult;
   oauth: EmulatorOAuth;
+  files: FileHost;
 }
 
 function requireId(value: string, what: string): string {
@@ -137,6 +148,8 @@ export function createControl(deps: ControlDeps): EmulatorControl {
     reset() {
       restore(deps.initial());
       deps.log.length = 0;
+      deps.files.log.length = 0;
+      deps.files.faults.length = 0;
       deps.faults.clear();
       deps.rateLimiter()?.reset();
     },
@@ -242,6 +255,22 @@ export function createControl(deps: ControlDeps): EmulatorControl {
         bytes: fileBytes(upload),
         contentType: upload.contentType ?? 'application/octet-stream',
       };
+    },
+    serveFile: (fileUploadId, name, query) =>
+      deps.files.serve(normalizeId(fileUploadId) ?? fileUploadId, name, query),
+    downloadLog: () => deps.files.log.map((entry) => ({ ...entry })),
+    clearDownloadLog() {
+      deps.files.log.length = 0;
+    },
+    failDownloads(fault) {
+      const uploadId = fault.uploadId === undefined ? undefined : normalizeId(fault.uploadId);
+      deps.files.faults.push({ ...fault, ...(uploadId ? { uploadId } : {}) });
+    },
+    removeFileBytes(fileUploadId) {
+      const upload = ws.state.fileUploads[normalizeId(fileUploadId) ?? ''];
+      if (!upload) return false;
+      upload.contentBase64 = null;
+      return true;
     },
     editAsUser(pageId, properties, userId) {
       const page = ws.state.pages[requireId(pageId, 'pageId')];

@@ -7,6 +7,7 @@ import { createControl, type EmulatorControl, type EmulatorSnapshot } from './co
 import { HostAllowList, type StatePaths } from './control-guard.ts';
 import { createControlApp } from './control-routes.ts';
 import { createFaultInjector, type FaultRule } from './faults.ts';
+import { createFileHost } from './file-host.ts';
 import type { OAuthOptions } from './oauth/grants.ts';
 import { createOAuth } from './oauth/oauth.ts';
 import { createRateLimiter, type RateLimitOptions } from './rate-limiter.ts';
@@ -41,6 +42,8 @@ export interface EmulatorOptions {
   oauth?: OAuthOptions;
   /** Files the control API's `state/save` and `state/load` may use (default: none). */
   statePaths?: StatePaths;
+  /** The workspace's per-file upload limit in bytes (`users.me`; default 5 MiB, a free plan). */
+  fileUploadLimitBytes?: number;
 }
 
 export interface Emulator {
@@ -90,6 +93,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   const clockOffset = { ms: 0 };
   const now = () => clock.now() + clockOffset.ms;
   const ws = new Workspace(createInitialState(now()), now);
+  if (options.fileUploadLimitBytes) ws.fileUploadLimitBytes = options.fileUploadLimitBytes;
   const log: RequestLogEntry[] = [];
   const faults = createFaultInjector(
     options.faultSeed ?? 1,
@@ -119,6 +123,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     observe: webhooks.observe,
     actAsUser: createActAsUser(ws, apiRoutes, webhooks.observe),
     oauth: oauth.control,
+    files: createFileHost(ws),
   });
   const baseUrl = (options.baseUrl ?? 'http://notion.emulator').replace(/\/$/, '');
   ws.baseUrl = baseUrl;

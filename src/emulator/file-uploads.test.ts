@@ -62,6 +62,10 @@ describe('file uploads', () => {
   });
 
   it('joins multi-part uploads on complete and lists uploads by status', async () => {
+    // Parts are 5–20 MiB (the last may be smaller); a paid workspace allows the total.
+    emu = await createEmulator({ fileUploadLimitBytes: 50 * 1024 * 1024 });
+    notion = emu.client();
+    const first = 'x'.repeat(5 * 1024 * 1024);
     const upload = await notion.fileUploads.create({
       mode: 'multi_part',
       filename: 'big.bin',
@@ -74,22 +78,30 @@ describe('file uploads', () => {
     });
     const early = await rejectionOf(notion.fileUploads.complete({ file_upload_id: upload.id }));
     expect((early as APIResponseError).code).toBe('validation_error');
+    const small = await rejectionOf(
+      notion.fileUploads.send({
+        file_upload_id: upload.id,
+        file: { data: 'xy' },
+        part_number: '1',
+      }),
+    );
+    expect((small as APIResponseError).code).toBe('validation_error');
     await notion.fileUploads.send({
       file_upload_id: upload.id,
-      file: { data: 'xy' },
+      file: { data: first },
       part_number: '1',
     });
     await expect(notion.fileUploads.complete({ file_upload_id: upload.id })).resolves.toMatchObject(
       {
         status: 'uploaded',
-        content_length: 4,
+        content_length: first.length + 2,
       },
     );
     await notion.fileUploads.create({ mode: 'single_part', filename: 'later.txt' });
     const pending = await notion.fileUploads.list({ status: 'pending' });
     expect(pending.results.map((u) => u.filename)).toEqual(['later.txt']);
     const control = emu.control.downloadFile(upload.id);
-    expect(control?.bytes.toString()).toBe('xyab');
+    expect(control?.bytes.toString()).toBe(`${first}ab`);
   });
 
   it('reads multipart bodies with bare LF line breaks and accepts upload ids as list cursors', async () => {

@@ -1,10 +1,15 @@
 import { validationError } from './errors.ts';
+import { STORED_FILE_PREFIX, storedFileUrl, toStoredFileUrl } from './file-host.ts';
 import { normalizeId } from './ids.ts';
-import type { FileUploadRecord, JsonObject } from './state.ts';
+import type { FileUploadRecord, JsonObject, JsonValue } from './state.ts';
 import type { Workspace } from './workspace.ts';
 
-/** Matches `users.me` → `workspace_limits.max_file_upload_size_in_bytes`. */
-export const MAX_SINGLE_PART_BYTES = 5_242_880;
+/** A free workspace's per-file limit (`users.me` → `workspace_limits.max_file_upload_size_in_bytes`). */
+export const DEFAULT_FILE_UPLOAD_LIMIT_BYTES = 5_242_880;
+/** Single-part uploads stop at 20 MB whatever the plan (notion-api.md §5.2). */
+export const MAX_SINGLE_PART_BYTES = 20 * 1024 * 1024;
+/** Parts of a multi-part upload: 5–20 MiB, the last may be smaller. */
+export const MIN_PART_BYTES = 5 * 1024 * 1024;
 export const MAX_FILENAME_BYTES = 900;
 /** Notion-hosted file URLs and pending uploads expire after an hour. */
 export const FILE_URL_TTL_MS = 3_600_000;
@@ -39,8 +44,8 @@ export function refreshStatus(ws: Workspace, upload: FileUploadRecord): FileUplo
 }
 
 /**
- * A file object for an uploaded file, as pages and blocks show Notion-hosted files: a signed
- * URL (served by the emulator under `/__emulator/files/`) that expires an hour from now.
+ * A file object for an uploaded file, as state keeps Notion-hosted files; rendering signs it
+ * (a URL served under `/__emulator/files/` that expires an hour after the read).
  */
 export function hostedFile(ws: Workspace, uploadId: unknown, path: string): JsonObject {
   const id = normalizeId(uploadId);
@@ -52,13 +57,35 @@ export function hostedFile(ws: Workspace, uploadId: unknown, path: string): Json
       `${path}: file upload ${upload.id} is ${upload.status}; only uploaded files can be attached.`,
     );
   }
-  const expires = ws.now() + FILE_URL_TTL_MS;
-  const name = encodeURIComponent(upload.filename ?? 'file');
-  const url =
-    upload.externalUrl ?? `${ws.baseUrl}/__emulator/files/${upload.id}/${name}?expires=${expires}`;
-  return { url, expiry_time: new Date(expires).toISOString() };
+  if (upload.externalUrl) return { url: upload.externalUrl, expiry_time: null };
+  // Signed when rendered (file-host.ts): each read gets a fresh URL valid for an hour.
+  return { url: storedFileUrl(upload.id, upload.filename), expiry_time: null };
 }
 
 export function fileBytes(upload: FileUploadRecord): Buffer {
   return Buffer.from(upload.contentBase64 ?? '', 'base64');
+}
+
+/**
+ * An icon, cover or media value of a request as state keeps it: `file_upload` becomes a hosted
+ * file, a hosted URL read earlier (signed, maybe expired) names its stored file again.
+ */
+export function parseFileInput(ws: Workspace, value: unknown, path: string): JsonValue {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return value as JsonValue;
+  const input = value as JsonObject;
+  const upload = input.file_upload as JsonObject | undefined;
+  if (typeof upload === 'object' && upload !== null) {
+    const { file_upload: _, ...rest } = input;
+    return { ...rest, type: 'file', file: hostedFile(ws, upload.id, `${path}.file_upload.id`) };
+  }
+  for (const key of ['file', 'external'] as const) {
+    const inner = input[key] as JsonObject | undefined;
+    const stored = typeof inner?.url === 'string' ? toStoredFileUrl(inner.url) : undefined;
+    if (stored?.startsWith(STORED_FILE_PREFIX)) {
+      const { [key]: _, ...rest } = input;
+      return { ...rest, type: 'file', file: { url: stored, expiry_time: null } };
+    }
+  }
+  return input;
 }

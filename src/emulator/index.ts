@@ -6,6 +6,7 @@ export type { RequestLogEntry } from './app.ts';
 export type { EmulatorClockControl, EmulatorControl, EmulatorSnapshot } from './control.ts';
 export { createEmulator, type Emulator, type EmulatorOptions } from './emulator.ts';
 export type { FaultRule } from './faults.ts';
+export type { DownloadFault, FileDownloadEntry } from './file-host.ts';
 export { CODE_LIFETIME_MS, type OAuthOptions } from './oauth/grants.ts';
 export type { EmulatorOAuth, OAuthClient, OAuthClientInput } from './oauth/oauth.ts';
 export type { RateLimitOptions } from './rate-limiter.ts';

@@ -1,3 +1,4 @@
+import { signHostedFiles } from './file-host.ts';
 import { renderPropertyValue } from './properties/render-value.ts';
 import { renderPropertySchema } from './properties/schema.ts';
 import { plainText } from './rich-text.ts';
@@ -81,13 +82,13 @@ export function renderPage(
     last_edited_time: formatMinuteTime(page.lastEditedTime),
     created_by: userRef(page.createdBy),
     last_edited_by: userRef(page.lastEditedBy),
-    cover: page.cover,
-    icon: page.icon,
+    cover: signHostedFiles(ws, page.cover),
+    icon: signHostedFiles(ws, page.icon),
     parent: renderParent(ws, page.parent),
     in_trash: page.inTrash,
     is_archived: page.isArchived,
     is_locked: page.isLocked,
-    properties: renderPageProperties(ws, page, options),
+    properties: signHostedFiles(ws, renderPageProperties(ws, page, options)),
     url: ws.pageUrl(page.id),
     public_url: null,
   };
@@ -114,8 +115,8 @@ export function renderDatabase(
       const ds = ws.state.dataSources[id];
       return ds ? [{ id, name: plainText(ds.title) }] : [];
     }),
-    icon: db.icon,
-    cover: db.cover,
+    icon: signHostedFiles(ws, db.icon),
+    cover: signHostedFiles(ws, db.cover),
     url: `https://app.notion.com/p/${db.id.replaceAll('-', '')}`,
     public_url: null,
   };
@@ -136,8 +137,8 @@ export function renderDataSource(
   const body: JsonObject = {
     object: 'data_source',
     id: ds.id,
-    cover: ds.cover,
-    icon: ds.icon,
+    cover: signHostedFiles(ws, ds.cover),
+    icon: signHostedFiles(ws, ds.icon),
     created_time: formatMinuteTime(ds.createdTime),
     created_by: userRef(ds.createdBy),
     last_edited_by: userRef(ds.lastEditedBy),
@@ -205,7 +206,7 @@ export function renderBlock(ws: Workspace, found: FoundObject, version: NotionVe
     has_children: hasLiveChildren(ws, common.children),
     in_trash: common.inTrash,
     type,
-    [type]: common.content,
+    [type]: signHostedFiles(ws, common.content),
   };
   return withArchived(body, common.inTrash, version);
 }
@@ -245,7 +246,7 @@ export function renderFullUser(ws: Workspace, user: UserRecord): JsonObject {
         : { type: 'workspace', workspace: true },
       workspace_name: ws.state.workspaceName,
       workspace_id: ws.state.workspaceId,
-      workspace_limits: { max_file_upload_size_in_bytes: 5_242_880 },
+      workspace_limits: { max_file_upload_size_in_bytes: ws.fileUploadLimitBytes },
     };
   }
   return body;

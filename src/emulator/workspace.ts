@@ -1,5 +1,5 @@
 import { type NotFoundKind, objectNotFound } from './errors.ts';
-import { hostedFile } from './file-uploads.ts';
+import { DEFAULT_FILE_UPLOAD_LIMIT_BYTES, hostedFile } from './file-uploads.ts';
 import { newId, newToken } from './ids.ts';
 import { type MentionResolver, plainText, textToRichText } from './rich-text.ts';
 import type {
@@ -91,6 +91,8 @@ export class Workspace {
   readonly viewQueries = new Map<string, { viewId: string; ids: string[]; expiresAt: number }>();
   /** Where Notion-hosted file URLs point (the emulator serves them under `/__emulator/files/`). */
   baseUrl = 'http://notion.emulator';
+  /** `users.me` → `workspace_limits.max_file_upload_size_in_bytes` (a free workspace's 5 MiB by default). */
+  fileUploadLimitBytes = DEFAULT_FILE_UPLOAD_LIMIT_BYTES;
   #tokens = new Map<string, string>();
   #shares = new Map<string, Set<string>>();
 

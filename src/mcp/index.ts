@@ -11,4 +11,5 @@ export {
   type RunKind,
 } from './mcp-options.ts';
 export { createMcpServer } from './mcp-server.ts';
+export { createRunnerRunJob } from './runner-run-job.ts';
 export { serveMcpStdio } from './stdio.ts';

@@ -3,6 +3,7 @@
 // started from, so the pieces of one page always come from one version and join to it exactly.
 import { NotionSyncError } from '../errors.ts';
 import type { JsonValue, Source, StoreRecord, Version } from '../store/index.ts';
+import { fileSlotLabel } from '../sync/index.ts';
 import type { ToolContext } from './tool-kit.ts';
 
 export interface PagePiece {
@@ -14,10 +15,36 @@ export interface PagePiece {
   tombstone: string | null;
   /** Present on the first piece only. */
   properties?: Record<string, JsonValue>;
+  /**
+   * Files the version refers to (first piece only): where (`property:<id>:<n>` shown by name,
+   * `icon`, `cover`, `content:<n>`), name, SHA-256 of the kept bytes (null when not kept) and state.
+   */
+  files?: PageFile[];
   content: string;
   offset: number;
   totalChars: number;
   nextCursor: string | null;
+}
+
+export interface PageFile {
+  place: string;
+  name: string;
+  hash: string | null;
+  state: string;
+}
+
+/** The files of a version, their places named after the source's properties. */
+async function filesOf(ctx: ToolContext, source: Source, versionId: number): Promise<PageFile[]> {
+  const refs = await ctx.store.files.list({ versionIds: [versionId] });
+  const names = Object.fromEntries(
+    Object.values(source.schema.properties).map((p) => [p.id, p.name]),
+  );
+  return refs.map((ref) => ({
+    place: fileSlotLabel(ref.slot, names),
+    name: ref.name,
+    hash: ref.hash,
+    state: ref.state,
+  }));
 }
 
 interface Cursor {
@@ -130,7 +157,12 @@ export async function readPagePiece(
     version: version.seq,
     versionTime: version.createdAt,
     tombstone: record.tombstone,
-    ...(cursor ? {} : { properties: namedFields(source, version.fields) }),
+    ...(cursor
+      ? {}
+      : {
+          properties: namedFields(source, version.fields),
+          files: await filesOf(ctx, source, version.id),
+        }),
     content: content.slice(offset, end),
     offset,
     totalChars: content.length,

@@ -8,9 +8,27 @@ export type {
   DataSourceQueryOptions,
   DataSourceSorts,
 } from './data-source-rows.ts';
+export { type FileDownload, openFileDownload } from './file-download.ts';
+export {
+  collectMarkdownFileRefs,
+  collectPageFileRefs,
+  type FileKind,
+  type FileRef,
+  fileIdentity,
+  fileObjectRef,
+  isSignedUrl,
+  normalizeNotionMarkdown,
+} from './file-refs.ts';
+export {
+  type LocalFile,
+  PART_BYTES,
+  SINGLE_PART_MAX_BYTES,
+  uploadLocalFile,
+  workspaceFileLimit,
+} from './file-upload.ts';
 export type { SearchOptions } from './list-iterators.ts';
 export { listMarkdownReferences, type MarkdownReferences } from './markdown-references.ts';
-export { ENDPOINTS, type NotionApi } from './notion-api.ts';
+export { ENDPOINTS, type FileUploadResponse, type NotionApi } from './notion-api.ts';
 export {
   type CircuitBreakerSettings,
   createNotionClient,

@@ -53,6 +53,11 @@ export type GetPageMarkdownParameters = Parameters<Client['pages']['retrieveMark
 export type GetPageMarkdownResponse = Awaited<ReturnType<Client['pages']['retrieveMarkdown']>>;
 export type UpdatePageMarkdownParameters = Parameters<Client['pages']['updateMarkdown']>[0];
 export type UpdatePageMarkdownResponse = Awaited<ReturnType<Client['pages']['updateMarkdown']>>;
+export type CreateFileUploadParameters = Parameters<Client['fileUploads']['create']>[0];
+export type SendFileUploadParameters = Parameters<Client['fileUploads']['send']>[0];
+export type CompleteFileUploadParameters = Parameters<Client['fileUploads']['complete']>[0];
+export type GetFileUploadParameters = Parameters<Client['fileUploads']['retrieve']>[0];
+export type FileUploadResponse = Awaited<ReturnType<Client['fileUploads']['retrieve']>>;
 
 /**
  * The Notion endpoints the engine uses, with the SDK's own parameter and response types. Each
@@ -100,6 +105,12 @@ export interface NotionApi {
     list(args: ListCommentsParameters): Promise<ListCommentsResponse>;
     create(args: CreateCommentParameters): Promise<CreateCommentResponse>;
   };
+  fileUploads: {
+    create(args: CreateFileUploadParameters): Promise<FileUploadResponse>;
+    send(args: SendFileUploadParameters): Promise<FileUploadResponse>;
+    complete(args: CompleteFileUploadParameters): Promise<FileUploadResponse>;
+    retrieve(args: GetFileUploadParameters): Promise<FileUploadResponse>;
+  };
 }
 
 const read = (method: EndpointSpec['method'], path: string): EndpointSpec => ({
@@ -140,6 +151,10 @@ export const ENDPOINTS = {
   getSelf: read('GET', '/v1/users/me'),
   listComments: read('GET', '/v1/comments'),
   createComment: write('POST', '/v1/comments'),
+  createFileUpload: write('POST', '/v1/file_uploads'),
+  sendFileUpload: write('POST', '/v1/file_uploads/{id}/send'),
+  completeFileUpload: write('POST', '/v1/file_uploads/{id}/complete'),
+  getFileUpload: read('GET', '/v1/file_uploads/{id}'),
 } as const satisfies Record<string, EndpointSpec>;
 
 /** Binds every endpoint of `sdk` to the request path. */
@@ -192,6 +207,14 @@ export function createNotionApi(sdk: Client, path: RequestPath): NotionApi {
     comments: {
       list: (a) => path.send(E.listComments, a.block_id, () => sdk.comments.list(a)),
       create: (a) => path.send(E.createComment, undefined, () => sdk.comments.create(a)),
+    },
+    fileUploads: {
+      create: (a) => path.send(E.createFileUpload, undefined, () => sdk.fileUploads.create(a)),
+      send: (a) => path.send(E.sendFileUpload, a.file_upload_id, () => sdk.fileUploads.send(a)),
+      complete: (a) =>
+        path.send(E.completeFileUpload, a.file_upload_id, () => sdk.fileUploads.complete(a)),
+      retrieve: (a) =>
+        path.send(E.getFileUpload, a.file_upload_id, () => sdk.fileUploads.retrieve(a)),
     },
   };
 }

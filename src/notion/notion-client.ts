@@ -19,6 +19,7 @@ import {
   iterateDataSourceQueryPages,
   iterateDataSourceRows,
 } from './data-source-rows.ts';
+import { type FileDownload, openFileDownload } from './file-download.ts';
 import {
   iterateComments,
   iterateSearch,
@@ -137,6 +138,12 @@ export interface NotionClient extends NotionApi {
     markdown: string,
     options?: ReplaceMarkdownOptions,
   ): Promise<{ markdown: string; truncated: boolean }>;
+  /**
+   * Opens a file URL a page refers to, through this connection's fetch but outside its request
+   * path (a download is no API call: no pacing, not counted). Errors: `file_expired`,
+   * `file_gone`, `file_download_failed`.
+   */
+  openFile(url: string): Promise<FileDownload>;
   /** Sums of every request since creation (or the last `resetStats`). */
   stats(): RequestStats;
   /** Returns the sums so far and starts new ones. */
@@ -247,6 +254,10 @@ export function createNotionClient(options: NotionClientOptions): NotionClient {
     completePageProperties: (page, o) => completePageProperties(api, page, o),
     getPageMarkdown: (id, o) => getPageMarkdown(api, id, o),
     replacePageMarkdown: (id, markdown, o) => replacePageMarkdown(api, id, markdown, o),
+    openFile: (url) =>
+      openFileDownload((options.fetch as typeof fetch | undefined) ?? globalThis.fetch, url, {
+        timeoutMs: Math.max(timeoutMs, 300_000),
+      }),
     stats: path.stats,
     resetStats: path.resetStats,
     withRequestStats: path.withRequestStats,

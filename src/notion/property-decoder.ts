@@ -1,3 +1,4 @@
+import { hostedFileIdentity } from './file-refs.ts';
 import { countMentions, plainTextOf, type RichTextLike } from './rich-text.ts';
 
 /** `{ start, end, timeZone }` of a date value; `start` and `end` are Notion's ISO strings. */
@@ -10,6 +11,12 @@ export interface PlainDate {
 export interface PlainFile {
   name: string;
   url: string;
+  /** A local file to keep (set by `set … Prop=./path`); replaced by `hash` at edit time. */
+  path?: string;
+  /** A local file kept in the file store, to upload on push (SHA-256); `url` is then empty. */
+  hash?: string;
+  /** The file upload to attach (set by push once the local file is uploaded). */
+  fileUploadId?: string;
 }
 
 export interface PlainVerification {
@@ -96,8 +103,11 @@ function idOf(value: unknown): string | null {
 function decodeFiles(value: unknown): PlainFile[] {
   return list(value).map((item) => {
     const file = isObj(item) ? item : {};
-    const inner = isObj(file.external) ? file.external : isObj(file.file) ? file.file : {};
-    return { name: str(file.name) ?? '', url: str(inner.url) ?? '' };
+    if (isObj(file.external))
+      return { name: str(file.name) ?? '', url: str(file.external.url) ?? '' };
+    const hosted = isObj(file.file) ? (str(file.file.url) ?? '') : '';
+    // The signed query changes on every read; the file is the URL without it.
+    return { name: str(file.name) ?? '', url: hostedFileIdentity(hosted) };
   });
 }
 

@@ -122,6 +122,16 @@ function encodeFiles(schema: PropertySchema, value: PlainValue) {
   if (!Array.isArray(value))
     throw invalid(schema, 'expected a list of { name, url }', 'Give an array of files.');
   return (value as PlainFile[]).map((file) => {
+    if (file?.fileUploadId) {
+      return { name: file.name, type: 'file_upload', file_upload: { id: file.fileUploadId } };
+    }
+    if (file?.hash) {
+      throw invalid(
+        schema,
+        `${file.name} is a local file not uploaded yet`,
+        'Push uploads local files before it writes them.',
+      );
+    }
     if (typeof file?.url !== 'string' || file.url.length === 0 || file.url.length > MAX_URL_CHARS) {
       throw invalid(schema, 'a file needs a url of 1–2,000 characters', 'Give each file a URL.');
     }

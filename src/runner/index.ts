@@ -1,6 +1,8 @@
 // Surface of src/runner/ for other folders (DESIGN.md §3).
 export {
   executeJob,
+  JANITOR_LANE,
+  type JanitorJob,
   type Job,
   type JobContext,
   type JobOutcome,

@@ -23,7 +23,17 @@ export interface RefreshJob {
   trigger: string;
 }
 
-export type Job = SourceJob | RefreshJob;
+/** The lane janitor jobs queue in (no source has this name: source names are SQL identifiers). */
+export const JANITOR_LANE = '(janitor)';
+
+/** A janitor pass (retention, pruning, reports); scheduled runs never trash duplicate pages. */
+export interface JanitorJob {
+  kind: 'janitor';
+  source: typeof JANITOR_LANE;
+  trigger: string;
+}
+
+export type Job = SourceJob | RefreshJob | JanitorJob;
 
 export type JobStatus = 'ok' | 'failed' | 'skipped' | 'busy' | 'interrupted';
 
@@ -70,6 +80,22 @@ export async function executeJob(
     ...(context.signal ? { signal: context.signal } : {}),
   };
   try {
+    if (job.kind === 'janitor') {
+      const report = await engine.janitor({ trigger: job.trigger });
+      const at = new Date().toISOString();
+      const errors = report.errors.map((e) => ({
+        code: 'janitor_error',
+        message: `${e.source}: ${e.message}`,
+        at,
+      }));
+      return {
+        job,
+        status: errors.length === 0 ? 'ok' : 'failed',
+        runId: report.runId,
+        errors,
+        rows: noRows(),
+      };
+    }
     if (job.kind === 'refresh') {
       const r = await engine.refresh(job.source, job.pageIds, common);
       const status = r.status === 'skipped' ? 'skipped' : statusOf(r.errors, r.status === 'ok');

@@ -9,7 +9,7 @@ import { createManualClock, type ManualClock } from '../shared/index.ts';
 import { type StoreFactory, storeFactories } from '../store/test-support/store-factories.ts';
 import type { Engine } from '../sync/index.ts';
 import { createPullHarness } from '../sync/test-support/pull-harness.ts';
-import { executeJob, type Job, type JobContext } from './job.ts';
+import { executeJob, JANITOR_LANE, type Job, type JobContext } from './job.ts';
 import { createLocalRunner } from './local-runner.ts';
 import { parseSchedule } from './schedule.ts';
 import { createScheduler, planNextRun } from './scheduler.ts';
@@ -146,5 +146,28 @@ describe.each(storeFactories())('scheduler on $name', (factory) => {
     await scheduler.stop();
     await runner.stop(MINUTE);
     expect(jobs.probe.starts).toEqual([Date.UTC(2026, 3, 1, 8, 10, 30)]);
+  });
+
+  it('runs janitor on janitor.schedule in a lane of its own, recorded as a scheduled janitor run', async () => {
+    const { clock, h, sources } = await setup(factory);
+    const jobs = slowJobs(clock, 0);
+    const runner = createLocalRunner({ engine: h.engine, clock, execute: jobs.execute });
+    const scheduler = createScheduler({
+      sources: [{ ...sources[0]!, schedule: undefined }],
+      defaults,
+      runner,
+      store: h.store,
+      clock,
+      janitorSchedule: '1h',
+    });
+    await scheduler.start();
+    expect(scheduler.list()).toEqual([
+      expect.objectContaining({ source: JANITOR_LANE, schedule: '1h' }),
+    ]);
+    await runFor(clock, 61 * MINUTE, jobs.idle);
+    await scheduler.stop();
+    await runner.stop(MINUTE);
+    const runs = await h.store.runs.list({ kind: 'janitor', limit: 10 });
+    expect(runs.map((r) => [r.trigger, r.status])).toEqual([['schedule', 'ok']]);
   });
 });

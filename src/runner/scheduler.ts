@@ -5,13 +5,14 @@
 // - missed slots run ONCE, not once per slot: the next slot is planned after the time the last
 //   run started, so slots that passed while it ran, or while `serve` was down (the last
 //   scheduled run is read from the store at start), collapse into one catch-up run right away;
+// - `janitor` runs on its own schedule in a lane of its own, planned the same way;
 // - all waiting is on the injected clock, so tests move time instead of waiting for it.
 import type { Config, SourceConfig } from '../config/index.ts';
 import { type Clock, type Logger, silentLogger, systemClock } from '../shared/index.ts';
 import type { Store } from '../store/index.ts';
-import { jobKindFor } from './job.ts';
+import { JANITOR_LANE, type Job, jobKindFor } from './job.ts';
 import type { Runner } from './runner.ts';
-import { type Schedule, scheduleOf } from './schedule.ts';
+import { parseSchedule, type Schedule, scheduleOf } from './schedule.ts';
 import { sleepOn } from './sleep.ts';
 
 export interface SchedulerOptions {
@@ -23,6 +24,8 @@ export interface SchedulerOptions {
   logger?: Logger;
   /** Source of jitter in [0, 1); Math.random by default. */
   random?: () => number;
+  /** When to run `janitor` (config `janitor.schedule`); none when absent. */
+  janitorSchedule?: string;
 }
 
 export interface ScheduledSource {
@@ -87,8 +90,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   const stopper = new AbortController();
   const planned = new Map<string, ScheduledSource>();
 
-  async function loop(config: SourceConfig, schedule: Schedule, firstAt: number | null) {
-    const entry = planned.get(config.name)!;
+  async function loop(name: string, job: Job, schedule: Schedule, firstAt: number | null) {
+    const entry = planned.get(name)!;
     let slot = firstAt;
     while (slot !== null && !stopper.signal.aborted) {
       const fireAt = slot + Math.floor(random() * schedule.jitterMs);
@@ -97,22 +100,28 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       const startedMs = clock.now();
       entry.nextRunAt = null;
       try {
-        const outcome = await options.runner.enqueue({
-          kind: jobKindFor(config),
-          source: config.name,
-          trigger: 'schedule',
-        });
+        const outcome = await options.runner.enqueue(job);
         if (outcome.status === 'busy')
           logger.warn(
-            { source: config.name },
+            { source: name },
             'scheduled run skipped: another process is running this source',
           );
       } catch (error) {
         if (stopper.signal.aborted) return;
-        logger.error({ source: config.name, err: error }, 'scheduled run could not start');
+        logger.error({ source: name, err: error }, 'scheduled run could not start');
       }
       slot = planNextRun(schedule, startedMs, clock.now());
     }
+  }
+
+  function plan(name: string, job: Job, schedule: Schedule, first: number | null) {
+    planned.set(name, {
+      source: name,
+      schedule: schedule.text,
+      timezone: schedule.timezone,
+      nextRunAt: null,
+    });
+    void loop(name, job, schedule, first);
   }
 
   return {
@@ -125,13 +134,27 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
           await lastScheduledRunMs(options.store, config.name),
           clock.now(),
         );
-        planned.set(config.name, {
-          source: config.name,
-          schedule: schedule.text,
-          timezone: schedule.timezone,
-          nextRunAt: null,
+        plan(
+          config.name,
+          { kind: jobKindFor(config), source: config.name, trigger: 'schedule' },
+          schedule,
+          first,
+        );
+      }
+      if (options.janitorSchedule) {
+        const schedule = parseSchedule(options.janitorSchedule, options.defaults.timezone ?? 'UTC');
+        const [last] = await options.store.runs.list({
+          kind: 'janitor',
+          triggerPrefix: 'schedule',
+          limit: 1,
         });
-        void loop(config, schedule, first);
+        const first = planNextRun(schedule, last ? Date.parse(last.startedAt) : null, clock.now());
+        plan(
+          JANITOR_LANE,
+          { kind: 'janitor', source: JANITOR_LANE, trigger: 'schedule' },
+          schedule,
+          first,
+        );
       }
       logger.info({ sources: [...planned.keys()] }, 'scheduler started');
     },

@@ -2,8 +2,10 @@
 // Building it starts nothing (no socket, no timers), so tests call `app.request()` in-process.
 import { type Context, Hono } from 'hono';
 import { NotionSyncError } from '../errors.ts';
+import type { McpHttpHandler } from '../mcp/index.ts';
 import type { Logger } from '../shared/index.ts';
 import type { Store } from '../store/index.ts';
+import { requireBearer } from './api/auth.ts';
 import { type ApiOptions, createApiRoutes } from './api/routes.ts';
 import type { ConsoleEnv } from './console/console-env.ts';
 import { createErrorHandler } from './errors.ts';
@@ -26,6 +28,8 @@ export interface ServerAppOptions extends ApiOptions {
   consoleApp?: Hono<ConsoleEnv>;
   /** Whether a request comes from an app end user's console session (403 on the API). */
   isEndUser?: (c: Context) => boolean;
+  /** The MCP server over Streamable HTTP, mounted at /mcp behind the API token. */
+  mcp?: McpHttpHandler;
 }
 
 export function createServerApp(options: ServerAppOptions): Hono {
@@ -67,6 +71,8 @@ export function createServerApp(options: ServerAppOptions): Hono {
     });
   }
   app.route('/api/v1', createApiRoutes(options));
+  const mcp = options.mcp;
+  if (mcp) app.all('/mcp', requireBearer(options.apiToken), (c) => mcp(c.req.raw));
   if (options.oauthRoutes) app.route('/oauth/notion', options.oauthRoutes);
   if (options.consoleApp) app.route('/', options.consoleApp);
   return app;

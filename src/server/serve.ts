@@ -8,6 +8,7 @@ import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import type { Config } from '../config/index.ts';
 import { NotionSyncError } from '../errors.ts';
+import { createMcpHttpHandler, createMcpServer, createRunnerRunJob } from '../mcp/index.ts';
 import { type NotionClient, type NotionOAuth, notionOAuthFromConfig } from '../notion/index.ts';
 import {
   createLocalRunner,
@@ -76,7 +77,16 @@ export function createServeService(options: ServeOptions): ServeService {
   const logger = options.logger ?? silentLogger;
   const clock = options.clock ?? systemClock;
   const oauth = options.oauth !== undefined ? options.oauth : notionOAuthFromConfig(config);
-  const engine = createEngine({ oauth, ...options.engine, config, store, notion, clock, logger });
+  const engine = createEngine({
+    oauth,
+    janitor: config.janitor,
+    ...options.engine,
+    config,
+    store,
+    notion,
+    clock,
+    logger,
+  });
   const metrics = createServerMetrics(store);
   metrics.watch(notion);
   const runner = createLocalRunner({
@@ -94,6 +104,7 @@ export function createServeService(options: ServeOptions): ServeService {
     clock,
     logger,
     ...(options.random ? { random: options.random } : {}),
+    ...(config.janitor?.schedule ? { janitorSchedule: config.janitor.schedule } : {}),
   });
   const connections = (): WebhookConnection[] => [{ name: DEFAULT_CONNECTION }];
   const processor = createWebhookProcessor({
@@ -154,6 +165,18 @@ export function createServeService(options: ServeOptions): ServeService {
     }),
     consoleApp: createConsoleApp(consoleOptions),
     isEndUser: (c) => sessions.of(c)?.role === 'user',
+    mcp: createMcpHttpHandler(() =>
+      createMcpServer({
+        engine,
+        store,
+        sources: config.sources,
+        runJob: createRunnerRunJob(runner, () => config.sources),
+        nextScheduledRun: (source) =>
+          scheduler.list().find((s) => s.source === source)?.nextRunAt ?? null,
+        clock,
+        logger,
+      }),
+    ),
   });
   let server: ReturnType<typeof serve> | null = null;
 

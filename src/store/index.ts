@@ -11,13 +11,30 @@ export type {
   ConnectionTokens,
   UpsertConnectionInput,
 } from './connections-repository.ts';
+export type {
+  DeclaredDatabase,
+  DeclaredDatabasesRepository,
+  RecordDeclaredDatabaseInput,
+} from './declared-databases-repository.ts';
 export type { DialectName } from './dialect.ts';
+export type { FileStore, StoredFile, WriteFileOptions } from './files/file-store.ts';
+export {
+  type FileOutcome,
+  type FileRefInput,
+  type FileRefState,
+  GAP_STATES,
+  RETRY_STATES,
+  type StoredFileRow,
+  type VersionFile,
+  type VersionFilesRepository,
+} from './files/version-files-repository.ts';
 export {
   diffFields,
   type HistoryRepository,
   type PropertyDiff,
   type VersionDiff,
 } from './history-repository.ts';
+export type { JanitorMaintenance, PruneOlderThanInput } from './janitor-maintenance.ts';
 export type {
   AppendLocalVersionInput,
   CreateLocalRecordInput,
@@ -37,6 +54,7 @@ export {
   type OutboxRepository,
   type RecordOutboxFailureInput,
 } from './outbox-repository.ts';
+export type { PointInTimeReader, RecordAsOf } from './point-in-time.ts';
 export { DEFAULT_POSTGRES_SCHEMA } from './postgres-dialect.ts';
 export type {
   CommitPullBatchInput,
@@ -81,6 +99,7 @@ export {
   type UpsertSourceInput,
   type UpsertSourceResult,
 } from './sources-repository.ts';
+export { openSqlConnection, type SqlConnection, type UserDatabase } from './sql-connection.ts';
 export type {
   StagedEdit,
   StagedEditsRepository,
@@ -90,6 +109,7 @@ export type {
 } from './staged-edits-repository.ts';
 export {
   createStore,
+  DEFAULT_FILES_DIR,
   type LocalEditsRepository,
   type Store,
   type StoreOptions,
@@ -124,6 +144,14 @@ export type {
   WebhookEvent,
 } from './store-types.ts';
 export { DEFAULT_STORE_URL, parseStoreUrl, redactUrl, type StoreLocation } from './store-url.ts';
+export type {
+  TargetItem,
+  TargetItemInput,
+  TargetItemState,
+  TargetItemsRepository,
+  TargetItemsWriter,
+  TargetRecordView,
+} from './target-items-repository.ts';
 export type { PruneVersionsInput } from './version-retention.ts';
 export type {
   RecordWebhookEventInput,

@@ -14,7 +14,10 @@ import { createMcpMigration } from './migrations/0002-mcp.ts';
 import { createRunOwnerMigration } from './migrations/0003-run-owner.ts';
 import { createRebuildViewsMigration } from './migrations/0004-rebuild-views.ts';
 import { createWebhooksMigration } from './migrations/0005-webhooks.ts';
-import { createConnectionStatusMigration } from './migrations/0006-connection-status.ts';
+import { createTargetItemsMigration } from './migrations/0006-target-items.ts';
+import { createDeclaredDatabasesMigration } from './migrations/0007-declared-databases.ts';
+import { createFilesMigration } from './migrations/0008-files.ts';
+import { createConnectionStatusMigration } from './migrations/0009-connection-status.ts';
 
 /** Migrations in order; names sort lexicographically and are never renamed. */
 export function listMigrations(dialect: StoreDialect): Record<string, Migration> {
@@ -24,7 +27,10 @@ export function listMigrations(dialect: StoreDialect): Record<string, Migration>
     '0003_run_owner': createRunOwnerMigration(),
     '0004_rebuild_views': createRebuildViewsMigration(dialect),
     '0005_webhooks': createWebhooksMigration(dialect),
-    '0006_connection_status': createConnectionStatusMigration(),
+    '0006_target_items': createTargetItemsMigration(dialect),
+    '0007_declared_databases': createDeclaredDatabasesMigration(),
+    '0008_files': createFilesMigration(dialect),
+    '0009_connection_status': createConnectionStatusMigration(),
   };
 }
 

@@ -23,6 +23,17 @@ const EXPECTED_COLUMNS: Record<string, string[]> = {
     'created_at',
   ],
   mcp_calls: ['id', 'tool', 'args_json', 'duration_ms', 'result_bytes', 'error_code', 'called_at'],
+  target_items: [
+    'record_id',
+    'source_id',
+    'item_key',
+    'target_hash',
+    'store_hash',
+    'state',
+    'last_error',
+    'updated_at',
+  ],
+  target_cursors: ['source_id', 'cursor', 'updated_at'],
   connections: [
     'id',
     'name',
@@ -178,6 +189,20 @@ const EXPECTED_COLUMNS: Record<string, string[]> = {
     'secret_key_id',
     'updated_at',
   ],
+  files: ['hash', 'size_bytes', 'content_type', 'data', 'created_at'],
+  version_files: [
+    'id',
+    'version_id',
+    'record_id',
+    'slot',
+    'name',
+    'identity',
+    'kind',
+    'hash',
+    'state',
+    'error',
+    'updated_at',
+  ],
 };
 
 const EXPECTED_INDEXES = [
@@ -193,7 +218,12 @@ const EXPECTED_INDEXES = [
   'runs_one_running_uq',
   'schema_changes_source_idx',
   'webhook_events_state_idx',
+  'version_files_slot_uq',
+  'version_files_identity_idx',
+  'version_files_hash_idx',
+  'version_files_state_idx',
   'webhook_events_connection_idx',
+  'target_items_key_uq',
 ];
 
 describe.each(storeFactories())('migrations on $name', (factory) => {

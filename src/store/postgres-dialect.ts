@@ -34,6 +34,11 @@ const getTypeParser = ((oid: number, format?: 'text' | 'binary') => {
   return pg.types.getTypeParser(oid, format ?? 'text');
 }) as typeof pg.types.getTypeParser;
 
+/** A pg pool with the engine's type parsers (int8 as number, json as text). */
+export function createPostgresPool(connectionString: string, maxConnections = 10): pg.Pool {
+  return new pg.Pool({ connectionString, max: maxConnections, types: { getTypeParser } });
+}
+
 /** Connects to PostgreSQL (lazily, through a pool) as a store dialect. */
 export function createPostgresDialect(options: PostgresDialectOptions): StoreDialect {
   const schema = options.schema ?? DEFAULT_POSTGRES_SCHEMA;
@@ -44,11 +49,7 @@ export function createPostgresDialect(options: PostgresDialectOptions): StoreDia
       { details: { schema } },
     );
   }
-  const pool = new pg.Pool({
-    connectionString: options.connectionString,
-    max: options.maxConnections ?? 10,
-    types: { getTypeParser },
-  });
+  const pool = createPostgresPool(options.connectionString, options.maxConnections);
   const base = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const db = base.withPlugin(new WithSchemaPlugin(schema));
   const q = quoteIdentifier;

@@ -7,6 +7,7 @@
 import { type Kysely, sql } from 'kysely';
 import { NotionSyncError } from '../errors.ts';
 import { writeCheckpointIn } from './checkpoints-repository.ts';
+import { type FileRefInput, insertVersionFilesIn } from './files/version-files-repository.ts';
 import { toJsonText, toNullableJsonText } from './json-columns.ts';
 import type { RepositoryContext, Row } from './repository-context.ts';
 import { provenanceColumns } from './row-mappers.ts';
@@ -39,6 +40,8 @@ export interface PulledRow {
    * is attached to that record instead of becoming a second record of the same page.
    */
   syncKey?: string | null;
+  /** Files the page refers to; written with the new version (see files/). */
+  files?: FileRefInput[];
 }
 
 export interface CommitPullBatchInput {
@@ -142,6 +145,15 @@ async function commitChunk(
     }
   }
   const versionIds = await appendVersions(trx, input, changed, runId, now);
+  await insertVersionFilesIn(
+    trx,
+    changed.map(({ row, record }) => ({
+      versionId: versionIds.get(record.id)!,
+      recordId: record.id,
+      refs: row.files ?? [],
+    })),
+    now,
+  );
   await advanceRecords(
     ctx,
     trx,

@@ -84,6 +84,29 @@ export interface VersionsTable {
   created_at: string;
 }
 
+export interface FilesTable {
+  hash: string;
+  size_bytes: number;
+  content_type: string | null;
+  /** The bytes when the file store is the database; null when they live in a directory. */
+  data: Buffer | null;
+  created_at: string;
+}
+
+export interface VersionFilesTable {
+  id: Generated<number>;
+  version_id: number;
+  record_id: number;
+  slot: string;
+  name: string;
+  identity: string;
+  kind: string;
+  hash: string | null;
+  state: string;
+  error: string | null;
+  updated_at: string;
+}
+
 export interface CheckpointsTable {
   source_id: number;
   cursor: string | null;
@@ -171,6 +194,36 @@ export interface WebhookTokensTable {
   updated_at: string;
 }
 
+export interface TargetItemsTable {
+  record_id: number;
+  source_id: number;
+  item_key: string | null;
+  target_hash: string | null;
+  store_hash: string | null;
+  state: string;
+  last_error: string | null;
+  updated_at: string;
+}
+
+export interface TargetCursorsTable {
+  source_id: number;
+  cursor: string | null;
+  updated_at: string;
+}
+
+/** What `notion-sync init` created or manages for a source with a declared schema. */
+export interface DeclaredDatabasesTable {
+  source_name: string;
+  database_id: string;
+  data_source_id: string;
+  /** The config's `database:`/`dataSource:` when init ran (null: created from `schema:` alone). */
+  configured_id: string | null;
+  /** Declared property name → Notion property id (how init matches them after a rename). */
+  property_ids: string;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface RetentionGuardTable {
   id: number;
   allow_prune: number;
@@ -222,9 +275,14 @@ export interface Database {
   webhook_events: WebhookEventsTable;
   webhook_tokens: WebhookTokensTable;
   retention_guard: RetentionGuardTable;
+  files: FilesTable;
+  version_files: VersionFilesTable;
+  declared_databases: DeclaredDatabasesTable;
   staged_edits: StagedEditsTable;
   mcp_calls: McpCallsTable;
   search_index: SearchIndexTable;
+  target_items: TargetItemsTable;
+  target_cursors: TargetCursorsTable;
 }
 
 export type EngineTable = keyof Database;
@@ -242,7 +300,12 @@ export const ENGINE_TABLES: readonly EngineTable[] = [
   'webhook_events',
   'webhook_tokens',
   'retention_guard',
+  'files',
+  'version_files',
+  'declared_databases',
   'staged_edits',
   'mcp_calls',
   'search_index',
+  'target_items',
+  'target_cursors',
 ];

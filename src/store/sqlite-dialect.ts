@@ -34,19 +34,19 @@ function unreadableFile(file: string, cause: unknown): NotionSyncError {
   return new NotionSyncError(
     'store_error',
     damaged
-      ? `The store ${file} is not a SQLite database or is damaged (${reason}). Restore it from a ` +
+      ? `The database ${file} is not a SQLite database or is damaged (${reason}). Restore it from a ` +
           'backup, or move it away and run `notion-sync pull` to build a new store from Notion ' +
           '(local history and unpushed edits in the old file would not be in it); or point ' +
           '`store` at another file.'
-      : `Cannot open the SQLite store at ${file} (${reason}): check that the file is readable and writable.`,
+      : `Cannot open the SQLite database at ${file} (${reason}): check that the file is readable and writable.`,
     { details: { path: file, sqliteCode: code }, cause },
   );
 }
 
-/** Opens a SQLite database file (created if missing) as a store dialect. */
-export function createSqliteDialect(options: SqliteDialectOptions): StoreDialect {
-  const memory = options.path === ':memory:';
-  const file = memory ? ':memory:' : resolve(options.path);
+/** Opens a SQLite file (created if missing) with the engine's pragmas: WAL, synchronous=FULL. */
+export function openSqliteDatabase(path: string): SqliteDatabase.Database {
+  const memory = path === ':memory:';
+  const file = memory ? ':memory:' : resolve(path);
   if (!memory) mkdirSync(dirname(file), { recursive: true });
   let database: SqliteDatabase.Database;
   try {
@@ -54,7 +54,7 @@ export function createSqliteDialect(options: SqliteDialectOptions): StoreDialect
   } catch (cause) {
     throw new NotionSyncError(
       'store_error',
-      `Cannot open the SQLite store at ${file}: check that the directory exists and is writable.`,
+      `Cannot open the SQLite database at ${file}: check that the directory exists and is writable.`,
       { details: { path: file }, cause },
     );
   }
@@ -68,6 +68,14 @@ export function createSqliteDialect(options: SqliteDialectOptions): StoreDialect
     database.close();
     throw unreadableFile(file, cause);
   }
+  return database;
+}
+
+/** Opens a SQLite database file (created if missing) as a store dialect. */
+export function createSqliteDialect(options: SqliteDialectOptions): StoreDialect {
+  const memory = options.path === ':memory:';
+  const file = memory ? ':memory:' : resolve(options.path);
+  const database = openSqliteDatabase(file);
   const db = new Kysely<Database>({
     dialect: new SqliteDialect({ database: withStatementCache(database) }),
     plugins: [new TablePrefixPlugin(SQLITE_TABLE_PREFIX)],

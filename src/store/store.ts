@@ -2,7 +2,7 @@
 // repositories. Every repository operation runs in ONE transaction, so a crash leaves either all
 // of an operation or none of it.
 import { existsSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { Kysely } from 'kysely';
 import { NotionSyncError } from '../errors.ts';
 import { type Clock, type Logger, silentLogger, systemClock } from '../shared/index.ts';
@@ -15,8 +15,20 @@ import {
   type ConnectionsRepository,
   createConnectionsRepository,
 } from './connections-repository.ts';
+import {
+  createDeclaredDatabasesRepository,
+  type DeclaredDatabasesRepository,
+} from './declared-databases-repository.ts';
 import type { DialectName, StoreDialect } from './dialect.ts';
+import { createDatabaseFileStore } from './files/database-file-store.ts';
+import { createDirectoryFileStore } from './files/directory-file-store.ts';
+import type { FileStore } from './files/file-store.ts';
+import {
+  createVersionFilesRepository,
+  type VersionFilesRepository,
+} from './files/version-files-repository.ts';
 import { createHistoryRepository, type HistoryRepository } from './history-repository.ts';
+import { createJanitorMaintenance, type JanitorMaintenance } from './janitor-maintenance.ts';
 import {
   type AppendLocalVersionInput,
   appendLocalVersionIn,
@@ -27,6 +39,7 @@ import {
 import { createMcpCallsRepository, type McpCallsRepository } from './mcp-calls-repository.ts';
 import { migrateStore } from './migrate.ts';
 import { createOutboxRepository, type OutboxRepository } from './outbox-repository.ts';
+import { createPointInTimeReader, type PointInTimeReader } from './point-in-time.ts';
 import { DEFAULT_POSTGRES_SCHEMA } from './postgres-dialect.ts';
 import type { ReadOnlySqlRunner } from './read-only-sql/read-only-sql.ts';
 import { createRecordsRepository, type RecordsRepository } from './records-repository.ts';
@@ -42,7 +55,15 @@ import {
   type StagedEditsRepository,
 } from './staged-edits-repository.ts';
 import { DEFAULT_STORE_URL, parseStoreUrl, redactUrl } from './store-url.ts';
-import { type PruneVersionsInput, pruneVersions } from './version-retention.ts';
+import {
+  createTargetItemsRepository,
+  type TargetItemsRepository,
+} from './target-items-repository.ts';
+import {
+  countPrunableVersions,
+  type PruneVersionsInput,
+  pruneVersions,
+} from './version-retention.ts';
 import {
   createWebhookEventsRepository,
   type WebhookEventsRepository,
@@ -66,6 +87,11 @@ export interface StoreOptions {
   previousSecretKeys?: string[];
   /** Time source for timestamps; the system clock by default. */
   clock?: Clock;
+  /**
+   * Where kept files' bytes live: `dir` (relative to `baseDir`); by default a
+   * `notion-sync-files` directory beside a SQLite file, the database itself otherwise.
+   */
+  files?: { dir?: string; inDatabase?: boolean };
   /**
    * Refuse (`store_missing`) rather than create a store that does not exist yet: for commands
    * that only read it.
@@ -95,6 +121,16 @@ export interface Store {
   readonly webhookEvents: WebhookEventsRepository;
   readonly webhookTokens: WebhookTokensRepository;
   readonly connections: ConnectionsRepository;
+  /** File references of versions, and stored files' rows. */
+  readonly files: VersionFilesRepository;
+  /** The bytes of stored files, by SHA-256. */
+  readonly blobs: FileStore;
+  /** Databases `init` created or manages, by source name. */
+  readonly declared: DeclaredDatabasesRepository;
+  /** Point-in-time reads (`restore`). */
+  readonly pointInTime: PointInTimeReader;
+  /** Janitor: old runs, processed webhook events, planner statistics. */
+  readonly maintenance: JanitorMaintenance;
   /** Agent proposals waiting for approval (never versions until approved). */
   readonly staged: StagedEditsRepository;
   /** The audit of MCP tool calls. */
@@ -105,8 +141,12 @@ export interface Store {
   readonly rows: SourceRowsRepository;
   /** One read-only SELECT over the source views, enforced by the database (see read-only-sql/). */
   readonly readOnlySql: ReadOnlySqlRunner;
+  /** What each target last exported, per record (DESIGN.md §5 Targets). */
+  readonly targets: TargetItemsRepository;
   /** Janitor retention: the only path that deletes versions. */
   pruneVersions(input: PruneVersionsInput): Promise<number>;
+  /** How many versions `pruneVersions` would delete. */
+  countPrunableVersions(input: Omit<PruneVersionsInput, 'limit'>): Promise<number>;
   /** The Kysely instance bound to the engine namespace (for tests and advanced reads). */
   readonly db: Kysely<Database>;
   close(): Promise<void>;
@@ -173,6 +213,7 @@ export async function createStore(options: StoreOptions = {}): Promise<Store> {
     logger,
     now: () => new Date(clock.now()).toISOString(),
   };
+  const blobs = await openFileStore(options, location, dialect, ctx);
   return {
     dialect: dialect.name,
     location:
@@ -191,12 +232,19 @@ export async function createStore(options: StoreOptions = {}): Promise<Store> {
     webhookEvents: createWebhookEventsRepository(ctx),
     webhookTokens: createWebhookTokensRepository(ctx, box),
     connections: createConnectionsRepository(ctx, box),
+    files: createVersionFilesRepository(ctx),
+    blobs,
+    declared: createDeclaredDatabasesRepository(ctx),
+    pointInTime: createPointInTimeReader(ctx),
+    maintenance: createJanitorMaintenance(ctx),
     staged: createStagedEditsRepository(ctx),
     mcpCalls: createMcpCallsRepository(ctx),
     search: createSearchRepository(ctx),
     rows: createSourceRowsRepository(ctx),
     readOnlySql,
+    targets: createTargetItemsRepository(ctx),
     pruneVersions: (input) => pruneVersions(ctx, input),
+    countPrunableVersions: (input) => countPrunableVersions(ctx, input),
     db: dialect.db,
     close: async () => {
       await readOnlySql.close();
@@ -204,6 +252,27 @@ export async function createStore(options: StoreOptions = {}): Promise<Store> {
     },
   };
 }
+
+async function openFileStore(
+  options: StoreOptions,
+  location: ReturnType<typeof parseStoreUrl>,
+  dialect: StoreDialect,
+  ctx: RepositoryContext,
+): Promise<FileStore> {
+  let dir = options.files?.inDatabase ? undefined : options.files?.dir;
+  const beside = !options.files?.inDatabase && location.dialect === 'sqlite';
+  if (dir === undefined && beside && location.path !== ':memory:') {
+    const path = resolveSqlitePath(location.path, options.baseDir);
+    dir = join(dirname(path), DEFAULT_FILES_DIR);
+  }
+  if (dir === undefined) return createDatabaseFileStore(dialect.db, ctx.now);
+  return createDirectoryFileStore(
+    isAbsolute(dir) ? dir : resolve(options.baseDir ?? process.cwd(), dir),
+  );
+}
+
+/** The directory name of kept files beside a SQLite store. */
+export const DEFAULT_FILES_DIR = 'notion-sync-files';
 
 function storeMissing(where: string): NotionSyncError {
   return new NotionSyncError(

@@ -6,6 +6,7 @@
 import { NotionSyncError } from '../errors.ts';
 import type { PlainValue } from '../notion/index.ts';
 import { hashValue } from '../shared/index.ts';
+import { refuseLocalFiles } from './files/local-files.ts';
 import { checkLocalValues, parsePropertyText } from './property-input.ts';
 import type { ConflictDetail, ConflictsApi } from './push-types.ts';
 import { currentFields } from './records-api.ts';
@@ -113,6 +114,7 @@ async function chosenValue(
     );
   }
   const plain = typeof value === 'string' ? parsePropertyText(property, value) : value;
+  refuseLocalFiles({ [property.name]: plain }, 'resolving a conflict');
   return checkLocalValues(source.schema, { [property.name]: plain })[property.id] ?? null;
 }
 

@@ -2,10 +2,17 @@
 import type { Config, SourceConfig } from '../config/index.ts';
 import type { NotionClient, NotionOAuth } from '../notion/index.ts';
 import type { Clock, Logger } from '../shared/index.ts';
+import type { DeclaredDatabase } from '../store/index.ts';
+import type { TargetProblem } from '../targets/index.ts';
 import type { Pickable } from './connections/browse.ts';
 import type { ConnectionClients } from './connections/connection-clients.ts';
 import type { ConnectionsApi } from './connections/connections-api.ts';
 import type { ImportOptions, ImportPick, ImportResult } from './connections/import.ts';
+import type { FilesApi } from './files/files-api.ts';
+import type { FilesSettings } from './files/files-settings.ts';
+import type { FolderWatch, FolderWatchOptions } from './folder-watch.ts';
+import type { InitOptions, InitResult } from './init/init-types.ts';
+import type { JanitorOptions, JanitorReport, JanitorSettings } from './janitor/janitor.ts';
 import type { OutboxApi } from './outbox-api.ts';
 import type {
   ConflictsApi,
@@ -14,6 +21,7 @@ import type {
   RecordsApi,
   SyncResult,
 } from './push-types.ts';
+import type { RestoreOptions, RestoreResult, RestoreTarget } from './restore/restore-types.ts';
 import type {
   Checkpoint,
   DetachSourceResult,
@@ -26,7 +34,9 @@ import type {
   Source,
   Store,
   Version,
+  VersionFile,
 } from './store-api.ts';
+import type { TargetSyncResult } from './target-sync.ts';
 
 export interface EngineOptions {
   /**
@@ -72,6 +82,14 @@ export interface EngineOptions {
   freshnessCheckMs?: number;
   /** Sources pulled at once within one `pull` call (default 2); they share the connection's pacing. */
   sourceConcurrency?: number;
+  /** Files pages refer to (config `files`): what to keep and the limits. */
+  files?: Partial<FilesSettings>;
+  /** Janitor retention of runs and webhook events (defaults 90 and 30 days; config `janitor.*`). */
+  janitor?: Partial<JanitorSettings>;
+  /** Environment variables a source's target names (`target.urlEnv`); the CLI passes its own. */
+  environment?: Record<string, string | undefined>;
+  /** Directory relative paths of targets resolve against (default: the working directory). */
+  baseDir?: string;
 }
 
 export interface PullOptions {
@@ -125,6 +143,8 @@ export interface CoverageGaps {
   incompleteValues: number;
   /** Pages whose Markdown could not be read completely. */
   incompleteContent: number;
+  /** Files of current versions not kept (too large, over budget, gone, or still failing). */
+  missingFiles: number;
   /**
    * created_time minutes holding more than 10,000 rows that no query the data allows could list
    * completely (no number or unique_id property to split them on): some of their rows may be missing.
@@ -151,6 +171,8 @@ export interface SourcePullResult {
   mode: 'incremental' | 'full' | 'page_tree';
   counts: PullCounts;
   gaps: CoverageGaps;
+  /** Files downloaded in this run and their bytes (downloads are no API calls). */
+  files: { downloaded: number; bytes: number };
   /** Calls per endpoint template, e.g. `POST /v1/data_sources/{id}/query`. */
   apiCalls: Record<string, number>;
   rateLimitWaits: number;
@@ -163,6 +185,8 @@ export interface SourcePullResult {
 export interface PullResult {
   ok: boolean;
   sources: SourcePullResult[];
+  /** Folder targets written after the pull (sources whose pull succeeded). */
+  targets?: TargetSyncResult[];
 }
 
 export interface SourceStatus {
@@ -177,10 +201,14 @@ export interface SourceStatus {
   /** Local edits waiting for push, and the dead-lettered ones with their last error. */
   outbox: { pending: number; dead: OutboxItem[] };
   openConflicts: number;
+  /** The database `init` created (or manages) for this source, as recorded in the store. */
+  declared: DeclaredDatabase | null;
 }
 
 export interface HistoryEntry {
   version: Version;
+  /** Files this version refers to: where, name, SHA-256 (null when not kept) and state. */
+  files: VersionFile[];
   /** What changed against the previous version (when asked with `diff`). */
   changes?: PropertyDiff[];
   contentChanged?: boolean;
@@ -222,6 +250,29 @@ export interface Engine {
     options?: PushOptions & Pick<PullOptions, 'onProgress'>,
   ): Promise<SyncResult>;
   /**
+   * Compares the declared `schema:` of the named sources (every declaring source when omitted)
+   * with Notion and, unless `plan`, applies it: creates databases (dependency order), adds,
+   * renames and retypes properties; destructive steps only with `force`. Created ids are
+   * recorded in the store. Errors: `source_not_found`, `usage`, `config_invalid`, Notion's.
+   */
+  init(sourceNames?: string[], options?: InitOptions): Promise<InitResult>;
+  /**
+   * Housekeeping: version retention per source (`retention:`), old runs and webhook events,
+   * dead letters (reported), duplicate pages by sync key (trashed with `trashDuplicates`),
+   * orphans (reported), VACUUM/ANALYZE. `dryRun` changes nothing. The runner calls this on
+   * the `janitor.schedule`.
+   */
+  janitor(options?: JanitorOptions): Promise<JanitorReport>;
+  /**
+   * Restores `{ source, asOf }` (a source to an ISO time) or `{ page, toVersion }` (one page to
+   * a version of its history): pulls first, plans the difference with Notion now and, unless
+   * `dryRun`, writes it through the outbox in one push run with trigger `restore`. Pages
+   * created after the time are trashed, pages trashed since are restored; computed
+   * properties and page content are not written. Errors: `restore_before_history` (with the
+   * earliest point), `source_not_found`, `store_not_found`, `usage`.
+   */
+  restore(target: RestoreTarget, options?: RestoreOptions): Promise<RestoreResult>;
+  /**
    * Starts a fresh history for a configured source (after its database changed): the old
    * source row and all its records are kept, renamed aside and detached; the next pull builds
    * the new history. Errors: `usage` (not a configured source), `source_busy`.
@@ -245,6 +296,23 @@ export interface Engine {
   import(connection: string, picks: ImportPick[], options?: ImportOptions): Promise<ImportResult>;
   /** Calls `listener` after every import (from any caller); returns an unsubscribe function. */
   onImportFinished(listener: (result: ImportResult) => void): () => void;
+  /** Kept files: open by hash, list and copy out by page, local paths, janitor's cleanup. */
+  readonly files: FilesApi;
+  /**
+   * Checks every source's target against its live table (missing table or column, a key that is
+   * not unique, a column that cannot hold a property's values): every problem, with its config
+   * key path. Reads Notion's schema (adds the sync key property when missing) and the catalog.
+   */
+  checkTargets(): Promise<TargetProblem[]>;
+  /**
+   * Watches the folders of the named sources with a folder target and `direction: both` (all of
+   * them when none is named) and syncs a source once its folder has been quiet for `debounceMs`
+   * after a save. Refuses sources that have no such target (`usage`).
+   */
+  watch(names?: string[], options?: WatchOptions): Promise<FolderWatch>;
 }
+
+export type WatchOptions = Omit<FolderWatchOptions, 'folders' | 'sync' | 'clock'> &
+  Pick<PushOptions, 'trigger' | 'signal' | 'onNotice'>;
 
 export type { JsonValue };

@@ -3,11 +3,13 @@
 // once, all paced by the one connection, each under its own lease (runs.ts); push pushes sources
 // one after the other, under the same lease; reads (`status`, `history`, `runs`,
 // `conflicts.list`) never touch Notion.
-import type { SourceConfig } from '../config/index.ts';
+import { mkdir } from 'node:fs/promises';
+import { isFolderTarget, type SourceConfig } from '../config/index.ts';
 import { NotionSyncError } from '../errors.ts';
 import type { NotionClient } from '../notion/index.ts';
 import { parseNotionId, silentLogger, systemClock } from '../shared/index.ts';
 import { DEFAULT_MAX_ATTEMPTS, type SyncDirection } from '../store/index.ts';
+import type { TargetProblem } from '../targets/index.ts';
 import { createConflictsApi } from './conflicts-api.ts';
 import { browseConnection } from './connections/browse.ts';
 import { createConnectionClients } from './connections/connection-clients.ts';
@@ -21,8 +23,16 @@ import type {
   PullResult,
   SourcePullResult,
   SourceStatus,
+  WatchOptions,
 } from './engine-types.ts';
+import { createFilesApi } from './files/files-api.ts';
+import { DEFAULT_FILES_SETTINGS } from './files/files-settings.ts';
+import { type FolderWatch, watchFolders } from './folder-watch.ts';
+import { withDeclaredId, withDeclaredIds } from './init/declared-ids.ts';
+import { runInit } from './init/init.ts';
+import type { InitOptions, InitResult } from './init/init-types.ts';
 import { throwIfAborted } from './interrupt.ts';
+import { type JanitorOptions, type JanitorReport, runJanitor } from './janitor/janitor.ts';
 import { mapLimit } from './map-limit.ts';
 import { createOutboxApi } from './outbox-api.ts';
 import { type PullEnvironment, pullSource } from './pull.ts';
@@ -32,8 +42,17 @@ import type { PushOptions, PushResult, SourcePushResult, SyncResult } from './pu
 import { rebindSource } from './rebind.ts';
 import { createRecordsApi } from './records-api.ts';
 import { refreshPages } from './refresh.ts';
+import { runRestore } from './restore/restore.ts';
+import type { RestoreOptions, RestoreTarget } from './restore/restore-types.ts';
 import { gapsOf, meterRequests } from './runs.ts';
 import type { Source } from './store-api.ts';
+import {
+  exportFolderTargets,
+  mergeSyncResults,
+  prepareKeyProperty,
+  syncTargets,
+} from './sync-targets.ts';
+import { checkTargetConfigs, folderOf, type TargetDeps } from './target-sync.ts';
 import { unknownSourceError } from './unknown-source.ts';
 
 const DEFAULTS = {
@@ -84,7 +103,13 @@ function defaultClientOf(
   let made = notion;
   return () => {
     made ??= factory?.();
-    return made as NotionClient;
+    if (!made) {
+      throw new NotionSyncError(
+        'config_invalid',
+        'The engine needs a Notion connection: pass `notion`, `notionFactory` or `config.notion`.',
+      );
+    }
+    return made;
   };
 }
 
@@ -97,6 +122,10 @@ export function createEngine(options: EngineOptions): Engine {
   const { store, config } = options;
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
+  const defaultClient =
+    options.notion || options.notionFactory
+      ? defaultClientOf(options.notion, options.notionFactory)
+      : undefined;
   const clients =
     options.connectionClients ??
     createConnectionClients({
@@ -105,9 +134,7 @@ export function createEngine(options: EngineOptions): Engine {
         ? { config: { notion: config.notion, connections: config.connections ?? [] } }
         : {}),
       ...(options.env ? { env: options.env } : {}),
-      ...(options.notion || options.notionFactory
-        ? { defaultClient: defaultClientOf(options.notion, options.notionFactory) }
-        : {}),
+      ...(defaultClient ? { defaultClient } : {}),
       oauth: options.oauth ?? null,
       clock,
       logger,
@@ -115,6 +142,13 @@ export function createEngine(options: EngineOptions): Engine {
   /** The client of the connection a source uses, metered into the run that calls it. */
   const clientFor = async (source: Pick<SourceConfig, 'connection'>): Promise<NotionClient> => {
     const notion = await clients.client(source.connection);
+    meterRequests(notion);
+    return notion;
+  };
+  // TODO(issue 12): init, janitor, table/folder targets and watch still use the default
+  // connection only; sources of named connections are pulled, pushed and refreshed through theirs.
+  const connection = (): NotionClient => {
+    const notion = (defaultClient ?? defaultClientOf(undefined, undefined))();
     meterRequests(notion);
     return notion;
   };
@@ -130,7 +164,19 @@ export function createEngine(options: EngineOptions): Engine {
     staleRunAfterMs: options.staleRunAfterMs ?? DEFAULTS.staleRunAfterMs,
     heartbeatMs: options.heartbeatMs ?? DEFAULTS.heartbeatMs,
     concurrency: 3,
+    files: { ...DEFAULT_FILES_SETTINGS, ...options.files },
   });
+
+  /** Pull, then write the files of the pulled sources that have a folder target. */
+  async function pull(names?: string[], pullOptions: PullOptions = {}): Promise<PullResult> {
+    const pulled = await pullOnly(names, pullOptions);
+    if (!config.sources.some((s) => isFolderTarget(s.target))) return pulled;
+    const targets = await exportFolderTargets(targetDeps(), pulled, loadSource);
+    if (targets.length === 0) return pulled;
+    const ok =
+      pulled.ok && targets.every((t) => t.errors.length === 0 && t.export?.failed.length === 0);
+    return { ...pulled, ok, targets };
+  }
 
   /** The configured sources and the ones imported through OAuth installations. */
   const allSources = async (): Promise<SourceConfig[]> => [
@@ -138,8 +184,8 @@ export function createEngine(options: EngineOptions): Engine {
     ...(await importedSources(store, config.sources)),
   ];
 
-  async function pull(names?: string[], pullOptions: PullOptions = {}): Promise<PullResult> {
-    const selected = selectSources(await allSources(), names);
+  async function pullOnly(names?: string[], pullOptions: PullOptions = {}): Promise<PullResult> {
+    const selected = await withDeclaredIds(store, selectSources(await allSources(), names));
     // Sources of one connection share its pacing; running a few at once keeps its budget busy
     // while one of them waits on a response (each source still has its own lease).
     const results: SourcePullResult[] = await mapLimit(
@@ -168,6 +214,7 @@ export function createEngine(options: EngineOptions): Engine {
           gaps: null,
           outbox: { pending: 0, dead: [] },
           openConflicts: 0,
+          declared: await store.declared.get(sourceConfig.name),
         });
         continue;
       }
@@ -186,6 +233,7 @@ export function createEngine(options: EngineOptions): Engine {
           dead: await store.outbox.list({ sourceId: source.id, state: 'dead' }),
         },
         openConflicts: (await store.conflicts.list({ sourceId: source.id })).length,
+        declared: await store.declared.get(sourceConfig.name),
       });
     }
     return out;
@@ -220,13 +268,20 @@ export function createEngine(options: EngineOptions): Engine {
         Object.values(source?.schema.properties ?? {}).map((p) => [p.id, p.name]),
       );
       const versions = await store.history.listVersions(record.id);
+      const files = await store.files.list({ versionIds: versions.map((v) => v.id) });
       const entries = [];
       for (const [i, version] of versions.entries()) {
         const previous = versions[i - 1];
-        if (!historyOptions.diff || !previous) entries.push({ version });
+        const own = files.filter((f) => f.versionId === version.id);
+        if (!historyOptions.diff || !previous) entries.push({ version, files: own });
         else {
           const diff = await store.history.diff(record.id, previous.seq, version.seq);
-          entries.push({ version, changes: diff.properties, contentChanged: diff.contentChanged });
+          entries.push({
+            version,
+            files: own,
+            changes: diff.properties,
+            contentChanged: diff.contentChanged,
+          });
         }
       }
       results.push({
@@ -255,12 +310,44 @@ export function createEngine(options: EngineOptions): Engine {
 
   const loadSource = async (config: SourceConfig): Promise<Source> =>
     (await store.sources.getByName(config.name)) ??
-    refreshSource({ store, notion: await clientFor(config), logger }, config);
+    refreshSource(
+      { store, notion: await clientFor(config), logger },
+      await withDeclaredId(store, config),
+    );
 
   const outbox = createOutboxApi(store);
 
+  const pushEnvironment = async (
+    source: Pick<SourceConfig, 'connection'>,
+    dryRun = false,
+  ): Promise<PushEnvironment> => {
+    // A dry run plans from the store alone and needs no token: a missing one fails on use.
+    const notion = await clientFor(source).catch((error: unknown) => {
+      if (!dryRun) throw error;
+      return error as Error;
+    });
+    return {
+      store,
+      get notion() {
+        if (notion instanceof Error) throw notion;
+        return notion;
+      },
+      clock,
+      logger,
+      maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+      retryWaitMs: options.retryWaitMs ?? DEFAULTS.retryWaitMs,
+      overlapMs: options.overlapMs ?? DEFAULTS.overlapMs,
+      freshnessCheckMs: options.freshnessCheckMs ?? DEFAULTS.freshnessCheckMs,
+      staleRunAfterMs: options.staleRunAfterMs ?? DEFAULTS.staleRunAfterMs,
+      heartbeatMs: options.heartbeatMs ?? DEFAULTS.heartbeatMs,
+    };
+  };
+
   async function push(names?: string[], pushOptions: PushOptions = {}): Promise<PushResult> {
-    const selected = selectPushSources(config.sources, names, ['push', 'both']);
+    const selected = await withDeclaredIds(
+      store,
+      selectPushSources(config.sources, names, ['push', 'both']),
+    );
     // `--retry-dead` is the outbox API's requeue, the same one `notion-sync outbox requeue` uses.
     if (pushOptions.retryDead && !pushOptions.dryRun && !pushOptions.preview) {
       for (const s of selected) await outbox.requeue('all', { source: s.name, deadOnly: true });
@@ -271,27 +358,8 @@ export function createEngine(options: EngineOptions): Engine {
       throwIfAborted(pushOptions.signal, 'The push', { sources: results });
       let source = await store.sources.getByName(sourceConfig.name);
       if (!source && pushOptions.dryRun) continue;
-      // A dry run plans from the store alone and needs no token: a missing one fails on use.
-      const notion = await clientFor(sourceConfig).catch((error: unknown) => {
-        if (!pushOptions.dryRun) throw error;
-        return error as Error;
-      });
-      const env: PushEnvironment = {
-        store,
-        get notion() {
-          if (notion instanceof Error) throw notion;
-          return notion;
-        },
-        clock,
-        logger,
-        maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-        retryWaitMs: options.retryWaitMs ?? DEFAULTS.retryWaitMs,
-        overlapMs: options.overlapMs ?? DEFAULTS.overlapMs,
-        freshnessCheckMs: options.freshnessCheckMs ?? DEFAULTS.freshnessCheckMs,
-        staleRunAfterMs: options.staleRunAfterMs ?? DEFAULTS.staleRunAfterMs,
-        heartbeatMs: options.heartbeatMs ?? DEFAULTS.heartbeatMs,
-      };
       source ??= await loadSource(sourceConfig);
+      const env = await pushEnvironment(sourceConfig, pushOptions.dryRun === true);
       results.push(await pushSource(env, sourceConfig, source, pushOptions));
       openConflicts += (await store.conflicts.list({ sourceId: source.id })).length;
     }
@@ -304,27 +372,44 @@ export function createEngine(options: EngineOptions): Engine {
     names?: string[],
     syncOptions: PushOptions & Pick<PullOptions, 'onProgress'> = {},
   ): Promise<SyncResult> {
-    const selected = selectPushSources(config.sources, names, ['both']).map((s) => s.name);
+    const all = selectPushSources(config.sources, names, ['both']);
+    const withTargets = all.filter((s) => s.target);
+    const selected = all.filter((s) => !s.target).map((s) => s.name);
     // The pull's run is the one reported to onRun: it starts first.
     const { onProgress, onRun, ...pushOptions } = syncOptions;
-    const pulled = await pull(selected, {
+    const pullOptions: PullOptions = {
       trigger: syncOptions.trigger ?? 'api',
       ...(onProgress ? { onProgress } : {}),
       ...(syncOptions.signal ? { signal: syncOptions.signal } : {}),
-      ...(onRun ? { onRun } : {}),
-    });
+    };
+    const targeted =
+      withTargets.length > 0
+        ? await syncTargets(targetDeps(), withTargets, {
+            pull: (n) => pullOnly(n, pullOptions),
+            push: (n) => push(n, pushOptions),
+            loadSource,
+            prepare: async (c) =>
+              prepareKeyProperty(
+                { store, notion: connection(), logger },
+                await withDeclaredId(store, c),
+              ),
+          })
+        : null;
+    if (selected.length === 0 && targeted) return targeted;
+    const pulled = await pull(selected, { ...pullOptions, ...(onRun ? { onRun } : {}) });
     // A source whose pull failed is not pushed: its merge would compare against a stale base.
     const pulledOk = pulled.sources.filter((r) => r.status === 'ok').map((r) => r.source);
     const pushed =
       pulledOk.length > 0
         ? await push(pulledOk, pushOptions)
         : { ok: true, sources: [], openConflicts: 0 };
-    return {
+    const result = {
       ok: pulled.ok && pushed.ok,
       pull: pulled,
       push: pushed,
       openConflicts: pushed.openConflicts,
     };
+    return targeted ? mergeSyncResults(targeted, result) : result;
   }
 
   const rebind = (name: string, rebindOptions: { trigger?: string } = {}) =>
@@ -334,6 +419,55 @@ export function createEngine(options: EngineOptions): Engine {
       heartbeatMs: options.heartbeatMs ?? DEFAULTS.heartbeatMs,
     });
 
+  // Creating a gone database again is an explicit rebind: its old history is detached.
+  const init = (names?: string[], initOptions: InitOptions = {}): Promise<InitResult> =>
+    runInit(
+      {
+        store,
+        notion: connection(),
+        rebind: (name) => rebind(name, { trigger: 'init' }),
+        tables: targetDeps(),
+      },
+      config.sources,
+      names,
+      initOptions,
+    );
+
+  const janitor = (janitorOptions: JanitorOptions = {}): Promise<JanitorReport> =>
+    runJanitor(
+      {
+        store,
+        notion: connection,
+        outbox,
+        clock,
+        sources: config.sources,
+        settings: {
+          keepRunsDays: options.janitor?.keepRunsDays ?? 90,
+          keepWebhookEventsDays: options.janitor?.keepWebhookEventsDays ?? 30,
+        },
+      },
+      { trigger: options.trigger ?? 'api', ...janitorOptions },
+    );
+
+  const restore = (target: RestoreTarget, restoreOptions: RestoreOptions = {}) =>
+    runRestore(
+      {
+        store,
+        sources: config.sources,
+        pull: async (name) => (await pull([name], { trigger: 'restore' })).sources[0]!,
+        push: async (sourceConfig, source) =>
+          pushSource(
+            await pushEnvironment(sourceConfig),
+            await withDeclaredId(store, sourceConfig),
+            source,
+            {
+              trigger: 'restore',
+            },
+          ),
+      },
+      target,
+      restoreOptions,
+    );
   const refresh: Engine['refresh'] = (sourceName, pageIds, refreshOptions) => {
     const [source] = selectSources(config.sources, [sourceName]);
     return pullEnvironment(source!).then((env) =>
@@ -347,7 +481,45 @@ export function createEngine(options: EngineOptions): Engine {
     loadSource,
     trigger: options.trigger ?? 'api',
   });
+  const targetDeps = (): TargetDeps => ({
+    store,
+    records,
+    sources: config.sources,
+    environment: options.environment ?? {},
+    ...(options.baseDir ? { baseDir: options.baseDir } : {}),
+  });
   const conflicts = createConflictsApi(store);
+  const files = createFilesApi(store, () => clock.now());
+  const checkTargets = async (): Promise<TargetProblem[]> =>
+    checkTargetConfigs(targetDeps(), config.sources, async (c) =>
+      prepareKeyProperty({ store, notion: connection(), logger }, await withDeclaredId(store, c)),
+    );
+  async function watch(names?: string[], watchOptions: WatchOptions = {}): Promise<FolderWatch> {
+    const { trigger, signal, onNotice, ...rest } = watchOptions;
+    const selected = selectPushSources(config.sources, names, ['both']).filter((s) =>
+      isFolderTarget(s.target),
+    );
+    if (selected.length === 0) {
+      throw new NotionSyncError(
+        'usage',
+        'No source to watch: watch takes sources with a folder target (`target: { folder: … }`) and `direction: both`.',
+        { details: { names: names ?? [] } },
+      );
+    }
+    const folders = new Map<string, string>();
+    for (const source of selected) {
+      const folder = folderOf(source, options.baseDir)!;
+      await mkdir(folder, { recursive: true });
+      folders.set(source.name, folder);
+    }
+    const syncOptions = {
+      trigger: trigger ?? 'watch',
+      ...(signal ? { signal } : {}),
+      ...(onNotice ? { onNotice } : {}),
+    };
+    return watchFolders({ ...rest, folders, clock, sync: (n) => sync(n, syncOptions) });
+  }
+
   const connections = createConnectionsApi({
     store,
     clients,
@@ -367,6 +539,7 @@ export function createEngine(options: EngineOptions): Engine {
     },
     import: imports.import,
     onImportFinished: imports.onImportFinished,
+    watch,
     pull,
     status,
     history,
@@ -375,8 +548,13 @@ export function createEngine(options: EngineOptions): Engine {
     push,
     sync,
     rebind,
+    init,
+    janitor,
+    restore,
     records,
     conflicts,
     outbox,
+    checkTargets,
+    files,
   };
 }

@@ -36,6 +36,28 @@ export type {
   SourcePullResult,
   SourceStatus,
 } from './engine-types.ts';
+export {
+  type FilesApi,
+  type FileWritten,
+  fileSlotLabel,
+  localFileName,
+  localizeMarkdown,
+  type RemovedFiles,
+  type RemoveUnreferencedOptions,
+  removeUnreferencedFiles,
+} from './files/files-api.ts';
+export { DEFAULT_FILES_SETTINGS, type FilesSettings } from './files/files-settings.ts';
+export {
+  type InitOptions,
+  type InitPlan,
+  type InitResult,
+  type InitStep,
+  type InitStepKind,
+  isPlanPending,
+  type SourceInitPlan,
+} from './init/init-types.ts';
+export type { DuplicateGroup } from './janitor/duplicate-pages.ts';
+export type { JanitorOptions, JanitorReport, JanitorSettings } from './janitor/janitor.ts';
 export type {
   OutboxApi,
   OutboxDropped,
@@ -63,6 +85,15 @@ export {
 } from './push-types.ts';
 export { editableSource } from './records-api.ts';
 export { resolveSource, sourceNotionId } from './resolve-source.ts';
+export {
+  type RestoreChange,
+  type RestoreOptions,
+  type RestorePlan,
+  type RestorePropertyChange,
+  type RestoreResult,
+  type RestoreTarget,
+  writableChanges,
+} from './restore/restore-types.ts';
 export {
   createStagedEdits,
   type StagedEditsApi,

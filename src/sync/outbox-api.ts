@@ -8,6 +8,7 @@
 //   version; a create that never reached Notion tombstones the record `missing`).
 import { NotionSyncError } from '../errors.ts';
 import { hashValue } from '../shared/index.ts';
+import { keepLocalFiles } from './files/local-files.ts';
 import { checkLocalValues, findProperty } from './property-input.ts';
 import type { LocalValues } from './push-types.ts';
 import { payloadOf } from './records-api.ts';
@@ -165,7 +166,8 @@ export function createOutboxApi(store: Store): OutboxApi {
       const source = await sourceOf(item.sourceId);
       const record = await store.records.get(item.recordId);
       if (!source || !record) throw usage(`Outbox item #${outboxId} has no source or row left.`);
-      const set = { ...payloadOf(item.payload).set, ...checkLocalValues(source.schema, values) };
+      const kept = await keepLocalFiles(store, source.schema, values);
+      const set = { ...payloadOf(item.payload).set, ...checkLocalValues(source.schema, kept) };
       const base =
         record.baseVersionId !== null
           ? ((await store.history.getVersionById(record.baseVersionId))?.fields ?? {})

@@ -2,10 +2,12 @@
 // (`Prop=value`) becomes the plain value the property decoder would produce for the same Notion
 // value, so a value pushed and pulled back compares equal. Invariant: nothing reaches the store
 // that Notion would refuse or that is computed by Notion.
+import { basename } from 'node:path';
 import { NotionSyncError } from '../errors.ts';
 import {
   COMPUTED_TYPES,
   encodePropertyValue,
+  type PlainFile,
   type PlainValue,
   type PropertySchema,
 } from '../notion/index.ts';
@@ -109,7 +111,12 @@ export function parsePropertyText(property: SchemaProperty, text: string): Plain
     case 'date':
       return parseDateText(property, text);
     case 'files':
-      return parseList(text).map((url) => ({ name: url.slice(0, 100), url }));
+      // An https:// item is a link; anything else is a local file to upload (push).
+      return parseList(text).map((item) =>
+        /^https?:\/\//i.test(item)
+          ? { name: item.slice(0, 100), url: item }
+          : { name: basename(item), url: '', path: item },
+      );
     case 'select':
     case 'status':
     case 'url':
@@ -140,6 +147,12 @@ function encoderSchemaOf(property: SchemaProperty): PropertySchema {
   return schema;
 }
 
+/** Local files are checked when kept and uploaded; the encoder checks the links. */
+function withoutLocalFiles(property: SchemaProperty, value: PlainValue): PlainValue {
+  if (property.type !== 'files' || !Array.isArray(value)) return value;
+  return (value as PlainFile[]).filter((f) => f.hash === undefined && f.path === undefined);
+}
+
 /**
  * Checks plain values keyed by property name (or id) against the snapshot and returns them keyed
  * by property id. `value_invalid` for unknown or computed properties and values Notion refuses.
@@ -154,7 +167,7 @@ export function checkLocalValues(
     if (COMPUTED_TYPES.has(property.type))
       throw invalid(property, 'is computed by Notion and is never written');
     try {
-      encodePropertyValue(encoderSchemaOf(property), value);
+      encodePropertyValue(encoderSchemaOf(property), withoutLocalFiles(property, value));
     } catch (error) {
       // The encoder's own value_invalid already names the property, the problem and the fix.
       if (error instanceof NotionSyncError && error.code === 'value_invalid') throw error;

@@ -7,6 +7,8 @@ import type { SourceConfig } from '../config/index.ts';
 import type { NotionClient } from '../notion/index.ts';
 import type { Clock, Logger } from '../shared/index.ts';
 import type { PullOptions, SourcePullResult } from './engine-types.ts';
+import type { FilesSettings } from './files/files-settings.ts';
+import { attachBatchFiles, keepBatchFiles, type RunFiles } from './files/pull-files.ts';
 import { throwIfInterrupted } from './interrupt.ts';
 import { DEFAULT_SYNC_KEY_PROPERTY } from './push-types.ts';
 import { reconcileDeletions } from './reconcile.ts';
@@ -27,6 +29,7 @@ export interface PullEnvironment {
   concurrency: number;
   /** The store id of the OAuth installation the source reads through (kept when omitted). */
   connectionId?: number | null;
+  files: FilesSettings;
 }
 
 export interface RunState {
@@ -42,6 +45,8 @@ export interface RunState {
   schemaChanges: SchemaChange[];
   mode: SourcePullResult['mode'];
   reconciled: boolean;
+  /** Files kept in this run (null until the source is known, or when files are off). */
+  files: RunFiles | null;
 }
 
 export function report(state: RunState, phase: 'resolve' | 'rows' | 'reconcile' | 'done'): void {
@@ -75,9 +80,10 @@ export async function commitBatch(
   runId: number,
 ) {
   const prepared = await prepareRows(batch.pages, ctx);
+  const files = state.files;
   const committed = await state.env.store.records.commitPullBatch({
     sourceId: ctx.sourceId,
-    rows: prepared.rows,
+    rows: files ? attachBatchFiles(files, prepared.rows, batch.pages) : prepared.rows,
     checkpoint: batch.checkpoint,
     runId,
     provenance: { runId, trigger: state.trigger, requestId: batch.requestId ?? null },
@@ -88,6 +94,7 @@ export async function commitBatch(
   counts.updated += committed.updated;
   counts.unchanged += committed.unchanged + prepared.skipped;
   counts.restored += committed.restored;
+  if (files) await keepBatchFiles(files, committed);
   await state.lease?.heartbeat(state.meter);
   report(state, 'rows');
   throwIfInterrupted(state.options.signal, `The pull of "${state.config.name}"`);

@@ -12,6 +12,8 @@
 import type { SourceConfig } from '../config/index.ts';
 import { NotionSyncError } from '../errors.ts';
 import type { PullOptions, SourcePullResult } from './engine-types.ts';
+import { finishRunFiles, type RunFiles, startRunFiles } from './files/pull-files.ts';
+import { withInitHint } from './init/init-hint.ts';
 import { isInterrupted, throwIfInterrupted } from './interrupt.ts';
 import { type DataSourceSchemaRead, pullDataSource, storedSchemaFits } from './pull-data-source.ts';
 import { pullPageTree } from './pull-page-tree.ts';
@@ -96,7 +98,9 @@ async function runPull(state: RunState): Promise<void> {
     // The schema is read when rows show up (or the run lists everything): an idle pull makes
     // no call but its two queries.
     state.source = existing;
+    state.files = startPullFiles(state, existing);
     await pullDataSource(state, { source: existing, resolved: null }, resolveNow);
+    await finishPullFiles(state, existing);
     return;
   }
   const resolved = await resolveSource(notion, state.config);
@@ -106,9 +110,31 @@ async function runPull(state: RunState): Promise<void> {
     state.options.onRun?.(state.lease.run.id);
   }
   state.source = source;
+  state.files = startPullFiles(state, source);
   if (resolved.kind === 'data_source')
     await pullDataSource(state, { source, resolved }, resolveNow);
   else await pullPageTree(state, source, resolved);
+  await finishPullFiles(state, source);
+}
+
+async function finishPullFiles(state: RunState, source: Source): Promise<void> {
+  if (state.files) state.meter.gaps.missingFiles = await finishRunFiles(state.files, source.id);
+}
+
+/** The run's file keeping for `source` (null when `files.keep` is off). */
+export function startPullFiles(state: RunState, source: Source): RunFiles | null {
+  const { store, notion, clock, logger } = state.env;
+  // Files off: no references either, so turning them on later keeps every file then.
+  if (!state.env.files.keep) return null;
+  return startRunFiles({
+    store,
+    notion,
+    clock,
+    logger,
+    settings: state.env.files,
+    budget: { usedBytes: null },
+    schema: source.schema,
+  });
 }
 
 function runStatusOf(status: SourcePullResult['status']) {
@@ -134,6 +160,7 @@ export async function pullSource(
     schemaChanges: [],
     mode: config.page ? 'page_tree' : 'incremental',
     reconciled: false,
+    files: null,
   };
   let status: SourcePullResult['status'] = 'ok';
   await withRunMeter(state.meter, async () => {
@@ -146,7 +173,12 @@ export async function pullSource(
         state.meter.errors.push(errorEntry(error, at));
       } else if (isAccessError(error) && (await markAccessLost(state, error))) {
         status = 'access_lost';
-        state.meter.errors.push({ ...errorEntry(error, at), code: 'access_lost' });
+        const entry = errorEntry(error, at);
+        state.meter.errors.push({
+          ...entry,
+          message: withInitHint(config, entry.message),
+          code: 'access_lost',
+        });
       } else {
         status = 'failed';
         state.meter.errors.push(errorEntry(error, at));
@@ -163,6 +195,7 @@ export async function pullSource(
     mode: state.mode,
     counts: state.meter.counts,
     gaps: state.meter.gaps,
+    files: state.files?.counts ?? { downloaded: 0, bytes: 0 },
     apiCalls: state.meter.apiCalls,
     rateLimitWaits: state.meter.rateLimitWaits,
     reconciled: state.reconciled,

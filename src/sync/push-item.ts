@@ -14,7 +14,9 @@ import type { OutboxItem, StoreRecord } from './store-api.ts';
 function isPermanent(error: unknown): boolean {
   if (isNotionApiError(error))
     return error.kind === 'permanent' && error.code !== 'notion_conflict';
-  return (error as { code?: unknown })?.code === 'value_invalid';
+  const code = (error as { code?: unknown })?.code;
+  // A file over the workspace's limit, or no longer in the file store, never gets through.
+  return code === 'value_invalid' || code === 'file_too_large' || code === 'file_not_found';
 }
 
 /**

@@ -4,6 +4,9 @@
 // since the base goes through the policy like any conflict.
 import type { CreatePageParameters, PageObjectResponse } from '@notionhq/client';
 import { isNotionApiError } from '../notion/index.ts';
+import { recordPushedFiles, uploadLocalFiles } from './files/local-files.ts';
+import { bookkeepingWrites } from './push-bookkeeping.ts';
+
 import {
   type LivePage,
   livePageOf,
@@ -52,18 +55,28 @@ export async function pushCreate(
     return;
   }
   if (ctx.options.preview) return;
-  const properties = encodeWrites(ctx, payload.set);
+  const { writes, uploaded } = await uploadLocalFiles(ctx.env.store, ctx.env.notion, payload.set);
+  const properties = { ...bookkeepingWrites(ctx, 'synced'), ...encodeWrites(ctx, writes) };
+
   properties[ctx.keyProperty] = { rich_text: [{ text: { content: record.localKey } }] };
   const page = (await ctx.env.notion.pages.create({
     parent: { data_source_id: ctx.source.notionId },
     properties,
   } as CreatePageParameters)) as PageObjectResponse;
-  await ctx.env.store.outbox.complete({
+  const completed = await ctx.env.store.outbox.complete({
     outboxId: item.id,
     pageId: page.id,
     notionState: await notionStateOf(ctx, await livePageOf(ctx, page), record),
     provenance: { runId: ctx.runId, trigger: ctx.trigger, requestId: null },
   });
+  await recordPushedFiles(
+    ctx.env.store,
+    ctx.source.schema,
+    completed.version?.id,
+    record.id,
+    page,
+    uploaded,
+  );
   ctx.counts.created += 1;
 }
 

@@ -2,6 +2,7 @@
 import type { PlainValue } from '../notion/index.ts';
 import type { PullResult } from './engine-types.ts';
 import type { Conflict, JsonValue, RunError, StoreRecord, Version } from './store-api.ts';
+import type { TargetSyncResult } from './target-sync.ts';
 
 export type ConflictPolicy = 'manual' | 'notion-wins' | 'local-wins' | 'last-write-wins' | 'prompt';
 
@@ -117,6 +118,8 @@ export interface SyncResult {
   pull: PullResult;
   push: PushResult;
   openConflicts: number;
+  /** Scan and export of the sources with a target (`target:` in the config). */
+  targets?: TargetSyncResult[];
 }
 
 /** Values keyed by property name (or id), as plain values (see docs/property-codec.md). */
@@ -135,7 +138,11 @@ export interface LocalEdit {
 
 /** Local edits on the store target: each commits a version and its outbox row together. */
 export interface RecordsApi {
-  create(source: string, values: LocalValues): Promise<LocalEdit>;
+  /**
+   * `localKey` names the record (and the page's sync key) instead of a random UUID — a target
+   * uses its item's key (a row's key), so the page and the row know each other.
+   */
+  create(source: string, values: LocalValues, options?: { localKey?: string }): Promise<LocalEdit>;
   /** `ref` is a page id or URL, or the record's local key. */
   update(source: string, ref: string, values: LocalValues): Promise<LocalEdit>;
   delete(source: string, ref: string): Promise<LocalEdit>;

@@ -3,7 +3,11 @@
 // then no remote edit. Invariants: only properties of the schema snapshot are written, under
 // their current Notion names; parked conflicts keep Notion's value.
 import type { PageObjectResponse } from '@notionhq/client';
+import { bookkeepingOf } from '../config/index.ts';
 import { encodePropertyValue, type PlainValue } from '../notion/index.ts';
+import { recognizeWrittenFiles, recordPushedFiles, uploadLocalFiles } from './files/local-files.ts';
+import { bookkeepingWrites } from './push-bookkeeping.ts';
+
 import {
   type LivePage,
   livePageOf,
@@ -54,7 +58,8 @@ export async function mergeAndWrite(
   const set = Object.fromEntries(
     Object.entries(payload.set).filter(([id]) => propertyOf(ctx, id) !== null),
   );
-  const merged = mergeProperties(set, base, live.values);
+  const liveValues = await recognizeWrittenFiles(ctx.env.store, ctx.env.notion, set, live);
+  const merged = mergeProperties(set, base, liveValues);
   const names = { ...live.names };
   const decision = await decideConflicts(
     ctx,
@@ -68,21 +73,37 @@ export async function mergeAndWrite(
   for (const c of decision.local) writes[c.propertyId] = c.local;
   if (ctx.options.preview) return 'unchanged';
   let after = live;
-  if (Object.keys(writes).length > 0) {
+  let uploaded = new Map<string, string>();
+  const parked = decision.parked.length > 0;
+  if (Object.keys(writes).length > 0 || (parked && bookkeepingOf(ctx.config.target))) {
+    const sent = await uploadLocalFiles(ctx.env.store, ctx.env.notion, writes);
+    uploaded = sent.uploaded;
     const page = (await ctx.env.notion.pages.update({
       page_id: live.page.id,
-      properties: encodeWrites(ctx, writes, live),
+      // A status the local side set itself (`pending`) wins over the one push would write.
+      properties: {
+        ...bookkeepingWrites(ctx, parked ? 'conflict' : 'synced'),
+        ...encodeWrites(ctx, sent.writes, live),
+      },
     } as Parameters<typeof ctx.env.notion.pages.update>[0])) as PageObjectResponse;
     noteNotionTime(ctx, page);
     after = await livePageOf(ctx, page);
   }
   await parkConflicts(ctx, item, record, decision.parked, names);
-  await ctx.env.store.outbox.complete({
+  const completed = await ctx.env.store.outbox.complete({
     outboxId: item.id,
     ...(record.pageId === null ? { pageId: live.page.id } : {}),
     notionState: await notionStateOf(ctx, after, record),
     provenance: { runId: ctx.runId, trigger: ctx.trigger, requestId: null },
   });
+  await recordPushedFiles(
+    ctx.env.store,
+    ctx.source.schema,
+    completed.version?.id,
+    record.id,
+    after.page,
+    uploaded,
+  );
   return Object.keys(writes).length > 0 ? 'written' : 'unchanged';
 }
 

@@ -15,9 +15,8 @@
 // costs more there); NOTION_SYNC_SOAK=1: 2,000 + 400. PUSH_RUNS=n overrides both counts.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createEmulator, type Emulator, type FaultRule } from '../emulator/index.ts';
-import { createNotionClient } from '../notion/index.ts';
-import { type Clock, createManualClock, type ManualClock } from '../shared/index.ts';
+import { createEmulator, type Emulator } from '../emulator/index.ts';
+import { createManualClock } from '../shared/index.ts';
 import { storeFactories } from '../store/test-support/store-factories.ts';
 import { DEFAULT_SYNC_KEY_PROPERTY } from './push-types.ts';
 import type { Store } from './store-api.ts';
@@ -29,9 +28,15 @@ import {
   type PushFixture,
   title,
 } from './test-support/push-fixture.ts';
+import {
+  FAULT_RULES,
+  faultyClient,
+  WRITE_FAULTS,
+  type WriteFault,
+} from './test-support/write-faults.ts';
 
 type Prop = 'N' | 'Name';
-type Fault = 'none' | 'apply-504' | 'apply-reset' | '503' | '529';
+type Fault = WriteFault;
 type Step =
   | { kind: 'local'; row: number; prop: Prop }
   | { kind: 'notion'; row: number; prop: Prop; asUser: boolean }
@@ -41,7 +46,7 @@ type Step =
   | { kind: 'advance'; ms: number };
 
 const prop = fc.constantFrom<Prop>('N', 'Name');
-const fault = fc.constantFrom<Fault>('none', 'apply-504', 'apply-reset', '503', '529');
+const fault = fc.constantFrom<Fault>(...WRITE_FAULTS);
 const step: fc.Arbitrary<Step> = fc.oneof(
   {
     arbitrary: fc.record({ kind: fc.constant('local' as const), row: fc.nat(5), prop }),
@@ -71,23 +76,6 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   },
 );
 
-const FAULTS: Record<Fault, FaultRule[]> = {
-  none: [],
-  'apply-504': [
-    { route: 'POST /v1/pages', applyThenFail: 504, probability: 0.5 },
-    { route: 'PATCH /v1/pages/{id}', applyThenFail: 504, probability: 0.5 },
-  ],
-  'apply-reset': [
-    { route: 'POST /v1/pages', applyThenFail: 'reset', probability: 0.5 },
-    { route: 'PATCH /v1/pages/{id}', applyThenFail: 'reset', probability: 0.5 },
-  ],
-  '503': [
-    { route: 'POST /v1/pages', status: 503, probability: 0.5 },
-    { route: 'PATCH /v1/pages/{id}', status: 503, probability: 0.5 },
-  ],
-  '529': [{ route: '/v1/', status: 529, probability: 0.2 }],
-};
-
 interface Event {
   step: number;
   value: string | number;
@@ -102,9 +90,6 @@ interface Cell {
 }
 
 /** A clock whose `sleep` moves time on: Retry-After waits cost no wall time. */
-function autoClock(clock: ManualClock): Clock {
-  return { now: () => clock.now(), sleep: (ms) => clock.advance(ms) };
-}
 
 class Model {
   cells = new Map<string, Cell>();
@@ -205,7 +190,7 @@ async function applyStep(run: Run, s: Step): Promise<void> {
     if ((await f.engine.pull()).ok) await markSeen(run);
     return;
   }
-  emu.control.setFaults(FAULTS[s.fault]);
+  emu.control.setFaults(FAULT_RULES[s.fault]);
   if (s.kind === 'push') await f.engine.push();
   else await f.engine.sync();
   emu.control.clearFaults();
@@ -312,15 +297,7 @@ async function runSchedule(factory: ReturnType<typeof storeFactories>[number], s
     faultSeed: steps.length,
     rateLimit: { requestsPerSecond: 20, burst: 12 },
   });
-  const notion = createNotionClient({
-    token: emu.token,
-    baseUrl: emu.baseUrl,
-    fetch: emu.fetch,
-    pacing: { requestsPerSecond: 100_000, burst: 100_000, maxInFlight: 4 },
-    maxRetries: 2,
-    retryBaseDelayMs: 1,
-    clock: autoClock(clock),
-  });
+  const notion = faultyClient(emu, clock);
   const f = await createPushFixture(factory, emu, clock, {
     rows: 3,
     engine: { notion, maxAttempts: 4 },

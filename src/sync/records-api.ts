@@ -7,6 +7,7 @@
 import type { SourceConfig } from '../config/index.ts';
 import { NotionSyncError } from '../errors.ts';
 import { hashValue, parseNotionId } from '../shared/index.ts';
+import { keepLocalFiles } from './files/local-files.ts';
 import { checkLocalValues } from './property-input.ts';
 import type { LocalEdit, LocalValues, RecordsApi } from './push-types.ts';
 import type { JsonValue, Source, Store, StoreRecord } from './store-api.ts';
@@ -108,11 +109,15 @@ export function createRecordsApi(deps: RecordsDeps): RecordsApi {
   });
 
   return {
-    async create(name: string, values: LocalValues) {
+    async create(name: string, values: LocalValues, options: { localKey?: string } = {}) {
       const source = await prepare(name);
-      const set = checkLocalValues(source.schema, values);
+      const set = checkLocalValues(
+        source.schema,
+        await keepLocalFiles(store, source.schema, values),
+      );
       const result = await store.local.createRecord({
         sourceId: source.id,
+        ...(options.localKey !== undefined ? { localKey: options.localKey } : {}),
         fields: set,
         hash: hashValue({ local: set }),
         payload: { set },
@@ -123,7 +128,10 @@ export function createRecordsApi(deps: RecordsDeps): RecordsApi {
 
     async update(name: string, ref: string, values: LocalValues) {
       const source = await prepare(name);
-      const set = checkLocalValues(source.schema, values);
+      const set = checkLocalValues(
+        source.schema,
+        await keepLocalFiles(store, source.schema, values),
+      );
       const record = await findRecord(store, source, ref);
       // An absorbed edit keeps the pending item's `restore` (a resolved remote delete).
       const pending = await pendingPayload(store, record);

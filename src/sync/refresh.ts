@@ -14,6 +14,7 @@ import { NotionSyncError } from '../errors.ts';
 import { isNotionApiError, type NotionClient } from '../notion/index.ts';
 import type { RefreshOptions, RefreshResult } from './engine-types.ts';
 import { mapLimit } from './map-limit.ts';
+import { startPullFiles } from './pull.ts';
 import { commitBatch, type PullEnvironment, type RunState, rowContext } from './pull-run.ts';
 import { createRunMeter, startRun, withRunMeter } from './runs.ts';
 import type { Source } from './store-api.ts';
@@ -77,6 +78,7 @@ function newState(env: PullEnvironment, config: SourceConfig, trigger: string): 
     schemaChanges: [],
     mode: 'incremental',
     reconciled: false,
+    files: null,
   };
 }
 
@@ -99,6 +101,8 @@ async function applyVerdicts(
       source.kind === 'page' ? { parentOf: (page) => parents.get(page.id) ?? null } : {},
       0,
     );
+    // The files of refreshed pages are kept too (failures wait for the next scheduled pull).
+    state.files ??= startPullFiles(state, source);
     await commitBatch(state, ctx, { pages: live, checkpoint: {} }, runId);
   }
   const pick = (kind: Verdict['kind']) => pageIds.filter((_, i) => verdicts[i]?.kind === kind);

@@ -7,6 +7,7 @@ import type { SourceConfig } from '../config/index.ts';
 import { NotionSyncError } from '../errors.ts';
 import { isNotionApiError, type NotionClient, type PropertySchema } from '../notion/index.ts';
 import { parseNotionId } from '../shared/index.ts';
+import { initCommandOf } from './init/init-hint.ts';
 
 export type ResolvedSource =
   | {
@@ -31,6 +32,14 @@ function configKey(source: SourceConfig): 'database' | 'dataSource' | 'page' {
 /** The dashed id a source points at; `config_invalid` with the key path when it has none. */
 export function sourceNotionId(source: SourceConfig, index?: number): string {
   const key = configKey(source);
+  const init = initCommandOf(source);
+  if (!source.page && !source.database && !source.dataSource && init) {
+    throw new NotionSyncError(
+      'source_not_found',
+      `Source "${source.name}" has no database yet: \`${init}\` creates it from its ${source.schema ? 'declared `schema:`' : 'table'}.`,
+      { details: { source: source.name, needsInit: true } },
+    );
+  }
   const raw = source[key] ?? '';
   const id = parseNotionId(raw);
   if (!id) {
@@ -56,6 +65,15 @@ function notFound(source: SourceConfig, id: string, cause: unknown): NotionSyncE
       : configKey(source) === 'dataSource'
         ? 'Data source'
         : 'Database';
+  const init = initCommandOf(source);
+  if (init) {
+    return new NotionSyncError(
+      'source_not_found',
+      `${what} ${id} of source "${source.name}" is missing (404: deleted, or not shared with the integration). ` +
+        `If it was deleted, \`${init}\` creates it again (a rebind: the old history is kept, detached); otherwise ${SHARE_HINT}.`,
+      { details: { source: source.name, id, needsInit: true }, cause },
+    );
+  }
   return new NotionSyncError(
     'source_not_found',
     `${what} ${id} of source "${source.name}" was not found or is not shared with the integration: ${SHARE_HINT}.`,

@@ -23,6 +23,7 @@ import {
   hashNotionValue,
   isNotionApiError,
   type NotionClient,
+  normalizeNotionMarkdown,
   type PropertySchema,
 } from '../notion/index.ts';
 import { type ContentRead, readPageContent } from './content.ts';
@@ -111,6 +112,20 @@ async function completedProperties(
   return { page: completed.page, decoded: completed.properties };
 }
 
+const isFileObject = (value: unknown) =>
+  typeof value === 'object' &&
+  value !== null &&
+  ['file', 'external'].includes((value as { type?: string }).type ?? '');
+
+/**
+ * Icon and cover when one of them is a file (kept in the file store, so a new one is a new
+ * version); pages without file icons or covers keep the hash they always had.
+ */
+function fileMediaOf(page: PageObjectResponse): { media?: unknown } {
+  if (!isFileObject(page.icon) && !isFileObject(page.cover)) return {};
+  return { media: { icon: page.icon, cover: page.cover } };
+}
+
 /**
  * The row the store commits for a page whose values are complete: fields and raw values of the
  * source's properties keyed by property id, and the hash that decides "changed". Push uses it
@@ -137,7 +152,12 @@ export function buildPulledRow(
     fields,
     raw: rawByName,
     ...(content !== undefined ? { content } : {}),
-    hash: hashNotionValue({ properties: rawById, content: content ?? null }),
+    // Hosted file links in Markdown are signed anew on every read: the hash keeps their identity.
+    hash: hashNotionValue({
+      properties: rawById,
+      content: content == null ? null : normalizeNotionMarkdown(content),
+      ...fileMediaOf(page),
+    }),
     notionLastEditedTime: page.last_edited_time,
     createdTime: page.created_time,
     parentId,
@@ -156,6 +176,7 @@ function isEmptyValue(value: unknown): boolean {
 
 /** The hash of the rule before empty values were left out (every selected property). */
 function hashWithEmpties(
+  page: PageObjectResponse,
   decoded: Record<string, DecodedProperty>,
   schema: SourceSchema,
   content: string | null | undefined,
@@ -163,7 +184,12 @@ function hashWithEmpties(
   const rawById: Record<string, unknown> = {};
   for (const property of Object.values(decoded))
     if (Object.hasOwn(schema.properties, property.id)) rawById[property.id] = property.raw;
-  return hashNotionValue({ properties: rawById, content: content ?? null });
+  // Only the empty-values rule differs: file links and a file icon or cover count the same way.
+  return hashNotionValue({
+    properties: rawById,
+    content: content == null ? null : normalizeNotionMarkdown(content),
+    ...fileMediaOf(page),
+  });
 }
 
 async function prepareRow(
@@ -187,7 +213,7 @@ async function prepareRow(
     ctx.parentOf ? ctx.parentOf(full) : null,
   );
   if (stored?.notionHash && stored.notionHash !== row.hash)
-    row = { ...row, equivalentHash: hashWithEmpties(decoded, ctx.schema, content) };
+    row = { ...row, equivalentHash: hashWithEmpties(full, decoded, ctx.schema, content) };
   // Lets the store attach a page whose create answer was lost to its local record.
   const syncKey = ctx.syncKeyProperty ? readSyncKey(full, ctx.syncKeyProperty) : null;
   return syncKey ? { ...row, syncKey } : row;

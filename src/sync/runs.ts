@@ -25,7 +25,14 @@ export interface RunMeter {
 export function createRunMeter(): RunMeter {
   return {
     counts: { fetched: 0, created: 0, updated: 0, unchanged: 0, deleted: 0, restored: 0 },
-    gaps: { cappedQueries: 0, incompleteValues: 0, incompleteContent: 0, unreachableMinutes: 0 },
+    gaps: {
+      cappedQueries: 0,
+      incompleteValues: 0,
+      incompleteContent: 0,
+      unreachableMinutes: 0,
+      missingFiles: 0,
+    },
+
     apiCalls: {},
     calls: 0,
     rateLimitWaits: 0,
@@ -169,6 +176,7 @@ export function gapsOf(run: Run): CoverageGaps {
     cappedQueries: run.counts.cappedQueries ?? 0,
     incompleteValues: run.counts.incompleteValues ?? 0,
     incompleteContent: run.counts.incompleteContent ?? 0,
+    missingFiles: run.counts.missingFiles ?? 0,
     unreachableMinutes: run.counts.unreachableMinutes ?? 0,
   };
 }

@@ -8,6 +8,7 @@ import type { SourceConfig } from '../config/index.ts';
 import { NotionSyncError } from '../errors.ts';
 import type { PlainValue } from '../notion/index.ts';
 import type { StagedEdit, StagedOp, StagedState } from '../store/index.ts';
+import { refuseLocalFiles } from './files/local-files.ts';
 import { checkLocalValues } from './property-input.ts';
 import type { LocalEdit, RecordsApi } from './push-types.ts';
 import { editableSource, findRecord } from './records-api.ts';
@@ -116,6 +117,7 @@ export function createStagedEdits(deps: StagedEditsDeps): StagedEditsApi {
           details: { source: input.source },
         });
       }
+      refuseLocalFiles(values, 'a staged edit');
       checkLocalValues(source.schema, values as Record<string, PlainValue>);
       const record =
         input.op === 'create' ? null : await findRecord(store, source, input.row ?? '');

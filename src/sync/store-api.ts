@@ -21,4 +21,5 @@ export type {
   StoreRecord,
   Tombstone,
   Version,
+  VersionFile,
 } from '../store/index.ts';

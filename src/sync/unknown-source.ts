@@ -16,3 +16,10 @@ export function unknownSourceError(name: string, all: SourceConfig[]): NotionSyn
     { details: { source: name, ...(closest ? { closest } : {}) } },
   );
 }
+
+/** The configured source of that name, or the `usage` error above. */
+export function findConfiguredSource(all: SourceConfig[], name: string): SourceConfig {
+  const found = all.find((s) => s.name === name);
+  if (found) return found;
+  throw unknownSourceError(name, all);
+}

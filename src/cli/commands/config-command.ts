@@ -3,6 +3,7 @@ import { stringify } from 'yaml';
 import { formatProblems, redactConfig, renderJsonSchema } from '../../config/index.ts';
 import { NotionSyncError } from '../../errors.ts';
 import type { CliContext } from '../context.ts';
+import { withEngine } from '../open-engine.ts';
 
 export function registerConfigCommand(program: Command, context: () => CliContext): void {
   const config = program
@@ -11,10 +12,18 @@ export function registerConfigCommand(program: Command, context: () => CliContex
 
   config
     .command('check')
-    .description('validate the config file, environment and flags; report every problem at once')
-    .action(() => {
+    .description(
+      'validate the config file, environment and flags, and every table target against its live table; report every problem at once',
+    )
+    .action(async () => {
       const ctx = context();
       const result = ctx.loadConfig();
+      if (result.errors.length === 0 && result.config?.sources.some((s) => s.target)) {
+        const problems = await withEngine(ctx, ({ engine }) => engine.checkTargets());
+        result.errors.push(
+          ...problems.map((p) => ({ path: p.path, message: p.message, origin: 'file' as const })),
+        );
+      }
       if (ctx.json) {
         ctx.printJson({
           ok: result.errors.length === 0,

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { SourceConfig } from '../../config/index.ts';
 import { NotionSyncError } from '../../errors.ts';
 import type { Store } from '../../store/index.ts';
@@ -9,6 +10,7 @@ export async function parseEditArguments(
   sources: SourceConfig[],
   source: string,
   assignments: string[],
+  cwd: string = process.cwd(),
 ): Promise<LocalValues> {
   editableSource(sources, source);
   const stored = await store.sources.getByName(source);
@@ -22,5 +24,20 @@ export async function parseEditArguments(
   if (assignments.length === 0) {
     throw new NotionSyncError('usage', 'Give at least one Prop=value (e.g. Status=Done).');
   }
-  return parseAssignments(stored.schema, assignments);
+  return withAbsolutePaths(parseAssignments(stored.schema, assignments), cwd);
+}
+
+/** Local file paths of `files` values resolved against the directory the command runs in. */
+function withAbsolutePaths(values: LocalValues, cwd: string): LocalValues {
+  const out: LocalValues = {};
+  for (const [key, value] of Object.entries(values)) {
+    out[key] = Array.isArray(value)
+      ? ((value as unknown[]).map((item) =>
+          typeof item === 'object' && item !== null && 'path' in item
+            ? { ...item, path: resolve(cwd, String((item as { path: unknown }).path)) }
+            : item,
+        ) as LocalValues[string])
+      : value;
+  }
+  return out;
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { HistoryResult } from '../../sync/index.ts';
+import { fileSlotLabel, type HistoryResult } from '../../sync/index.ts';
 import type { CliContext } from '../context.ts';
 import { formatValue } from '../format.ts';
 import { withEngine } from '../open-engine.ts';
@@ -28,6 +28,10 @@ function describe(result: HistoryResult, diff: boolean): string[] {
     lines.push(
       `  v${v.seq}  ${v.createdAt}  ${origin}${v.notionLastEditedTime ? `  (edited in Notion ${v.notionLastEditedTime})` : ''}`,
     );
+    for (const file of entry.files)
+      lines.push(
+        `      file ${fileSlotLabel(file.slot, result.names)} ${file.name}: ${file.hash ? `sha256 ${file.hash}` : file.state}`,
+      );
     if (!diff) continue;
     if (!entry.changes) {
       for (const [id, value] of Object.entries(v.fields))

@@ -4,13 +4,17 @@ import { registerConfigCommand } from './config-command.ts';
 import { registerConflictsCommand } from './conflicts-command.ts';
 import { registerDemoCommand } from './demo-command.ts';
 import { registerEmulatorCommand } from './emulator-command.ts';
+import { registerFilesCommand } from './files-command.ts';
 import { registerHistoryCommand } from './history-command.ts';
+import { registerInitCommand } from './init-command.ts';
+import { registerJanitorCommand } from './janitor-command.ts';
 import { registerMcpCommand } from './mcp-command.ts';
 import { registerNewCommand } from './new-command.ts';
 import { registerOutboxCommand } from './outbox-command.ts';
 import { registerPullCommand } from './pull-command.ts';
 import { registerPushCommand } from './push-command.ts';
 import { registerRebindCommand } from './rebind-command.ts';
+import { registerRestoreCommand } from './restore-command.ts';
 import { registerRmCommand } from './rm-command.ts';
 import { registerRunsCommand } from './runs-command.ts';
 import { registerServeCommand } from './serve-command.ts';
@@ -18,13 +22,16 @@ import { registerSetCommand } from './set-command.ts';
 import { registerStagedCommand } from './staged-command.ts';
 import { registerStatusCommand } from './status-command.ts';
 import { registerSyncCommand } from './sync-command.ts';
+import { registerWatchCommand } from './watch-command.ts';
 import { registerWebhooksCommand } from './webhooks-command.ts';
 
 /** Every command the CLI offers; only commands that work are registered. */
 export function registerCommands(program: Command, context: () => CliContext): void {
+  registerInitCommand(program, context);
   registerPullCommand(program, context);
   registerPushCommand(program, context);
   registerSyncCommand(program, context);
+  registerWatchCommand(program, context);
   registerSetCommand(program, context);
   registerNewCommand(program, context);
   registerRmCommand(program, context);
@@ -32,7 +39,10 @@ export function registerCommands(program: Command, context: () => CliContext): v
   registerOutboxCommand(program, context);
   registerStagedCommand(program, context);
   registerStatusCommand(program, context);
+  registerJanitorCommand(program, context);
   registerHistoryCommand(program, context);
+  registerFilesCommand(program, context);
+  registerRestoreCommand(program, context);
   registerRunsCommand(program, context);
   registerRebindCommand(program, context);
   registerServeCommand(program, context);

@@ -14,7 +14,7 @@ export function registerNewCommand(program: Command, context: () => CliContext):
       const edit = await withEngine(ctx, async ({ engine, store }) =>
         engine.records.create(
           source,
-          await parseEditArguments(store, ctx.config().sources, source, assignments),
+          await parseEditArguments(store, ctx.config().sources, source, assignments, ctx.io.cwd),
         ),
       );
       if (ctx.json)

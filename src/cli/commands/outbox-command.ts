@@ -79,7 +79,13 @@ function registerEdit(outbox: Command, context: () => CliContext): void {
         const item = await engine.outbox.show(outboxId!);
         const values =
           assignments.length > 0 || !flags.unset
-            ? await parseEditArguments(store, ctx.config().sources, item.source, assignments)
+            ? await parseEditArguments(
+                store,
+                ctx.config().sources,
+                item.source,
+                assignments,
+                ctx.io.cwd,
+              )
             : {};
         return engine.outbox.edit(outboxId!, values, { unset: flags.unset ?? [] });
       });

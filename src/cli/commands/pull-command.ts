@@ -4,8 +4,10 @@ import type { PullResult, SourcePullResult } from '../../sync/index.ts';
 import type { CliContext } from '../context.ts';
 import { formatDuration, renderTable } from '../format.ts';
 import { ExitStatus } from '../main.ts';
+import { offerInit, sourcesNeedingInit } from '../offer-init.ts';
 import { withEngine } from '../open-engine.ts';
 import { createProgressRenderer } from '../progress-renderer.ts';
+import { targetFailure, targetLines } from './target-report.ts';
 
 const totalCalls = (r: SourcePullResult) => Object.values(r.apiCalls).reduce((a, b) => a + b, 0);
 
@@ -37,6 +39,7 @@ export function pullResultJson(result: PullResult) {
       errors: r.errors,
       durationMs: r.durationMs,
     })),
+    ...(result.targets ? { targets: result.targets } : {}),
   };
 }
 
@@ -110,18 +113,23 @@ export function registerPullCommand(program: Command, context: () => CliContext)
         ctx.json || ctx.quiet
           ? null
           : createProgressRenderer(ctx.io.stderr, { tty: Boolean(ctx.io.stderr.isTTY) });
-      const result = await withEngine(ctx, ({ engine }) =>
-        engine.pull(names, {
+      const result = await withEngine(ctx, async ({ engine }) => {
+        const pulled = await engine.pull(names, {
           trigger: 'cli',
           signal: ctx.runSignal(),
           ...(options.full ? { full: true } : {}),
           ...(renderer ? { onProgress: (p) => renderer.update(p) } : {}),
-        }),
-      );
-      renderer?.finish();
+        });
+        renderer?.finish();
+        await offerInit(ctx, engine, sourcesNeedingInit(ctx.config().sources, pulled.sources));
+        return pulled;
+      });
       if (ctx.json) ctx.printJson(pullResultJson(result));
-      else if (!ctx.quiet) ctx.out(summary(result));
-      const failure = failureOf(result);
+      else if (!ctx.quiet) {
+        ctx.out(summary(result));
+        for (const line of targetLines(result.targets ?? [])) ctx.out(line);
+      }
+      const failure = failureOf(result) ?? targetFailure(result.targets ?? []);
       if (!failure) return;
       // --json: the result above is the one JSON document; the failure goes to stderr only.
       if (!ctx.json) throw failure;

@@ -3,6 +3,7 @@ import type { PushResult } from '../../sync/index.ts';
 import { createConflictPrompt } from '../conflict-prompt.ts';
 import type { CliContext } from '../context.ts';
 import { formatValue } from '../format.ts';
+import { offerInit, sourcesNeedingInit } from '../offer-init.ts';
 import { withEngine } from '../open-engine.ts';
 import { conflictLines, finishPush, pushSummary, waitingLines } from '../push-report.ts';
 
@@ -74,7 +75,7 @@ export function registerPushCommand(program: Command, context: () => CliContext)
         }
         const prompt = createConflictPrompt(ctx);
         try {
-          return await engine.push(names, {
+          const pushed = await engine.push(names, {
             trigger: 'cli',
             signal: ctx.runSignal(),
             onNotice,
@@ -82,6 +83,9 @@ export function registerPushCommand(program: Command, context: () => CliContext)
             ...(flags.retryDead ? { retryDead: true } : {}),
             ...(prompt ? { onConflict: prompt.ask } : {}),
           });
+          prompt?.close();
+          await offerInit(ctx, engine, sourcesNeedingInit(ctx.config().sources, pushed.sources));
+          return pushed;
         } finally {
           prompt?.close();
         }

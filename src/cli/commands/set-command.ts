@@ -18,7 +18,7 @@ export function registerSetCommand(program: Command, context: () => CliContext):
         engine.records.update(
           source,
           row,
-          await parseEditArguments(store, ctx.config().sources, source, assignments),
+          await parseEditArguments(store, ctx.config().sources, source, assignments, ctx.io.cwd),
         ),
       );
       if (ctx.json) ctx.printJson({ recordId: edit.record.id, outboxId: edit.outboxId });

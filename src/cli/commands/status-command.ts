@@ -15,6 +15,7 @@ function gapText(status: SourceStatus): string {
       ? `${gaps.incompleteValues} incomplete values (rollups Notion reports incomplete)`
       : '',
     gaps.incompleteContent > 0 ? `${gaps.incompleteContent} pages with incomplete content` : '',
+    gaps.missingFiles > 0 ? `${gaps.missingFiles} files not kept (notion-sync files list)` : '',
     gaps.unreachableMinutes > 0
       ? `${gaps.unreachableMinutes} created_time minutes with over 10,000 rows and no number or unique_id property to split them on (rows may be missing)`
       : '',
@@ -34,11 +35,18 @@ function scheduleText(schedule: ScheduleInfo): string {
 
 function describe(status: SourceStatus, schedule: ScheduleInfo): string[] {
   const s = status.source;
-  if (!s)
+  const d = status.declared;
+  const created = d
+    ? `  created by init: database ${d.databaseId} (data source ${d.dataSourceId}) at ${d.createdAt}`
+    : null;
+  if (!s) {
+    const hint = status.config.schema && !d ? 'init' : 'pull';
     return [
-      `${status.name}: never pulled (run \`notion-sync pull ${status.name}\`)`,
+      `${status.name}: never pulled (run \`notion-sync ${hint} ${status.name}\`)`,
       `  schedule:       ${scheduleText(schedule)}`,
+      ...(created ? [created] : []),
     ];
+  }
   const run = status.lastRun;
   const counts = run
     ? Object.entries(run.counts)
@@ -54,6 +62,7 @@ function describe(status: SourceStatus, schedule: ScheduleInfo): string[] {
     : '';
   const lines = [
     `${status.name} (${s.kind === 'page' ? 'page tree' : 'data source'} ${s.notionId}, view ${s.viewName ?? '—'})`,
+    ...(created ? [created] : []),
     `  access:         ${s.accessState}${s.accessReason ? ` — ${s.accessReason}` : ''}`,
     `  last run:       ${run ? `#${run.id} ${run.status} at ${run.finishedAt ?? run.startedAt}${counts ? ` (${counts})` : ''}` : 'none'}`,
     `  rows:           ${status.rows.live} live, ${status.rows.tombstoned} tombstoned`,

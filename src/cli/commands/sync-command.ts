@@ -5,6 +5,7 @@ import type { CliContext } from '../context.ts';
 import { withEngine } from '../open-engine.ts';
 import { conflictLines, finishPush, pushSummary, waitingLines } from '../push-report.ts';
 import { pullResultJson } from './pull-command.ts';
+import { targetFailure, targetLines } from './target-report.ts';
 
 export function registerSyncCommand(program: Command, context: () => CliContext): void {
   program
@@ -30,8 +31,10 @@ export function registerSyncCommand(program: Command, context: () => CliContext)
           pull: pullResultJson(result.pull),
           push: result.push,
           openConflicts: result.openConflicts,
+          targets: result.targets ?? [],
         });
       else if (!ctx.quiet) {
+        for (const line of targetLines(result.targets ?? [])) ctx.out(line);
         ctx.out([pushSummary(result.push), ...waitingLines(result.push)].join('\n'));
         const lines = conflictLines(result.push);
         if (lines.length > 0) ctx.out(['Conflicts parked:', ...lines].join('\n'));
@@ -39,7 +42,7 @@ export function registerSyncCommand(program: Command, context: () => CliContext)
       const failedPull = result.pull.sources.filter((r) => r.status !== 'ok');
       const pullFailure =
         failedPull.length === 0
-          ? null
+          ? targetFailure(result.targets ?? [])
           : new NotionSyncError(
               failedPull[0]!.errors[0]?.code === 'access_lost' ? 'access_lost' : 'internal',
               failedPull

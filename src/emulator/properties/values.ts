@@ -1,4 +1,5 @@
 import { bodyValidationError, tooLong, validationError } from '../errors.ts';
+import { toStoredFileUrl } from '../file-host.ts';
 import { normalizeId } from '../ids.ts';
 import { isObject, MAX_TEXT_LENGTH, parseRichText } from '../rich-text.ts';
 import type { DataSourceRecord, JsonObject, JsonValue, PropertySchema } from '../state.ts';
@@ -119,10 +120,8 @@ function parseFiles(ws: Workspace, value: unknown, path: string): JsonValue {
       return {
         name,
         type: 'file',
-        file: {
-          url: file.url,
-          expiry_time: typeof file.expiry_time === 'string' ? file.expiry_time : null,
-        },
+        // A file read earlier and written back names the same stored file.
+        file: { url: toStoredFileUrl(file.url), expiry_time: null },
       };
     }
     throw bodyValidationError(itemPath, 'should be an external, file_upload or file object');

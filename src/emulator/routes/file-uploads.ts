@@ -4,6 +4,7 @@ import {
   FILE_URL_TTL_MS,
   MAX_FILENAME_BYTES,
   MAX_SINGLE_PART_BYTES,
+  MIN_PART_BYTES,
   refreshStatus,
 } from '../file-uploads.ts';
 import { newId } from '../ids.ts';
@@ -120,9 +121,10 @@ function sendRoute(request: ApiRequest): JsonObject {
     );
   const size = Buffer.from(file.base64, 'base64').length;
   if (upload.mode === 'single_part') {
-    if (size > MAX_SINGLE_PART_BYTES)
+    const limit = Math.min(MAX_SINGLE_PART_BYTES, ws.fileUploadLimitBytes);
+    if (size > limit)
       throw validationError(
-        `File size ${size} exceeds the single-part limit of ${MAX_SINGLE_PART_BYTES} bytes; use a multi_part upload.`,
+        `File size ${size} exceeds the ${limit === MAX_SINGLE_PART_BYTES ? 'single-part' : "workspace's"} limit of ${limit} bytes${limit === MAX_SINGLE_PART_BYTES ? '; use a multi_part upload' : ''}.`,
       );
     upload.contentBase64 = file.base64;
     upload.status = 'uploaded';
@@ -133,6 +135,10 @@ function sendRoute(request: ApiRequest): JsonObject {
         `part_number should be an integer from 1 to ${upload.numberOfParts}, instead was ${String(body.part_number)}.`,
       );
     }
+    if (size > MAX_SINGLE_PART_BYTES || (size < MIN_PART_BYTES && part !== upload.numberOfParts))
+      throw validationError(
+        `Part ${part} is ${size} bytes; parts must be ${MIN_PART_BYTES}–${MAX_SINGLE_PART_BYTES} bytes (only the last may be smaller).`,
+      );
     upload.parts[String(part)] = file.base64;
   }
   upload.filename ??= file.filename;
@@ -156,6 +162,10 @@ function completeRoute(request: ApiRequest): JsonObject {
       Buffer.from(upload.parts[String(i + 1)] ?? '', 'base64'),
     ),
   );
+  if (joined.length > request.ws.fileUploadLimitBytes)
+    throw validationError(
+      `File size ${joined.length} exceeds the workspace's limit of ${request.ws.fileUploadLimitBytes} bytes.`,
+    );
   upload.contentBase64 = joined.toString('base64');
   upload.parts = {};
   upload.status = 'uploaded';

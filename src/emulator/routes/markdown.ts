@@ -1,5 +1,6 @@
 import { type BlockDraft, parseBlockArray } from '../block-input.ts';
 import { bodyValidationError, validationError } from '../errors.ts';
+import { signMarkdownFiles } from '../file-host.ts';
 import {
   type BlockRequest,
   blocksToMarkdown,
@@ -60,7 +61,7 @@ function renderMarkdown(
   return {
     object: 'page_markdown',
     id,
-    markdown: result.markdown,
+    markdown: signMarkdownFiles(ws, result.markdown),
     truncated: budget.omitted.length > 0,
     unknown_block_ids: [...result.unknownBlockIds, ...budget.omitted],
   };

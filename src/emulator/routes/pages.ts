@@ -1,5 +1,6 @@
 import { parseBlockArray } from '../block-input.ts';
 import { bodyValidationError, validationError } from '../errors.ts';
+import { parseFileInput } from '../file-uploads.ts';
 import { normalizeId } from '../ids.ts';
 import {
   assertNotInTrash,
@@ -99,8 +100,8 @@ function createPageRoute(request: ApiRequest): JsonObject | { status: number; bo
     parent: ref,
     ds,
     values,
-    icon: (body.icon ?? null) as JsonValue,
-    cover: (body.cover ?? null) as JsonValue,
+    icon: parseFileInput(ws, body.icon ?? null, 'body.icon'),
+    cover: parseFileInput(ws, body.cover ?? null, 'body.cover'),
     children,
     createdBy: actor.id,
   });
@@ -134,8 +135,8 @@ function updatePageRoute(request: ApiRequest): JsonObject {
     throw validationError('Page is locked. Unlock it before editing its properties.');
   }
   writeProperties(ws, page, values, actor.id);
-  if (body.icon !== undefined) page.icon = body.icon as JsonValue;
-  if (body.cover !== undefined) page.cover = body.cover as JsonValue;
+  if (body.icon !== undefined) page.icon = parseFileInput(ws, body.icon, 'body.icon');
+  if (body.cover !== undefined) page.cover = parseFileInput(ws, body.cover, 'body.cover');
   if (typeof body.is_locked === 'boolean') page.isLocked = body.is_locked;
   if (typeof body.is_archived === 'boolean') page.isArchived = body.is_archived;
   if (trash !== undefined) page.inTrash = trash;

@@ -3,8 +3,17 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { findPage } from '../lookup.ts';
-import { readPagePiece } from '../page-reading.ts';
+import { type PagePiece, readPagePiece } from '../page-reading.ts';
 import { json, registerTool, type ToolContext } from '../tool-kit.ts';
+
+/** `files: Receipt[0] scan.pdf sha256:…; icon icon.png (gone)` — empty when the page has none. */
+function filesLine(files: PagePiece['files']): string {
+  if (!files || files.length === 0) return '';
+  const shown = files.map(
+    (f) => `${f.place} ${f.name} ${f.hash ? `sha256:${f.hash}` : `(${f.state})`}`,
+  );
+  return `files: ${shown.join('; ')}\n`;
+}
 
 export function registerPageTools(server: McpServer, ctx: ToolContext): void {
   registerTool(
@@ -40,7 +49,7 @@ export function registerPageTools(server: McpServer, ctx: ToolContext): void {
         ...(args.asOf ? { asOf: args.asOf } : {}),
       });
       const head = piece.properties
-        ? `# ${piece.title}\npage ${piece.pageId} in ${piece.source}, version ${piece.version} (${piece.versionTime})${piece.tombstone ? `, deleted (${piece.tombstone})` : ''}\nproperties: ${JSON.stringify(piece.properties)}\n\n`
+        ? `# ${piece.title}\npage ${piece.pageId} in ${piece.source}, version ${piece.version} (${piece.versionTime})${piece.tombstone ? `, deleted (${piece.tombstone})` : ''}\nproperties: ${JSON.stringify(piece.properties)}\n${filesLine(piece.files)}\n`
         : '';
       const tail = piece.nextCursor
         ? `\n\n[characters ${piece.offset}–${piece.offset + piece.content.length} of ${piece.totalChars}; continue with cursor "${piece.nextCursor}"]`

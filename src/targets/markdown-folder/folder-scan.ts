@@ -1,0 +1,117 @@
+// Scan of a folder target: every remembered file whose text is not what was last exported is
+// read back; its frontmatter values that differ from the record's become a property update
+// (only writable properties; `notion_id`/`notion_url` are ours). A body edit is not pushed yet:
+// its file keeps `targetHash` unchanged, so export never writes over it. A remembered file that
+// is gone → a delete per `onLocalDelete`. Broken files are reported with path and line and
+// skipped; nothing else is held back. A scan writes nothing.
+import { NotionSyncError } from '../../errors.ts';
+import type { TargetItem, TargetRecordView } from '../../store/index.ts';
+import type { LocalChange, ScanResult, TargetInput } from '../target.ts';
+import { canonicalBody, fileError, parseDocument } from './document.ts';
+import type { FolderFiles } from './folder-files.ts';
+import { textHash } from './folder-files.ts';
+import { ID_KEY, writableEdits } from './frontmatter-values.ts';
+import { listMarkdownFiles, newFileChange } from './new-files.ts';
+
+export interface FolderScanContext {
+  files: FolderFiles;
+  onLocalDelete: 'trash' | 'keep';
+}
+
+export interface FolderScanResult extends ScanResult {
+  /** Files that could not be read as ours (broken YAML, a wrong `notion_id`), with path and line. */
+  failed: { itemKey: string; error: string }[];
+}
+
+async function scanItem(
+  ctx: FolderScanContext,
+  input: TargetInput,
+  view: TargetRecordView,
+  item: TargetItem & { itemKey: string },
+  result: FolderScanResult,
+): Promise<void> {
+  const text = await ctx.files.read(item.itemKey);
+  if (text === null) {
+    const action = view.record.tombstone !== null ? 'forget' : ctx.onLocalDelete;
+    result.changes.push({
+      kind: 'delete',
+      recordId: view.record.id,
+      itemKey: item.itemKey,
+      action,
+    });
+    return;
+  }
+  const hash = textHash(text);
+  if (hash === item.targetHash) {
+    result.unchanged += 1;
+    return;
+  }
+  const doc = parseDocument(text, item.itemKey);
+  if (!doc)
+    throw fileError(item.itemKey, 1, 'its frontmatter is gone (the file starts without `---`)');
+  if ((doc.data[ID_KEY] ?? null) !== view.record.pageId)
+    throw fileError(item.itemKey, 2, `its ${ID_KEY} is not the page this file belongs to`);
+  const values = writableEdits(input.source, doc.data, view.fields);
+  const bodyEdited = doc.body !== canonicalBody(view.content ?? '');
+  const change: LocalChange = {
+    kind: 'update',
+    recordId: view.record.id,
+    itemKey: item.itemKey,
+    values,
+    // A body edit waits for content push: the file stays "edited" and is not overwritten.
+    targetHash: bodyEdited ? item.targetHash : hash,
+    storeHash: item.storeHash ?? hash,
+  };
+  if (Object.keys(values).length > 0 || !bodyEdited) result.changes.push(change);
+}
+
+export async function scanFolder(
+  ctx: FolderScanContext,
+  input: TargetInput,
+  items: TargetItem[],
+): Promise<FolderScanResult> {
+  const result: FolderScanResult = {
+    changes: [],
+    scanned: 0,
+    unchanged: 0,
+    waiting: 0,
+    failed: [],
+  };
+  const views = new Map(input.records.map((v) => [v.record.id, v]));
+  for (const item of items) {
+    const view = views.get(item.recordId);
+    if (!view || !item.itemKey || item.state === 'detached') continue;
+    result.scanned += 1;
+    try {
+      await scanItem(ctx, input, view, { ...item, itemKey: item.itemKey }, result);
+    } catch (error) {
+      if (!(error instanceof NotionSyncError) || error.code !== 'file_invalid') throw error;
+      result.failed.push({ itemKey: item.itemKey, error: error.message });
+    }
+  }
+  if (input.source.kind !== 'page') await scanNewFiles(ctx, input, items, result);
+  return result;
+}
+
+/** Creates for new files (database sources: a page tree's folder is export-only for now). */
+async function scanNewFiles(
+  ctx: FolderScanContext,
+  input: TargetInput,
+  items: TargetItem[],
+  result: FolderScanResult,
+): Promise<void> {
+  const remembered = new Set(items.flatMap((i) => (i.itemKey ? [i.itemKey] : [])));
+  const known = new Set(input.records.flatMap((v) => (v.record.pageId ? [v.record.pageId] : [])));
+  for (const path of await listMarkdownFiles(ctx.files)) {
+    if (remembered.has(path)) continue;
+    try {
+      const change = await newFileChange(ctx.files, input.source, path, known);
+      if (!change) continue;
+      result.scanned += 1;
+      result.changes.push(change);
+    } catch (error) {
+      if (!(error instanceof NotionSyncError) || error.code !== 'file_invalid') throw error;
+      result.failed.push({ itemKey: path, error: error.message });
+    }
+  }
+}
