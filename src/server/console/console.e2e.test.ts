@@ -7,7 +7,7 @@
 // import, sources and conflict pages go to docs/screenshots/ (shown in the README) when
 // NOTION_SYNC_SCREENSHOTS=1.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -180,7 +180,11 @@ describe.skipIf(!chromiumAvailable())('connect, import and review in Chromium', 
     // No token in plaintext in the store file or any log line.
     const tokens = await store.connections.readTokens(installation!.id!);
     expect(tokens.accessToken && tokens.refreshToken).toBeTruthy();
-    const files = readdirSync(dir).map((f) => readFileSync(join(dir, f)));
+    // Every file under the store's directory: the SQLite file, its WAL and the kept files.
+    const files = readdirSync(dir, { recursive: true, encoding: 'utf8' })
+      .map((f) => join(dir, f))
+      .filter((f) => statSync(f).isFile())
+      .map((f) => readFileSync(f));
     const logs = logLines.join('');
     expect(logs.length).toBeGreaterThan(0);
     for (const secret of [
