@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { hashNotionValue } from './notion-hash.ts';
+import { hashValue } from '../shared/index.ts';
+import { hashNotionValue, normalizeNotionValue } from './notion-hash.ts';
 
 const hosted = (signature: string, expiry: string) => ({
   id: 'f',
@@ -33,5 +35,31 @@ describe('hashNotionValue', () => {
       hashNotionValue({ type: 'external', external: { url: 'https://e/x?v=2' } }),
     );
     expect(hashNotionValue({ a: 1, b: [1, 2] })).toBe(hashNotionValue({ b: [1, 2], a: 1 }));
+  });
+
+  it('is the hash of the normalized value with sorted keys: stored hashes stay valid', () => {
+    const fileValue = fc.record({
+      type: fc.constantFrom('file', 'external'),
+      file: fc.option(fc.record({ url: fc.webUrl(), expiry_time: fc.string() }), {
+        nil: undefined,
+      }),
+      request_id: fc.string(),
+      extra: fc.jsonValue(),
+    });
+    const value = fc.oneof(
+      fc.jsonValue(),
+      fileValue,
+      fc.array(fileValue),
+      fc.dictionary(fc.string(), fileValue),
+    );
+    fc.assert(
+      fc.property(value, (v) => {
+        expect(hashNotionValue(v)).toBe(hashValue(normalizeNotionValue(v)));
+      }),
+      { numRuns: 500 },
+    );
+    expect(hashNotionValue(hosted('aaa', 'x'))).toBe(
+      hashValue(normalizeNotionValue(hosted('bbb', 'y'))),
+    );
   });
 });

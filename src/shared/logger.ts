@@ -1,5 +1,6 @@
+import { createRequire } from 'node:module';
 import { type DestinationStream, type Logger, pino } from 'pino';
-import pretty from 'pino-pretty';
+import type PinoPretty from 'pino-pretty';
 import { redactUrlCredentials } from './redact-url.ts';
 
 export type { Logger } from 'pino';
@@ -40,10 +41,16 @@ export interface LoggerOptions {
   destination?: DestinationStream;
 }
 
+/** pino-pretty and its dependencies (~15 MiB resident) are loaded only when a human reads the
+ * lines: a library user or a JSON-logging process never pays for them. */
+function loadPretty(): typeof PinoPretty {
+  return createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty;
+}
+
 export function createLogger(options: LoggerOptions = {}): Logger {
   const level = options.level ?? 'info';
   const stream: DestinationStream = options.pretty
-    ? pretty({
+    ? loadPretty()({
         destination: options.destination ?? 2,
         sync: true,
         colorize: options.color ?? false,

@@ -6,6 +6,10 @@ import type { Database, EngineTable } from './schema.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
 
+/** PostgreSQL schema of the engine tables when the store URL names none. Here rather than in the
+ * PostgreSQL dialect so a SQLite store never loads `pg`. */
+export const DEFAULT_POSTGRES_SCHEMA = 'notion_sync';
+
 export interface MigrationTableOptions {
   migrationTableName: string;
   migrationTableSchema?: string;

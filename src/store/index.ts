@@ -17,6 +17,7 @@ export type {
   RecordDeclaredDatabaseInput,
 } from './declared-databases-repository.ts';
 export type { DialectName } from './dialect.ts';
+export { DEFAULT_POSTGRES_SCHEMA } from './dialect.ts';
 export type { FileStore, StoredFile, WriteFileOptions } from './files/file-store.ts';
 export {
   type FileOutcome,
@@ -55,7 +56,6 @@ export {
   type RecordOutboxFailureInput,
 } from './outbox-repository.ts';
 export type { PointInTimeReader, RecordAsOf } from './point-in-time.ts';
-export { DEFAULT_POSTGRES_SCHEMA } from './postgres-dialect.ts';
 export type {
   CommitPullBatchInput,
   CommitPullBatchResult,

@@ -10,10 +10,14 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import { NotionSyncError } from '../errors.ts';
-import { quoteIdentifier, quoteLiteral, type StoreDialect } from './dialect.ts';
+import {
+  DEFAULT_POSTGRES_SCHEMA,
+  quoteIdentifier,
+  quoteLiteral,
+  type StoreDialect,
+} from './dialect.ts';
 import type { Database, EngineTable } from './schema.ts';
 
-export const DEFAULT_POSTGRES_SCHEMA = 'notion_sync';
 const RETENTION_SETTING = 'notion_sync.allow_prune';
 const INT8_OID = 20;
 /** First key of the advisory lock that serializes migrations (the second is the schema's hash). */

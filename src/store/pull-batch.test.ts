@@ -193,4 +193,18 @@ describe.each(storeFactories())('commitPullBatch on $name', (factory) => {
       tombstone: null,
     });
   });
+
+  it('lists page ids a page at a time, in page id order, live ones only', async () => {
+    const { store, source } = await setup();
+    const ids = ['p5', 'p1', 'p4', 'p2', 'p3'];
+    await store.records.commitPullBatch({
+      sourceId: source.id,
+      rows: ids.map((id) => pulledRow(id, { title: id })),
+    });
+    await store.records.tombstone({ sourceId: source.id, pageIds: ['p3'], state: 'trashed' });
+    const first = await store.records.listPageIds(source.id, { limit: 2 });
+    const second = await store.records.listPageIds(source.id, { after: first.at(-1)!, limit: 2 });
+    const rest = await store.records.listPageIds(source.id, { after: second.at(-1)!, limit: 2 });
+    expect([first, second, rest]).toEqual([['p1', 'p2'], ['p4', 'p5'], []]);
+  });
 });

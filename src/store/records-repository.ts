@@ -41,11 +41,17 @@ export interface RecordsRepository {
   findByKey(key: string): Promise<StoreRecord[]>;
   /**
    * Page ids of the source's records: live ones, tombstoned ones too with `includeTombstoned`,
-   * or only those in one tombstone state with `tombstone`.
+   * or only those in one tombstone state with `tombstone`; in page id order. `after` and `limit`
+   * read them a page at a time (ids after `after`, at most `limit`).
    */
   listPageIds(
     sourceId: number,
-    options?: { includeTombstoned?: boolean; tombstone?: Tombstone },
+    options?: {
+      includeTombstoned?: boolean;
+      tombstone?: Tombstone;
+      after?: string;
+      limit?: number;
+    },
   ): Promise<string[]>;
   count(sourceId: number): Promise<{ live: number; tombstoned: number }>;
   /** Tombstones live records (or those in state `from`) of the given pages; returns how many changed. */
@@ -129,6 +135,8 @@ export function createRecordsRepository(ctx: RepositoryContext): RecordsReposito
         .where('page_id', 'is not', null);
       if (options.tombstone) query = query.where('tombstone', '=', options.tombstone);
       else if (!options.includeTombstoned) query = query.where('tombstone', 'is', null);
+      if (options.after !== undefined) query = query.where('page_id', '>', options.after);
+      if (options.limit !== undefined) query = query.limit(options.limit);
       const rows = await query.orderBy('page_id').execute();
       return rows.map((r) => r.page_id!);
     },

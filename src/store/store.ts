@@ -20,6 +20,7 @@ import {
   type DeclaredDatabasesRepository,
 } from './declared-databases-repository.ts';
 import type { DialectName, StoreDialect } from './dialect.ts';
+import { DEFAULT_POSTGRES_SCHEMA } from './dialect.ts';
 import { createDatabaseFileStore } from './files/database-file-store.ts';
 import { createDirectoryFileStore } from './files/directory-file-store.ts';
 import type { FileStore } from './files/file-store.ts';
@@ -40,7 +41,6 @@ import { createMcpCallsRepository, type McpCallsRepository } from './mcp-calls-r
 import { migrateStore } from './migrate.ts';
 import { createOutboxRepository, type OutboxRepository } from './outbox-repository.ts';
 import { createPointInTimeReader, type PointInTimeReader } from './point-in-time.ts';
-import { DEFAULT_POSTGRES_SCHEMA } from './postgres-dialect.ts';
 import type { ReadOnlySqlRunner } from './read-only-sql/read-only-sql.ts';
 import { createRecordsRepository, type RecordsRepository } from './records-repository.ts';
 import type { RepositoryContext } from './repository-context.ts';

@@ -93,6 +93,33 @@ describe.each(storeFactories())('reconcile on $name', (factory) => {
     expect(await tombstoneOf(ids[7]!)).toBe('missing');
   });
 
+  it('finds rows gone for good on both sides of a page of stored ids (5,000 a page)', async () => {
+    const clock = createManualClock(Date.UTC(2026, 3, 3, 8, 0, 0));
+    const emu = await createEmulator({ clock });
+    const dsId = await createDataSource(emu.client(), emu.rootPageId, { Name: { title: {} } });
+    const ids = emu.control
+      .bulkCreatePages(
+        dsId,
+        Array.from({ length: 5_010 }, (_, i) => ({ Name: title(`row ${i}`) })),
+      )
+      .sort();
+    await clock.advance(10 * 60_000);
+    const h = await createPullHarness(factory, emu, [{ name: 'rows', dataSource: dsId }], clock);
+    expect((await h.engine.pull()).ok).toBe(true);
+    // The first stored id and one in the second page; emptied from the trash, so only the
+    // complete listing's comparison with the stored ids can find them.
+    const gone = [ids[0]!, ids[5_004]!];
+    for (const id of gone) await emu.client().pages.update({ page_id: id, in_trash: true });
+    emu.control.emptyTrash();
+    await clock.advance(RECONCILE_INTERVAL_MS + 60_000);
+    const reconciled = await h.engine.pull();
+    expect(reconciled.sources[0]).toMatchObject({ reconciled: true, counts: { deleted: 2 } });
+    const { source, counts } = await rowsOf(h);
+    expect(counts).toEqual({ live: 5_008, tombstoned: 2 });
+    for (const id of gone)
+      expect((await h.store.records.findByPageId(source.id, id))!.tombstone).toBe('missing');
+  }, 120_000);
+
   it('marks the source access_lost and tombstones nothing when the database is unshared', async () => {
     const { emu, clock, h } = await setup();
     // The database is shared through its parent page, as in a real workspace.

@@ -61,11 +61,25 @@ async function confirm(
 
 /** Confirms and tombstones the stored rows a complete listing did not return. */
 export async function reconcileDeletions(input: ReconcileInput): Promise<ReconcileResult> {
-  const stored = await input.store.records.listPageIds(input.sourceId);
-  return confirmDeletions(
-    input,
-    stored.filter((id) => !input.listedIds.has(id)),
-  );
+  return confirmDeletions(input, await unlistedPageIds(input));
+}
+
+/** Stored ids read a page at a time: a 100,000-row source never holds all of them at once. */
+const STORED_IDS_PAGE = 5_000;
+
+/** Live stored rows the listing did not return, in page id order. */
+async function unlistedPageIds(input: ReconcileInput): Promise<string[]> {
+  const unlisted: string[] = [];
+  let after: string | undefined;
+  for (;;) {
+    const page = await input.store.records.listPageIds(input.sourceId, {
+      ...(after !== undefined ? { after } : {}),
+      limit: STORED_IDS_PAGE,
+    });
+    for (const id of page) if (!input.listedIds.has(id)) unlisted.push(id);
+    if (page.length < STORED_IDS_PAGE) return unlisted;
+    after = page.at(-1);
+  }
 }
 
 /**

@@ -2,7 +2,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
-import { createEmulator, type DemoWorkspace, type Emulator } from '../../emulator/index.ts';
+import type { DemoWorkspace, Emulator } from '../../emulator/index.ts';
 import { NotionSyncError } from '../../errors.ts';
 import type { CliContext } from '../context.ts';
 import { runCli } from '../main.ts';
@@ -43,6 +43,8 @@ async function runDemo(ctx: CliContext, options: DemoOptions): Promise<void> {
   for (const suffix of ['', '-wal', '-shm']) rmSync(`${dbFile}${suffix}`, { force: true });
 
   step(ctx, 1, 'Starting the Notion API emulator with the demo workspace');
+  // Loaded on use: the emulator (hono, its routes) stays out of every other command's process.
+  const { createEmulator } = await import('../../emulator/index.ts');
   const emulator = await createEmulator({
     seed: 'demo',
     rateLimit: rps > 0 ? { requestsPerSecond: rps, burst: 10 } : false,

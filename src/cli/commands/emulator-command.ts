@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { createEmulator, type Emulator } from '../../emulator/index.ts';
+import type { Emulator } from '../../emulator/index.ts';
 import { NotionSyncError } from '../../errors.ts';
 import { parseDuration } from '../../shared/index.ts';
 import type { CliContext } from '../context.ts';
@@ -71,6 +71,8 @@ async function startConfigured(flags: EmulatorFlags): Promise<Emulator> {
   const oauthClients = flags.oauthClient.map(parseOAuthClient);
   const lifetimeMs = lifetimeFlag(flags.oauthTokenLifetime);
   const fromState = flags.state !== undefined && existsSync(flags.state);
+  // Loaded on use: the emulator (hono, its routes) stays out of every other command's process.
+  const { createEmulator } = await import('../../emulator/index.ts');
   const emulator = await createEmulator({
     seed: fromState ? 'empty' : (flags.seed as 'empty' | 'demo'),
     rateLimit: rps > 0 ? { requestsPerSecond: rps, burst } : false,

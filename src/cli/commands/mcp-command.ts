@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { NotionSyncError } from '../../errors.ts';
-import { createEngineRunJob, createMcpServer, serveMcpStdio } from '../../mcp/index.ts';
 import type { CliContext } from '../context.ts';
 import { withEngine } from '../open-engine.ts';
 
@@ -31,6 +30,11 @@ export function registerMcpCommand(program: Command, context: () => CliContext):
           '`notion-sync mcp` talks MCP over stdin/stdout; start it from an MCP client.',
         );
       }
+      // Loaded here, not at the top: the MCP SDK, zod and ajv stay out of every other command's
+      // process (a `pull` would otherwise carry them resident).
+      const { createEngineRunJob, createMcpServer, serveMcpStdio } = await import(
+        '../../mcp/index.ts'
+      );
       await withEngine(ctx, async ({ engine, store }) => {
         const server = createMcpServer({
           engine,

@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import { type Config, declaration } from '../../config/index.ts';
 import { NotionSyncError } from '../../errors.ts';
 import { createNotionClient, notionClientOptionsFromConfig } from '../../notion/index.ts';
-import { assertSafeExposure, createServeService } from '../../server/index.ts';
 import { createStore } from '../../store/index.ts';
 import type { CliContext } from '../context.ts';
 import { waitForSignal } from '../wait-for-signal.ts';
@@ -38,6 +37,9 @@ export function registerServeCommand(program: Command, context: () => CliContext
     .action(async (flags: ServeFlags) => {
       const ctx = context();
       const config = withFlags(ctx.config(), flags);
+      // Loaded here, not at the top: hono, prom-client and the MCP SDK stay out of every other
+      // command's process.
+      const { assertSafeExposure, createServeService } = await import('../../server/index.ts');
       // Before opening anything: an unprotected API beyond loopback never starts.
       assertSafeExposure(config);
       const logger = ctx.logger();

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { NotionSyncError } from '../../errors.ts';
-import { connectionForUrl, DEFAULT_CONNECTION } from '../../server/index.ts';
+// The connections module alone: the server's index would load hono and prom-client.
+import { connectionForUrl, DEFAULT_CONNECTION } from '../../server/webhooks/connections.ts';
 import type { CliContext } from '../context.ts';
 import { withEngine } from '../open-engine.ts';
 
