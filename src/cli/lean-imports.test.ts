@@ -45,7 +45,7 @@ describe('modules loaded for a pull', () => {
       'src/store/index.ts',
       'src/sync/index.ts',
     ]);
-    expect(loaded.some((url) => url.includes('/src/sync/pull.ts'))).toBe(true);
+    expect(loaded.some((url) => url.includes('/src/sync/pull/pull.ts'))).toBe(true);
     expect(loaded.filter((url) => HEAVY.some((part) => url.includes(part)))).toEqual([]);
   });
 });

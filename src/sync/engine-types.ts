@@ -10,17 +10,16 @@ import type { ConnectionsApi } from './connections/connections-api.ts';
 import type { ImportOptions, ImportPick, ImportResult } from './connections/import.ts';
 import type { FilesApi } from './files/files-api.ts';
 import type { FilesSettings } from './files/files-settings.ts';
-import type { FolderWatch, FolderWatchOptions } from './folder-watch.ts';
 import type { InitOptions, InitResult } from './init/init-types.ts';
 import type { JanitorOptions, JanitorReport, JanitorSettings } from './janitor/janitor.ts';
-import type { OutboxApi } from './outbox-api.ts';
+import type { OutboxApi } from './push/outbox-api.ts';
 import type {
   ConflictsApi,
   PushOptions,
   PushResult,
   RecordsApi,
   SyncResult,
-} from './push-types.ts';
+} from './push/push-types.ts';
 import type { RestoreOptions, RestoreResult, RestoreTarget } from './restore/restore-types.ts';
 import type {
   Checkpoint,
@@ -36,7 +35,8 @@ import type {
   Version,
   VersionFile,
 } from './store-api.ts';
-import type { TargetSyncResult } from './target-sync.ts';
+import type { FolderWatch, FolderWatchOptions } from './target-sync/folder-watch.ts';
+import type { TargetSyncResult } from './target-sync/target-sync.ts';
 
 export interface EngineOptions {
   /**

@@ -10,7 +10,6 @@ import type { NotionClient } from '../notion/index.ts';
 import { parseNotionId, silentLogger, systemClock } from '../shared/index.ts';
 import { DEFAULT_MAX_ATTEMPTS, type SyncDirection } from '../store/index.ts';
 import type { TargetProblem } from '../targets/index.ts';
-import { createConflictsApi } from './conflicts-api.ts';
 import { browseConnection } from './connections/browse.ts';
 import { createConnectionClients } from './connections/connection-clients.ts';
 import { createConnectionsApi } from './connections/connections-api.ts';
@@ -27,32 +26,33 @@ import type {
 } from './engine-types.ts';
 import { createFilesApi } from './files/files-api.ts';
 import { DEFAULT_FILES_SETTINGS } from './files/files-settings.ts';
-import { type FolderWatch, watchFolders } from './folder-watch.ts';
 import { withDeclaredId, withDeclaredIds } from './init/declared-ids.ts';
 import { runInit } from './init/init.ts';
 import type { InitOptions, InitResult } from './init/init-types.ts';
 import { throwIfAborted } from './interrupt.ts';
 import { type JanitorOptions, type JanitorReport, runJanitor } from './janitor/janitor.ts';
 import { mapLimit } from './map-limit.ts';
-import { createOutboxApi } from './outbox-api.ts';
-import { type PullEnvironment, pullSource } from './pull.ts';
-import { pushSource, refreshSource } from './push.ts';
-import type { PushEnvironment } from './push-context.ts';
-import type { PushOptions, PushResult, SourcePushResult, SyncResult } from './push-types.ts';
+import { type PullEnvironment, pullSource } from './pull/pull.ts';
+import { refreshPages } from './pull/refresh.ts';
+import { createConflictsApi } from './push/conflicts-api.ts';
+import { createOutboxApi } from './push/outbox-api.ts';
+import { pushSource, refreshSource } from './push/push.ts';
+import type { PushEnvironment } from './push/push-context.ts';
+import type { PushOptions, PushResult, SourcePushResult, SyncResult } from './push/push-types.ts';
 import { rebindSource } from './rebind.ts';
 import { createRecordsApi } from './records-api.ts';
-import { refreshPages } from './refresh.ts';
 import { runRestore } from './restore/restore.ts';
 import type { RestoreOptions, RestoreTarget } from './restore/restore-types.ts';
 import { gapsOf, meterRequests } from './runs.ts';
 import type { Source } from './store-api.ts';
+import { type FolderWatch, watchFolders } from './target-sync/folder-watch.ts';
 import {
   exportFolderTargets,
   mergeSyncResults,
   prepareKeyProperty,
   syncTargets,
-} from './sync-targets.ts';
-import { checkTargetConfigs, folderOf, type TargetDeps } from './target-sync.ts';
+} from './target-sync/sync-targets.ts';
+import { checkTargetConfigs, folderOf, type TargetDeps } from './target-sync/target-sync.ts';
 import { unknownSourceError } from './unknown-source.ts';
 
 const DEFAULTS = {

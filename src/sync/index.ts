@@ -58,13 +58,13 @@ export {
 } from './init/init-types.ts';
 export type { DuplicateGroup } from './janitor/duplicate-pages.ts';
 export type { JanitorOptions, JanitorReport, JanitorSettings } from './janitor/janitor.ts';
+export { parseAssignments, parsePropertyText } from './property-input.ts';
 export type {
   OutboxApi,
   OutboxDropped,
   OutboxEntry,
   OutboxListState,
-} from './outbox-api.ts';
-export { parseAssignments, parsePropertyText } from './property-input.ts';
+} from './push/outbox-api.ts';
 export {
   type ConflictChoice,
   type ConflictDetail,
@@ -82,7 +82,7 @@ export {
   type RecordsApi,
   type SourcePushResult,
   type SyncResult,
-} from './push-types.ts';
+} from './push/push-types.ts';
 export { editableSource } from './records-api.ts';
 export { resolveSource, sourceNotionId } from './resolve-source.ts';
 export {

@@ -9,7 +9,7 @@ import { NotionSyncError } from '../errors.ts';
 import { hashValue, parseNotionId } from '../shared/index.ts';
 import { keepLocalFiles } from './files/local-files.ts';
 import { checkLocalValues } from './property-input.ts';
-import type { LocalEdit, LocalValues, RecordsApi } from './push-types.ts';
+import type { LocalEdit, LocalValues, RecordsApi } from './push/push-types.ts';
 import type { JsonValue, Source, Store, StoreRecord } from './store-api.ts';
 import { unknownSourceError } from './unknown-source.ts';
 

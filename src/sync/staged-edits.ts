@@ -10,7 +10,7 @@ import type { PlainValue } from '../notion/index.ts';
 import type { StagedEdit, StagedOp, StagedState } from '../store/index.ts';
 import { refuseLocalFiles } from './files/local-files.ts';
 import { checkLocalValues } from './property-input.ts';
-import type { LocalEdit, RecordsApi } from './push-types.ts';
+import type { LocalEdit, RecordsApi } from './push/push-types.ts';
 import { editableSource, findRecord } from './records-api.ts';
 import type { JsonValue, Source, Store } from './store-api.ts';
 

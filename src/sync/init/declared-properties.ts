@@ -6,7 +6,7 @@ import {
   type DeclaredSchemaInput,
   type SourceConfig,
 } from '../../config/index.ts';
-import { DEFAULT_SYNC_KEY_PROPERTY } from '../push-types.ts';
+import { DEFAULT_SYNC_KEY_PROPERTY } from '../push/push-types.ts';
 
 export interface DeclaredProperty {
   name: string;

@@ -9,7 +9,11 @@ import {
 } from '../../config/index.ts';
 import { NotionSyncError } from '../../errors.ts';
 import { qualifiedTable, readTableCatalog } from '../../targets/index.ts';
-import { keyPropertyOf, openTargetConnection, type TargetDeps } from '../target-sync.ts';
+import {
+  keyPropertyOf,
+  openTargetConnection,
+  type TargetDeps,
+} from '../target-sync/target-sync.ts';
 import { findConfiguredSource } from '../unknown-source.ts';
 import { deriveTableSchema, type SchemaProblem } from './table-schema.ts';
 

@@ -4,8 +4,8 @@
 // oldest — and only the others are trashed (restorable from Notion's trash).
 import type { PageObjectResponse } from '@notionhq/client';
 import type { NotionClient } from '../../notion/index.ts';
+import { readSyncKey } from '../push/sync-key.ts';
 import type { Source, Store } from '../store-api.ts';
-import { readSyncKey } from '../sync-key.ts';
 
 export interface DuplicateGroup {
   source: string;

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { createEmulator } from '../../emulator/index.ts';
 import { createManualClock } from '../../shared/index.ts';
 import { storeFactories } from '../../store/test-support/store-factories.ts';
-import { DEFAULT_SYNC_KEY_PROPERTY } from '../push-types.ts';
+import { DEFAULT_SYNC_KEY_PROPERTY } from '../push/push-types.ts';
 import { createPushFixture, PUSH_TEST_START_MS, title } from '../test-support/push-fixture.ts';
 
 const factories = storeFactories().filter((f) => f.name !== 'sqlite-file');

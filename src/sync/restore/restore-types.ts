@@ -1,5 +1,5 @@
 // Types of `notion-sync restore` / `engine.restore`.
-import type { SourcePushResult } from '../push-types.ts';
+import type { SourcePushResult } from '../push/push-types.ts';
 import type { JsonValue } from '../store-api.ts';
 
 /** A whole source as it was at a time, or one page as it was at one of its versions. */

@@ -8,7 +8,7 @@ import type { SourceConfig } from '../../config/index.ts';
 import { NotionSyncError } from '../../errors.ts';
 import { hashValue, parseNotionId } from '../../shared/index.ts';
 import type { SourcePullResult } from '../engine-types.ts';
-import type { SourcePushResult } from '../push-types.ts';
+import type { SourcePushResult } from '../push/push-types.ts';
 import { currentFields } from '../records-api.ts';
 import type { JsonValue, Source, Store, StoreRecord } from '../store-api.ts';
 import { findConfiguredSource } from '../unknown-source.ts';

@@ -7,7 +7,7 @@ import type { SourceConfig } from '../../config/index.ts';
 import type { ManualClock } from '../../shared/index.ts';
 import type { StoreFactory } from '../../store/test-support/store-factories.ts';
 import type { EngineOptions } from '../engine-types.ts';
-import type { ConflictPolicy } from '../push-types.ts';
+import type { ConflictPolicy } from '../push/push-types.ts';
 import { createPullHarness, type EmulatorEndpoint, type PullHarness } from './pull-harness.ts';
 
 /** What the fixture needs of an emulator (see src/emulator). */
