@@ -18,7 +18,7 @@ import {
   type ManualClock,
   seedDemoWorkspace,
 } from '../src/emulator/index.ts';
-import { seedPageTree } from '../src/emulator/seed-page-tree.ts';
+import { seedPageTree } from '../src/emulator/seed/seed-page-tree.ts';
 import { createNotionClient } from '../src/notion/index.ts';
 import { createStore } from '../src/store/index.ts';
 import { createEngine } from '../src/sync/index.ts';

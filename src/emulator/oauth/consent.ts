@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ControlError } from '../control-guard.ts';
+import { ControlError } from '../control/control-guard.ts';
 import { normalizeId } from '../ids.ts';
 import type { IntegrationRecord } from '../state.ts';
 import type { Workspace } from '../workspace.ts';

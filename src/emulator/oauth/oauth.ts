@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
-import { ControlError } from '../control-guard.ts';
+import { ControlError } from '../control/control-guard.ts';
 import { NotionApiError } from '../errors.ts';
 import { newId, normalizeId } from '../ids.ts';
 import type { JsonObject } from '../state.ts';

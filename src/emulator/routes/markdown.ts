@@ -6,7 +6,7 @@ import {
   blocksToMarkdown,
   type MarkdownBlock,
   markdownToBlocks,
-} from '../markdown.ts';
+} from '../markdown/markdown.ts';
 import { assertNotInTrash } from '../page-writes.ts';
 import { renderBlock } from '../render.ts';
 import { isObject } from '../rich-text.ts';

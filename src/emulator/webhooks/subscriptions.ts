@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ControlError } from '../control-guard.ts';
+import { ControlError } from '../control/control-guard.ts';
 import { newId } from '../ids.ts';
 import {
   NOTION_VERSIONS,

@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
-import { readControlBody } from '../control-body.ts';
-import { ControlError } from '../control-guard.ts';
+import { readControlBody } from '../control/control-body.ts';
+import { ControlError } from '../control/control-guard.ts';
 import type { NotionVersion, WebhookFaults } from '../state.ts';
 import type { EmulatorWebhooks } from './webhooks.ts';
 

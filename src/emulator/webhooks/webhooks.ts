@@ -1,4 +1,4 @@
-import { ControlError } from '../control-guard.ts';
+import { ControlError } from '../control/control-guard.ts';
 import type { WebhookFaults } from '../state.ts';
 import type { DeliveryLogEntry } from './delivery.ts';
 import { postJson } from './delivery.ts';

@@ -7,7 +7,7 @@
 // - a page moved out of the tree is left alone until the next complete walk tombstones it.
 import { describe, expect, it } from 'vitest';
 import { createEmulator, createManualClock, seedDemoWorkspace } from '../../emulator/index.ts';
-import { seedPageTree } from '../../emulator/seed-page-tree.ts';
+import { seedPageTree } from '../../emulator/seed/seed-page-tree.ts';
 import { createDataSource } from '../../emulator/test-support.ts';
 import { storeFactories } from '../../store/test-support/store-factories.ts';
 import type { PullHarness } from '../test-support/pull-harness.ts';

@@ -8,7 +8,7 @@ import { parse } from 'yaml';
 
 /** The vendored 2025-09-03 cassettes, relative to this file. */
 export const CASSETTE_DIR = new URL(
-  '../../test/fixtures/notion/ramnes-notion-sdk-py/v2025-09-03/',
+  '../../../test/fixtures/notion/ramnes-notion-sdk-py/v2025-09-03/',
   import.meta.url,
 ).pathname;
 

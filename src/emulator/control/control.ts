@@ -1,18 +1,18 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import type { RequestLogEntry } from '../app.ts';
+import type { FaultInjector, FaultRule } from '../faults.ts';
+import type { DownloadFault, FileDownloadEntry, FileHost } from '../file-host.ts';
+import { fileBytes } from '../file-uploads.ts';
+import { newId, newToken, normalizeId } from '../ids.ts';
+import type { EmulatorOAuth } from '../oauth/oauth.ts';
+import { createPage, detachFromParent, parseProperties, writeProperties } from '../page-writes.ts';
+import type { RateLimiter } from '../rate-limiter.ts';
+import type { WorkspaceState } from '../state.ts';
+import type { EventAuthor } from '../webhooks/events.ts';
+import type { EmulatorWebhooks } from '../webhooks/webhooks.ts';
+import { personAvatarUrl, type Workspace } from '../workspace.ts';
 import type { ActAsUserInput, ActAsUserResult } from './act-as-user.ts';
-import type { RequestLogEntry } from './app.ts';
-import type { FaultInjector, FaultRule } from './faults.ts';
-import type { DownloadFault, FileDownloadEntry, FileHost } from './file-host.ts';
-import { fileBytes } from './file-uploads.ts';
-import { newId, newToken, normalizeId } from './ids.ts';
-import type { EmulatorOAuth } from './oauth/oauth.ts';
-import { createPage, detachFromParent, parseProperties, writeProperties } from './page-writes.ts';
-import type { RateLimiter } from './rate-limiter.ts';
-import type { WorkspaceState } from './state.ts';
-import type { EventAuthor } from './webhooks/events.ts';
-import type { EmulatorWebhooks } from './webhooks/webhooks.ts';
-import { personAvatarUrl, type Workspace } from './workspace.ts';
 
 /** A deep copy of the whole emulator state (workspace and clock offset). */
 export interface EmulatorSnapshot {

@@ -1,4 +1,8 @@
 import { Hono } from 'hono';
+import { NotionApiError } from '../errors.ts';
+import type { FaultRule } from '../faults.ts';
+import { registerOAuthRoutes } from '../oauth/oauth-control-routes.ts';
+import { registerWebhookRoutes } from '../webhooks/webhook-routes.ts';
 import type { EmulatorControl, EmulatorSnapshot } from './control.ts';
 import { readControlBody } from './control-body.ts';
 import {
@@ -8,10 +12,6 @@ import {
   type HostAllowList,
   type StatePaths,
 } from './control-guard.ts';
-import { NotionApiError } from './errors.ts';
-import type { FaultRule } from './faults.ts';
-import { registerOAuthRoutes } from './oauth/oauth-control-routes.ts';
-import { registerWebhookRoutes } from './webhooks/webhook-routes.ts';
 
 type Body = Record<string, unknown>;
 

@@ -4,7 +4,7 @@
 // statuses, dates, tags, a formula, rollups) with deterministic pseudo-random rows.
 
 import type { Client, CreatePageParameters } from '@notionhq/client';
-import { markdownToBlocks } from './markdown.ts';
+import { markdownToBlocks } from '../markdown/markdown.ts';
 import { DEMO_WIKI, type WikiPage } from './seed-demo-wiki.ts';
 
 /** Ids and sizes of the seeded demo content. */

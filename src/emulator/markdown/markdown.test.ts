@@ -159,7 +159,7 @@ describe('markdownToBlocks', () => {
     const cassette = parse(
       readFileSync(
         new URL(
-          '../../test/fixtures/notion/ramnes-notion-sdk-py/v2025-09-03/test_pages_update_markdown.yaml',
+          '../../../test/fixtures/notion/ramnes-notion-sdk-py/v2025-09-03/test_pages_update_markdown.yaml',
           import.meta.url,
         ),
         'utf8',

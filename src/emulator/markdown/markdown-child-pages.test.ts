@@ -3,8 +3,8 @@
 // </database>`, indented like any block — inside toggles and columns too — and trashed ones
 // not at all.
 import { describe, expect, it } from 'vitest';
-import { createEmulator } from './index.ts';
-import { seedPageTree } from './seed-page-tree.ts';
+import { createEmulator } from '../index.ts';
+import { seedPageTree } from '../seed/seed-page-tree.ts';
 
 const url = (id: string) => `https://app.notion.com/p/${id.replaceAll('-', '')}`;
 

@@ -6,7 +6,7 @@ import {
   type PageObjectResponse,
 } from '@notionhq/client';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createEmulator } from './emulator.ts';
+import { createEmulator } from '../emulator.ts';
 import { type DemoWorkspace, seedDemoWorkspace } from './seed-demo.ts';
 
 type PropertyValue = PageObjectResponse['properties'][string];

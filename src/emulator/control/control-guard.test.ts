@@ -8,7 +8,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEmulator, type RunningServer } from './index.ts';
+import { createEmulator, type RunningServer } from '../index.ts';
 
 interface Answer {
   status: number;

@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { invalidRequestUrl, NotionApiError } from './errors.ts';
-import { normalizeId } from './ids.ts';
-import { createRouter, type Route } from './router.ts';
+import { invalidRequestUrl, NotionApiError } from '../errors.ts';
+import { normalizeId } from '../ids.ts';
+import { createRouter, type Route } from '../router.ts';
 import {
   type IntegrationRecord,
   type JsonObject,
   NOTION_VERSIONS,
   type NotionVersion,
-} from './state.ts';
-import type { EventAuthor } from './webhooks/events.ts';
-import type { Workspace } from './workspace.ts';
+} from '../state.ts';
+import type { EventAuthor } from '../webhooks/events.ts';
+import type { Workspace } from '../workspace.ts';
 
 export interface ActAsUserInput {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE';

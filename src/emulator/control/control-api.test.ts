@@ -1,8 +1,8 @@
 import type { APIResponseError } from '@notionhq/client';
 import { describe, expect, it } from 'vitest';
-import { createEmulator, createManualClock } from './index.ts';
-import { createDataSource, rejectionOf } from './test-support.ts';
-import { startTestReceiver } from './webhooks/receiver-test-support.ts';
+import { createEmulator, createManualClock } from '../index.ts';
+import { createDataSource, rejectionOf } from '../test-support.ts';
+import { startTestReceiver } from '../webhooks/receiver-test-support.ts';
 
 describe('control API over HTTP (/__emulator)', () => {
   it('drives the same operations as emulator.control', async () => {

@@ -5,8 +5,8 @@ import { Client, LogLevel } from '@notionhq/client';
 import { crawler, type Page, pageToString } from 'notion-md-crawler';
 import { NotionToMarkdown } from 'notion-to-md';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createEmulator } from './emulator.ts';
-import { type DemoWorkspace, seedDemoWorkspace } from './seed-demo.ts';
+import { createEmulator } from '../emulator.ts';
+import { type DemoWorkspace, seedDemoWorkspace } from '../seed/seed-demo.ts';
 
 // The packages type their `client` option against their own pinned SDK major; at run time
 // they only call the public methods every SDK version has.
