@@ -34,7 +34,8 @@ export function watchFolders(options: FolderWatchOptions): FolderWatch {
   const debounceMs = options.debounceMs ?? 500;
   const dirty = new Set<string>();
   let lastChange = 0;
-  let loop: Promise<void> | null = null;
+  // One drain at a time: saves during a sync mark the source dirty for the same drain.
+  let draining = false;
   let running: Promise<unknown> | null = null;
   let closed = false;
 
@@ -56,7 +57,7 @@ export function watchFolders(options: FolderWatchOptions): FolderWatch {
         running = null;
       }
     }
-    loop = null;
+    draining = false;
   }
 
   const watchers = [...options.folders].map(([source, folder]) => {
@@ -69,7 +70,10 @@ export function watchFolders(options: FolderWatchOptions): FolderWatch {
       dirty.add(source);
       lastChange = options.clock.now();
       options.onChange?.(source, path);
-      loop ??= drain();
+      if (!draining) {
+        draining = true;
+        void drain();
+      }
     };
     watcher.on('add', changed).on('change', changed).on('unlink', changed);
     return watcher;
