@@ -2,14 +2,13 @@
 // ./local.pdf` + `push` puts the file on the page; `pull` keeps it beside the SQLite file;
 // `files list`, `files get <page|hash> --out`, and `history` name it with its SHA-256.
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PageObjectResponse } from '@notionhq/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmulator, type Emulator, type RunningServer } from '../emulator/index.ts';
 import { createDataSource } from '../emulator/test-support.ts';
-import { runCliCaptured } from './test-support.ts';
+import { emulatorWorkspace } from './test-support.ts';
 
 describe('files command', () => {
   let emu: Emulator;
@@ -31,13 +30,10 @@ describe('files command', () => {
   afterAll(() => server.close());
 
   it('pushes a local file, pulls it back, and gets it out by page and by hash', async () => {
-    const cwd = mkdtempSync(join(tmpdir(), 'ns-files-cli-'));
-    writeFileSync(
-      join(cwd, 'notion-sync.config.yaml'),
-      `store: ./copy.db\nsources:\n  - { name: docs, database: ${dsId}, direction: both }\n`,
+    const { cwd, cli } = emulatorWorkspace(
+      { token: emu.token, baseUrl: server.baseUrl },
+      () => `store: ./copy.db\nsources:\n  - { name: docs, database: ${dsId}, direction: both }\n`,
     );
-    const env = { NOTION_TOKEN: emu.token, NOTION_BASE_URL: server.baseUrl };
-    const cli = (argv: string[]) => runCliCaptured(argv, { cwd, env });
     const bytes = Buffer.from('%PDF-1.7 the local invoice');
     const hash = createHash('sha256').update(bytes).digest('hex');
     writeFileSync(join(cwd, 'local.pdf'), bytes);

@@ -3,14 +3,12 @@
 // reversed date ranges are refused; dead letters are listed, edited, requeued and dropped through
 // `notion-sync outbox`; `push` exits 1 while failed items wait and says when they are due; `new`
 // then `rm` sends nothing; conflicts show a state column and property names.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmulator, type Emulator, type RunningServer } from '../emulator/index.ts';
 import { createDataSource } from '../emulator/test-support.ts';
 import { createStore } from '../store/index.ts';
-import { runCliCaptured } from './test-support.ts';
+import { emulatorWorkspace } from './test-support.ts';
 
 const title = (content: string) => ({ title: [{ text: { content } }] });
 
@@ -37,20 +35,12 @@ describe('outbox and hardened edit commands', () => {
   afterAll(() => server.close());
 
   function workspace() {
-    const cwd = mkdtempSync(join(tmpdir(), 'ns-outbox-cli-'));
-    const store = join(cwd, 'copy.db');
-    writeFileSync(
-      join(cwd, 'notion-sync.config.yaml'),
-      `store: ${store}\nsources:\n  - { name: tasks, database: ${dsId}, direction: both }\n`,
+    const { cwd, cli } = emulatorWorkspace(
+      { token: emu.token, baseUrl: server.baseUrl },
+      (dir) =>
+        `store: ${join(dir, 'copy.db')}\nsources:\n  - { name: tasks, database: ${dsId}, direction: both }\n`,
     );
-    const env = {
-      NOTION_TOKEN: emu.token,
-      NOTION_BASE_URL: server.baseUrl,
-      NOTION_SYNC_RPS: '1000',
-      NOTION_SYNC_BURST: '1000',
-    };
-    const cli = (argv: string[]) => runCliCaptured(argv, { cwd, env });
-    return { cli, store };
+    return { cli, store: join(cwd, 'copy.db') };
   }
 
   const errorOf = (stdout: string) => JSON.parse(stdout).error as { code: string; message: string };
