@@ -119,11 +119,7 @@ export async function dropOutboxIn(
     .where('id', '=', item.id)
     .returningAll()
     .executeTakeFirstOrThrow();
-  const record = await trx
-    .selectFrom('records')
-    .selectAll()
-    .where('id', '=', item.record_id)
-    .executeTakeFirstOrThrow();
+  const record = await recordOfItem(trx, item);
   let update: Partial<Row<'records'>> | null = null;
   if (!(await otherUnsent(trx, item))) {
     if (record.page_id === null) update = { tombstone: 'missing', tombstoned_at: now };
@@ -142,6 +138,18 @@ export async function dropOutboxIn(
   return { outbox: toOutboxItem(outbox), record: toRecord(after) };
 }
 
+/** The record an outbox item belongs to (it always has one: items are never orphaned). */
+export function recordOfItem(
+  trx: Kysely<Database>,
+  item: Pick<Row<'outbox'>, 'record_id'>,
+): Promise<Row<'records'>> {
+  return trx
+    .selectFrom('records')
+    .selectAll()
+    .where('id', '=', item.record_id)
+    .executeTakeFirstOrThrow();
+}
+
 /** Replaces an unsent item's payload with a new local version and makes it due now. */
 export async function rewriteOutboxIn(
   ctx: RepositoryContext,
@@ -150,11 +158,7 @@ export async function rewriteOutboxIn(
 ): Promise<RewriteOutboxResult> {
   const now = ctx.now();
   const item = await mustGetUnsent(trx, input.outboxId);
-  const record = await trx
-    .selectFrom('records')
-    .selectAll()
-    .where('id', '=', item.record_id)
-    .executeTakeFirstOrThrow();
+  const record = await recordOfItem(trx, item);
   const version = await insertLocalVersionIn(trx, record, input, now);
   await trx
     .updateTable('records')

@@ -14,6 +14,7 @@ import {
   dropOutboxIn,
   type RewriteOutboxInput,
   type RewriteOutboxResult,
+  recordOfItem,
   requeueOutboxIn,
   rewriteOutboxIn,
 } from './outbox-dead-letters.ts';
@@ -211,11 +212,7 @@ async function completeIn(
 ): Promise<CompleteOutboxResult> {
   const now = ctx.now();
   const item = await mustGetOpen(trx, input.outboxId);
-  const record = await trx
-    .selectFrom('records')
-    .selectAll()
-    .where('id', '=', item.record_id)
-    .executeTakeFirstOrThrow();
+  const record = await recordOfItem(trx, item);
   const others = await trx
     .selectFrom('outbox')
     .select('id')
