@@ -45,6 +45,8 @@ describe('loadConfig', () => {
         '  - { name: acme, tokenEnv: ACME_NOTION_TOKEN }',
         '  - { name: acme, tokenEnv: OTHER }',
         '  - { name: default, tokenEnv: lower-case }',
+        '  - { name: oauth, tokenEnv: OAUTH_TOKEN }',
+        '  - { name: oauth-bot, tokenEnv: BOT_TOKEN }',
       ].join('\n'),
     );
     const { errors } = loadConfig({ cwd: bad });
@@ -52,7 +54,10 @@ describe('loadConfig', () => {
       'connections[1].name',
       'connections[2].name',
       'connections[2].tokenEnv',
+      'connections[3].name',
+      'connections[4].name',
     ]);
+    expect(errors.find((e) => e.path === 'connections[3].name')?.message).toContain('reserved');
   });
 
   it('reports every problem at once, each with its key path and line', () => {

@@ -32,7 +32,10 @@ export function checkSources(raw: unknown): SourceProblem[] {
   return problems;
 }
 
-/** Duplicate names in `connections`, and the reserved name `default` (the NOTION_TOKEN one). */
+/**
+ * Duplicate names in `connections`, and the reserved names: `default` (the NOTION_TOKEN one),
+ * `oauth` (the public integration's webhook URL) and `oauth-…` (OAuth installations).
+ */
 export function checkConnections(raw: unknown): SourceProblem[] {
   if (!Array.isArray(raw)) return [];
   const problems: SourceProblem[] = [];
@@ -45,6 +48,12 @@ export function checkConnections(raw: unknown): SourceProblem[] {
       problems.push({
         path: ['connections', index, 'name'],
         message: '"default" is the NOTION_TOKEN connection: give this one another name',
+      });
+    } else if (name === 'oauth' || name.startsWith('oauth-')) {
+      problems.push({
+        path: ['connections', index, 'name'],
+        message:
+          '"oauth" and names starting "oauth-" are reserved for OAuth installations: give this one another name',
       });
     } else if (first !== undefined) {
       problems.push({

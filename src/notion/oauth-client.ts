@@ -24,6 +24,8 @@ export interface OAuthGrant {
   botId: string;
   workspaceId: string;
   workspaceName: string | null;
+  /** The Notion user who installed (`owner.user.id`): webhooks name them in `accessible_by`. */
+  ownerUserId: string | null;
   /** Seconds the access token lives, when the response says (Notion documents none). */
   expiresIn: number | null;
 }
@@ -75,12 +77,15 @@ export function createNotionOAuth(options: NotionOAuthOptions): NotionOAuth {
   const client = { client_id: options.clientId, client_secret: options.clientSecret };
   const toGrant = (r: Awaited<ReturnType<typeof sdk.oauth.token>>): OAuthGrant => {
     const expiresIn = (r as { expires_in?: unknown }).expires_in;
+    const owner = r.owner as { type?: string; user?: { id?: unknown } } | undefined;
     return {
       accessToken: r.access_token,
       refreshToken: r.refresh_token ?? null,
       botId: r.bot_id,
       workspaceId: r.workspace_id,
       workspaceName: r.workspace_name ?? null,
+      ownerUserId:
+        owner?.type === 'user' && typeof owner.user?.id === 'string' ? owner.user.id : null,
       expiresIn: typeof expiresIn === 'number' ? expiresIn : null,
     };
   };

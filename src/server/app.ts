@@ -18,7 +18,7 @@ export interface ServerAppOptions extends ApiOptions {
   store: Store;
   metrics: ServerMetrics;
   logger: Logger;
-  connections: () => readonly WebhookConnection[];
+  connections: () => Promise<readonly WebhookConnection[]>;
   keyFor: (connection: string) => Promise<string | null>;
   maxBodyBytes: number;
   onWebhookAccepted?: () => void;

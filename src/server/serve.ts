@@ -30,7 +30,11 @@ import { createSessions } from './console/sessions.ts';
 import { createServerMetrics, type ServerMetrics } from './metrics.ts';
 import { createOAuthRoutes, importStepUrl } from './oauth/oauth-routes.ts';
 import { createOAuthStates } from './oauth/oauth-states.ts';
-import { DEFAULT_CONNECTION, type WebhookConnection } from './webhooks/connections.ts';
+import {
+  DEFAULT_CONNECTION,
+  type WebhookConnection,
+  webhookConnectionsOf,
+} from './webhooks/connections.ts';
 import { createWebhookProcessor, type WebhookProcessor } from './webhooks/processor.ts';
 
 export interface ServeOptions {
@@ -106,7 +110,9 @@ export function createServeService(options: ServeOptions): ServeService {
     ...(options.random ? { random: options.random } : {}),
     ...(config.janitor?.schedule ? { janitorSchedule: config.janitor.schedule } : {}),
   });
-  const connections = (): WebhookConnection[] => [{ name: DEFAULT_CONNECTION }];
+  // Read per use (two small queries): an installation made a moment ago receives its events.
+  const connections = async (): Promise<WebhookConnection[]> =>
+    webhookConnectionsOf(await engine.connections.list(), config.sources, oauth !== null);
   const processor = createWebhookProcessor({
     store,
     runner,
@@ -114,7 +120,6 @@ export function createServeService(options: ServeOptions): ServeService {
     logger,
     clock,
     connections,
-    sourcesOf: () => config.sources,
   });
   const keyFor = async (connection: string) =>
     connection === DEFAULT_CONNECTION && config.webhooks?.verificationToken

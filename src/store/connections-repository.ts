@@ -18,6 +18,8 @@ export interface UpsertConnectionInput {
   status?: ConnectionStatus;
   appUser?: string | null;
   accessExpiresAt?: string | null;
+  /** Kept when `undefined`. */
+  ownerUserId?: string | null;
   /** Stored encrypted; `undefined` keeps the stored one, `null` clears it. */
   accessToken?: string | null;
   refreshToken?: string | null;
@@ -91,6 +93,7 @@ export function createConnectionsRepository(
           ...(input.accessExpiresAt !== undefined
             ? { access_expires_at: input.accessExpiresAt }
             : {}),
+          ...(input.ownerUserId !== undefined ? { owner_user_id: input.ownerUserId } : {}),
         };
         const existing = await trx
           .selectFrom('connections')

@@ -49,6 +49,7 @@ const EXPECTED_COLUMNS: Record<string, string[]> = {
     'status',
     'app_user',
     'access_expires_at',
+    'owner_user_id',
   ],
   sources: [
     'id',

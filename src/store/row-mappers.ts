@@ -212,6 +212,7 @@ export function toConnection(row: Row<'connections'>): Connection {
     status: row.status as Connection['status'],
     appUser: row.app_user,
     accessExpiresAt: row.access_expires_at,
+    ownerUserId: row.owner_user_id,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

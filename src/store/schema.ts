@@ -17,6 +17,7 @@ export interface ConnectionsTable {
   status: Generated<string>;
   app_user: string | null;
   access_expires_at: string | null;
+  owner_user_id: string | null;
   created_at: string;
   updated_at: string;
 }

@@ -246,6 +246,8 @@ export interface Connection {
   appUser: string | null;
   /** When the access token expires, if the token response said. */
   accessExpiresAt: string | null;
+  /** The Notion user who installed an OAuth connection (webhooks' `accessible_by`). */
+  ownerUserId: string | null;
   createdAt: string;
   updatedAt: string;
 }

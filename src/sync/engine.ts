@@ -468,11 +468,10 @@ export function createEngine(options: EngineOptions): Engine {
       target,
       restoreOptions,
     );
-  const refresh: Engine['refresh'] = (sourceName, pageIds, refreshOptions) => {
-    const [source] = selectSources(config.sources, [sourceName]);
-    return pullEnvironment(source!).then((env) =>
-      refreshPages(env, source!, pageIds, refreshOptions),
-    );
+  // Imported sources too: a webhook of an OAuth installation refreshes the pages of its import.
+  const refresh: Engine['refresh'] = async (sourceName, pageIds, refreshOptions) => {
+    const [source] = selectSources(await allSources(), [sourceName]);
+    return refreshPages(await pullEnvironment(source!), source!, pageIds, refreshOptions);
   };
 
   const records = createRecordsApi({

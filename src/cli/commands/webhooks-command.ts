@@ -1,7 +1,11 @@
 import type { Command } from 'commander';
 import { NotionSyncError } from '../../errors.ts';
 // The connections module alone: the server's index would load hono and prom-client.
-import { connectionForUrl, DEFAULT_CONNECTION } from '../../server/webhooks/connections.ts';
+import {
+  connectionForUrl,
+  DEFAULT_CONNECTION,
+  webhookConnectionsOf,
+} from '../../server/webhooks/connections.ts';
 import type { CliContext } from '../context.ts';
 import { withEngine } from '../open-engine.ts';
 
@@ -17,7 +21,18 @@ export function registerWebhooksCommand(program: Command, context: () => CliCont
     .option('--accept', 'accept the pending token as the HMAC key of X-Notion-Signature')
     .action(async (name: string | undefined, options: { accept?: boolean }) => {
       const ctx = context();
-      const connection = connectionForUrl(name, [{ name: DEFAULT_CONNECTION }]).name;
+      const config = ctx.config();
+      // The URLs `serve` answers: default, each token connection, and `oauth` with a public integration.
+      const listed = config.connections.map((c) => ({
+        name: c.name,
+        kind: 'env' as const,
+        status: 'active',
+        ownerUserId: null,
+        workspaceId: null,
+        sources: [],
+      }));
+      const urls = webhookConnectionsOf(listed, [], Boolean(config.oauth?.clientId));
+      const connection = connectionForUrl(name, urls).name;
       await withEngine(ctx, async ({ store }) => {
         if (options.accept) {
           await store.webhookTokens.acceptPending(connection);

@@ -3,9 +3,9 @@
 // the source); a data source or database event on a configured source pulls it (which stores
 // its schema first, so `schema_updated` refreshes the schema); anything else — comments, file
 // uploads, views, entities in no configured source — is recorded and ignored.
-import type { SourceConfig } from '../../config/index.ts';
 import type { Job } from '../../runner/index.ts';
 import type { Source, Store } from '../../store/index.ts';
+import type { WebhookSource } from './connections.ts';
 import type { WebhookEnvelope } from './envelope.ts';
 
 const bare = (id: string | null | undefined) => (id ?? '').replace(/-/g, '').toLowerCase();
@@ -44,9 +44,10 @@ async function pageSources(
 export async function planEvent(
   store: Store,
   event: WebhookEnvelope,
-  configured: readonly SourceConfig[],
+  /** The sources of the connections the event is for. */
+  owned: readonly WebhookSource[],
 ): Promise<Job[]> {
-  const names = new Set(configured.map((s) => s.name));
+  const names = new Set(owned.map((s) => s.name));
   const sources = (await store.sources.list()).filter((s) => names.has(s.name));
   const trigger = `webhook:${event.id}`;
   const [family] = event.type.split('.');
@@ -67,7 +68,7 @@ export async function planEvent(
     );
     // Only sources Notion is the source of for reads: a push-only source is never pulled.
     return found
-      .filter((s) => configured.find((c) => c.name === s.name)?.direction !== 'push')
+      .filter((s) => owned.find((c) => c.name === s.name)?.direction !== 'push')
       .map((s) => ({ kind: 'pull', source: s.name, trigger }));
   }
   return [];

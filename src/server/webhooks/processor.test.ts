@@ -151,8 +151,7 @@ describe.each(storeFactories())('webhook processing on $name', (factory) => {
       metrics: h.service.metrics,
       logger: silentLogger,
       clock,
-      connections: () => [{ name: 'default' }],
-      sourcesOf: () => h.config.sources,
+      connections: async () => [{ name: 'default', sources: h.config.sources }],
       maxAttempts: 2,
     });
     const sent = event('page.properties_updated', ids[0]);

@@ -7,13 +7,12 @@
 //   duplicate, late or reordered event converges to Notion's current state;
 // - a failed refresh is retried with backoff and, after `maxAttempts`, parked (`failed`) with
 //   its error, visible in `status` and the API.
-import type { SourceConfig } from '../../config/index.ts';
 import type { Job, JobOutcome, Runner } from '../../runner/index.ts';
 import { sleepOn } from '../../runner/index.ts';
 import type { Clock, Logger } from '../../shared/index.ts';
 import { computeBackoffMs, type Store, type WebhookEvent } from '../../store/index.ts';
 import type { ServerMetrics } from '../metrics.ts';
-import { connectionForUrl, isEventForConnection, type WebhookConnection } from './connections.ts';
+import { connectionForUrl, recipientsOf, type WebhookConnection } from './connections.ts';
 import { type WebhookEnvelope, webhookEnvelopeSchema } from './envelope.ts';
 import { planEvent } from './plan-event.ts';
 
@@ -23,9 +22,8 @@ export interface WebhookProcessorOptions {
   metrics: ServerMetrics;
   logger: Logger;
   clock: Clock;
-  connections: () => readonly WebhookConnection[];
-  /** The configured sources a connection owns. */
-  sourcesOf: (connection: string) => readonly SourceConfig[];
+  /** The connections and the sources each owns (configured and imported). */
+  connections: () => Promise<readonly WebhookConnection[]>;
   /** Attempts before an event is parked (default 5). */
   maxAttempts?: number;
   /** How often waiting retries are looked for (default 15 s). */
@@ -87,14 +85,15 @@ export function createWebhookProcessor(options: WebhookProcessorOptions): Webhoo
   let kicked = false;
 
   async function jobsFor(group: Group): Promise<Job[]> {
-    let connection: WebhookConnection;
+    const connections = await options.connections();
+    let at: WebhookConnection;
     try {
-      connection = connectionForUrl(group.connection, options.connections());
+      at = connectionForUrl(group.connection, connections);
     } catch {
       return [];
     }
-    if (!isEventForConnection(group.newest, connection)) return [];
-    return planEvent(store, group.newest, options.sourcesOf(connection.name));
+    const sources = recipientsOf(group.newest, at, connections).flatMap((c) => c.sources);
+    return planEvent(store, group.newest, sources);
   }
 
   /** Settles a group's events; successes are returned to be marked processed in one batch. */

@@ -19,7 +19,7 @@ export interface WebhookReceiverOptions {
   store: Store;
   metrics: ServerMetrics;
   logger: Logger;
-  connections: () => readonly WebhookConnection[];
+  connections: () => Promise<readonly WebhookConnection[]>;
   /** The HMAC key of a connection: the accepted token (or NOTION_WEBHOOK_VERIFICATION_TOKEN). */
   keyFor: (connection: string) => Promise<string | null>;
   maxBodyBytes: number;
@@ -59,7 +59,7 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): Hono {
     let connection: WebhookConnection;
     let bytes: Uint8Array;
     try {
-      connection = connectionForUrl(urlName, options.connections());
+      connection = connectionForUrl(urlName, await options.connections());
       bytes = await readLimitedBody(request, options.maxBodyBytes);
     } catch (error) {
       const reason = error instanceof NotionSyncError ? REJECTIONS[error.code] : undefined;

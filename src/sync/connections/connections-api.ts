@@ -21,6 +21,8 @@ export interface ConnectionInfo {
   botId: string | null;
   workspaceId: string | null;
   workspaceName: string | null;
+  /** The Notion user who installed an OAuth connection. */
+  ownerUserId: string | null;
   appUser: string | null;
   /** Names of the sources that use this connection (config and imports). */
   sources: string[];
@@ -82,6 +84,7 @@ export function createConnectionsApi(deps: ConnectionsApiDeps): ConnectionsApi {
       botId: null,
       workspaceId: null,
       workspaceName: null,
+      ownerUserId: null,
       appUser: null,
       sources: sources.get(c.name) ?? [],
     }));
@@ -96,6 +99,7 @@ export function createConnectionsApi(deps: ConnectionsApiDeps): ConnectionsApi {
         botId: c.botId,
         workspaceId: c.workspaceId,
         workspaceName: c.workspaceName,
+        ownerUserId: c.ownerUserId,
         appUser: c.appUser,
         sources: sources.get(c.name) ?? [],
       }));
@@ -161,6 +165,7 @@ export function createConnectionsApi(deps: ConnectionsApiDeps): ConnectionsApi {
       botId: grant.botId,
       workspaceId: grant.workspaceId,
       workspaceName: grant.workspaceName,
+      ownerUserId: grant.ownerUserId,
       accessToken: grant.accessToken,
       refreshToken: grant.refreshToken,
       accessExpiresAt: expiresAt?.toISOString() ?? null,
