@@ -1,4 +1,6 @@
-// The library surface: named exports only.
+// The library surface (`notion-sync`): named exports only. It loads the engine, the store and the
+// Notion client, nothing of the server: `serve` and the runner are `notion-sync/server`, the MCP
+// server is `notion-sync/mcp` (each pulls in hono, prom-client or the MCP SDK).
 export {
   type Config,
   type ConfigProblem,
@@ -10,16 +12,6 @@ export {
 } from './config/index.ts';
 export { type ErrorCode, isNotionSyncError, NotionSyncError } from './errors.ts';
 export {
-  createEngineRunJob,
-  createMcpHttpHandler,
-  createMcpServer,
-  type McpHttpHandler,
-  type McpLimits,
-  type McpServerOptions,
-  type RunJob,
-  serveMcpStdio,
-} from './mcp/index.ts';
-export {
   createNotionClient,
   createNotionOAuth,
   type NotionClient,
@@ -29,24 +21,6 @@ export {
   notionOAuthFromConfig,
   type OAuthGrant,
 } from './notion/index.ts';
-export {
-  createLocalRunner,
-  createScheduler,
-  executeJob,
-  type Job,
-  type JobOutcome,
-  type LocalRunnerOptions,
-  parseSchedule,
-  type Runner,
-  type Scheduler,
-} from './runner/index.ts';
-export {
-  createServeService,
-  type ServeOptions,
-  type ServeService,
-  signWebhookBody,
-  verifyWebhookSignature,
-} from './server/index.ts';
 export { parseNotionId } from './shared/index.ts';
 export { createStore, type Store, type StoreOptions } from './store/index.ts';
 export {

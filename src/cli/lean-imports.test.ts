@@ -48,4 +48,10 @@ describe('modules loaded for a pull', () => {
     expect(loaded.some((url) => url.includes('/src/sync/pull/pull.ts'))).toBe(true);
     expect(loaded.filter((url) => HEAVY.some((part) => url.includes(part)))).toEqual([]);
   });
+
+  it('the library surface `notion-sync` loads none of them either', () => {
+    const loaded = modulesLoadedBy(['src/index.ts']);
+    expect(loaded.some((url) => url.includes('/src/sync/engine.ts'))).toBe(true);
+    expect(loaded.filter((url) => HEAVY.some((part) => url.includes(part)))).toEqual([]);
+  });
 });

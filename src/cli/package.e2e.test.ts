@@ -1,5 +1,6 @@
 // Invariant: `npm pack` ships a package that works once installed: the prepack build puts dist/
-// in the tarball, the installed bin answers --version, --help and `config check`, and the tarball
+// in the tarball, the installed bin answers --version, --help and `config check`, every export
+// (`notion-sync`, `/server`, `/mcp`, `/emulator`) resolves, and the tarball
 // holds the LICENSE and no test files or test support. Runs npm against the registry (or its
 // cache): about 20 s.
 import { execFileSync } from 'node:child_process';
@@ -36,5 +37,19 @@ describe('the packed tarball', () => {
     expect(run(bin, ['--help'], app)).toContain('Usage: notion-sync');
     writeFileSync(join(app, 'notion-sync.config.yaml'), 'sources: []\n');
     expect(run(bin, ['config', 'check'], app)).toContain('is valid');
+
+    // Every export of package.json resolves once installed, each with its main entry point.
+    const probe = `
+      const entries = { 'notion-sync': 'createEngine', 'notion-sync/server': 'createServeService',
+        'notion-sync/mcp': 'createMcpServer', 'notion-sync/emulator': 'createEmulator' };
+      const out = {};
+      for (const [name, fn] of Object.entries(entries)) out[name] = typeof (await import(name))[fn];
+      process.stdout.write(JSON.stringify(out));`;
+    expect(JSON.parse(run(process.execPath, ['--input-type=module', '-e', probe], app))).toEqual({
+      'notion-sync': 'function',
+      'notion-sync/server': 'function',
+      'notion-sync/mcp': 'function',
+      'notion-sync/emulator': 'function',
+    });
   }, 120_000);
 });
