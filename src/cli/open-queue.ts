@@ -14,6 +14,7 @@ export async function openConfiguredQueue(
     url: config.store,
     heartbeatSeconds: config.worker.heartbeatSeconds,
     retryLimit: config.worker.retryLimit,
+    retryDelaySeconds: config.worker.retryDelaySeconds,
     role,
     logger,
   });

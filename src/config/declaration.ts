@@ -599,11 +599,18 @@ export const declaration = {
         '`runner: distributed`: a running job whose worker is silent this long is given to another worker, which resumes it from its checkpoint',
     }),
     retryLimit: option({
-      schema: z.number().int().min(0).max(20),
+      schema: z.number().int().min(0).max(100),
       default: 3,
       env: 'NOTION_SYNC_WORKER_RETRY_LIMIT',
       description:
-        '`runner: distributed`: times a failing job is retried (with backoff) before it moves to the dead letter queue shown by `status`',
+        '`runner: distributed`: times a failing job is retried before it moves to the dead letter queue shown by `status`',
+    }),
+    retryDelaySeconds: option({
+      schema: z.number().int().min(0).max(3600),
+      default: 10,
+      env: 'NOTION_SYNC_WORKER_RETRY_DELAY_SECONDS',
+      description:
+        '`runner: distributed`: seconds before a failed job, or one whose worker went silent, is tried again',
     }),
   },
   connections: option({

@@ -55,7 +55,16 @@ export function createDistributedRunner(options: DistributedRunnerOptions): Runn
     let id = firstId;
     const started = Date.now();
     for (;;) {
-      const [row] = await queue.boss.findJobs<Job>(JOB_QUEUE, { id });
+      if (stopper.signal.aborted) return interrupted(job, 'the runner stopped waiting');
+      let row: Awaited<ReturnType<typeof queue.boss.findJobs<Job>>>[number] | undefined;
+      try {
+        [row] = await queue.boss.findJobs<Job>(JOB_QUEUE, { id });
+      } catch (error) {
+        // The database went away for a moment: the job is safe in it; look again later.
+        logger.warn({ jobId: id, err: (error as Error).message }, 'job queue unreachable');
+        await new Promise((resolve) => setTimeout(resolve, pollMs * 4));
+        continue;
+      }
       if (!row) return interrupted(job, 'the job is no longer in the queue');
       if (TERMINAL.has(row.state)) {
         const result = row.output as JobResult | null;
@@ -70,7 +79,6 @@ export function createDistributedRunner(options: DistributedRunnerOptions): Runn
         for (const listener of listeners) listener(outcome, Date.now() - started);
         return outcome;
       }
-      if (stopper.signal.aborted) return interrupted(job, 'the runner stopped waiting');
       await new Promise((resolve) => setTimeout(resolve, pollMs));
     }
   }

@@ -23,6 +23,8 @@ export interface JobQueueOptions {
   heartbeatSeconds: number;
   /** Times a failing job is tried again before it moves to the dead letter queue. */
   retryLimit: number;
+  /** Seconds before a failed job (or one whose worker went silent) is tried again. */
+  retryDelaySeconds: number;
   /** `worker` or `serve`: the name this process has in pg-boss's instance registry. */
   role: 'worker' | 'serve' | 'status';
   logger?: Logger;
@@ -60,6 +62,8 @@ export async function openJobQueue(options: JobQueueOptions): Promise<JobQueue> 
     // Schedules are ours (the leader's scheduler), not pg-boss cron.
     schedule: false,
     supervise: options.role !== 'status',
+    // `status` only reads: it is no instance of the fleet.
+    registerInstance: options.role !== 'status',
   });
   // pg-boss reports connection trouble as events; it retries by itself, so these are logged.
   boss.on('error', (error) => logger.warn({ err: redactedError(error) }, 'job queue error'));
@@ -99,9 +103,7 @@ async function ensureQueues(boss: PgBoss, options: JobQueueOptions): Promise<voi
     // Liveness is the heartbeat's job; expiry only bounds a run that heartbeats forever.
     expireInSeconds: 24 * 3_600,
     retryLimit: options.retryLimit,
-    retryDelay: 2,
-    retryBackoff: true,
-    retryDelayMax: 300,
+    retryDelay: options.retryDelaySeconds,
   };
   if (!queues.has(JOB_QUEUE))
     await boss.createQueue(JOB_QUEUE, { ...settings, deadLetter: DEAD_LETTER_QUEUE });

@@ -39,7 +39,8 @@ export function outcomeOfFailure(job: Job, output: unknown): JobOutcome {
 
 /** A one-line reason of a failed or dead-lettered job's output, for `status`. */
 export function failureMessage(output: unknown): string {
-  const stored = output as { message?: string; value?: unknown } | null;
-  if (stored?.message) return stored.message;
+  const stored = output as { message?: string; code?: string; value?: unknown } | null;
+  const { message, code } = stored ?? {};
+  if (message) return code && !message.startsWith(code) ? `${code}: ${message}` : message;
   return typeof stored?.value === 'string' ? stored.value : 'no error recorded';
 }

@@ -43,7 +43,8 @@ export function createLeadership(options: LeadershipOptions): Leadership {
   async function depose(why: string): Promise<void> {
     if (!leading) return;
     leading = false;
-    logger.warn({ key: options.key, why }, 'leadership lost');
+    if (why === 'stopping') logger.info({ key: options.key }, 'leadership released');
+    else logger.warn({ key: options.key, why }, 'leadership lost');
     await callbacks?.deposed();
   }
 
