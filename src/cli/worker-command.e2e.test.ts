@@ -3,6 +3,7 @@
 // SIGKILL mid-pull leave a job that another worker resumes from the checkpoint — every row once,
 // one version each, the job completed, nothing in the dead letter queue. Bad setups (SQLite
 // store, `runner: local`) refuse to start with their codes.
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createEmulator, type Emulator, type RunningServer } from '../emulator/index.ts';
 import { createDataSource } from '../emulator/test-support.ts';
@@ -212,6 +213,124 @@ describe('notion-sync worker (runner: distributed)', () => {
       expect((await worker.exited).code).toBe(0);
     } finally {
       await queue.stop({ graceful: false, timeoutMs: 1_000 });
+      await store.close();
+    }
+  });
+
+  it('SIGTERM mid-pull: the worker checkpoints, hands the job on, and another worker finishes it', async () => {
+    const { url, store, start, cli } = await workspace();
+    const queue = await openJobQueue({
+      url,
+      heartbeatSeconds: 10,
+      retryLimit: 30,
+      retryDelaySeconds: 0,
+      role: 'status',
+    });
+    try {
+      const jobId = await queue.boss.send(JOB_QUEUE, {
+        kind: 'pull',
+        source: 'tasks',
+        trigger: 'api',
+      });
+      const first = start(['worker', '--port', '0', '--concurrency', '1']);
+      await until(async () => {
+        const rows = (await tally(store)).rows;
+        return (await lastRun(store))?.status === 'running' && rows > 0 && rows < ROWS
+          ? true
+          : undefined;
+      }, 'the pull to be under way');
+      const status = JSON.parse((await cli(['status', '--json'])).stdout) as {
+        queue: { workers: { pid: number; running: { source: string; kind: string }[] }[] };
+      };
+      expect(status.queue.workers).toEqual([
+        expect.objectContaining({
+          pid: first.child.pid,
+          running: [expect.objectContaining({ source: 'tasks', kind: 'pull' })],
+        }),
+      ]);
+      first.child.kill('SIGTERM');
+      expect((await first.exited).code, first.output().stderr).toBe(0);
+      // The run stopped at a batch boundary and said so; nothing is left running.
+      expect(await lastRun(store)).toMatchObject({ status: 'interrupted' });
+      const [handed] = await queue.boss.findJobs(JOB_QUEUE, { id: jobId as string });
+      expect(handed).toMatchObject({
+        state: 'completed',
+        output: { requeuedAs: expect.any(String) },
+      });
+
+      const second = start(['worker', '--port', '0', '--concurrency', '1']);
+      await until(async () => {
+        const run = await lastRun(store);
+        return run?.status === 'ok' ? run : undefined;
+      }, 'the handed-on job to finish');
+      expect(await tally(store)).toEqual({ rows: ROWS, pages: ROWS, versions: ROWS });
+      second.child.kill('SIGTERM');
+      await second.exited;
+    } finally {
+      await queue.stop({ graceful: false, timeoutMs: 1_000 });
+      await store.close();
+    }
+  });
+
+  it('the database drops every connection mid-pull: the job pauses and resumes, nothing twice', async () => {
+    const { url, store, start } = await workspace();
+    const queue = await openJobQueue({
+      url,
+      heartbeatSeconds: 10,
+      retryLimit: 30,
+      retryDelaySeconds: 0,
+      role: 'status',
+    });
+    try {
+      const jobId = await queue.boss.send(JOB_QUEUE, {
+        kind: 'pull',
+        source: 'tasks',
+        trigger: 'api',
+      });
+      const worker = start(['worker', '--port', '0', '--concurrency', '1']);
+      await until(async () => {
+        const rows = (await tally(store)).rows;
+        return (await lastRun(store))?.status === 'running' && rows > 0 && rows < ROWS
+          ? true
+          : undefined;
+      }, 'the pull to be under way');
+      const database = new URL(url).pathname.slice(1);
+      await sql`select pg_terminate_backend(pid) from pg_stat_activity
+        where datname = ${database} and pid <> pg_backend_pid()`.execute(store.db);
+      const job = await until(
+        async () => {
+          const [row] = await queue.boss.findJobs(JOB_QUEUE, { id: jobId as string });
+          return row?.state === 'completed' ? row : undefined;
+        },
+        'the job to complete after the outage',
+        90_000,
+      );
+      expect(job.state).toBe('completed');
+      expect(await tally(store)).toEqual({ rows: ROWS, pages: ROWS, versions: ROWS });
+      worker.child.kill('SIGTERM');
+      expect((await worker.exited).code, worker.output().stderr).toBe(0);
+    } finally {
+      await queue.stop({ graceful: false, timeoutMs: 1_000 });
+      await store.close();
+    }
+  }, 150_000);
+
+  it('a worker refuses a store of another schema version and names which to upgrade', async () => {
+    const { store, start } = await workspace();
+    try {
+      await sql`delete from notion_sync.migrations where name = (select max(name) from notion_sync.migrations)`.execute(
+        store.db,
+      );
+      const older = start(['worker', '--port', '0']);
+      expect((await older.exited).code).not.toBe(0);
+      expect(older.output().stderr).toContain('Upgrade the store first');
+      await sql`insert into notion_sync.migrations (name, timestamp) values ('9999_future', 'now')`.execute(
+        store.db,
+      );
+      const newer = start(['worker', '--port', '0']);
+      expect((await newer.exited).code).not.toBe(0);
+      expect(newer.output().stderr).toContain('Upgrade notion-sync');
+    } finally {
       await store.close();
     }
   });
