@@ -41,10 +41,20 @@ export {
   type Scheduler,
 } from './runner/index.ts';
 export {
+  createDistributedRunner,
+  createJobWorker,
+  type JobQueue,
+  type JobQueueOptions,
+  openJobQueue,
+} from './runner/distributed/index.ts';
+export {
   createServeService,
+  createWorkerService,
   type ServeOptions,
   type ServeService,
   signWebhookBody,
+  type WorkerService,
+  type WorkerServiceOptions,
   verifyWebhookSignature,
 } from './server/index.ts';
 export { parseNotionId } from './shared/index.ts';
