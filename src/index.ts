@@ -30,6 +30,13 @@ export {
   type OAuthGrant,
 } from './notion/index.ts';
 export {
+  createDistributedRunner,
+  createJobWorker,
+  type JobQueue,
+  type JobQueueOptions,
+  openJobQueue,
+} from './runner/distributed/index.ts';
+export {
   createLocalRunner,
   createScheduler,
   executeJob,
@@ -41,21 +48,14 @@ export {
   type Scheduler,
 } from './runner/index.ts';
 export {
-  createDistributedRunner,
-  createJobWorker,
-  type JobQueue,
-  type JobQueueOptions,
-  openJobQueue,
-} from './runner/distributed/index.ts';
-export {
   createServeService,
   createWorkerService,
   type ServeOptions,
   type ServeService,
   signWebhookBody,
+  verifyWebhookSignature,
   type WorkerService,
   type WorkerServiceOptions,
-  verifyWebhookSignature,
 } from './server/index.ts';
 export { parseNotionId } from './shared/index.ts';
 export { createStore, type Store, type StoreOptions } from './store/index.ts';
