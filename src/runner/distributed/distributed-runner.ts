@@ -83,13 +83,16 @@ export function createDistributedRunner(options: DistributedRunnerOptions): Runn
     }
   }
 
-  function track(job: Job, id: string): Promise<JobOutcome> {
+  /** Counts the job as waiting here from the moment it is submitted until its outcome. */
+  function track(job: Job, sent: Promise<string>): Promise<JobOutcome> {
     waiting.set(job.source, (waiting.get(job.source) ?? 0) + 1);
-    return outcomeOf(job, id).finally(() => {
-      const left = (waiting.get(job.source) ?? 1) - 1;
-      if (left === 0) waiting.delete(job.source);
-      else waiting.set(job.source, left);
-    });
+    return sent
+      .then((id) => outcomeOf(job, id))
+      .finally(() => {
+        const left = (waiting.get(job.source) ?? 1) - 1;
+        if (left === 0) waiting.delete(job.source);
+        else waiting.set(job.source, left);
+      });
   }
 
   async function refuseWhenRunning(job: Job): Promise<void> {
@@ -109,11 +112,9 @@ export function createDistributedRunner(options: DistributedRunnerOptions): Runn
       await refuseWhenRunning(job);
       const id = await send(job);
       // The run starts on a worker; its id shows in /api/v1/runs once a worker took the job.
-      return { runId: null, done: track(job, id) };
+      return { runId: null, done: track(job, Promise.resolve(id)) };
     },
-    async enqueue(job) {
-      return track(job, await send(job));
-    },
+    enqueue: (job) => track(job, send(job)),
     isBusy: (source) => (waiting.get(source) ?? 0) > 0,
     onJobDone(listener) {
       listeners.add(listener);
