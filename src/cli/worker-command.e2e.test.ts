@@ -1,6 +1,7 @@
 // `runner: distributed` as real processes on one PostgreSQL database and the emulator listening
 // on a socket: `serve` queues an API-triggered pull and a `worker` runs it (with /healthz and
-// /metrics); a poison job ends in the dead letter queue and `status` shows it; bad setups —
+// /metrics); with two `serve` instances a schedule fires once per slot, and goes on when one
+// stops; a poison job ends in the dead letter queue and `status` shows it; bad setups —
 // SQLite store, `runner: local`, a store of another schema version — refuse to start and say
 // what to change. (Takeovers after SIGKILL, SIGTERM and a lost database: worker-takeover.)
 import { sql } from 'kysely';
@@ -43,6 +44,40 @@ describe('notion-sync worker (runner: distributed)', () => {
     expect((await worker.exited).code, worker.output().stderr).toBe(0);
     expect((await serve.exited).code, serve.output().stderr).toBe(0);
   }, 60_000);
+
+  it('two serve instances: a schedule fires once per slot, and on when the leader stops', async () => {
+    const { start, queue: openQueue } = await fx.workspace(
+      inject('postgresUrl'),
+      undefined,
+      'schedule: "*/4 * * * * *"',
+    );
+    const queue = await openQueue();
+    const scheduledJobs = async () =>
+      (await queue.boss.findJobs<{ trigger: string }>(JOB_QUEUE)).filter(
+        (job) => job.data.trigger === 'schedule',
+      );
+    const first = start(['serve', '--port', '0']);
+    const second = start(['serve', '--port', '0']);
+    await Promise.all([first.listening, second.listening]);
+    const worker = start(['worker', '--port', '0', '--concurrency', '1']);
+    await worker.listening;
+    await until(async () => ((await scheduledJobs()).length >= 3 ? true : undefined), '3 slots');
+    // Whichever instance leads, stopping the first leaves one that must go on firing.
+    first.child.kill('SIGTERM');
+    expect((await first.exited).code, first.output().stderr).toBe(0);
+    const before = (await scheduledJobs()).length;
+    await until(
+      async () => ((await scheduledJobs()).length >= before + 2 ? true : undefined),
+      '2 more slots after the first instance stopped',
+    );
+    second.child.kill('SIGTERM');
+    expect((await second.exited).code, second.output().stderr).toBe(0);
+    // Once per slot: no two scheduled jobs were created in the same 4-second slot.
+    const slots = (await scheduledJobs()).map((job) => Math.floor(job.createdOn.getTime() / 4_000));
+    expect(new Set(slots).size).toBe(slots.length);
+    worker.child.kill('SIGTERM');
+    await worker.exited;
+  }, 90_000);
 
   it('a poison job ends in the dead letter queue with its error, and status shows it', async () => {
     const {

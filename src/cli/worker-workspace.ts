@@ -16,7 +16,8 @@ export interface WorkerEmulator {
   rows: number;
   /** Kills every child the file's workspaces started and closes the emulator. */
   close(): Promise<void>;
-  workspace(postgresUrl: string, worker?: string): Promise<WorkerWorkspace>;
+  /** `source`: more keys of the `tasks` source (e.g. its schedule), as flow YAML. */
+  workspace(postgresUrl: string, worker?: string, source?: string): Promise<WorkerWorkspace>;
 }
 
 export interface WorkerWorkspace {
@@ -55,14 +56,14 @@ export async function startWorkerEmulator(rows: number): Promise<WorkerEmulator>
         );
       await server.close();
     },
-    async workspace(postgresUrl, worker = TEST_WORKER) {
+    async workspace(postgresUrl, worker = TEST_WORKER, source = '') {
       const url = await freshDatabase(postgresUrl);
       const cwd = configDir(
         [
           `store: "${url}"`,
           'runner: distributed',
           `worker: ${worker}`,
-          `sources:\n  - { name: tasks, dataSource: ${dsId} }`,
+          `sources:\n  - { name: tasks, dataSource: ${dsId}${source ? `, ${source}` : ''} }`,
           '',
         ].join('\n'),
       );
