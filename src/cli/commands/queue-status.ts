@@ -104,7 +104,7 @@ export function describeQueue(status: QueueStatus): string[] {
   const lines = [
     `job queue (runner: distributed, schema ${status.schema})`,
     `  jobs:           ${ready} queued, ${deferred} waiting to retry, ${active} running, ${failed} failed (kept for a while)`,
-    `  workers:        ${status.workers.length === 0 ? 'none live (start `notion-sync worker`)' : ''}`,
+    `  workers:        ${status.workers.length === 0 ? 'none live (start `notion-sync worker`)' : `${status.workers.length} live`}`,
   ];
   for (const w of status.workers)
     lines.push(
