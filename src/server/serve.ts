@@ -17,6 +17,7 @@ import {
   createLeaderScheduler,
   createLeadership,
   type JobQueue,
+  lastQueuedScheduleMs,
 } from '../runner/distributed/index.ts';
 import {
   createLocalRunner,
@@ -122,6 +123,7 @@ export function createServeService(options: ServeOptions): ServeService {
       logger,
       ...(options.random ? { random: options.random } : {}),
       ...(config.janitor?.schedule ? { janitorSchedule: config.janitor.schedule } : {}),
+      ...(queue ? { lastQueuedMs: (lane: string) => lastQueuedScheduleMs(queue, lane) } : {}),
     });
   const scheduler = queue
     ? createLeaderScheduler(

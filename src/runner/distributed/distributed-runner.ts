@@ -137,3 +137,18 @@ function interrupted(job: Job, message: string): JobOutcome {
     rows: { created: 0, updated: 0, deleted: 0 },
   };
 }
+
+/**
+ * The slot (epoch ms) of the newest scheduled job of `lane` in the queue (any state), or null:
+ * what a newly elected scheduler plans after, so a slot the previous leader queued is not queued
+ * again. The slot, not the row's creation time: the database's clock may differ from ours.
+ */
+export async function lastQueuedScheduleMs(queue: JobQueue, lane: string): Promise<number | null> {
+  const { rows } = await queue.boss.getDb().executeSql(
+    `select max((data->>'scheduledFor')::bigint) as at from "${queue.schema}".job
+        where name = $1 and data->>'source' = $2 and data ? 'scheduledFor'`,
+    [JOB_QUEUE, lane],
+  );
+  const at = (rows[0] as { at: string | number | null } | undefined)?.at;
+  return at === null || at === undefined ? null : Number(at);
+}

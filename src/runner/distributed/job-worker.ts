@@ -51,6 +51,7 @@ const jobSchema = z.union([
     source: z.string().min(1),
     trigger: z.string().min(1),
     full: z.boolean().optional(),
+    scheduledFor: z.number().optional(),
   }),
   z.object({
     kind: z.literal('refresh'),
@@ -58,7 +59,12 @@ const jobSchema = z.union([
     pageIds: z.array(z.string()),
     trigger: z.string().min(1),
   }),
-  z.object({ kind: z.literal('janitor'), source: z.string(), trigger: z.string().min(1) }),
+  z.object({
+    kind: z.literal('janitor'),
+    source: z.string(),
+    trigger: z.string().min(1),
+    scheduledFor: z.number().optional(),
+  }),
 ]);
 
 /** The job a queue row holds; `job_invalid` (a poison job) when it is not one. */
