@@ -1,5 +1,13 @@
 // The library surface of `notion-sync/server`: the `serve` service (webhooks, scheduler, REST
-// API, console, metrics), its runner and scheduler, and webhook signatures. Named exports only.
+// API, console, metrics), its runners (local, and distributed on pg-boss with the worker
+// service), the scheduler, and webhook signatures. Named exports only.
+export {
+  createDistributedRunner,
+  createJobWorker,
+  type JobQueue,
+  type JobQueueOptions,
+  openJobQueue,
+} from './runner/distributed/index.ts';
 export {
   createLocalRunner,
   createScheduler,
@@ -13,8 +21,11 @@ export {
 } from './runner/index.ts';
 export {
   createServeService,
+  createWorkerService,
   type ServeOptions,
   type ServeService,
   signWebhookBody,
   verifyWebhookSignature,
+  type WorkerService,
+  type WorkerServiceOptions,
 } from './server/index.ts';

@@ -1,6 +1,8 @@
 // `notion-sync serve` as a service with run()/stop(), usable from the library: one engine over
 // one Notion connection (one pacing budget shared by scheduled runs, webhook refreshes and API
-// triggers), the local runner, the scheduler, the webhook processor and the Hono app.
+// triggers), the local runner, the scheduler, the webhook processor and the Hono app. With a
+// job queue (`runner: distributed`) jobs are queued for workers instead, and the scheduler plans
+// only while this instance is the elected leader.
 // stop(): stop accepting connections, stop planning, abort running jobs (they stop at a batch
 // boundary and keep their checkpoint), and wait at most `server.shutdownTimeoutMs` for them.
 import type { AddressInfo } from 'node:net';
@@ -10,6 +12,13 @@ import type { Config } from '../config/index.ts';
 import { NotionSyncError } from '../errors.ts';
 import { createMcpHttpHandler, createMcpServer, createRunnerRunJob } from '../mcp/index.ts';
 import { type NotionClient, type NotionOAuth, notionOAuthFromConfig } from '../notion/index.ts';
+import {
+  createDistributedRunner,
+  createLeaderScheduler,
+  createLeadership,
+  type JobQueue,
+  lastQueuedScheduleMs,
+} from '../runner/distributed/index.ts';
 import {
   createLocalRunner,
   createScheduler,
@@ -51,6 +60,11 @@ export interface ServeOptions {
   oauth?: NotionOAuth | null;
   /** Replaces how a job is executed (tests make runs take time on the injected clock). */
   execute?: (engine: Engine, job: Job, context: JobContext) => Promise<JobOutcome>;
+  /**
+   * With `runner: distributed`: the PostgreSQL job queue jobs are sent to (workers run them);
+   * schedules fire only in the instance elected leader.
+   */
+  queue?: JobQueue;
 }
 
 export interface ServeService {
@@ -93,23 +107,34 @@ export function createServeService(options: ServeOptions): ServeService {
   });
   const metrics = createServerMetrics(store);
   metrics.watch(notion);
-  const runner = createLocalRunner({
-    engine,
-    clock,
-    logger,
-    ...(options.execute ? { execute: options.execute } : {}),
-  });
+  const { queue } = options;
+  const runner = queue
+    ? createDistributedRunner({ queue, store, logger })
+    : createLocalRunner({
+        engine,
+        clock,
+        logger,
+        ...(options.execute ? { execute: options.execute } : {}),
+      });
   runner.onJobDone((outcome, ms) => metrics.observeJob(outcome, ms));
-  const scheduler = createScheduler({
-    sources: config.sources,
-    defaults: config,
-    runner,
-    store,
-    clock,
-    logger,
-    ...(options.random ? { random: options.random } : {}),
-    ...(config.janitor?.schedule ? { janitorSchedule: config.janitor.schedule } : {}),
-  });
+  const newScheduler = () =>
+    createScheduler({
+      sources: config.sources,
+      defaults: config,
+      runner,
+      store,
+      clock,
+      logger,
+      ...(options.random ? { random: options.random } : {}),
+      ...(config.janitor?.schedule ? { janitorSchedule: config.janitor.schedule } : {}),
+      ...(queue ? { lastQueuedMs: (lane: string) => lastQueuedScheduleMs(queue, lane) } : {}),
+    });
+  const scheduler = queue
+    ? createLeaderScheduler(
+        createLeadership({ url: queue.url, key: `scheduler:${queue.schema}`, clock, logger }),
+        newScheduler,
+      )
+    : newScheduler();
   // Read per use (two small queries): an installation made a moment ago receives its events.
   const connections = async (): Promise<WebhookConnection[]> =>
     webhookConnectionsOf(await engine.connections.list(), config.sources, oauth !== null);

@@ -5,6 +5,7 @@ import type { McpActivity, Store } from '../../store/index.ts';
 import type { SourceStatus } from '../../sync/index.ts';
 import type { CliContext } from '../context.ts';
 import { withEngine } from '../open-engine.ts';
+import { describeQueue, queueStatus } from './queue-status.ts';
 
 function gapText(status: SourceStatus): string {
   const gaps = status.gaps;
@@ -178,8 +179,17 @@ export function registerStatusCommand(program: Command, context: () => CliContex
           };
         },
       );
+      const queue =
+        config.runner === 'distributed'
+          ? await queueStatus(
+              config,
+              ctx.logger(),
+              statuses.map((s) => ({ source: s.name, run: s.lastRun })),
+            )
+          : null;
       if (ctx.json) {
         ctx.printJson({
+          ...(queue ? { queue } : {}),
           sources: statuses.map((s, i) => ({ ...s, schedule: schedules[i] ?? null })),
           webhooks,
           mcp: { last24h: mcp, stagedPending: staged },
@@ -190,6 +200,7 @@ export function registerStatusCommand(program: Command, context: () => CliContex
         ctx.out('No sources configured: add one under `sources:` in notion-sync.config.yaml.');
       ctx.out(
         [
+          ...(queue ? describeQueue(queue) : []),
           ...statuses.flatMap((s, i) => describe(s, schedules[i] ?? null)),
           ...describeWebhooks(webhooks),
           ...describeMcp(mcp, staged),
