@@ -37,9 +37,17 @@ export async function createBenchSource(
   return dataSourceId;
 }
 
-/** One full pull of the bench source; returns its result and the wall time in seconds. */
-export async function pullBenchSource(store: Store, notion: NotionClient, dataSourceId: string) {
-  const engine = createEngine({
+/**
+ * One full pull of the bench source (by `engineOf`: the sources' engine, or the built package's);
+ * returns its result and the wall time in seconds.
+ */
+export async function pullBenchSource(
+  store: Store,
+  notion: NotionClient,
+  dataSourceId: string,
+  engineOf: typeof createEngine = createEngine,
+) {
+  const engine = engineOf({
     config: { sources: [{ name: 'bench', dataSource: dataSourceId }] },
     store,
     notion,
