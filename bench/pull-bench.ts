@@ -20,7 +20,9 @@ import { parseArgs } from 'node:util';
 import { createEmulator } from '../src/emulator/index.ts';
 import { createNotionClient } from '../src/notion/index.ts';
 import { createStore } from '../src/store/index.ts';
-import { createBenchSource, pullBenchSource } from './bench-source.ts';
+import { createEngine } from '../src/sync/index.ts';
+import { pullBenchSource } from './bench-pull.ts';
+import { createBenchSource } from './bench-source.ts';
 
 const { values } = parseArgs({
   options: {
@@ -57,7 +59,7 @@ async function run(label: 'off' | '3rps'): Promise<void> {
         ? { requestsPerSecond: 3, burst: 5 }
         : { requestsPerSecond: 100_000, burst: 100_000, maxInFlight: 8 },
   });
-  const { source, seconds } = await pullBenchSource(store, notion, dsId);
+  const { source, seconds } = await pullBenchSource(store, notion, dsId, createEngine);
   const log = emu.control.requestLog();
   const queries = log.filter((e) => e.method === 'POST' && e.path.endsWith('/query')).length;
   const throttled = log.filter((e) => e.status === 429).length;

@@ -12,7 +12,7 @@ import { capYoungGeneration } from '../bin/young-generation.js';
 import type { createNotionClient as CreateNotionClient } from '../src/notion/index.ts';
 import type { createStore as CreateStore } from '../src/store/index.ts';
 import type { createEngine as CreateEngine } from '../src/sync/index.ts';
-import { pullBenchSource } from './bench-source.ts';
+import { pullBenchSource } from './bench-pull.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,

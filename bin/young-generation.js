@@ -1,13 +1,14 @@
 // A long pull allocates steadily and V8 keeps doubling its young generation (16 → 32 → 64 MiB
 // and more: +50 MiB of RSS by 100,000 rows) though what survives each collection stays small.
 // Its size can only be set when the process starts (--max-semi-space-size, which a bin script
-// cannot pass portably), but V8 reads --semi-space-growth-factor each time it would grow it. So
-// once a command has run for a second (short commands never pay for this), the launcher runs one
-// memory-reducing full collection — it drops what loading the code left behind and shrinks the
-// young generation, which loading grows to 32 MiB — and stops the growth when the young
-// generation is back at 16 MiB: smaller ones promote a batch's short-lived objects into the old
-// generation, which then grows instead (BENCHMARKS.md, issue 18). Left alone when the user sized
-// it (--max-semi-space-size or another semi-space flag on the command line or in NODE_OPTIONS).
+// cannot pass portably), but V8 reads --semi-space-growth-factor each time it would grow it.
+// So once a command has run for a quarter of a second (short ones never pay for this), the
+// launcher runs one memory-reducing full collection — it drops what loading the code left
+// behind and shrinks the young generation, which loading grows to 32 MiB — and stops the growth
+// when the young generation is back at 16 MiB: smaller ones promote a batch's short-lived
+// objects into the old generation, which then grows instead (BENCHMARKS.md, issue 18). Left
+// alone when the user sized it (--max-semi-space-size or another semi-space flag on the command
+// line or in NODE_OPTIONS).
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
@@ -28,7 +29,7 @@ function collectAndShrink() {
  * After `afterMs`, shrinks the heap once and stops V8's young generation growing past 16 MiB,
  * unless the user sized it; true when armed. The timers never keep the process alive.
  */
-export function capYoungGeneration(afterMs = 1000) {
+export function capYoungGeneration(afterMs = 250) {
   const flags = `${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`;
   if (/semi[-_]space/.test(flags)) return false;
   const start = setTimeout(() => {
