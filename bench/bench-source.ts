@@ -1,11 +1,8 @@
 // The data source every pull bench reads — N rows with four properties, `perMinute` rows per
-// created_time minute (the way real data spreads them; the 10,000-row windows split by minute)
-// — and the engine that pulls it.
+// created_time minute (the way real data spreads them; the 10,000-row windows split by minute).
+// The engine that pulls it is in bench-pull.ts (the engine child loads nothing of the emulator).
 import type { Emulator } from '../src/emulator/index.ts';
 import { createDataSource } from '../src/emulator/test-support.ts';
-import type { NotionClient } from '../src/notion/index.ts';
-import type { Store } from '../src/store/index.ts';
-import { createEngine } from '../src/sync/index.ts';
 
 /** Seeds the bench data source in `emu`; returns its id. */
 export async function createBenchSource(
@@ -35,16 +32,4 @@ export async function createBenchSource(
   emu.control.clock.advance(10 * 60_000);
   emu.control.clearRequestLog();
   return dataSourceId;
-}
-
-/** One full pull of the bench source; returns its result and the wall time in seconds. */
-export async function pullBenchSource(store: Store, notion: NotionClient, dataSourceId: string) {
-  const engine = createEngine({
-    config: { sources: [{ name: 'bench', dataSource: dataSourceId }] },
-    store,
-    notion,
-  });
-  const started = performance.now();
-  const result = await engine.pull(['bench']);
-  return { source: result.sources[0]!, seconds: (performance.now() - started) / 1000 };
 }

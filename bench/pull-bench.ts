@@ -4,7 +4,9 @@
 // (pull-floor.ts: the SDK's cursor loop + node:sqlite inserts). Prints both rows/s, their
 // ratio, and the peak RSS of the engine's own process (the emulator lives elsewhere).
 // Options: --sizes 10000,50000 (comma-separated), --per-minute N (rows sharing one created_time
-// minute, default 100).
+// minute, default 100), --dist (the engine child loads the built package, dist/: run `npm run
+// build` first), --young default (the engine child leaves V8's young generation growing, as
+// without the CLI launcher's cap).
 // `--in-process` runs the earlier in-process table instead: N rows (--rows, default 20,000)
 // once with rate limiting off and once at Notion's 3 requests/s (the emulator enforces it with
 // Retry-After; the client paces itself at 3/s): rows/s, query calls against the minimum
@@ -18,7 +20,9 @@ import { parseArgs } from 'node:util';
 import { createEmulator } from '../src/emulator/index.ts';
 import { createNotionClient } from '../src/notion/index.ts';
 import { createStore } from '../src/store/index.ts';
-import { createBenchSource, pullBenchSource } from './bench-source.ts';
+import { createEngine } from '../src/sync/index.ts';
+import { pullBenchSource } from './bench-pull.ts';
+import { createBenchSource } from './bench-source.ts';
 
 const { values } = parseArgs({
   options: {
@@ -27,6 +31,8 @@ const { values } = parseArgs({
     only: { type: 'string' },
     sizes: { type: 'string', default: '10000,50000,100000' },
     'in-process': { type: 'boolean', default: false },
+    dist: { type: 'boolean', default: false },
+    young: { type: 'string' },
   },
 });
 const rows = Number(values.rows);
@@ -53,7 +59,7 @@ async function run(label: 'off' | '3rps'): Promise<void> {
         ? { requestsPerSecond: 3, burst: 5 }
         : { requestsPerSecond: 100_000, burst: 100_000, maxInFlight: 8 },
   });
-  const { source, seconds } = await pullBenchSource(store, notion, dsId);
+  const { source, seconds } = await pullBenchSource(store, notion, dsId, createEngine);
   const log = emu.control.requestLog();
   const queries = log.filter((e) => e.method === 'POST' && e.path.endsWith('/query')).length;
   const throttled = log.filter((e) => e.status === 429).length;
@@ -95,7 +101,7 @@ function runChild(script: string, args: string[], keepStdin = false) {
 }
 
 /** One measurement against a freshly seeded emulator process. */
-async function measure(script: string, rows: number): Promise<ChildResult> {
+async function measure(script: string, rows: number, extra: string[] = []): Promise<ChildResult> {
   const emulator = runChild(
     'pull-emulator-child.ts',
     ['--rows', String(rows), '--per-minute', String(perMinute)],
@@ -107,7 +113,7 @@ async function measure(script: string, rows: number): Promise<ChildResult> {
     dataSourceId: string;
   };
   try {
-    const run = runChild(script, [served.baseUrl, served.token, served.dataSourceId]);
+    const run = runChild(script, [served.baseUrl, served.token, served.dataSourceId, ...extra]);
     return JSON.parse(await run.line) as ChildResult;
   } finally {
     emulator.child.stdin.end();
@@ -128,9 +134,13 @@ if (values['in-process']) {
     '| rows | engine: status, time | engine rows/s | floor time | floor rows/s | engine ÷ floor | CPU s engine / floor | engine calls | engine peak RSS | floor peak RSS |',
   );
   console.log('|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+  const engineFlags = [
+    ...(values.dist ? ['--dist'] : []),
+    ...(values.young ? ['--young', values.young] : []),
+  ];
   for (const size of values.sizes.split(',').map(Number)) {
     const floor = await measure('pull-floor.ts', size);
-    const engine = await measure('pull-engine-child.ts', size);
+    const engine = await measure('pull-engine-child.ts', size, engineFlags);
     console.log(
       `| ${fmt(size)} | ${engine.status} ${fmt(engine.rows)}, ${engine.seconds.toFixed(1)} s | ${fmt(engine.rows / engine.seconds)} | ` +
         `${floor.seconds.toFixed(1)} s | ${fmt(floor.rows / floor.seconds)} | ${(floor.seconds / engine.seconds).toFixed(2)} | ` +
@@ -139,6 +149,6 @@ if (values['in-process']) {
     );
   }
   console.log(
-    `\nReproduce: npm run bench:pull -- --sizes ${values.sizes} --per-minute ${perMinute}`,
+    `\nReproduce: npm run bench:pull -- --sizes ${values.sizes} --per-minute ${perMinute} ${engineFlags.join(' ')}`.trimEnd(),
   );
 }

@@ -3,6 +3,7 @@
 // published package ships only dist/. A checkout on an older Node runs dist/ when it was built
 // (`npm run build`), and otherwise says which Node it needs.
 import { existsSync } from 'node:fs';
+import { capYoungGeneration } from './young-generation.js';
 
 const source = new URL('../src/cli/main.ts', import.meta.url);
 const built = new URL('../dist/cli/main.js', import.meta.url);
@@ -17,4 +18,6 @@ if (!existsSync(built) && !(canStrip && existsSync(source))) {
 }
 const entry = canStrip && existsSync(source) ? source : built;
 const { runCli } = await import(entry.href);
+// After loading: V8 has sized the young generation for the CLI's own code by now.
+capYoungGeneration();
 process.exitCode = await runCli(process.argv.slice(2));

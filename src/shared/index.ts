@@ -11,6 +11,7 @@ export {
   silentLogger,
 } from './logger.ts';
 export { formatNotionId, isNotionId, parseNotionId } from './notion-id.ts';
+export { PageIdSet } from './page-id-set.ts';
 export { readAhead } from './read-ahead.ts';
 export { redactUrlCredentials, redactUrlCredentialsDeep } from './redact-url.ts';
 export { sanitizeIdentifier } from './sql-identifier.ts';

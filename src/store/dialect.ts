@@ -15,6 +15,15 @@ export interface MigrationTableOptions {
   migrationTableSchema?: string;
 }
 
+/**
+ * One statement applied to a list of rows (the hot writes of a pull batch): `sql` wraps the
+ * VALUES list; `tuple` is one row's expressions, each holding exactly one `?`.
+ */
+export interface ValuesStatement {
+  sql: (values: string) => string;
+  tuple: readonly string[];
+}
+
 export interface StoreDialect {
   readonly name: DialectName;
   /** Kysely bound to the engine namespace: logical table names resolve to the engine's tables. */
@@ -31,6 +40,17 @@ export interface StoreDialect {
   prepare(trx: Kysely<Database>): Promise<void>;
   /** Runs `fn` in one write transaction; commits when it resolves, rolls back when it throws. */
   transaction<T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T>;
+  /**
+   * Runs `statement` for `rows` (one parameter list per row, in `tuple` order) inside `trx`'s
+   * transaction, as ONE multi-row statement, and returns what it returns. Plain SQL, not built
+   * through Kysely's query builder: a pull runs these for every batch, and building them node by
+   * node cost more than executing them. Keep `rows × tuple` under 30,000 parameters.
+   */
+  executeValues(
+    trx: Kysely<Database>,
+    statement: ValuesStatement,
+    rows: readonly (readonly unknown[])[],
+  ): Promise<Record<string, unknown>[]>;
   /** Declares an auto-increment integer primary key. */
   primaryKey(column: ColumnDefinitionBuilder): ColumnDefinitionBuilder;
   /** Fully qualified, quoted name of an engine table for raw SQL. */

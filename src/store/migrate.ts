@@ -19,6 +19,7 @@ import { createDeclaredDatabasesMigration } from './migrations/0007-declared-dat
 import { createFilesMigration } from './migrations/0008-files.ts';
 import { createConnectionStatusMigration } from './migrations/0009-connection-status.ts';
 import { createConnectionOwnerMigration } from './migrations/0010-connection-owner.ts';
+import { createDropPageIdIndexMigration } from './migrations/0011-drop-page-id-index.ts';
 
 /** Migrations in order; names sort lexicographically and are never renamed. */
 export function listMigrations(dialect: StoreDialect): Record<string, Migration> {
@@ -33,6 +34,7 @@ export function listMigrations(dialect: StoreDialect): Record<string, Migration>
     '0008_files': createFilesMigration(dialect),
     '0009_connection_status': createConnectionStatusMigration(),
     '0010_connection_owner': createConnectionOwnerMigration(),
+    '0011_drop_page_id_index': createDropPageIdIndexMigration(dialect),
   };
 }
 

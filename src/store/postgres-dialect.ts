@@ -3,6 +3,7 @@
 // back as a JS number (ids stay far below 2^53) and json/jsonb as text, parsed at the edge.
 import {
   type ColumnDefinitionBuilder,
+  CompiledQuery,
   Kysely,
   PostgresDialect,
   sql,
@@ -95,6 +96,17 @@ export function createPostgresDialect(options: PostgresDialectOptions): StoreDia
       }
     },
     transaction: (fn) => db.transaction().execute(fn),
+    executeValues: async (trx, statement, rows) => {
+      if (rows.length === 0) return [];
+      let n = 0;
+      const tuple = () =>
+        `(${statement.tuple.map((e) => e.replace('?', () => `$${++n}`)).join(', ')})`;
+      const text = statement.sql(rows.map(tuple).join(', '));
+      const result = await trx.executeQuery<Record<string, unknown>>(
+        CompiledQuery.raw(text, rows.flat()),
+      );
+      return result.rows;
+    },
     primaryKey: (column: ColumnDefinitionBuilder) =>
       column.primaryKey().generatedByDefaultAsIdentity(),
     tableRef,

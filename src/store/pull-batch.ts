@@ -4,9 +4,10 @@
 // tombstone is restored and its history continues; the base version (the last state both sides
 // agreed on) moves only when the record has no pending local edit. A crash leaves either the
 // whole batch with its checkpoint, or neither.
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import { NotionSyncError } from '../errors.ts';
 import { writeCheckpointIn } from './checkpoints-repository.ts';
+import { quoteIdentifier } from './dialect.ts';
 import { type FileRefInput, insertVersionFilesIn } from './files/version-files-repository.ts';
 import { toJsonText, toNullableJsonText } from './json-columns.ts';
 import type { RepositoryContext, Row } from './repository-context.ts';
@@ -102,7 +103,7 @@ async function commitChunk(
   runId: number | null,
   now: string,
 ): Promise<PullRowResult[]> {
-  const records = await loadRecords(trx, input, now);
+  const records = await loadRecords(ctx, trx, input, now);
   const pending = await pendingLocalRecords(
     trx,
     [...records.values()].map((r) => r.id),
@@ -144,7 +145,7 @@ async function commitChunk(
         .execute();
     }
   }
-  const versionIds = await appendVersions(trx, input, changed, runId, now);
+  const versionIds = await appendVersions(ctx, trx, input, changed, runId, now);
   await insertVersionFilesIn(
     trx,
     changed.map(({ row, record }) => ({
@@ -179,6 +180,7 @@ async function commitChunk(
 
 /** The batch's records by page id; records for pages seen for the first time are inserted. */
 async function loadRecords(
+  ctx: RepositoryContext,
   trx: Kysely<Database>,
   input: CommitPullBatchInput,
   now: string,
@@ -197,12 +199,28 @@ async function loadRecords(
     .execute();
   for (const row of rows) if (row.page_id) records.set(row.page_id, row);
   await adoptBySyncKey(trx, input, records, now);
-  await insertMissingRecords(trx, input, records, now);
+  await insertMissingRecords(ctx, trx, input, records, now);
   return records;
 }
 
+const VERSION_COLUMNS = [
+  'record_id',
+  'seq',
+  'origin',
+  'fields',
+  'raw',
+  'content',
+  'hash',
+  'notion_last_edited_time',
+  'run_id',
+  'trigger',
+  'request_id',
+  'created_at',
+] as const;
+
 /** Appends one `notion` version per changed row; returns version ids by record id. */
 async function appendVersions(
+  ctx: RepositoryContext,
   trx: Kysely<Database>,
   input: CommitPullBatchInput,
   changed: { row: PulledRow; record: RecordRow }[],
@@ -214,29 +232,37 @@ async function appendVersions(
     trx,
     changed.filter((v) => v.row.content === undefined).map((v) => v.record),
   );
-  const inserted = await trx
-    .insertInto('versions')
-    .values(
-      changed.map(({ row, record }) => ({
-        record_id: record.id,
-        seq: record.last_seq + 1,
-        origin: 'notion',
-        fields: toJsonText(row.fields),
-        raw: toNullableJsonText(row.raw),
-        content: row.content === undefined ? (contents.get(record.id) ?? null) : row.content,
-        hash: row.hash,
-        notion_last_edited_time: row.notionLastEditedTime,
-        ...provenanceColumns({
-          ...input.provenance,
-          runId,
-          requestId: row.requestId ?? input.provenance?.requestId ?? null,
-        }),
-        created_at: now,
-      })),
-    )
-    .returning(['id', 'record_id'])
-    .execute();
-  return new Map(inserted.map((v) => [v.record_id, v.id]));
+  const versions = ctx.dialect.tableRef('versions');
+  const inserted = await ctx.dialect.executeValues(
+    trx,
+    {
+      sql: (values) =>
+        `insert into ${versions} (${columnList(VERSION_COLUMNS)}) values ${values} returning id, record_id`,
+      tuple: VERSION_COLUMNS.map(() => '?'),
+    },
+    changed.map(({ row, record }) => {
+      const p = provenanceColumns({
+        ...input.provenance,
+        runId,
+        requestId: row.requestId ?? input.provenance?.requestId ?? null,
+      });
+      return [
+        record.id,
+        record.last_seq + 1,
+        'notion',
+        toJsonText(row.fields),
+        toNullableJsonText(row.raw),
+        row.content === undefined ? (contents.get(record.id) ?? null) : row.content,
+        row.hash,
+        row.notionLastEditedTime,
+        p.run_id,
+        p.trigger,
+        p.request_id,
+        now,
+      ];
+    }),
+  );
+  return new Map(inserted.map((v) => [v.record_id as number, v.id as number]));
 }
 
 interface Advance {
@@ -247,7 +273,7 @@ interface Advance {
   row: PulledRow;
 }
 
-/** Points each record at its new version, in one UPDATE … FROM (VALUES …) per batch. */
+/** Points each record at its new version (one statement over the batch's rows). */
 async function advanceRecords(
   ctx: RepositoryContext,
   trx: Kysely<Database>,
@@ -255,27 +281,46 @@ async function advanceRecords(
   now: string,
 ): Promise<void> {
   if (advances.length === 0) return;
-  const values = sql.join(
-    advances.map(
-      (a) =>
-        sql`(cast(${a.recordId} as bigint), cast(${a.versionId} as bigint), cast(${a.keepBase ? 1 : 0} as integer), cast(${a.row.hash} as text), cast(${a.row.notionLastEditedTime} as text), cast(${a.row.createdTime} as text), cast(${a.row.parentId ?? null} as text))`,
-    ),
+  const records = ctx.dialect.tableRef('records');
+  await ctx.dialect.executeValues(
+    trx,
+    {
+      sql: (values) => `
+        with v(record_id, version_id, keep_base, hash, edited, created, parent_id, now) as (values ${values})
+        update ${records} as r set
+          current_version_id = v.version_id,
+          base_version_id = case when v.keep_base = 1 then r.base_version_id else v.version_id end,
+          last_seq = r.last_seq + 1,
+          notion_hash = v.hash,
+          notion_last_edited_time = v.edited,
+          created_time = v.created,
+          parent_id = coalesce(v.parent_id, r.parent_id),
+          tombstone = null,
+          tombstoned_at = null,
+          updated_at = v.now
+        from v where r.id = v.record_id`,
+      tuple: [
+        'cast(? as bigint)',
+        'cast(? as bigint)',
+        'cast(? as integer)',
+        'cast(? as text)',
+        'cast(? as text)',
+        'cast(? as text)',
+        'cast(? as text)',
+        'cast(? as text)',
+      ],
+    },
+    advances.map((a) => [
+      a.recordId,
+      a.versionId,
+      a.keepBase ? 1 : 0,
+      a.row.hash,
+      a.row.notionLastEditedTime,
+      a.row.createdTime,
+      a.row.parentId ?? null,
+      now,
+    ]),
   );
-  const records = sql.raw(ctx.dialect.tableRef('records'));
-  await sql`
-    with v(record_id, version_id, keep_base, hash, edited, created, parent_id) as (values ${values})
-    update ${records} as r set
-      current_version_id = v.version_id,
-      base_version_id = case when v.keep_base = 1 then r.base_version_id else v.version_id end,
-      last_seq = r.last_seq + 1,
-      notion_hash = v.hash,
-      notion_last_edited_time = v.edited,
-      created_time = v.created,
-      parent_id = coalesce(v.parent_id, r.parent_id),
-      tombstone = null,
-      tombstoned_at = null,
-      updated_at = ${now}
-    from v where r.id = v.record_id`.execute(trx);
 }
 
 function assertUniquePages(rows: PulledRow[]): void {
@@ -339,7 +384,22 @@ async function adoptBySyncKey(
   }
 }
 
+const columnList = (columns: readonly string[]) => columns.map(quoteIdentifier).join(', ');
+
+const RECORD_COLUMNS = [
+  'source_id',
+  'page_id',
+  'local_key',
+  'parent_id',
+  'last_seq',
+  'notion_last_edited_time',
+  'created_time',
+  'created_at',
+  'updated_at',
+] as const;
+
 async function insertMissingRecords(
+  ctx: RepositoryContext,
   trx: Kysely<Database>,
   input: CommitPullBatchInput,
   existing: Map<string, RecordRow>,
@@ -347,23 +407,26 @@ async function insertMissingRecords(
 ): Promise<void> {
   const missing = input.rows.filter((r) => !existing.has(r.pageId));
   if (missing.length === 0) return;
-  const inserted = await trx
-    .insertInto('records')
-    .values(
-      missing.map((row) => ({
-        source_id: input.sourceId,
-        page_id: row.pageId,
-        local_key: row.pageId,
-        parent_id: row.parentId ?? null,
-        last_seq: 0,
-        notion_last_edited_time: row.notionLastEditedTime,
-        created_time: row.createdTime,
-        created_at: now,
-        updated_at: now,
-      })),
-    )
-    .returningAll()
-    .execute();
+  const records = ctx.dialect.tableRef('records');
+  const inserted = (await ctx.dialect.executeValues(
+    trx,
+    {
+      sql: (values) =>
+        `insert into ${records} (${columnList(RECORD_COLUMNS)}) values ${values} returning *`,
+      tuple: RECORD_COLUMNS.map(() => '?'),
+    },
+    missing.map((row) => [
+      input.sourceId,
+      row.pageId,
+      row.pageId,
+      row.parentId ?? null,
+      0,
+      row.notionLastEditedTime,
+      row.createdTime,
+      now,
+      now,
+    ]),
+  )) as RecordRow[];
   for (const row of inserted) if (row.page_id) existing.set(row.page_id, row);
 }
 

@@ -117,12 +117,17 @@ export function createRecordsRepository(ctx: RepositoryContext): RecordsReposito
       return row ? toRecord(row) : null;
     },
 
+    // Through the sources (a handful): each one's (source_id, page_id) and (source_id,
+    // local_key) indexes answer it, where `page_id = key or local_key = key` alone scanned.
     findByKey: async (key) => {
       const rows = await db
-        .selectFrom('records')
-        .selectAll()
-        .where((eb) => eb.or([eb('page_id', '=', key), eb('local_key', '=', key)]))
-        .orderBy('id')
+        .selectFrom('sources as s')
+        // CROSS JOIN: SQLite keeps this order (sources outside), so the indexes are used.
+        .crossJoin('records as r')
+        .selectAll('r')
+        .whereRef('r.source_id', '=', 's.id')
+        .where((eb) => eb.or([eb('r.page_id', '=', key), eb('r.local_key', '=', key)]))
+        .orderBy('r.id')
         .execute();
       return rows.map(toRecord);
     },

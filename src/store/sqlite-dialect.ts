@@ -76,8 +76,9 @@ export function createSqliteDialect(options: SqliteDialectOptions): StoreDialect
   const memory = options.path === ':memory:';
   const file = memory ? ':memory:' : resolve(options.path);
   const database = openSqliteDatabase(file);
+  const statements = withStatementCache(database);
   const db = new Kysely<Database>({
-    dialect: new SqliteDialect({ database: withStatementCache(database) }),
+    dialect: new SqliteDialect({ database: statements }),
     plugins: [new TablePrefixPlugin(SQLITE_TABLE_PREFIX)],
   });
   const tableRef = (table: EngineTable) => quoteIdentifier(`${SQLITE_TABLE_PREFIX}${table}`);
@@ -104,6 +105,19 @@ export function createSqliteDialect(options: SqliteDialectOptions): StoreDialect
           throw error;
         }
       }),
+    // One connection: inside `transaction` this runs in its transaction. Plain SQL through the
+    // statement cache (a batch of the same size reuses its prepared statement).
+    executeValues: async (_trx, statement, rows) => {
+      if (rows.length === 0) return [];
+      const tuple = `(${statement.tuple.join(', ')})`;
+      const prepared = statements.prepare(statement.sql(rows.map(() => tuple).join(', ')));
+      const parameters = rows.flat();
+      if (!prepared.reader) {
+        prepared.run(parameters);
+        return [];
+      }
+      return prepared.all(parameters) as Record<string, unknown>[];
+    },
     primaryKey: (column: ColumnDefinitionBuilder) => column.primaryKey().autoIncrement(),
     tableRef,
     viewRef: (name) => quoteIdentifier(name),

@@ -8,7 +8,7 @@
 // that lists no changed row (an idle pull) does not read it: 2 calls, the query and the trash.
 import type { PageObjectResponse } from '@notionhq/client';
 import type { SourceConfig } from '../../config/index.ts';
-import { parseDuration, readAhead } from '../../shared/index.ts';
+import { PageIdSet, parseDuration, readAhead } from '../../shared/index.ts';
 import type { ResolvedSource } from '../resolve-source.ts';
 import { sourceNotionId } from '../resolve-source.ts';
 import { buildSourceSchema } from '../source-schema.ts';
@@ -84,7 +84,8 @@ export async function pullDataSource(
     ctx = rowContext(state, read.source, { notionSchema: read.resolved!.properties }, settled);
     return ctx;
   };
-  const listed = new Set<string>();
+  // Every listed id, for the reconcile of a complete listing: 16 bytes each, not a string.
+  const listed = new PageIdSet();
   let complete = false;
   const batches = iterateSourceBatches(notion, read.source.notionId, checkpoint, {
     full,

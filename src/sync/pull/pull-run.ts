@@ -13,7 +13,7 @@ import { throwIfInterrupted } from '../interrupt.ts';
 import { DEFAULT_SYNC_KEY_PROPERTY } from '../push/push-types.ts';
 import type { RunLease, RunMeter } from '../runs.ts';
 import type { SchemaChange, Source, Store } from '../store-api.ts';
-import { reconcileDeletions } from './reconcile.ts';
+import { type ReconcileInput, reconcileDeletions } from './reconcile.ts';
 import type { ListingBatch } from './row-listing.ts';
 import { prepareRows, type RowPipelineContext } from './row-pipeline.ts';
 
@@ -129,7 +129,7 @@ export function rowContext(
 export async function applyReconcile(
   state: RunState,
   source: Source,
-  listed: Set<string>,
+  listed: ReconcileInput['listedIds'],
   check: () => Promise<void>,
   belongs: (p: PageObjectResponse) => boolean,
 ) {

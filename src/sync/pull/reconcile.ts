@@ -20,8 +20,8 @@ export interface ReconcileInput {
   notion: NotionClient;
   store: Store;
   sourceId: number;
-  /** Every page id the complete listing returned. */
-  listedIds: ReadonlySet<string>;
+  /** Every page id the complete listing returned (a Set, or a PageIdSet for large sources). */
+  listedIds: { has(id: string): boolean };
   /** False when a retrieved page no longer belongs to the source (moved elsewhere). */
   belongs: (page: PageObjectResponse) => boolean;
   /** Retrieves the source itself; throws when it is unreachable. */
