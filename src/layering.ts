@@ -43,6 +43,9 @@ export const ALLOWED_IMPORTS: Record<string, readonly string[]> = {
     'server',
     'mcp',
   ],
+  // The library's other entry points: `notion-sync/server` and `notion-sync/mcp`.
+  'index-server': ['errors', 'shared', 'config', 'notion', 'store', 'sync', 'runner', 'server'],
+  'index-mcp': ['errors', 'shared', 'config', 'notion', 'store', 'sync', 'runner', 'mcp'],
   layering: [],
 };
 
