@@ -60,6 +60,12 @@ export {
   type PacerState,
 } from './pacer.ts';
 export {
+  currentRequestPriority,
+  priorityOfTrigger,
+  type RequestPriority,
+  withRequestPriority,
+} from './request-priority.ts';
+export {
   type BlockNode,
   type BlockTreeOptions,
   type PageMarkdownOptions,

@@ -152,6 +152,15 @@ export type {
   TargetItemsWriter,
   TargetRecordView,
 } from './target-items-repository.ts';
+export type {
+  RateBudgetKind,
+  RateBudgetLane,
+  RateBudgetSpec,
+  RateBudgetsRepository,
+  RateBudgetTakeInput,
+  RateBudgetTakeResult,
+  RateBudgetUsage,
+} from './rate-budgets-repository.ts';
 export type { PruneVersionsInput } from './version-retention.ts';
 export type {
   RecordWebhookEventInput,

@@ -18,6 +18,7 @@ import { createTargetItemsMigration } from './migrations/0006-target-items.ts';
 import { createDeclaredDatabasesMigration } from './migrations/0007-declared-databases.ts';
 import { createFilesMigration } from './migrations/0008-files.ts';
 import { createConnectionStatusMigration } from './migrations/0009-connection-status.ts';
+import { createRateBudgetsMigration } from './migrations/0010-rate-budgets.ts';
 
 /** Migrations in order; names sort lexicographically and are never renamed. */
 export function listMigrations(dialect: StoreDialect): Record<string, Migration> {
@@ -31,6 +32,7 @@ export function listMigrations(dialect: StoreDialect): Record<string, Migration>
     '0007_declared_databases': createDeclaredDatabasesMigration(),
     '0008_files': createFilesMigration(dialect),
     '0009_connection_status': createConnectionStatusMigration(),
+    '0010_rate_budgets': createRateBudgetsMigration(),
   };
 }
 
