@@ -6,7 +6,7 @@
 import { mkdir } from 'node:fs/promises';
 import { isFolderTarget, type SourceConfig } from '../config/index.ts';
 import { NotionSyncError } from '../errors.ts';
-import type { NotionClient } from '../notion/index.ts';
+import { type NotionClient, priorityOfTrigger, withRequestPriority } from '../notion/index.ts';
 import { parseNotionId, silentLogger, systemClock } from '../shared/index.ts';
 import { DEFAULT_MAX_ATTEMPTS, type SyncDirection } from '../store/index.ts';
 import type { TargetProblem } from '../targets/index.ts';
@@ -470,8 +470,9 @@ export function createEngine(options: EngineOptions): Engine {
     );
   const refresh: Engine['refresh'] = (sourceName, pageIds, refreshOptions) => {
     const [source] = selectSources(config.sources, [sourceName]);
-    return pullEnvironment(source!).then((env) =>
-      refreshPages(env, source!, pageIds, refreshOptions),
+    // A webhook refresh is what someone waits for: its requests go in the interactive lane.
+    return withRequestPriority(priorityOfTrigger(refreshOptions.trigger), () =>
+      pullEnvironment(source!).then((env) => refreshPages(env, source!, pageIds, refreshOptions)),
     );
   };
 
@@ -545,7 +546,11 @@ export function createEngine(options: EngineOptions): Engine {
     history,
     runs,
     refresh,
-    push,
+    // A push someone started (console, MCP, API, CLI) goes before backfills (DESIGN.md §6).
+    push: (names, pushOptions = {}) =>
+      withRequestPriority(priorityOfTrigger(pushOptions.trigger ?? 'api'), () =>
+        push(names, pushOptions),
+      ),
     sync,
     rebind,
     init,
