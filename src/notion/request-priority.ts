@@ -10,7 +10,10 @@ export type RequestPriority = 'interactive' | 'bulk';
 const lanes = new AsyncLocalStorage<RequestPriority>();
 
 /** Runs `fn` with every Notion request made inside it (async context) in the `priority` lane. */
-export function withRequestPriority<T>(priority: RequestPriority, fn: () => Promise<T>): Promise<T> {
+export function withRequestPriority<T>(
+  priority: RequestPriority,
+  fn: () => Promise<T>,
+): Promise<T> {
   return lanes.run(priority, fn);
 }
 

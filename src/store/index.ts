@@ -63,6 +63,15 @@ export type {
   PullRowOutcome,
   PullRowResult,
 } from './pull-batch.ts';
+export type {
+  RateBudgetKind,
+  RateBudgetLane,
+  RateBudgetSpec,
+  RateBudgetsRepository,
+  RateBudgetTakeInput,
+  RateBudgetTakeResult,
+  RateBudgetUsage,
+} from './rate-budgets-repository.ts';
 export {
   checkSelectShape,
   type ReadOnlySqlOptions,
@@ -152,15 +161,6 @@ export type {
   TargetItemsWriter,
   TargetRecordView,
 } from './target-items-repository.ts';
-export type {
-  RateBudgetKind,
-  RateBudgetLane,
-  RateBudgetSpec,
-  RateBudgetsRepository,
-  RateBudgetTakeInput,
-  RateBudgetTakeResult,
-  RateBudgetUsage,
-} from './rate-budgets-repository.ts';
 export type { PruneVersionsInput } from './version-retention.ts';
 export type {
   RecordWebhookEventInput,

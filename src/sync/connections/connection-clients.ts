@@ -95,11 +95,14 @@ export function createConnectionClients(options: ConnectionClientsOptions): Conn
 
   const sharedBudget = sharedBudgetFactory(options);
 
-  const build = (
-    token: Partial<NotionClientOptions>,
-    pacer?: SharedRateBudget,
-  ): NotionClient => {
-    const extra = { ...options.clientOptions, logger, clock, ...token, ...(pacer ? { pacer } : {}) };
+  const build = (token: Partial<NotionClientOptions>, pacer?: SharedRateBudget): NotionClient => {
+    const extra = {
+      ...options.clientOptions,
+      logger,
+      clock,
+      ...token,
+      ...(pacer ? { pacer } : {}),
+    };
     return createNotionClient(
       options.config ? notionClientOptionsFromConfig(options.config, extra) : (extra as never),
     );
