@@ -43,6 +43,8 @@ export type RateBudgetTakeResult = { granted: true } | { granted: false; waitMs:
 export interface RateBudgetUsage {
   key: string;
   kind: RateBudgetKind;
+  /** A connection bucket's workspace, once known. */
+  workspaceId: string | null;
   ratePerSecond: number;
   capacity: number;
   reserve: number;
@@ -65,6 +67,10 @@ export interface RateBudgetsRepository {
   take(input: RateBudgetTakeInput): Promise<RateBudgetTakeResult>;
   /** Pauses bucket `key` until `untilMs` (a 429/529's Retry-After) and counts the refusal. */
   pause(key: string, untilMs: number, nowMs: number): Promise<void>;
+  /** Remembers the workspace of connection bucket `key` (learned from users.me). */
+  setWorkspace(key: string, workspaceId: string): Promise<void>;
+  /** The workspace remembered for connection bucket `key`; null when not known yet. */
+  workspaceOf(key: string): Promise<string | null>;
   /** Every bucket, its level at `nowMs` and its counters (for `status` and benchmarks). */
   usage(nowMs: number): Promise<RateBudgetUsage[]>;
 }
@@ -129,6 +135,7 @@ export function createRateBudgetsRepository(ctx: RepositoryContext): RateBudgets
             interactive_taken: 0,
             rate_limited: 0,
             created_ms: nowMs,
+            workspace_id: null,
           })
           .onConflict((oc) =>
             oc.column('key').doUpdateSet((eb) => ({
@@ -190,11 +197,29 @@ export function createRateBudgetsRepository(ctx: RepositoryContext): RateBudgets
         where key = ${key}`.execute(db);
     },
 
+    async setWorkspace(key, workspaceId) {
+      await db
+        .updateTable('rate_budgets')
+        .set({ workspace_id: workspaceId })
+        .where('key', '=', key)
+        .execute();
+    },
+
+    async workspaceOf(key) {
+      const row = await db
+        .selectFrom('rate_budgets')
+        .select('workspace_id')
+        .where('key', '=', key)
+        .executeTakeFirst();
+      return row?.workspace_id ?? null;
+    },
+
     async usage(nowMs) {
       const rows = await db.selectFrom('rate_budgets').selectAll().orderBy('key').execute();
       return rows.map((r) => ({
         key: r.key,
         kind: r.kind,
+        workspaceId: r.workspace_id,
         ratePerSecond: Number(r.rate_per_s),
         capacity: Number(r.capacity),
         reserve: Number(r.reserve),

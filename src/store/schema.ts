@@ -277,6 +277,7 @@ export interface RateBudgetsTable {
   interactive_taken: number;
   rate_limited: number;
   created_ms: number;
+  workspace_id: string | null;
 }
 
 export interface Database {

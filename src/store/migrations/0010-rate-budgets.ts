@@ -24,6 +24,8 @@ export function createRateBudgetsMigration(): Migration {
         .addColumn('interactive_taken', number, (c) => c.notNull().defaultTo(0))
         .addColumn('rate_limited', number, (c) => c.notNull().defaultTo(0))
         .addColumn('created_ms', number, (c) => c.notNull())
+        // A connection's workspace once known (users.me), so other processes need not ask.
+        .addColumn('workspace_id', 'text')
         .execute();
     },
   };

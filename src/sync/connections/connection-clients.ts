@@ -50,6 +50,12 @@ export interface ConnectionClients {
   readonly oauth: NotionOAuth | null;
 }
 
+/** The workspace of a token's integration (users.me → bot.workspace_id); null when not said. */
+async function workspaceOfToken(client: NotionClient): Promise<string | null> {
+  const me = (await client.users.me()) as { bot?: { workspace_id?: string } };
+  return me.bot?.workspace_id ?? null;
+}
+
 /** Makes each connection's shared budget when `notion.rateBudget` is `shared`; null otherwise. */
 function sharedBudgetFactory(
   options: ConnectionClientsOptions,
@@ -112,10 +118,7 @@ export function createConnectionClients(options: ConnectionClientsOptions): Conn
   async function buildForToken(name: string, token: Partial<NotionClientOptions>) {
     const budget = sharedBudget?.(name, null);
     const client = build(token, budget);
-    if (budget) {
-      const me = (await client.users.me()) as { bot?: { workspace_id?: string } };
-      if (me.bot?.workspace_id) await budget.attachWorkspace(me.bot.workspace_id);
-    }
+    if (budget) await budget.attachWorkspace(() => workspaceOfToken(client));
     return client;
   }
 

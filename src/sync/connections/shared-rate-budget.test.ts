@@ -70,7 +70,7 @@ describe('shared rate budget (postgres, emulator)', () => {
       );
       await Promise.all(
         clients.map(async (c) => {
-          for (let n = 0; n < 6; n++) await c.users.me();
+          for (let n = 0; n < 6; n++) await c.users.list({});
         }),
       );
       const refused = emu.control.requestLog().filter((e) => e.status === 429).length;
@@ -80,12 +80,21 @@ describe('shared rate budget (postgres, emulator)', () => {
     expect(shared.refused).toBe(0);
     expect(shared.clients.map(rateLimited)).toEqual([0, 0, 0, 0]);
     // Every request took a token of its connection's bucket (4 × 6, and the users.me with which
-    // each client found its workspace) and, once the workspace was known, one of the workspace's.
+    // a client found its workspace) and, once the workspace was known, one of the workspace's.
+    const asked = () => emu.control.requestLog().filter((e) => e.route === 'GET /v1/users/me');
+    const meCalls = asked().length;
+    expect(meCalls).toBeGreaterThanOrEqual(2);
     const usage = await shared.stores[0]!.rateBudgets.usage(Date.now());
     const taken = Object.fromEntries(
       usage.map((u) => [u.kind === 'workspace' ? 'ws' : u.key, u.taken]),
     );
-    expect(taken).toEqual({ ws: 24, 'connection:default': 14, 'connection:acme': 14 });
+    expect(taken.ws).toBe(24);
+    expect(taken['connection:default']! + taken['connection:acme']!).toBe(24 + meCalls);
+    // The workspace is remembered in the connection's row: a later process does not ask again.
+    const later = await clientOf(emu, shared.stores[1]!, 'unused', 'shared')(0);
+    await later.users.list({});
+    expect(asked().length).toBe(meCalls);
+    expect(usage.find((u) => u.key === 'connection:default')?.workspaceId).toBe(emu.workspaceId);
     // The same work paced per process earns 429s: two connections at 3 req/s each outrun the workspace.
     const local = await run('local');
     expect(local.refused).toBeGreaterThan(0);

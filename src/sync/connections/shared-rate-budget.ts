@@ -32,8 +32,11 @@ export interface SharedRateBudgetOptions {
 }
 
 export interface SharedRateBudget extends Pacer {
-  /** Spends from the workspace's bucket too from now on (a token connection learns it from users.me). */
-  attachWorkspace(workspaceId: string): Promise<void>;
+  /**
+   * Spends from the workspace's bucket too from now on. A token connection's workspace is the one
+   * remembered in its bucket row, or else `discover()`'s answer (users.me), which is remembered.
+   */
+  attachWorkspace(discover: () => Promise<string | null>): Promise<void>;
   /** The bucket keys a request spends from. */
   keys(): string[];
   /** Resolves when pauses this process reported have reached the store. */
@@ -141,7 +144,13 @@ export function createSharedRateBudget(options: SharedRateBudgetOptions): Shared
     acquire,
     pause,
     state: (): PacerState => ({ tokens: 0, inFlight, queued: waiting, pausedUntil }),
-    async attachWorkspace(id) {
+    async attachWorkspace(discover) {
+      await ready;
+      const key = connectionBudgetKey(connection);
+      const known = await budgets.workspaceOf(key);
+      const id = known ?? (await discover());
+      if (!id) return;
+      if (!known) await budgets.setWorkspace(key, id);
       workspaceId = id;
       ready = budgets.ensure(specsOf(settings, connection, id), clock.now());
       await ready;
