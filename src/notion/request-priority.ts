@@ -24,10 +24,11 @@ export function currentRequestPriority(): RequestPriority {
 
 /**
  * The lane of a run by its trigger: what a person started and waits for (console, MCP, API,
- * CLI, a webhook refresh) is interactive; schedules, imports, restores and watches are bulk.
+ * CLI, a folder watch's save, a webhook refresh) is interactive; schedules, imports and restores
+ * are bulk.
  */
 export function priorityOfTrigger(trigger: string | undefined): RequestPriority {
   if (!trigger) return 'bulk';
   if (trigger.startsWith('webhook')) return 'interactive';
-  return ['console', 'mcp', 'api', 'cli'].includes(trigger) ? 'interactive' : 'bulk';
+  return ['console', 'mcp', 'api', 'cli', 'watch'].includes(trigger) ? 'interactive' : 'bulk';
 }

@@ -518,7 +518,13 @@ export function createEngine(options: EngineOptions): Engine {
       ...(signal ? { signal } : {}),
       ...(onNotice ? { onNotice } : {}),
     };
-    return watchFolders({ ...rest, folders, clock, sync: (n) => sync(n, syncOptions) });
+    const lane = priorityOfTrigger(syncOptions.trigger);
+    return watchFolders({
+      ...rest,
+      folders,
+      clock,
+      sync: (n) => withRequestPriority(lane, () => sync(n, syncOptions)),
+    });
   }
 
   const connections = createConnectionsApi({
@@ -551,7 +557,10 @@ export function createEngine(options: EngineOptions): Engine {
       withRequestPriority(priorityOfTrigger(pushOptions.trigger ?? 'api'), () =>
         push(names, pushOptions),
       ),
-    sync,
+    sync: (names, syncOptions = {}) =>
+      withRequestPriority(priorityOfTrigger(syncOptions.trigger ?? 'api'), () =>
+        sync(names, syncOptions),
+      ),
     rebind,
     init,
     janitor,

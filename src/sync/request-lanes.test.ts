@@ -1,6 +1,6 @@
-// Which lane the engine's Notion requests wait in: a push someone started (console, MCP, API,
-// CLI) and a webhook refresh go in the interactive lane; pulls and scheduled pushes in the bulk
-// lane — whichever pacer (local or shared) the connection has.
+// Which lane the engine's Notion requests wait in: a push or sync someone started (console, MCP,
+// API, CLI, a watched folder) and a webhook refresh go in the interactive lane; pulls and
+// scheduled pushes and syncs in the bulk lane — whichever pacer (local or shared) the connection has.
 import { describe, expect, it } from 'vitest';
 import { createEmulator } from '../emulator/index.ts';
 import {
@@ -63,5 +63,13 @@ describe('request lanes', () => {
     expect(
       await lanesOf(() => f.engine.refresh('tasks', [f.ids[1]!], { trigger: 'webhook:e1' })),
     ).toEqual(['interactive']);
+    await edit(12);
+    expect(await lanesOf(() => f.engine.sync(['tasks'], { trigger: 'console' }))).toEqual([
+      'interactive',
+    ]);
+    await edit(13);
+    expect(await lanesOf(() => f.engine.sync(['tasks'], { trigger: 'schedule' }))).toEqual([
+      'bulk',
+    ]);
   });
 });
