@@ -24,6 +24,7 @@ export type ErrorCode =
   | 'pagination_loop'
   | 'store_invalid_url'
   | 'store_too_new'
+  | 'store_too_old'
   | 'store_error'
   | 'store_append_only'
   | 'store_not_found'
@@ -71,6 +72,8 @@ export type ErrorCode =
   | 'api_unauthorized'
   | 'api_token_required'
   | 'route_not_found'
+  | 'queue_unreachable'
+  | 'job_invalid'
   | 'internal';
 
 export type ErrorDetails = Record<string, unknown>;

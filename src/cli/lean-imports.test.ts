@@ -28,6 +28,7 @@ function modulesLoadedBy(entries: string[]): string[] {
 
 const HEAVY = [
   '/node_modules/pg/',
+  '/node_modules/pg-boss/',
   '/node_modules/pino-pretty/',
   '/node_modules/hono/',
   '/node_modules/@modelcontextprotocol/',

@@ -583,6 +583,55 @@ export const declaration = {
       description: 'Bearer token of the REST API under /api/v1 (`serve`)',
     }),
   },
+  runner: option({
+    schema: z.enum(['local', 'distributed']),
+    default: 'local',
+    env: 'NOTION_SYNC_RUNNER',
+    description:
+      '`serve`: `local` runs jobs in the process; `distributed` queues them in the PostgreSQL store for `notion-sync worker` processes (needs a postgres:// store)',
+  }),
+  worker: {
+    concurrency: option({
+      schema: z.number().int().min(1).max(64),
+      default: 2,
+      env: 'NOTION_SYNC_WORKER_CONCURRENCY',
+      description: '`worker`: jobs one worker process runs at once; also `worker --concurrency`',
+    }),
+    port: option({
+      schema: z.number().int().min(0).max(65535),
+      default: 8788,
+      env: 'NOTION_SYNC_WORKER_PORT',
+      description:
+        '`worker`: TCP port of its /metrics and /healthz (0 picks a free one); also `worker --port`',
+    }),
+    host: option({
+      schema: z.string().min(1),
+      default: '127.0.0.1',
+      env: 'NOTION_SYNC_WORKER_HOST',
+      description: '`worker`: address its /metrics and /healthz listen on',
+    }),
+    heartbeatSeconds: option({
+      schema: z.number().int().min(10).max(3600),
+      default: 30,
+      env: 'NOTION_SYNC_WORKER_HEARTBEAT_SECONDS',
+      description:
+        '`runner: distributed`: a running job whose worker is silent this long is given to another worker, which resumes it from its checkpoint',
+    }),
+    retryLimit: option({
+      schema: z.number().int().min(0).max(100),
+      default: 3,
+      env: 'NOTION_SYNC_WORKER_RETRY_LIMIT',
+      description:
+        '`runner: distributed`: times a failing job is retried before it moves to the dead letter queue shown by `status`',
+    }),
+    retryDelaySeconds: option({
+      schema: z.number().int().min(0).max(3600),
+      default: 10,
+      env: 'NOTION_SYNC_WORKER_RETRY_DELAY_SECONDS',
+      description:
+        '`runner: distributed`: seconds before a failed job, or one whose worker went silent, is tried again',
+    }),
+  },
   connections: option({
     schema: z.array(connectionSchema),
     default: [] as ConnectionConfig[],

@@ -304,6 +304,8 @@ export function loadConfig(options: LoadConfigOptions): LoadConfigResult {
     if (fromFlag !== undefined) value = validateOverride(entry, fromFlag, 'flag', errors) ?? value;
     if (value !== undefined) setIn(effective, entry.path, value);
   }
+  const runnerProblem = checkRunnerStore(effective);
+  if (runnerProblem) errors.push(runnerProblem);
   if (getIn(effective, ['notion', 'token']) === undefined) {
     warnings.push(
       'NOTION_TOKEN is not set: pull, push and sync need it (create an internal integration at ' +
@@ -340,4 +342,16 @@ export function readConfig(options: LoadConfigOptions): {
     );
   }
   return { config: result.config, file: result.file };
+}
+
+/** `runner: distributed` needs a PostgreSQL store: its queue and leader election live there. */
+function checkRunnerStore(effective: Record<string, unknown>): ConfigProblem | null {
+  if (getIn(effective, ['runner']) !== 'distributed') return null;
+  if (/^postgres(ql)?:\/\//i.test(String(getIn(effective, ['store']) ?? '').trim())) return null;
+  return {
+    path: 'runner',
+    message:
+      'distributed needs a PostgreSQL store: SQLite is single-process — set `store` to a postgres:// URL, or use `runner: local`',
+    origin: 'file',
+  };
 }

@@ -25,3 +25,5 @@ export {
   type SchedulerOptions,
 } from './scheduler.ts';
 export { sleepOn } from './sleep.ts';
+// The distributed runner (pg-boss, which loads pg) has its own surface, loaded only by the
+// commands that use it: ./distributed/index.ts.

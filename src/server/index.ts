@@ -10,3 +10,8 @@ export {
 } from './serve.ts';
 export { connectionForUrl, DEFAULT_CONNECTION } from './webhooks/connections.ts';
 export { signWebhookBody, verifyWebhookSignature } from './webhooks/signature.ts';
+export {
+  createWorkerService,
+  type WorkerService,
+  type WorkerServiceOptions,
+} from './worker/worker-service.ts';

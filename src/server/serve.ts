@@ -11,6 +11,12 @@ import { NotionSyncError } from '../errors.ts';
 import { createMcpHttpHandler, createMcpServer, createRunnerRunJob } from '../mcp/index.ts';
 import { type NotionClient, type NotionOAuth, notionOAuthFromConfig } from '../notion/index.ts';
 import {
+  createDistributedRunner,
+  createLeaderScheduler,
+  createLeadership,
+  type JobQueue,
+} from '../runner/distributed/index.ts';
+import {
   createLocalRunner,
   createScheduler,
   type Job,
@@ -47,6 +53,11 @@ export interface ServeOptions {
   oauth?: NotionOAuth | null;
   /** Replaces how a job is executed (tests make runs take time on the injected clock). */
   execute?: (engine: Engine, job: Job, context: JobContext) => Promise<JobOutcome>;
+  /**
+   * With `runner: distributed`: the PostgreSQL job queue jobs are sent to (workers run them);
+   * schedules fire only in the instance elected leader.
+   */
+  queue?: JobQueue;
 }
 
 export interface ServeService {
@@ -89,23 +100,33 @@ export function createServeService(options: ServeOptions): ServeService {
   });
   const metrics = createServerMetrics(store);
   metrics.watch(notion);
-  const runner = createLocalRunner({
-    engine,
-    clock,
-    logger,
-    ...(options.execute ? { execute: options.execute } : {}),
-  });
+  const { queue } = options;
+  const runner = queue
+    ? createDistributedRunner({ queue, store, logger })
+    : createLocalRunner({
+        engine,
+        clock,
+        logger,
+        ...(options.execute ? { execute: options.execute } : {}),
+      });
   runner.onJobDone((outcome, ms) => metrics.observeJob(outcome, ms));
-  const scheduler = createScheduler({
-    sources: config.sources,
-    defaults: config,
-    runner,
-    store,
-    clock,
-    logger,
-    ...(options.random ? { random: options.random } : {}),
-    ...(config.janitor?.schedule ? { janitorSchedule: config.janitor.schedule } : {}),
-  });
+  const newScheduler = () =>
+    createScheduler({
+      sources: config.sources,
+      defaults: config,
+      runner,
+      store,
+      clock,
+      logger,
+      ...(options.random ? { random: options.random } : {}),
+      ...(config.janitor?.schedule ? { janitorSchedule: config.janitor.schedule } : {}),
+    });
+  const scheduler = queue
+    ? createLeaderScheduler(
+        createLeadership({ url: queue.url, key: `scheduler:${queue.schema}`, clock, logger }),
+        newScheduler,
+      )
+    : newScheduler();
   const connections = (): WebhookConnection[] => [{ name: DEFAULT_CONNECTION }];
   const processor = createWebhookProcessor({
     store,

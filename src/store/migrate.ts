@@ -40,7 +40,10 @@ export function listMigrations(dialect: StoreDialect): Record<string, Migration>
  * Brings the store's schema up to date, atomically and serialized between processes.
  * Errors: `store_too_new` for a newer database, `store_error` when a step fails (nothing applied).
  */
-export async function migrateStore(dialect: StoreDialect): Promise<{ applied: string[] }> {
+export async function migrateStore(
+  dialect: StoreDialect,
+  options: { refusePending?: boolean } = {},
+): Promise<{ applied: string[] }> {
   const migrations = listMigrations(dialect);
   const known = Object.keys(migrations);
   try {
@@ -52,6 +55,7 @@ export async function migrateStore(dialect: StoreDialect): Promise<{ applied: st
       const { rows } = await sql<{ name: string }>`select name from ${table}`.execute(trx);
       const done = new Set(rows.map((r) => r.name));
       refuseNewerDatabase(dialect, [...done], known);
+      if (options.refusePending && done.size > 0) refuseOlderDatabase(dialect, [...done], known);
       const applied: string[] = [];
       for (const [name, migration] of Object.entries(migrations)) {
         if (done.has(name)) continue;
@@ -94,4 +98,17 @@ function refuseNewerDatabase(dialect: StoreDialect, applied: string[], known: st
       { details: { unknownMigrations: unknown, latestKnown: known.at(-1) } },
     );
   }
+}
+
+/** `store_too_old` for a process (a worker) that must not migrate a store others still use. */
+function refuseOlderDatabase(dialect: StoreDialect, applied: string[], known: string[]): void {
+  const pending = known.filter((name) => !applied.includes(name));
+  if (pending.length === 0) return;
+  throw new NotionSyncError(
+    'store_too_old',
+    `The store (${dialect.namespace}) is older than this notion-sync (it lacks migration ` +
+      `${pending.join(', ')}). Upgrade the store first: run this version's \`notion-sync serve\` ` +
+      '(or `notion-sync status`) against it once, which migrates it, then start the workers.',
+    { details: { pendingMigrations: pending, latestApplied: applied.at(-1) ?? null } },
+  );
 }

@@ -101,6 +101,11 @@ export interface StoreOptions {
    * that only read it.
    */
   mustExist?: boolean;
+  /**
+   * `store_too_old` instead of migrating a store that lacks this version's migrations: for
+   * workers, which must not change a store that other processes of an older version still use.
+   */
+  refuseMigration?: boolean;
 }
 
 export interface LocalEditsRepository {
@@ -191,7 +196,9 @@ export async function createStore(options: StoreOptions = {}): Promise<Store> {
           : `${redactUrl(url)} (${dialect.namespace})`,
       );
     }
-    const { applied } = await migrateStore(dialect);
+    const { applied } = await migrateStore(dialect, {
+      refusePending: options.refuseMigration === true,
+    });
     if (applied.length > 0) logger.debug({ store: redactUrl(url), applied }, 'store migrated');
   } catch (error) {
     await dialect.close();

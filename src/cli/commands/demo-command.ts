@@ -6,10 +6,19 @@ import type { DemoWorkspace, Emulator } from '../../emulator/index.ts';
 import { NotionSyncError } from '../../errors.ts';
 import type { CliContext } from '../context.ts';
 import { runCli } from '../main.ts';
+import { runWorkersDemo } from './demo-workers.ts';
+
+function parseWorkers(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 16)
+    throw new NotionSyncError('usage', `--workers ${text}: give a whole number of workers, 1–16`);
+  return n;
+}
 
 interface DemoOptions {
   dir: string;
   rateLimit: string;
+  workers?: string;
 }
 
 /**
@@ -25,6 +34,10 @@ export function registerDemoCommand(program: Command, context: () => CliContext)
     )
     .option('--dir <path>', 'where the demo writes its config and SQLite store', 'notion-sync-demo')
     .option('--rate-limit <rps>', 'requests per second the emulator allows (0: no limit)', '3')
+    .option(
+      '--workers <n>',
+      'run it scaled out instead: embedded PostgreSQL, one `serve` and n `worker` processes',
+    )
     .action(async (options: DemoOptions) => runDemo(context(), options));
 }
 
@@ -58,6 +71,16 @@ async function runDemo(ctx: CliContext, options: DemoOptions): Promise<void> {
     if (rps > 0)
       ctx.out(`   (it allows ${rps} requests/second, as Notion does; notion-sync paces itself)`);
 
+    if (options.workers !== undefined) {
+      const workers = parseWorkers(options.workers);
+      const cli = (argv: string[]) => runStep(ctx, dir, emulator, argv);
+      await runWorkersDemo(
+        ctx,
+        { dir, workers, emulator, baseUrl: server.baseUrl },
+        { step: (n, text) => step(ctx, n, text), cli },
+      );
+      return;
+    }
     const configFile = join(dir, 'notion-sync.config.yaml');
     writeDemoConfig(configFile, dbFile, server.baseUrl, demo);
     step(ctx, 2, `Wrote ${shown(ctx, configFile)} with three sources: tasks, projects, wiki`);

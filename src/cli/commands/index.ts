@@ -24,6 +24,7 @@ import { registerStatusCommand } from './status-command.ts';
 import { registerSyncCommand } from './sync-command.ts';
 import { registerWatchCommand } from './watch-command.ts';
 import { registerWebhooksCommand } from './webhooks-command.ts';
+import { registerWorkerCommand } from './worker-command.ts';
 
 /** Every command the CLI offers; only commands that work are registered. */
 export function registerCommands(program: Command, context: () => CliContext): void {
@@ -46,6 +47,7 @@ export function registerCommands(program: Command, context: () => CliContext): v
   registerRunsCommand(program, context);
   registerRebindCommand(program, context);
   registerServeCommand(program, context);
+  registerWorkerCommand(program, context);
   registerWebhooksCommand(program, context);
   registerConfigCommand(program, context);
   registerMcpCommand(program, context);

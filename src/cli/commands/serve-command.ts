@@ -4,6 +4,7 @@ import { NotionSyncError } from '../../errors.ts';
 import { createNotionClient, notionClientOptionsFromConfig } from '../../notion/index.ts';
 import { createStore } from '../../store/index.ts';
 import type { CliContext } from '../context.ts';
+import { openConfiguredQueue } from '../open-queue.ts';
 import { waitForSignal } from '../wait-for-signal.ts';
 
 interface ServeFlags {
@@ -50,12 +51,21 @@ export function registerServeCommand(program: Command, context: () => CliContext
         logger,
         ...(config.secretKey ? { secretKey: config.secretKey } : {}),
       });
+      // `runner: distributed`: jobs go to the PostgreSQL queue for `notion-sync worker`s.
+      const queue =
+        config.runner === 'distributed'
+          ? await openConfiguredQueue(config, logger, 'serve').catch(async (error) => {
+              await store.close();
+              throw error;
+            })
+          : undefined;
       const service = createServeService({
         config,
         store,
         notion,
         logger,
         engine: { env: ctx.io.env },
+        ...(queue ? { queue } : {}),
       });
       try {
         const { url } = await service.run();
@@ -75,6 +85,7 @@ export function registerServeCommand(program: Command, context: () => CliContext
             `${abandonedJobs} run(s) did not finish in time; the next run of their source resumes from the checkpoint`,
           );
       } finally {
+        await queue?.stop({ graceful: false, timeoutMs: 2_000 });
         await store.close();
       }
     });

@@ -5,6 +5,7 @@ import type { McpActivity, Store } from '../../store/index.ts';
 import type { SourceStatus } from '../../sync/index.ts';
 import type { CliContext } from '../context.ts';
 import { withEngine } from '../open-engine.ts';
+import { describeQueue, queueStatus } from './queue-status.ts';
 import { describeRateBudgets, rateBudgetStatus } from './rate-budget-status.ts';
 
 function gapText(status: SourceStatus): string {
@@ -180,8 +181,11 @@ export function registerStatusCommand(program: Command, context: () => CliContex
           };
         },
       );
+      const queue =
+        config.runner === 'distributed' ? await queueStatus(config, ctx.logger()) : null;
       if (ctx.json) {
         ctx.printJson({
+          ...(queue ? { queue } : {}),
           sources: statuses.map((s, i) => ({ ...s, schedule: schedules[i] ?? null })),
           webhooks,
           mcp: { last24h: mcp, stagedPending: staged },
@@ -193,6 +197,7 @@ export function registerStatusCommand(program: Command, context: () => CliContex
         ctx.out('No sources configured: add one under `sources:` in notion-sync.config.yaml.');
       ctx.out(
         [
+          ...(queue ? describeQueue(queue) : []),
           ...statuses.flatMap((s, i) => describe(s, schedules[i] ?? null)),
           ...describeWebhooks(webhooks),
           ...describeMcp(mcp, staged),
