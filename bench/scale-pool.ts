@@ -1,7 +1,8 @@
 // Worker processes of `npm run bench:scale`, behind one small interface: hand the pool a list of
 // sources, it pulls each once (one job per source, `--concurrency 1` per process) and resolves
-// when all are done. `self` forks bench/scale-worker-child.ts processes fed over IPC (the engine
-// with the shared budget, no queue).
+// when all are done. `worker` runs `notion-sync worker` processes fed by pg-boss
+// (scale-worker-pool.ts); `self` forks bench/scale-worker-child.ts processes fed over IPC (the
+// engine with the shared budget, no queue).
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -72,11 +73,12 @@ export async function startSelfPool(options: PoolOptions): Promise<WorkerPool> {
   };
 }
 
-/** The pool of `--driver`: `self` here; `worker` (real `notion-sync worker` processes) needs the distributed runner. */
+/** The pool of `--driver`: `worker` = real `notion-sync worker` processes, `self` = forked engines. */
 export async function startPool(
   driver: 'self' | 'worker',
   options: PoolOptions,
 ): Promise<WorkerPool> {
   if (driver === 'self') return startSelfPool(options);
-  throw new Error('--driver worker needs the distributed runner (issue 17a); use --driver self');
+  const { startWorkerPool } = await import('./scale-worker-pool.ts');
+  return startWorkerPool(options);
 }

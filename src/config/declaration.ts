@@ -413,11 +413,11 @@ export const declaration = {
       description: 'Requests in flight at once per connection',
     }),
     rateBudget: option({
-      schema: z.enum(['local', 'shared']),
-      default: 'local',
+      schema: z.enum(['auto', 'local', 'shared']),
+      default: 'auto',
       env: 'NOTION_SYNC_RATE_BUDGET',
       description:
-        'Where the rate budget lives: `local` (this process paces each connection) or `shared` (token buckets in the PostgreSQL store, one per connection and one per workspace, spent by every process; for several `worker` processes)',
+        'Where the rate budget lives: `local` (this process paces each connection), `shared` (token buckets in the PostgreSQL store, one per connection and one per workspace, spent by every process), or `auto`: shared with `runner: distributed`, local otherwise',
     }),
     workspaceRequestsPerSecond: option({
       schema: z.number().positive().max(1000),

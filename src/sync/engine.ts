@@ -131,7 +131,13 @@ export function createEngine(options: EngineOptions): Engine {
     createConnectionClients({
       store,
       ...(config.notion
-        ? { config: { notion: config.notion, connections: config.connections ?? [] } }
+        ? {
+            config: {
+              notion: config.notion,
+              connections: config.connections ?? [],
+              ...(config.runner ? { runner: config.runner } : {}),
+            },
+          }
         : {}),
       ...(options.env ? { env: options.env } : {}),
       ...(defaultClient ? { defaultClient } : {}),

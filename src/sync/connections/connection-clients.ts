@@ -24,8 +24,11 @@ export const DEFAULT_CONNECTION = 'default';
 
 export interface ConnectionClientsOptions {
   store: Store;
-  /** `notion.*` (pacing, base URL, NOTION_TOKEN) and the named token connections. */
-  config?: Pick<Config, 'notion'> & { connections?: ConnectionConfig[] };
+  /** `notion.*` (pacing, base URL, NOTION_TOKEN), the named token connections, and the runner (`rateBudget: auto`). */
+  config?: Pick<Config, 'notion'> & {
+    connections?: ConnectionConfig[];
+    runner?: Config['runner'];
+  };
   /** Where `tokenEnv` variables are read (default: process.env). */
   env?: Record<string, string | undefined>;
   /** The default connection's client, when the caller builds it (tests, the emulator). */
@@ -56,12 +59,21 @@ async function workspaceOfToken(client: NotionClient): Promise<string | null> {
   return me.bot?.workspace_id ?? null;
 }
 
+/** `notion.rateBudget` with `auto` resolved: shared for `runner: distributed`, local otherwise. */
+export function rateBudgetOf(
+  config: Partial<Pick<Config, 'notion' | 'runner'>>,
+): 'local' | 'shared' {
+  const mode = config.notion?.rateBudget ?? 'auto';
+  if (mode !== 'auto') return mode;
+  return config.runner === 'distributed' ? 'shared' : 'local';
+}
+
 /** Makes each connection's shared budget when `notion.rateBudget` is `shared`; null otherwise. */
 function sharedBudgetFactory(
   options: ConnectionClientsOptions,
 ): ((connection: string, workspaceId: string | null) => SharedRateBudget) | null {
   const notion = options.config?.notion;
-  if (notion?.rateBudget !== 'shared') return null;
+  if (!notion || rateBudgetOf(options.config ?? {}) !== 'shared') return null;
   if (options.store.dialect !== 'postgres') {
     throw new NotionSyncError(
       'config_invalid',

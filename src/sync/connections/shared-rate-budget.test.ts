@@ -202,6 +202,20 @@ describe('shared rate budget: bad configuration', () => {
     expect(() => clientOf(emu, sqlite.store, 'x', 'shared')).toThrow(
       expect.objectContaining({ code: 'config_invalid' }),
     );
+    // `auto` (the default) is shared under `runner: distributed`: refused on SQLite too…
+    const auto = { ...notionConfig(emu, 'shared'), rateBudget: 'auto' as const };
+    const withRunner = (runner: 'local' | 'distributed') =>
+      createConnectionClients({
+        store: sqlite.store,
+        config: { notion: auto, runner },
+        clock: systemClock,
+        logger: silentLogger,
+      });
+    expect(() => withRunner('distributed')).toThrow(
+      expect.objectContaining({ code: 'config_invalid' }),
+    );
+    // …and local with the local runner.
+    expect(withRunner('local').configured()[0]?.name).toBe('default');
     const [store] = await processes(1);
     const notion = { ...notionConfig(emu, 'shared'), interactiveReserve: 5 };
     expect(() =>
