@@ -151,9 +151,10 @@ export function createSharedRateBudget(options: SharedRateBudgetOptions): Shared
       const id = known ?? (await discover());
       if (!id) return;
       if (!known) await budgets.setWorkspace(key, id);
-      workspaceId = id;
+      // The row first, then the key: a take never names a bucket that does not exist yet.
       ready = budgets.ensure(specsOf(settings, connection, id), clock.now());
       await ready;
+      workspaceId = id;
     },
     keys,
     flush: () => pending,
