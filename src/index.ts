@@ -30,6 +30,13 @@ export {
   type OAuthGrant,
 } from './notion/index.ts';
 export {
+  createDistributedRunner,
+  createJobWorker,
+  type JobQueue,
+  type JobQueueOptions,
+  openJobQueue,
+} from './runner/distributed/index.ts';
+export {
   createLocalRunner,
   createScheduler,
   executeJob,
@@ -42,10 +49,13 @@ export {
 } from './runner/index.ts';
 export {
   createServeService,
+  createWorkerService,
   type ServeOptions,
   type ServeService,
   signWebhookBody,
   verifyWebhookSignature,
+  type WorkerService,
+  type WorkerServiceOptions,
 } from './server/index.ts';
 export { parseNotionId } from './shared/index.ts';
 export { createStore, type Store, type StoreOptions } from './store/index.ts';

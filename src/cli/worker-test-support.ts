@@ -64,11 +64,14 @@ export function configDir(config: string): string {
   return cwd;
 }
 
-/** Polls `probe` every 100 ms until it returns a value other than undefined. */
+/**
+ * Polls `probe` every 100 ms until it returns a value other than undefined; a probe that throws
+ * (its connection was just cut) is asked again.
+ */
 export async function until<T>(probe: () => Promise<T | undefined>, what: string, ms = 120_000) {
   const deadline = Date.now() + ms;
   for (;;) {
-    const value = await probe();
+    const value = await probe().catch(() => undefined);
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 100));

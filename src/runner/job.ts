@@ -14,6 +14,8 @@ export interface SourceJob {
   /** `schedule`, `api`, `mcp`, `webhook:<event id>`, … — recorded on the run and its versions. */
   trigger: string;
   full?: boolean;
+  /** A scheduled job's slot (epoch ms): what a scheduler taking over plans after. */
+  scheduledFor?: number;
 }
 
 export interface RefreshJob {
@@ -31,6 +33,8 @@ export interface JanitorJob {
   kind: 'janitor';
   source: typeof JANITOR_LANE;
   trigger: string;
+  /** A scheduled job's slot (epoch ms). */
+  scheduledFor?: number;
 }
 
 export type Job = SourceJob | RefreshJob | JanitorJob;

@@ -10,7 +10,7 @@
 import type { Config, SourceConfig } from '../config/index.ts';
 import { type Clock, type Logger, silentLogger, systemClock } from '../shared/index.ts';
 import type { Store } from '../store/index.ts';
-import { JANITOR_LANE, type Job, jobKindFor } from './job.ts';
+import { JANITOR_LANE, type JanitorJob, jobKindFor, type SourceJob } from './job.ts';
 import type { Runner } from './runner.ts';
 import { parseSchedule, type Schedule, scheduleOf } from './schedule.ts';
 import { sleepOn } from './sleep.ts';
@@ -26,6 +26,12 @@ export interface SchedulerOptions {
   random?: () => number;
   /** When to run `janitor` (config `janitor.schedule`); none when absent. */
   janitorSchedule?: string;
+  /**
+   * Epoch ms of the last scheduled job of a lane (a source's name, or the janitor lane) that was
+   * sent but may not have a run yet — the distributed runner's queue. A scheduler taking over
+   * from another instance then plans after that job, not after the last run that started.
+   */
+  lastQueuedMs?: (lane: string) => Promise<number | null>;
 }
 
 export interface ScheduledSource {
@@ -90,7 +96,12 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   const stopper = new AbortController();
   const planned = new Map<string, ScheduledSource>();
 
-  async function loop(name: string, job: Job, schedule: Schedule, firstAt: number | null) {
+  async function loop(
+    name: string,
+    job: SourceJob | JanitorJob,
+    schedule: Schedule,
+    firstAt: number | null,
+  ) {
     const entry = planned.get(name)!;
     let slot = firstAt;
     while (slot !== null && !stopper.signal.aborted) {
@@ -100,7 +111,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       const startedMs = clock.now();
       entry.nextRunAt = null;
       try {
-        const outcome = await options.runner.enqueue(job);
+        // The slot travels with the job: a scheduler elected later plans after it.
+        const outcome = await options.runner.enqueue({ ...job, scheduledFor: slot });
         if (outcome.status === 'busy')
           logger.warn(
             { source: name },
@@ -114,7 +126,19 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     }
   }
 
-  function plan(name: string, job: Job, schedule: Schedule, first: number | null) {
+  /** The later of the lane's last run and its last queued scheduled job. */
+  async function latest(lastRun: Promise<number | null>, lane: string): Promise<number | null> {
+    const [run, queued] = await Promise.all([lastRun, options.lastQueuedMs?.(lane) ?? null]);
+    if (run === null) return queued;
+    return queued === null ? run : Math.max(run, queued);
+  }
+
+  function plan(
+    name: string,
+    job: SourceJob | JanitorJob,
+    schedule: Schedule,
+    first: number | null,
+  ) {
     planned.set(name, {
       source: name,
       schedule: schedule.text,
@@ -131,7 +155,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         if (!schedule) continue;
         const first = planNextRun(
           schedule,
-          await lastScheduledRunMs(options.store, config.name),
+          await latest(lastScheduledRunMs(options.store, config.name), config.name),
           clock.now(),
         );
         plan(
@@ -148,7 +172,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
           triggerPrefix: 'schedule',
           limit: 1,
         });
-        const first = planNextRun(schedule, last ? Date.parse(last.startedAt) : null, clock.now());
+        const lastRun = Promise.resolve(last ? Date.parse(last.startedAt) : null);
+        const first = planNextRun(schedule, await latest(lastRun, JANITOR_LANE), clock.now());
         plan(
           JANITOR_LANE,
           { kind: 'janitor', source: JANITOR_LANE, trigger: 'schedule' },

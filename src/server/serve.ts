@@ -1,6 +1,8 @@
 // `notion-sync serve` as a service with run()/stop(), usable from the library: one engine over
 // one Notion connection (one pacing budget shared by scheduled runs, webhook refreshes and API
-// triggers), the local runner, the scheduler, the webhook processor and the Hono app.
+// triggers), the local runner, the scheduler, the webhook processor and the Hono app. With a
+// job queue (`runner: distributed`) jobs are queued for workers instead, and the scheduler plans
+// only while this instance is the elected leader.
 // stop(): stop accepting connections, stop planning, abort running jobs (they stop at a batch
 // boundary and keep their checkpoint), and wait at most `server.shutdownTimeoutMs` for them.
 import type { AddressInfo } from 'node:net';
@@ -15,6 +17,7 @@ import {
   createLeaderScheduler,
   createLeadership,
   type JobQueue,
+  lastQueuedScheduleMs,
 } from '../runner/distributed/index.ts';
 import {
   createLocalRunner,
@@ -120,6 +123,7 @@ export function createServeService(options: ServeOptions): ServeService {
       logger,
       ...(options.random ? { random: options.random } : {}),
       ...(config.janitor?.schedule ? { janitorSchedule: config.janitor.schedule } : {}),
+      ...(queue ? { lastQueuedMs: (lane: string) => lastQueuedScheduleMs(queue, lane) } : {}),
     });
   const scheduler = queue
     ? createLeaderScheduler(

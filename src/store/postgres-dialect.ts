@@ -40,7 +40,18 @@ const getTypeParser = ((oid: number, format?: 'text' | 'binary') => {
 
 /** A pg pool with the engine's type parsers (int8 as number, json as text). */
 export function createPostgresPool(connectionString: string, maxConnections = 10): pg.Pool {
-  return new pg.Pool({ connectionString, max: maxConnections, types: { getTypeParser } });
+  const pool = new pg.Pool({ connectionString, max: maxConnections, types: { getTypeParser } });
+  return survivingIdleErrors(pool);
+}
+
+/**
+ * An idle connection the server ends (a restart, `pg_terminate_backend`, a network cut) makes
+ * the pool emit `error`; unheard, that ends the process. The pool has already dropped that
+ * connection and opens a new one for the next query, so a lost database pauses work instead.
+ */
+export function survivingIdleErrors(pool: pg.Pool): pg.Pool {
+  pool.on('error', () => {});
+  return pool;
 }
 
 /** Connects to PostgreSQL (lazily, through a pool) as a store dialect. */

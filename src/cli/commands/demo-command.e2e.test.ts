@@ -43,4 +43,21 @@ describe('notion-sync demo', () => {
     // The history step showed the edited task's second version with its diff.
     expect(run.stdout).toMatch(/v2 .*\n(.*\n)*.*→/);
   });
+
+  it('--workers 2: serve and two workers on an embedded PostgreSQL pull every source', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'ns-demo-workers-'));
+    const run = spawnSync(process.execPath, [BIN, 'demo', '--rate-limit', '0', '--workers', '2'], {
+      cwd,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '', NOTION_SYNC_RPS: '1000', NOTION_SYNC_BURST: '100' },
+      timeout: 180_000,
+    });
+    expect(run.stderr).not.toMatch(/error:/);
+    expect(run.status).toBe(0);
+    expect(run.stdout.match(/^ {3}worker: http/gm)).toHaveLength(2);
+    expect(run.stdout).toContain('job queue (runner: distributed');
+    expect(run.stdout.match(/^ {4}\S+ pid \d+: /gm)).toHaveLength(2);
+    expect(run.stdout).toContain('520 live');
+    expect(run.stdout).toContain('6. Done.');
+  }, 200_000);
 });

@@ -3,6 +3,7 @@
 // dead letter queue with each poison job's error.
 import type { Config } from '../../config/index.ts';
 import type { Logger } from '../../shared/index.ts';
+import type { Run } from '../../store/index.ts';
 import { openConfiguredQueue } from '../open-queue.ts';
 
 export interface QueueStatus {
@@ -11,8 +12,8 @@ export interface QueueStatus {
   workers: {
     host: string;
     pid: number;
-    running: number;
-    concurrency: number;
+    /** What it runs now: the running runs whose lease names this process. */
+    running: { source: string; kind: string; runId: number; since: string }[];
     heartbeatAt: string;
   }[];
   dead: {
@@ -27,15 +28,27 @@ export interface QueueStatus {
 
 const DEAD_SHOWN = 10;
 
-export async function queueStatus(config: Config, logger: Logger): Promise<QueueStatus> {
+/** Jobs of the queue by state, counted now (pg-boss's own queue counts are cached stats). */
+const COUNT_BY_STATE = (schema: string) =>
+  `select state, count(*)::int as n from ${schema}.job where name = $1 group by state`;
+
+/**
+ * `lastRuns`: each source's last run (a running one is a job in progress, its lease names the
+ * worker process that runs it).
+ */
+export async function queueStatus(
+  config: Config,
+  logger: Logger,
+  lastRuns: { source: string; run: Run | null }[],
+): Promise<QueueStatus> {
   const { DEAD_LETTER_QUEUE, JOB_QUEUE, failureMessage } = await import(
     '../../runner/distributed/index.ts'
   );
   const queue = await openConfiguredQueue(config, logger, 'status');
   try {
     const { boss } = queue;
-    const [jobs, instances, dead] = await Promise.all([
-      boss.getQueue(JOB_QUEUE),
+    const [counted, instances, dead] = await Promise.all([
+      boss.getDb().executeSql(COUNT_BY_STATE(`"${queue.schema}"`), [JOB_QUEUE]),
       boss.getInstances(),
       boss.findJobs<{ kind: string; source: string; trigger: string }>(DEAD_LETTER_QUEUE, {
         queued: true,
@@ -49,19 +62,17 @@ export async function queueStatus(config: Config, logger: Logger): Promise<Queue
     );
     return {
       schema: queue.schema,
-      jobs: {
-        ready: jobs?.readyCount ?? 0,
-        deferred: jobs?.deferredCount ?? 0,
-        active: jobs?.activeCount ?? 0,
-        failed: jobs?.failedCount ?? 0,
-      },
+      jobs: countsOf(counted.rows as { state: string; n: number }[]),
       workers: instances
         .filter((i) => i.name === 'worker' && i.live)
         .map((i) => ({
           host: i.host,
           pid: i.pid,
-          running: i.workers.reduce((n, w) => n + w.active, 0),
-          concurrency: i.workers.reduce((n, w) => n + w.localConcurrency, 0),
+          running: lastRuns.flatMap(({ source, run }) =>
+            run?.status === 'running' && run.owner?.host === i.host && run.owner.pid === i.pid
+              ? [{ source, kind: run.kind, runId: run.id, since: run.startedAt }]
+              : [],
+          ),
           heartbeatAt: new Date(i.heartbeatOn).toISOString(),
         })),
       dead: dead.map((d, index) => ({
@@ -78,16 +89,26 @@ export async function queueStatus(config: Config, logger: Logger): Promise<Queue
   }
 }
 
+function countsOf(rows: { state: string; n: number }[]): QueueStatus['jobs'] {
+  const n = (state: string) => rows.find((r) => r.state === state)?.n ?? 0;
+  return {
+    ready: n('created'),
+    deferred: n('retry'),
+    active: n('active'),
+    failed: n('failed'),
+  };
+}
+
 export function describeQueue(status: QueueStatus): string[] {
   const { ready, deferred, active, failed } = status.jobs;
   const lines = [
     `job queue (runner: distributed, schema ${status.schema})`,
-    `  jobs:           ${ready} ready, ${deferred} waiting to retry or hand on, ${active} running, ${failed} failed (kept for a while)`,
-    `  workers:        ${status.workers.length === 0 ? 'none live (start `notion-sync worker`)' : ''}`,
+    `  jobs:           ${ready} queued, ${deferred} waiting to retry, ${active} running, ${failed} failed (kept for a while)`,
+    `  workers:        ${status.workers.length === 0 ? 'none live (start `notion-sync worker`)' : `${status.workers.length} live`}`,
   ];
   for (const w of status.workers)
     lines.push(
-      `    ${w.host} pid ${w.pid}: ${w.running}/${w.concurrency} jobs running, heartbeat ${w.heartbeatAt}`,
+      `    ${w.host} pid ${w.pid}: ${w.running.length === 0 ? 'idle' : w.running.map((r) => `${r.kind} ${r.source} (run #${r.runId} since ${r.since})`).join(', ')}; heartbeat ${w.heartbeatAt}`,
     );
   lines.push(
     `  dead letters:   ${status.dead.length === 0 ? 'none' : `${status.dead.length}${status.dead.length === DEAD_SHOWN ? '+' : ''} (jobs that failed every retry)`}`,

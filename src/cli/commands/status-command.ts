@@ -182,7 +182,13 @@ export function registerStatusCommand(program: Command, context: () => CliContex
         },
       );
       const queue =
-        config.runner === 'distributed' ? await queueStatus(config, ctx.logger()) : null;
+        config.runner === 'distributed'
+          ? await queueStatus(
+              config,
+              ctx.logger(),
+              statuses.map((s) => ({ source: s.name, run: s.lastRun })),
+            )
+          : null;
       if (ctx.json) {
         ctx.printJson({
           ...(queue ? { queue } : {}),

@@ -83,13 +83,16 @@ export function createDistributedRunner(options: DistributedRunnerOptions): Runn
     }
   }
 
-  function track(job: Job, id: string): Promise<JobOutcome> {
+  /** Counts the job as waiting here from the moment it is submitted until its outcome. */
+  function track(job: Job, sent: Promise<string>): Promise<JobOutcome> {
     waiting.set(job.source, (waiting.get(job.source) ?? 0) + 1);
-    return outcomeOf(job, id).finally(() => {
-      const left = (waiting.get(job.source) ?? 1) - 1;
-      if (left === 0) waiting.delete(job.source);
-      else waiting.set(job.source, left);
-    });
+    return sent
+      .then((id) => outcomeOf(job, id))
+      .finally(() => {
+        const left = (waiting.get(job.source) ?? 1) - 1;
+        if (left === 0) waiting.delete(job.source);
+        else waiting.set(job.source, left);
+      });
   }
 
   async function refuseWhenRunning(job: Job): Promise<void> {
@@ -109,11 +112,9 @@ export function createDistributedRunner(options: DistributedRunnerOptions): Runn
       await refuseWhenRunning(job);
       const id = await send(job);
       // The run starts on a worker; its id shows in /api/v1/runs once a worker took the job.
-      return { runId: null, done: track(job, id) };
+      return { runId: null, done: track(job, Promise.resolve(id)) };
     },
-    async enqueue(job) {
-      return track(job, await send(job));
-    },
+    enqueue: (job) => track(job, send(job)),
     isBusy: (source) => (waiting.get(source) ?? 0) > 0,
     onJobDone(listener) {
       listeners.add(listener);
@@ -135,4 +136,19 @@ function interrupted(job: Job, message: string): JobOutcome {
     errors: [{ code: 'run_interrupted', message, at: new Date().toISOString() }],
     rows: { created: 0, updated: 0, deleted: 0 },
   };
+}
+
+/**
+ * The slot (epoch ms) of the newest scheduled job of `lane` in the queue (any state), or null:
+ * what a newly elected scheduler plans after, so a slot the previous leader queued is not queued
+ * again. The slot, not the row's creation time: the database's clock may differ from ours.
+ */
+export async function lastQueuedScheduleMs(queue: JobQueue, lane: string): Promise<number | null> {
+  const { rows } = await queue.boss.getDb().executeSql(
+    `select max((data->>'scheduledFor')::bigint) as at from "${queue.schema}".job
+        where name = $1 and data->>'source' = $2 and data ? 'scheduledFor'`,
+    [JOB_QUEUE, lane],
+  );
+  const at = (rows[0] as { at: string | number | null } | undefined)?.at;
+  return at === null || at === undefined ? null : Number(at);
 }

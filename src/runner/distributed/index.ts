@@ -2,6 +2,7 @@
 export {
   createDistributedRunner,
   type DistributedRunnerOptions,
+  lastQueuedScheduleMs,
   priorityOf,
 } from './distributed-runner.ts';
 export {

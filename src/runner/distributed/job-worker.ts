@@ -51,6 +51,7 @@ const jobSchema = z.union([
     source: z.string().min(1),
     trigger: z.string().min(1),
     full: z.boolean().optional(),
+    scheduledFor: z.number().optional(),
   }),
   z.object({
     kind: z.literal('refresh'),
@@ -58,7 +59,12 @@ const jobSchema = z.union([
     pageIds: z.array(z.string()),
     trigger: z.string().min(1),
   }),
-  z.object({ kind: z.literal('janitor'), source: z.string(), trigger: z.string().min(1) }),
+  z.object({
+    kind: z.literal('janitor'),
+    source: z.string(),
+    trigger: z.string().min(1),
+    scheduledFor: z.number().optional(),
+  }),
 ]);
 
 /** The job a queue row holds; `job_invalid` (a poison job) when it is not one. */
@@ -78,7 +84,6 @@ export function createJobWorker(options: JobWorkerOptions): JobWorker {
   const handOnDelay = options.handOnDelaySeconds ?? 3;
   const stopper = new AbortController();
   const active = new Map<string, RunningJob>();
-  const settled = new Map<string, Promise<unknown>>();
   const listeners = new Set<(outcome: JobOutcome, durationMs: number) => void>();
 
   async function handOn(job: Job, why: string): Promise<JobResult> {
@@ -131,16 +136,7 @@ export function createJobWorker(options: JobWorkerOptions): JobWorker {
         },
         async ([pgJob]) => {
           if (!pgJob) throw new Error('empty batch');
-          const done = run(pgJob.id, pgJob.data, pgJob.signal);
-          settled.set(
-            pgJob.id,
-            done.catch(() => {}),
-          );
-          try {
-            return await done;
-          } finally {
-            settled.delete(pgJob.id);
-          }
+          return run(pgJob.id, pgJob.data, pgJob.signal);
         },
       );
     },
@@ -150,15 +146,18 @@ export function createJobWorker(options: JobWorkerOptions): JobWorker {
       return () => listeners.delete(listener);
     },
     async stop(timeoutMs) {
-      const offWork = queue.boss.offWork(JOB_QUEUE, { wait: false });
       stopper.abort();
-      await offWork.catch(() => {});
-      const all = Promise.allSettled([...settled.values()]).then(() => true);
+      // Waits until the running handlers returned and pg-boss recorded their results (a handed-on
+      // job completed), so closing the queue afterwards cannot fail a job that had finished.
+      const drained = queue.boss.offWork(JOB_QUEUE, { wait: true }).then(
+        () => true,
+        () => true,
+      );
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<boolean>((resolve) => {
         timer = setTimeout(() => resolve(false), timeoutMs);
       });
-      const finished = await Promise.race([all, timeout]);
+      const finished = await Promise.race([drained, timeout]);
       clearTimeout(timer);
       return { abandoned: finished ? 0 : active.size };
     },

@@ -6,6 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Config, readConfig, type SourceConfig } from '../../config/index.ts';
+import { type JobQueue, openJobQueue } from '../../runner/distributed/index.ts';
 import type { Clock } from '../../shared/index.ts';
 import type { StoreFactory, TestStore } from '../../store/test-support/store-factories.ts';
 import { type EmulatorEndpoint, emulatorClient } from '../../sync/test-support/pull-harness.ts';
@@ -36,6 +37,8 @@ export function testConfig(overrides: ConfigOverrides = {}): Config {
 
 export interface ServeHarness {
   service: ServeService;
+  /** The job queue of `runner: distributed` (with `options.distributed`). */
+  queue: JobQueue | null;
   testStore: TestStore;
   config: Config;
   /** POSTs `body` (signed with `token` unless `signature` is given) to the receiver in-process. */
@@ -50,7 +53,7 @@ export async function createServeHarness(
   emulator: EmulatorEndpoint,
   sources: SourceConfig[],
   clock: Clock,
-  options: { config?: ConfigOverrides; secretKey?: string | null } & Pick<
+  options: { config?: ConfigOverrides; secretKey?: string | null; distributed?: boolean } & Pick<
     ServeOptions,
     'execute' | 'oauth' | 'engine'
   > = {},
@@ -63,9 +66,21 @@ export async function createServeHarness(
     ...options.config,
     webhooks: options.config?.webhooks ?? { verificationToken: TEST_WEBHOOK_TOKEN },
   });
+  // `runner: distributed`: a queue in a schema beside the test store's (PostgreSQL only).
+  const queue = options.distributed
+    ? await openJobQueue({
+        url: testStore.url,
+        schema: `${testStore.schema}_jobs`,
+        heartbeatSeconds: 10,
+        retryLimit: 0,
+        retryDelaySeconds: 0,
+        role: 'serve',
+      })
+    : null;
   const service = createServeService({
-    config,
+    config: queue ? { ...config, runner: 'distributed' } : config,
     store: testStore.store,
+    ...(queue ? { queue } : {}),
     notion: emulatorClient(emulator),
     clock,
     ...(options.execute ? { execute: options.execute } : {}),
@@ -74,6 +89,7 @@ export async function createServeHarness(
   });
   return {
     service,
+    queue,
     testStore,
     config,
     deliver(body, deliverOptions = {}) {

@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { NotionSyncError } from '../../errors.ts';
 import { quoteIdentifier, quoteLiteral } from '../dialect.ts';
+import { survivingIdleErrors } from '../postgres-dialect.ts';
 import { jsonCell, type ReadOnlySqlRunner, sqlRefused } from './read-only-sql.ts';
 
 function readerUrl(connectionString: string, role: string, password: string): string {
@@ -33,11 +34,13 @@ export function createPostgresReadOnlySql(
   const password = createHash('sha256')
     .update(`${url.username}\0${url.password}\0${database}\0${role}`)
     .digest('hex');
-  const admin = new pg.Pool({ connectionString, max: 1 });
-  const reader = new pg.Pool({
-    connectionString: readerUrl(connectionString, role, password),
-    max: 2,
-  });
+  const admin = survivingIdleErrors(new pg.Pool({ connectionString, max: 1 }));
+  const reader = survivingIdleErrors(
+    new pg.Pool({
+      connectionString: readerUrl(connectionString, role, password),
+      max: 2,
+    }),
+  );
   let granted = '';
 
   async function grant(views: string[]): Promise<void> {
