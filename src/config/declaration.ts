@@ -412,6 +412,25 @@ export const declaration = {
       default: 3,
       description: 'Requests in flight at once per connection',
     }),
+    rateBudget: option({
+      schema: z.enum(['auto', 'local', 'shared']),
+      default: 'auto',
+      env: 'NOTION_SYNC_RATE_BUDGET',
+      description:
+        'Where the rate budget lives: `local` (this process paces each connection), `shared` (token buckets in the PostgreSQL store, one per connection and one per workspace, spent by every process), or `auto`: shared with `runner: distributed`, local otherwise',
+    }),
+    workspaceRequestsPerSecond: option({
+      schema: z.number().positive().max(1000),
+      default: 3,
+      description:
+        'With `rateBudget: shared`: average requests per second of a whole workspace, shared by all its connections',
+    }),
+    interactiveReserve: option({
+      schema: z.number().int().min(0).max(999),
+      default: 1,
+      description:
+        'With `rateBudget: shared`: tokens of each bucket that bulk work (pulls, backfills) leaves for interactive work (console, MCP and API pushes, webhook refreshes); must be below `burst`',
+    }),
     timeoutMs: option({
       schema: z.number().int().min(1000),
       default: 60_000,

@@ -216,3 +216,37 @@ describe('notion-sync emulator: banner, webhooks and OAuth flags', () => {
     expect(code).toBe(2);
   });
 });
+
+describe('notion-sync emulator --workspace-rate-limit', () => {
+  it('refuses a second integration with workspace_rate_limit once the workspace budget is spent', async () => {
+    const { child, info } = await startEmulator([
+      '--rate-limit',
+      '3',
+      '--burst',
+      '2',
+      '--workspace-rate-limit',
+      '1',
+    ]);
+    try {
+      const me = (token: string) =>
+        fetch(`${info.baseUrl}/v1/users/me`, {
+          headers: { authorization: `Bearer ${token}`, 'notion-version': '2026-03-11' },
+        });
+      const other = (await (
+        await fetch(`${info.baseUrl}/__emulator/integrations`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ name: 'Other' }),
+        })
+      ).json()) as { token: string };
+      expect([(await me(info.token)).status, (await me(info.token)).status]).toEqual([200, 200]);
+      // The other integration's own bucket is full; the workspace's is not.
+      const refused = await me(other.token);
+      expect(refused.status).toBe(429);
+      const body = (await refused.json()) as { additional_data: { rate_limit_reason: string } };
+      expect(body.additional_data.rate_limit_reason).toBe('workspace_rate_limit');
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+});

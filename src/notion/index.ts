@@ -91,6 +91,12 @@ export {
   type PropertySchema,
 } from './property-encoder.ts';
 export type { RequestListener } from './request-path.ts';
+export {
+  currentRequestPriority,
+  priorityOfTrigger,
+  type RequestPriority,
+  withRequestPriority,
+} from './request-priority.ts';
 export type { EndpointStats, RequestRecord, RequestStats } from './request-stats.ts';
 export { plainTextOf, textToRichTextRequest } from './rich-text.ts';
 export { authenticatingFetch, type TokenSource } from './token-source.ts';

@@ -27,7 +27,7 @@ import {
   type SearchOptions,
 } from './list-iterators.ts';
 import { createNotionApi, type NotionApi } from './notion-api.ts';
-import { createPacer, type PacerState } from './pacer.ts';
+import { createPacer, type Pacer, type PacerState } from './pacer.ts';
 import {
   type BlockNode,
   type BlockTreeOptions,
@@ -82,6 +82,11 @@ export interface NotionClientOptions {
   /** fetch implementation (the emulator's in-process fetch, for instance). */
   fetch?: SdkFetch;
   pacing?: PacingOptions;
+  /**
+   * A budget kept elsewhere (the store's shared buckets, for instance) instead of this client's
+   * own token bucket; `pacing` is then ignored.
+   */
+  pacer?: Pacer;
   /** Per-request timeout (default 60,000 ms). */
   timeoutMs?: number;
   /** Retries of transient failures (5xx, timeouts, resets) of reads; writes never repeat (default 4). */
@@ -210,12 +215,14 @@ export function createNotionClient(options: NotionClientOptions): NotionClient {
     logger: sdkLogger(logger),
     ...(sdkFetch ? { fetch: sdkFetch } : {}),
   });
-  const pacer = createPacer({
-    requestsPerSecond: positive('pacing.requestsPerSecond', options.pacing?.requestsPerSecond, 3),
-    burst: positive('pacing.burst', options.pacing?.burst, 5),
-    maxInFlight: positive('pacing.maxInFlight', options.pacing?.maxInFlight, 3),
-    clock,
-  });
+  const pacer =
+    options.pacer ??
+    createPacer({
+      requestsPerSecond: positive('pacing.requestsPerSecond', options.pacing?.requestsPerSecond, 3),
+      burst: positive('pacing.burst', options.pacing?.burst, 5),
+      maxInFlight: positive('pacing.maxInFlight', options.pacing?.maxInFlight, 3),
+      clock,
+    });
   const breaker = createCircuitBreaker({
     failureThreshold: positive(
       'circuitBreaker.failureThreshold',

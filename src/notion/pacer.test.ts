@@ -83,4 +83,21 @@ describe('createPacer', () => {
     expect(waited).toBeGreaterThanOrEqual(2000);
     expect(waited).toBeLessThanOrEqual(2400);
   });
+
+  it('serves interactive callers before a backlog of bulk ones', async () => {
+    const clock = createManualClock(0);
+    const pacer = createPacer({ requestsPerSecond: 3, burst: 1, maxInFlight: 10, clock });
+    const order: string[] = [];
+    const take = (lane: 'interactive' | 'bulk', label: string) =>
+      pacer.acquire(lane).then((permit) => {
+        order.push(label);
+        permit.release();
+      });
+    const all = [0, 1, 2, 3].map((n) => take('bulk', `bulk${n}`));
+    all.push(take('interactive', 'interactive'));
+    await clock.advance(5000);
+    await Promise.all(all);
+    // The first bulk caller took the one token there was; the interactive one is next.
+    expect(order).toEqual(['bulk0', 'interactive', 'bulk1', 'bulk2', 'bulk3']);
+  });
 });

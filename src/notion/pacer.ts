@@ -1,4 +1,5 @@
 import type { Clock } from '../shared/index.ts';
+import type { RequestPriority } from './request-priority.ts';
 
 export interface PacerOptions {
   /** Average requests per second the bucket refills at. */
@@ -25,10 +26,19 @@ export interface PacerState {
   pausedUntil: number;
 }
 
+/**
+ * What the request path asks before each request: a permit in a lane, and a pause when Notion
+ * answers 429/529. `createPacer` keeps the budget in this process; a shared implementation keeps
+ * it in the store for every process of a connection and workspace (sync/connections/).
+ */
 export interface Pacer {
-  acquire(): Promise<PacerPermit>;
-  /** Stops every caller for `ms` from now (the bucket restarts empty afterwards). */
-  pause(ms: number): void;
+  /** Waits for a permit; interactive callers are served before bulk ones (default bulk). */
+  acquire(priority?: RequestPriority): Promise<PacerPermit>;
+  /**
+   * Stops every caller for `ms` from now (the bucket restarts empty afterwards). `reason` is the
+   * 429's `rate_limit_reason` (`integration_rate_limit`, `workspace_rate_limit`, …), when given.
+   */
+  pause(ms: number, reason?: string): void;
   state(): PacerState;
 }
 
@@ -38,7 +48,8 @@ interface Waiter {
 }
 
 /**
- * One token bucket per connection, shared by all its callers: FIFO order, at most `burst`
+ * One token bucket per connection, shared by all its callers: FIFO order within a lane, every
+ * interactive caller before any bulk one, at most `burst`
  * requests back to back, `requestsPerSecond` on average, at most `maxInFlight` outstanding, and a
  * whole-bucket pause when Notion says so. Time comes from the injected clock only.
  */
@@ -52,7 +63,8 @@ export function createPacer(options: PacerOptions): Pacer {
   let pausedUntil = 0;
   let inFlight = 0;
   let pumping = false;
-  const queue: Waiter[] = [];
+  const lanes: Record<RequestPriority, Waiter[]> = { interactive: [], bulk: [] };
+  const queued = () => lanes.interactive.length + lanes.bulk.length;
 
   const refill = (now: number) => {
     const from = Math.max(lastRefill, pausedUntil);
@@ -80,7 +92,7 @@ export function createPacer(options: PacerOptions): Pacer {
     if (pumping) return;
     pumping = true;
     try {
-      while (queue.length > 0 && inFlight < maxInFlight) {
+      while (queued() > 0 && inFlight < maxInFlight) {
         const now = clock.now();
         if (now < pausedUntil) {
           await clock.sleep(pausedUntil - now);
@@ -91,7 +103,7 @@ export function createPacer(options: PacerOptions): Pacer {
           await clock.sleep(Math.max(1, Math.ceil(((1 - tokens) * 1000) / requestsPerSecond)));
           continue;
         }
-        const waiter = queue.shift();
+        const waiter = lanes.interactive.shift() ?? lanes.bulk.shift();
         if (waiter) grant(waiter, now);
       }
     } finally {
@@ -100,9 +112,9 @@ export function createPacer(options: PacerOptions): Pacer {
   };
 
   return {
-    acquire() {
+    acquire(priority = 'bulk') {
       return new Promise<PacerPermit>((resolve) => {
-        queue.push({ enqueuedAt: clock.now(), resolve });
+        lanes[priority].push({ enqueuedAt: clock.now(), resolve });
         void pump();
       });
     },
@@ -115,7 +127,7 @@ export function createPacer(options: PacerOptions): Pacer {
       lastRefill = pausedUntil;
     },
     state() {
-      return { tokens, inFlight, queued: queue.length, pausedUntil };
+      return { tokens, inFlight, queued: queued(), pausedUntil };
     },
   };
 }

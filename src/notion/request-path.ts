@@ -4,6 +4,7 @@ import type { Clock, Logger } from '../shared/index.ts';
 import type { CircuitBreaker } from './circuit-breaker.ts';
 import { classifyNotionError, type NotionApiError, type RequestContext } from './notion-error.ts';
 import type { Pacer } from './pacer.ts';
+import { currentRequestPriority } from './request-priority.ts';
 import {
   addRequestRecord,
   createRequestStatsCollector,
@@ -101,7 +102,7 @@ export function createRequestPath(options: RequestPathOptions): RequestPath {
     call: () => Promise<T>,
   ): Promise<{ ok: true; result: T } | { ok: false; error: NotionApiError }> {
     breaker.check();
-    const permit = await pacer.acquire();
+    const permit = await pacer.acquire(currentRequestPriority());
     const startedAt = clock.now();
     const base = {
       endpoint: spec.endpoint,
@@ -149,7 +150,7 @@ export function createRequestPath(options: RequestPathOptions): RequestPath {
 
   function pauseForRateLimit(spec: EndpointSpec, error: NotionApiError) {
     const pauseMs = error.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS;
-    pacer.pause(pauseMs);
+    pacer.pause(pauseMs, error.rateLimitReason);
     logger.warn(
       {
         endpoint: spec.endpoint,

@@ -63,6 +63,15 @@ export type {
   PullRowOutcome,
   PullRowResult,
 } from './pull-batch.ts';
+export type {
+  RateBudgetKind,
+  RateBudgetLane,
+  RateBudgetSpec,
+  RateBudgetsRepository,
+  RateBudgetTakeInput,
+  RateBudgetTakeResult,
+  RateBudgetUsage,
+} from './rate-budgets-repository.ts';
 export {
   checkSelectShape,
   type ReadOnlySqlOptions,

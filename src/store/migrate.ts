@@ -20,6 +20,7 @@ import { createFilesMigration } from './migrations/0008-files.ts';
 import { createConnectionStatusMigration } from './migrations/0009-connection-status.ts';
 import { createConnectionOwnerMigration } from './migrations/0010-connection-owner.ts';
 import { createDropPageIdIndexMigration } from './migrations/0011-drop-page-id-index.ts';
+import { createRateBudgetsMigration } from './migrations/0012-rate-budgets.ts';
 
 /** Migrations in order; names sort lexicographically and are never renamed. */
 export function listMigrations(dialect: StoreDialect): Record<string, Migration> {
@@ -35,6 +36,7 @@ export function listMigrations(dialect: StoreDialect): Record<string, Migration>
     '0009_connection_status': createConnectionStatusMigration(),
     '0010_connection_owner': createConnectionOwnerMigration(),
     '0011_drop_page_id_index': createDropPageIdIndexMigration(dialect),
+    '0012_rate_budgets': createRateBudgetsMigration(),
   };
 }
 

@@ -263,6 +263,24 @@ export interface SearchIndexTable {
   body: string;
 }
 
+/** One shared token bucket (issue 17): `connection:<name>` or `workspace:<id>`. */
+export interface RateBudgetsTable {
+  key: string;
+  kind: 'connection' | 'workspace';
+  rate_per_s: number;
+  capacity: number;
+  reserve: number;
+  tokens: number;
+  updated_ms: number;
+  paused_until_ms: number;
+  interactive_until_ms: number;
+  taken: number;
+  interactive_taken: number;
+  rate_limited: number;
+  created_ms: number;
+  workspace_id: string | null;
+}
+
 export interface Database {
   connections: ConnectionsTable;
   sources: SourcesTable;
@@ -284,6 +302,7 @@ export interface Database {
   search_index: SearchIndexTable;
   target_items: TargetItemsTable;
   target_cursors: TargetCursorsTable;
+  rate_budgets: RateBudgetsTable;
 }
 
 export type EngineTable = keyof Database;
@@ -309,4 +328,5 @@ export const ENGINE_TABLES: readonly EngineTable[] = [
   'search_index',
   'target_items',
   'target_cursors',
+  'rate_budgets',
 ];

@@ -41,6 +41,10 @@ import { createMcpCallsRepository, type McpCallsRepository } from './mcp-calls-r
 import { migrateStore } from './migrate.ts';
 import { createOutboxRepository, type OutboxRepository } from './outbox-repository.ts';
 import { createPointInTimeReader, type PointInTimeReader } from './point-in-time.ts';
+import {
+  createRateBudgetsRepository,
+  type RateBudgetsRepository,
+} from './rate-budgets-repository.ts';
 import type { ReadOnlySqlRunner } from './read-only-sql/read-only-sql.ts';
 import { createRecordsRepository, type RecordsRepository } from './records-repository.ts';
 import type { RepositoryContext } from './repository-context.ts';
@@ -148,6 +152,8 @@ export interface Store {
   readonly readOnlySql: ReadOnlySqlRunner;
   /** What each target last exported, per record (DESIGN.md §5 Targets). */
   readonly targets: TargetItemsRepository;
+  /** Token buckets shared by every process (PostgreSQL; see rate-budgets-repository.ts). */
+  readonly rateBudgets: RateBudgetsRepository;
   /** Janitor retention: the only path that deletes versions. */
   pruneVersions(input: PruneVersionsInput): Promise<number>;
   /** How many versions `pruneVersions` would delete. */
@@ -250,6 +256,7 @@ export async function createStore(options: StoreOptions = {}): Promise<Store> {
     rows: createSourceRowsRepository(ctx),
     readOnlySql,
     targets: createTargetItemsRepository(ctx),
+    rateBudgets: createRateBudgetsRepository(ctx),
     pruneVersions: (input) => pruneVersions(ctx, input),
     countPrunableVersions: (input) => countPrunableVersions(ctx, input),
     db: dialect.db,

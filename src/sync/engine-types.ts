@@ -43,7 +43,7 @@ export interface EngineOptions {
    * The effective configuration: `sources`, and `notion` + `connections` to make the clients of
    * named token connections (and of `default` when neither `notion` nor `notionFactory` is given).
    */
-  config: Pick<Config, 'sources'> & Partial<Pick<Config, 'notion' | 'connections'>>;
+  config: Pick<Config, 'sources'> & Partial<Pick<Config, 'notion' | 'connections' | 'runner'>>;
   store: Store;
   /** The `default` (NOTION_TOKEN) connection's client. */
   notion?: NotionClient;

@@ -6,7 +6,7 @@
 import { mkdir } from 'node:fs/promises';
 import { isFolderTarget, type SourceConfig } from '../config/index.ts';
 import { NotionSyncError } from '../errors.ts';
-import type { NotionClient } from '../notion/index.ts';
+import { type NotionClient, priorityOfTrigger, withRequestPriority } from '../notion/index.ts';
 import { parseNotionId, silentLogger, systemClock } from '../shared/index.ts';
 import { DEFAULT_MAX_ATTEMPTS, type SyncDirection } from '../store/index.ts';
 import type { TargetProblem } from '../targets/index.ts';
@@ -131,7 +131,13 @@ export function createEngine(options: EngineOptions): Engine {
     createConnectionClients({
       store,
       ...(config.notion
-        ? { config: { notion: config.notion, connections: config.connections ?? [] } }
+        ? {
+            config: {
+              notion: config.notion,
+              connections: config.connections ?? [],
+              ...(config.runner ? { runner: config.runner } : {}),
+            },
+          }
         : {}),
       ...(options.env ? { env: options.env } : {}),
       ...(defaultClient ? { defaultClient } : {}),
@@ -471,7 +477,10 @@ export function createEngine(options: EngineOptions): Engine {
   // Imported sources too: a webhook of an OAuth installation refreshes the pages of its import.
   const refresh: Engine['refresh'] = async (sourceName, pageIds, refreshOptions) => {
     const [source] = selectSources(await allSources(), [sourceName]);
-    return refreshPages(await pullEnvironment(source!), source!, pageIds, refreshOptions);
+    // A webhook refresh is what someone waits for: its requests go in the interactive lane.
+    return withRequestPriority(priorityOfTrigger(refreshOptions.trigger), async () =>
+      refreshPages(await pullEnvironment(source!), source!, pageIds, refreshOptions),
+    );
   };
 
   const records = createRecordsApi({
@@ -516,7 +525,13 @@ export function createEngine(options: EngineOptions): Engine {
       ...(signal ? { signal } : {}),
       ...(onNotice ? { onNotice } : {}),
     };
-    return watchFolders({ ...rest, folders, clock, sync: (n) => sync(n, syncOptions) });
+    const lane = priorityOfTrigger(syncOptions.trigger);
+    return watchFolders({
+      ...rest,
+      folders,
+      clock,
+      sync: (n) => withRequestPriority(lane, () => sync(n, syncOptions)),
+    });
   }
 
   const connections = createConnectionsApi({
@@ -544,8 +559,15 @@ export function createEngine(options: EngineOptions): Engine {
     history,
     runs,
     refresh,
-    push,
-    sync,
+    // A push someone started (console, MCP, API, CLI) goes before backfills (DESIGN.md §6).
+    push: (names, pushOptions = {}) =>
+      withRequestPriority(priorityOfTrigger(pushOptions.trigger ?? 'api'), () =>
+        push(names, pushOptions),
+      ),
+    sync: (names, syncOptions = {}) =>
+      withRequestPriority(priorityOfTrigger(syncOptions.trigger ?? 'api'), () =>
+        sync(names, syncOptions),
+      ),
     rebind,
     init,
     janitor,

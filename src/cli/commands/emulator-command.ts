@@ -13,6 +13,7 @@ interface EmulatorFlags {
   state?: string;
   stateDir?: string;
   rateLimit: string;
+  workspaceRateLimit: string;
   burst: string;
   latencyMs: string;
   webhookUrl?: string;
@@ -66,6 +67,7 @@ async function startConfigured(flags: EmulatorFlags): Promise<Emulator> {
   }
   const rps = numberFlag(flags.rateLimit, '--rate-limit', 0);
   const burst = numberFlag(flags.burst, '--burst', 1);
+  const workspaceRps = numberFlag(flags.workspaceRateLimit, '--workspace-rate-limit', 0);
   const latencyMs = numberFlag(flags.latencyMs, '--latency-ms', 0);
   const aggregateMs = numberFlag(flags.webhookAggregateMs, '--webhook-aggregate-ms', 0);
   const oauthClients = flags.oauthClient.map(parseOAuthClient);
@@ -75,7 +77,14 @@ async function startConfigured(flags: EmulatorFlags): Promise<Emulator> {
   const { createEmulator } = await import('../../emulator/index.ts');
   const emulator = await createEmulator({
     seed: fromState ? 'empty' : (flags.seed as 'empty' | 'demo'),
-    rateLimit: rps > 0 ? { requestsPerSecond: rps, burst } : false,
+    rateLimit:
+      rps > 0
+        ? {
+            requestsPerSecond: rps,
+            burst,
+            ...(workspaceRps > 0 ? { workspaceRequestsPerSecond: workspaceRps } : {}),
+          }
+        : false,
     latencyMs,
     webhooks: { aggregateMs },
     oauth: {
@@ -158,7 +167,10 @@ async function runEmulator(ctx: CliContext, flags: EmulatorFlags): Promise<void>
   if (ctx.json) ctx.io.stdout.write(`${JSON.stringify(info)}\n`);
   else
     printBanner(ctx, emulator, server.baseUrl, {
-      rateLimit: rps > 0 ? `${rps} req/s, burst ${flags.burst}` : 'off',
+      rateLimit:
+        rps > 0
+          ? `${rps} req/s, burst ${flags.burst}${Number(flags.workspaceRateLimit) > 0 ? `; workspace ${flags.workspaceRateLimit} req/s` : ''}`
+          : 'off',
       webhookToken,
       webhookUrl: flags.webhookUrl,
     });
@@ -181,6 +193,11 @@ export function registerEmulatorCommand(program: Command, context: () => CliCont
       '--rate-limit <rps>',
       'average requests per second per integration (0 turns it off)',
       '3',
+    )
+    .option(
+      '--workspace-rate-limit <rps>',
+      'average requests per second of the whole workspace, shared by all integrations (0 = no workspace limit; needs --rate-limit)',
+      '0',
     )
     .option('--burst <n>', 'requests an idle integration may send at once', '10')
     .option('--latency-ms <ms>', 'latency added to every request', '0')

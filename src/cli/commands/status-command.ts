@@ -6,6 +6,7 @@ import type { SourceStatus } from '../../sync/index.ts';
 import type { CliContext } from '../context.ts';
 import { withEngine } from '../open-engine.ts';
 import { describeQueue, queueStatus } from './queue-status.ts';
+import { describeRateBudgets, rateBudgetStatus } from './rate-budget-status.ts';
 
 function gapText(status: SourceStatus): string {
   const gaps = status.gaps;
@@ -163,7 +164,7 @@ export function registerStatusCommand(program: Command, context: () => CliContex
     .action(async () => {
       const ctx = context();
       const config = ctx.config();
-      const { statuses, schedules, webhooks, mcp, staged } = await withEngine(
+      const { statuses, schedules, webhooks, mcp, staged, budgets } = await withEngine(
         ctx,
         async ({ engine, store }) => {
           const statuses = await engine.status();
@@ -176,6 +177,7 @@ export function registerStatusCommand(program: Command, context: () => CliContex
             webhooks: await webhookStatus(store, config),
             mcp: await store.mcpCalls.activity(new Date(Date.now() - DAY_MS).toISOString()),
             staged: (await store.staged.list({ state: 'pending' })).length,
+            budgets: await rateBudgetStatus(store, Date.now()),
           };
         },
       );
@@ -193,6 +195,7 @@ export function registerStatusCommand(program: Command, context: () => CliContex
           sources: statuses.map((s, i) => ({ ...s, schedule: schedules[i] ?? null })),
           webhooks,
           mcp: { last24h: mcp, stagedPending: staged },
+          rateBudgets: budgets,
         });
         return;
       }
@@ -204,6 +207,7 @@ export function registerStatusCommand(program: Command, context: () => CliContex
           ...statuses.flatMap((s, i) => describe(s, schedules[i] ?? null)),
           ...describeWebhooks(webhooks),
           ...describeMcp(mcp, staged),
+          ...describeRateBudgets(budgets, Date.now()),
         ].join('\n'),
       );
     });

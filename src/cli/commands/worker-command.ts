@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { type Config, declaration } from '../../config/index.ts';
 import { NotionSyncError } from '../../errors.ts';
-import { createNotionClient, notionClientOptionsFromConfig } from '../../notion/index.ts';
+import { systemClock } from '../../shared/index.ts';
 import { createStore } from '../../store/index.ts';
 import type { CliContext } from '../context.ts';
 import { openConfiguredQueue } from '../open-queue.ts';
@@ -69,7 +69,16 @@ export function registerWorkerCommand(program: Command, context: () => CliContex
       try {
         const queue = await openConfiguredQueue(config, logger, 'worker');
         const { createWorkerService } = await import('../../server/index.ts');
-        const notion = createNotionClient(notionClientOptionsFromConfig(config, { logger }));
+        // Through the connection clients, so that with a shared rate budget (`runner:
+        // distributed` and `notion.rateBudget: auto`) the default connection spends it too.
+        const { createConnectionClients } = await import('../../sync/index.ts');
+        const notion = await createConnectionClients({
+          store,
+          config,
+          env: ctx.io.env,
+          clock: systemClock,
+          logger,
+        }).client();
         const service = createWorkerService({
           config,
           store,

@@ -3,7 +3,9 @@
 // from the environment variable `tokenEnv`, and any other name is an OAuth installation in the
 // store whose tokens are decrypted and refreshed (oauth-token-source.ts). Each connection gets
 // its own client, so its own pacing budget and circuit breaker; clients are made on first use
-// and kept. A runner that spreads work over processes resolves clients through this same file.
+// and kept. A runner that spreads work over processes resolves clients through this same file;
+// with `notion.rateBudget: shared` each client spends from the store's shared buckets (its
+// connection's and its workspace's, see shared-rate-budget.ts) instead of pacing on its own.
 import type { Config, ConnectionConfig } from '../../config/index.ts';
 import { NotionSyncError } from '../../errors.ts';
 import {
@@ -16,13 +18,17 @@ import {
 import { type Clock, findClosest, type Logger } from '../../shared/index.ts';
 import type { Store } from '../store-api.ts';
 import { createOAuthTokenSource, reconnectError } from './oauth-token-source.ts';
+import { createSharedRateBudget, type SharedRateBudget } from './shared-rate-budget.ts';
 
 export const DEFAULT_CONNECTION = 'default';
 
 export interface ConnectionClientsOptions {
   store: Store;
-  /** `notion.*` (pacing, base URL, NOTION_TOKEN) and the named token connections. */
-  config?: Pick<Config, 'notion'> & { connections?: ConnectionConfig[] };
+  /** `notion.*` (pacing, base URL, NOTION_TOKEN), the named token connections, and the runner (`rateBudget: auto`). */
+  config?: Pick<Config, 'notion'> & {
+    connections?: ConnectionConfig[];
+    runner?: Config['runner'];
+  };
   /** Where `tokenEnv` variables are read (default: process.env). */
   env?: Record<string, string | undefined>;
   /** The default connection's client, when the caller builds it (tests, the emulator). */
@@ -47,20 +53,88 @@ export interface ConnectionClients {
   readonly oauth: NotionOAuth | null;
 }
 
+/** The workspace of a token's integration (users.me → bot.workspace_id); null when not said. */
+async function workspaceOfToken(client: NotionClient): Promise<string | null> {
+  const me = (await client.users.me()) as { bot?: { workspace_id?: string } };
+  return me.bot?.workspace_id ?? null;
+}
+
+/** `notion.rateBudget` with `auto` resolved: shared for `runner: distributed`, local otherwise. */
+export function rateBudgetOf(
+  config: Partial<Pick<Config, 'notion' | 'runner'>>,
+): 'local' | 'shared' {
+  const mode = config.notion?.rateBudget ?? 'auto';
+  if (mode !== 'auto') return mode;
+  return config.runner === 'distributed' ? 'shared' : 'local';
+}
+
+/** Makes each connection's shared budget when `notion.rateBudget` is `shared`; null otherwise. */
+function sharedBudgetFactory(
+  options: ConnectionClientsOptions,
+): ((connection: string, workspaceId: string | null) => SharedRateBudget) | null {
+  const notion = options.config?.notion;
+  if (!notion || rateBudgetOf(options.config ?? {}) !== 'shared') return null;
+  if (options.store.dialect !== 'postgres') {
+    throw new NotionSyncError(
+      'config_invalid',
+      '`notion.rateBudget: shared` needs a PostgreSQL store (SQLite is single-process): set `store` to a postgres:// URL, or use `notion.rateBudget: local`.',
+      { details: { option: 'notion.rateBudget' } },
+    );
+  }
+  if (notion.interactiveReserve >= notion.burst) {
+    throw new NotionSyncError(
+      'config_invalid',
+      `\`notion.interactiveReserve\` (${notion.interactiveReserve}) must be below \`notion.burst\` (${notion.burst}): bulk work could never take a token.`,
+      { details: { option: 'notion.interactiveReserve' } },
+    );
+  }
+  const settings = {
+    requestsPerSecond: notion.requestsPerSecond,
+    burst: notion.burst,
+    workspaceRequestsPerSecond: notion.workspaceRequestsPerSecond,
+    interactiveReserve: notion.interactiveReserve,
+  };
+  return (connection, workspaceId) =>
+    createSharedRateBudget({
+      budgets: options.store.rateBudgets,
+      connection,
+      workspaceId,
+      settings,
+      clock: options.clock,
+      logger: options.logger,
+    });
+}
+
 export function createConnectionClients(options: ConnectionClientsOptions): ConnectionClients {
   const { store, clock, logger } = options;
   const env = options.env ?? process.env;
   const named = options.config?.connections ?? [];
   const made = new Map<string, Promise<NotionClient>>();
 
-  const build = (token: Partial<NotionClientOptions>): NotionClient => {
-    const extra = { ...options.clientOptions, logger, clock, ...token };
+  const sharedBudget = sharedBudgetFactory(options);
+
+  const build = (token: Partial<NotionClientOptions>, pacer?: SharedRateBudget): NotionClient => {
+    const extra = {
+      ...options.clientOptions,
+      logger,
+      clock,
+      ...token,
+      ...(pacer ? { pacer } : {}),
+    };
     return createNotionClient(
       options.config ? notionClientOptionsFromConfig(options.config, extra) : (extra as never),
     );
   };
 
-  function defaultClient(): NotionClient {
+  /** A token connection's client; with a shared budget, it first learns its workspace (users.me). */
+  async function buildForToken(name: string, token: Partial<NotionClientOptions>) {
+    const budget = sharedBudget?.(name, null);
+    const client = build(token, budget);
+    if (budget) await budget.attachWorkspace(() => workspaceOfToken(client));
+    return client;
+  }
+
+  function defaultClient(): NotionClient | Promise<NotionClient> {
     if (options.defaultClient) return options.defaultClient();
     if (!options.config) {
       throw new NotionSyncError(
@@ -68,10 +142,10 @@ export function createConnectionClients(options: ConnectionClientsOptions): Conn
         'The engine needs a Notion connection: pass `notion`, `notionFactory` or `config.notion`.',
       );
     }
-    return build({});
+    return buildForToken(DEFAULT_CONNECTION, {});
   }
 
-  function tokenClient(connection: ConnectionConfig): NotionClient {
+  function tokenClient(connection: ConnectionConfig): Promise<NotionClient> {
     const token = env[connection.tokenEnv];
     if (!token) {
       throw new NotionSyncError(
@@ -80,7 +154,7 @@ export function createConnectionClients(options: ConnectionClientsOptions): Conn
         { details: { connection: connection.name, env: connection.tokenEnv } },
       );
     }
-    return build({ token });
+    return buildForToken(connection.name, { token });
   }
 
   async function oauthClient(name: string): Promise<NotionClient> {
@@ -95,7 +169,7 @@ export function createConnectionClients(options: ConnectionClientsOptions): Conn
       clock,
       logger,
     });
-    return build({ tokenSource });
+    return build({ tokenSource }, sharedBudget?.(name, stored.workspaceId));
   }
 
   function notFound(name: string): NotionSyncError {
