@@ -4,7 +4,7 @@ import {
   notionOAuthFromConfig,
 } from '../notion/index.ts';
 import { createStore, type Store } from '../store/index.ts';
-import { createEngine, type Engine } from '../sync/index.ts';
+import { createEngine, type Engine, rateBudgetOf } from '../sync/index.ts';
 import type { CliContext } from './context.ts';
 
 export interface OpenEngine {
@@ -50,7 +50,14 @@ export async function openEngine(ctx: CliContext): Promise<OpenEngine> {
     // A target's `urlEnv` names a variable of this environment (never a password in the file).
     environment: ctx.io.env,
     baseDir: ctx.io.cwd,
-    notionFactory: () => createNotionClient(notionClientOptionsFromConfig(config, { logger })),
+    // With a shared rate budget the engine makes the default connection's client itself, so
+    // that it spends the budget every process shares; otherwise this plain, locally paced one.
+    ...(rateBudgetOf(config) === 'local'
+      ? {
+          notionFactory: () =>
+            createNotionClient(notionClientOptionsFromConfig(config, { logger })),
+        }
+      : {}),
   });
   return { engine, store, close: () => store.close() };
 }

@@ -45,6 +45,22 @@ describe('notion-sync worker (runner: distributed)', () => {
     expect((await serve.exited).code, serve.output().stderr).toBe(0);
   }, 60_000);
 
+  it('a one-shot pull under runner: distributed spends the shared budget of its connection and workspace', async () => {
+    const { store, cli } = await fx.workspace(inject('postgresUrl'));
+    const pulled = await cli(['pull']);
+    expect(pulled.status, pulled.stderr).toBe(0);
+    const usage = await store.rateBudgets.usage(Date.now());
+    const byKey = new Map(usage.map((u) => [u.key, u]));
+    const calls = fx.emu.control.requestLog().length;
+    // Every request of the default connection took a token of its bucket, and every one after
+    // the users.me that names its workspace a token of the workspace's too.
+    const connection = byKey.get('connection:default')!;
+    expect(connection.taken).toBeGreaterThan(1);
+    const workspace = usage.find((u) => u.kind === 'workspace');
+    expect(workspace?.taken).toBe(connection.taken - 1);
+    expect(calls).toBeGreaterThanOrEqual(connection.taken);
+  }, 60_000);
+
   it('two serve instances: a schedule fires once per slot, and on when the leader stops', async () => {
     const { start, queue: openQueue } = await fx.workspace(
       inject('postgresUrl'),

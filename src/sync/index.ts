@@ -6,6 +6,7 @@ export {
   type ConnectionClientsOptions,
   createConnectionClients,
   DEFAULT_CONNECTION,
+  rateBudgetOf,
 } from './connections/connection-clients.ts';
 export {
   type ConnectionInfo,

@@ -2,7 +2,9 @@ import type { Command } from 'commander';
 import { type Config, declaration } from '../../config/index.ts';
 import { NotionSyncError } from '../../errors.ts';
 import { createNotionClient, notionClientOptionsFromConfig } from '../../notion/index.ts';
+import { systemClock } from '../../shared/index.ts';
 import { createStore } from '../../store/index.ts';
+import { createConnectionClients, rateBudgetOf } from '../../sync/index.ts';
 import type { CliContext } from '../context.ts';
 import { openConfiguredQueue } from '../open-queue.ts';
 import { waitForSignal } from '../wait-for-signal.ts';
@@ -44,13 +46,28 @@ export function registerServeCommand(program: Command, context: () => CliContext
       // Before opening anything: an unprotected API beyond loopback never starts.
       assertSafeExposure(config);
       const logger = ctx.logger();
-      const notion = createNotionClient(notionClientOptionsFromConfig(config, { logger }));
       const store = await createStore({
         url: config.store,
         baseDir: ctx.io.cwd,
         logger,
         ...(config.secretKey ? { secretKey: config.secretKey } : {}),
       });
+      // With a shared rate budget the default connection spends it like every other process.
+      const notion =
+        rateBudgetOf(config) === 'shared'
+          ? await createConnectionClients({
+              store,
+              config,
+              env: ctx.io.env,
+              clock: systemClock,
+              logger,
+            })
+              .client()
+              .catch(async (error) => {
+                await store.close();
+                throw error;
+              })
+          : createNotionClient(notionClientOptionsFromConfig(config, { logger }));
       // `runner: distributed`: jobs go to the PostgreSQL queue for `notion-sync worker`s.
       const queue =
         config.runner === 'distributed'

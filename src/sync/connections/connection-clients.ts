@@ -130,7 +130,17 @@ export function createConnectionClients(options: ConnectionClientsOptions): Conn
   async function buildForToken(name: string, token: Partial<NotionClientOptions>) {
     const budget = sharedBudget?.(name, null);
     const client = build(token, budget);
-    if (budget) await budget.attachWorkspace(() => workspaceOfToken(client));
+    // Not fatal: without it the client still spends its connection's bucket, and a token that
+    // does not work fails its first real request with the clear error of that request.
+    if (budget)
+      await budget
+        .attachWorkspace(() => workspaceOfToken(client))
+        .catch((error: unknown) =>
+          logger.warn(
+            { connection: name, error: error instanceof Error ? error.message : String(error) },
+            "could not learn the connection's workspace: its requests spend only the connection's budget until it is known",
+          ),
+        );
     return client;
   }
 
