@@ -16,6 +16,9 @@ import type { JsonValue, Source, TargetRecordView } from '../store/index.ts';
  * `storeHash` are what to remember once the edit is committed (`targetHash` null: part of the
  * item waits for something, scan it again next time).
  */
+/** A page tree's parent page: by id, or by the target item (a file) of a page not yet created. */
+export type ParentItem = { pageId: string } | { itemKey: string };
+
 export type LocalChange =
   | {
       kind: 'create';
@@ -23,6 +26,8 @@ export type LocalChange =
       itemKey: string;
       values: Record<string, JsonValue>;
       content?: string | null;
+      /** Page trees: the page to create the page under. */
+      parent?: ParentItem;
       targetHash: string | null;
       storeHash: string;
     }
@@ -33,6 +38,8 @@ export type LocalChange =
       itemKey: string;
       values: Record<string, JsonValue>;
       content?: string | null;
+      /** Page trees: the item moved under another page (its `itemKey` is the new one). */
+      parent?: ParentItem;
       targetHash: string | null;
       storeHash: string;
     }

@@ -136,15 +136,35 @@ export interface LocalEdit {
   cancelled?: true;
 }
 
+/** A parent page of a page tree: by id, or by the local key of a record not yet created. */
+export type ParentPage = { pageId: string } | { localKey: string };
+
+export interface CreateOptions {
+  /** The record's local key (and a database page's sync key) instead of a random UUID. */
+  localKey?: string;
+  /** Page trees: the page the new page goes under. */
+  parent?: ParentPage;
+}
+
+export interface UpdateOptions {
+  /** Page trees: move the page under this page. */
+  parent?: ParentPage;
+}
+
 /** Local edits on the store target: each commits a version and its outbox row together. */
 export interface RecordsApi {
   /**
    * `localKey` names the record (and the page's sync key) instead of a random UUID — a target
    * uses its item's key (a row's key), so the page and the row know each other.
    */
-  create(source: string, values: LocalValues, options?: { localKey?: string }): Promise<LocalEdit>;
+  create(source: string, values: LocalValues, options?: CreateOptions): Promise<LocalEdit>;
   /** `ref` is a page id or URL, or the record's local key. */
-  update(source: string, ref: string, values: LocalValues): Promise<LocalEdit>;
+  update(
+    source: string,
+    ref: string,
+    values: LocalValues,
+    options?: UpdateOptions,
+  ): Promise<LocalEdit>;
   delete(source: string, ref: string): Promise<LocalEdit>;
 }
 

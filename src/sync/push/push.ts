@@ -11,7 +11,7 @@ import { isInterrupted, sleepUnlessAborted, throwIfInterrupted } from '../interr
 import { payloadOf } from '../records-api.ts';
 import { resolveSource } from '../resolve-source.ts';
 import { createRunMeter, type RunLease, startRun, withRunMeter } from '../runs.ts';
-import { buildSourceSchema } from '../source-schema.ts';
+import { buildSourceSchema, PAGE_TREE_SCHEMA } from '../source-schema.ts';
 import type { OutboxItem, Source } from '../store-api.ts';
 import { emptyPushCounts, type PushContext, type PushEnvironment } from './push-context.ts';
 import { checkFreshness, emptyFreshness } from './push-freshness.ts';
@@ -33,11 +33,17 @@ export async function refreshSource(
 ): Promise<Source> {
   const resolved = await resolveSource(env.notion, config);
   if (resolved.kind !== 'data_source') {
-    throw new NotionSyncError(
-      'usage',
-      `Source "${config.name}" is a page tree; push writes rows of databases only.`,
-      { details: { source: config.name } },
-    );
+    // A page tree pushed from its folder target: pages have a title and nothing else.
+    const upserted = await env.store.sources.upsert({
+      name: config.name,
+      kind: 'page',
+      notionId: resolved.notionId,
+      databaseId: null,
+      direction: config.direction ?? 'pull',
+      schema: PAGE_TREE_SCHEMA,
+      runId,
+    });
+    return upserted.source;
   }
   const { schema } = buildSourceSchema(resolved.properties, config.properties);
   const upserted = await env.store.sources.upsert({
@@ -92,6 +98,8 @@ async function planRun(ctx: PushContext): Promise<void> {
 
 async function prepareKey(ctx: PushContext, due: OutboxItem[]): Promise<void> {
   if (ctx.keyReady || ctx.options.preview || !due.some((i) => i.op === 'create')) return;
+  // A page tree's creates are found again by their parent's children (tree-create-lookup.ts).
+  if (ctx.source.kind === 'page') return;
   const created = await ensureSyncKeyProperty(ctx.env.notion, ctx.source.notionId, ctx.keyProperty);
   ctx.keyReady = true;
   if (!created) return;
@@ -120,7 +128,8 @@ async function drain(ctx: PushContext, lease: RunLease | null): Promise<void> {
       continue;
     }
     await prepareKey(ctx, due);
-    if (!ctx.options.preview) await checkFreshness(ctx, due);
+    // Page trees have no query to learn edits by: every item reads its page.
+    if (!ctx.options.preview && ctx.source.kind !== 'page') await checkFreshness(ctx, due);
     for (const item of due) {
       throwIfInterrupted(ctx.options.signal, what);
       if (!(await pushItem(ctx, item))) skipped.add(item.id);

@@ -37,6 +37,8 @@ export async function prepareKeyProperty(
 ): Promise<Source> {
   const source =
     (await env.store.sources.getByName(config.name)) ?? (await refreshSource(env, config));
+  // A page tree has no properties to add: its creates are found by title (tree-create-lookup.ts).
+  if (source.kind === 'page') return source;
   const name = keyPropertyOf(config);
   const bookkeeping = Object.values(bookkeepingOf(config.target) ?? {}).filter(
     (b): b is string => typeof b === 'string',

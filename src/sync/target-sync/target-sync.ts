@@ -30,6 +30,7 @@ import {
 } from '../../targets/index.ts';
 import { DEFAULT_SYNC_KEY_PROPERTY, type RecordsApi } from '../push/push-types.ts';
 import type { Source, Store, StoreRecord } from '../store-api.ts';
+import { parentOption } from './tree-changes.ts';
 
 export interface TargetDeps {
   store: Store;
@@ -159,15 +160,19 @@ async function applyChange(
     // (the next scan then writes the row's key into the page's key property).
     const free = await store.targets.releaseLocalKey(source.id, change.itemKey);
     const localKey = free ? change.itemKey : `${change.itemKey}~${randomUUID()}`;
-    const edit = await records.create(config.name, change.values as never, { localKey });
+    const edit = await records.create(config.name, change.values as never, {
+      localKey,
+      ...(await parentOption(store, source, change)),
+    });
     await remember(edit.record.id, change);
     summary.created += 1;
     return;
   }
   const record = await store.records.get(change.recordId);
   if (change.kind === 'update') {
-    if (record && Object.keys(change.values).length > 0) {
-      await records.update(config.name, refOf(record), change.values as never);
+    const moved = await parentOption(store, source, change);
+    if (record && (Object.keys(change.values).length > 0 || moved.parent)) {
+      await records.update(config.name, refOf(record), change.values as never, moved);
       summary.updated += 1;
     }
     await remember(change.recordId, change);
@@ -206,7 +211,8 @@ export async function scanStep(
     try {
       await applyChange(deps, config, source, change, summary);
     } catch (error) {
-      if (!(error instanceof NotionSyncError) || error.code !== 'value_invalid') throw error;
+      if (!(error instanceof NotionSyncError)) throw error;
+      if (error.code !== 'value_invalid' && error.code !== 'file_invalid') throw error;
       summary.failed.push({ itemKey: change.itemKey, error: error.message });
     }
   }

@@ -29,7 +29,11 @@ export function createMarkdownFolderTarget(options: MarkdownFolderTargetOptions)
     dependencies: async () => [],
     async scan(input) {
       const items = await store.targets.list(input.source.id);
-      return scanFolder({ files, onLocalDelete: options.onLocalDelete }, input, items);
+      return scanFolder(
+        { files, onLocalDelete: options.onLocalDelete, layout: options.layout },
+        input,
+        items,
+      );
     },
     async export(input) {
       const items = await store.targets.list(input.source.id);

@@ -32,12 +32,19 @@ export async function listMarkdownFiles(files: FolderFiles, dir = ''): Promise<s
   return out.sort();
 }
 
-/** The title of a new page: the title property, else `title`, else the file name. (A first
- * heading would come next, once new files may carry a body.) */
-function newTitle(source: Source, path: string, data: Record<string, JsonValue>): string {
+/** The title of a new page: the title property, else `title`, else the body's first heading,
+ * else the file name. */
+function newTitle(
+  source: Source,
+  path: string,
+  data: Record<string, JsonValue>,
+  body: string,
+): string {
   const property = Object.values(source.schema.properties).find((p) => p.type === 'title');
   const given = (property && data[property.name]) ?? data.title;
   if (typeof given === 'string' && given.trim() !== '') return given;
+  const heading = /^#{1,6}[ \t]+(.+?)[ \t#]*$/m.exec(body)?.[1];
+  if (heading) return heading;
   return path.slice(path.lastIndexOf('/') + 1).replace(/\.md$/, '');
 }
 
@@ -47,7 +54,7 @@ export async function newFileChange(
   source: Source,
   path: string,
   known: Set<string>,
-): Promise<LocalChange | null> {
+): Promise<Extract<LocalChange, { kind: 'create' }> | null> {
   const text = (await files.read(path)) ?? '';
   const doc = parseDocument(text, path);
   if (!doc) return null;
@@ -70,7 +77,7 @@ export async function newFileChange(
   }
   const values = writableEdits(source, doc.data, {});
   const title = Object.values(source.schema.properties).find((p) => p.type === 'title');
-  if (title) values[title.id] = newTitle(source, path, doc.data);
+  if (title) values[title.id] = newTitle(source, path, doc.data, doc.body);
   const hash = textHash(text);
   return { kind: 'create', itemKey: path, values, targetHash: hash, storeHash: hash };
 }
