@@ -11,9 +11,9 @@ import { keepLocalFiles } from './files/local-files.ts';
 import { checkLocalValues } from './property-input.ts';
 import type {
   CreateOptions,
-  ParentPage,
   LocalEdit,
   LocalValues,
+  ParentPage,
   RecordsApi,
   UpdateOptions,
 } from './push/push-types.ts';

@@ -26,8 +26,8 @@ import {
   settledBefore,
 } from './pull-run.ts';
 import { confirmDeletions } from './reconcile.ts';
-import { treeAdoption } from './tree-adopt.ts';
 import { isSettled, type RowPipelineContext } from './row-pipeline.ts';
+import { treeAdoption } from './tree-adopt.ts';
 
 type PageResolved = Extract<ResolvedSource, { kind: 'page' }>;
 

@@ -5,8 +5,8 @@
 import type { PageObjectResponse } from '@notionhq/client';
 import { type OutboxPayload, payloadOf } from '../records-api.ts';
 import type { OutboxItem, Store } from '../store-api.ts';
-import type { ParentPage } from './push-types.ts';
 import type { PushContext } from './push-context.ts';
+import type { ParentPage } from './push-types.ts';
 
 /** The page id a parent reference names; null while its record has no page yet. */
 export async function resolveParent(
@@ -16,7 +16,9 @@ export async function resolveParent(
 ): Promise<string | null> {
   if ('pageId' in parent) return parent.pageId;
   const records = await store.records.findByKey(parent.localKey);
-  return records.find((r) => r.sourceId === sourceId && r.localKey === parent.localKey)?.pageId ?? null;
+  return (
+    records.find((r) => r.sourceId === sourceId && r.localKey === parent.localKey)?.pageId ?? null
+  );
 }
 
 /** The parent page id, `undefined` when the payload names none, null while it waits. */

@@ -31,11 +31,15 @@ async function page(t: Fixture, id: string) {
 }
 
 const titleOf = (p: PageObjectResponse) =>
-  (p.properties.title as { title: { plain_text: string }[] }).title.map((x) => x.plain_text).join('');
+  (p.properties.title as { title: { plain_text: string }[] }).title
+    .map((x) => x.plain_text)
+    .join('');
 
 /** Live child pages of `parentId` with this title. */
 async function childrenTitled(t: Fixture, parentId: string, title: string) {
-  const children = await t.emu.client().blocks.children.list({ block_id: parentId, page_size: 100 });
+  const children = await t.emu
+    .client()
+    .blocks.children.list({ block_id: parentId, page_size: 100 });
   return children.results.filter(
     (b) =>
       'type' in b &&
@@ -147,7 +151,11 @@ describe.each(factories)('page tree pushes on $name', (factory) => {
   it('trashes the page of a deleted file', async () => {
     const t = await setup(factory);
     const leaf = [...t.files.keys()]
-      .filter((p) => p.includes('/') && ![...t.files.keys()].some((q) => q.startsWith(p.replace(/\.md$/, '/'))))
+      .filter(
+        (p) =>
+          p.includes('/') &&
+          ![...t.files.keys()].some((q) => q.startsWith(p.replace(/\.md$/, '/'))),
+      )
       .sort()[0]!;
     const id = frontmatter(t.files.get(leaf)!.text).notion_id as string;
     await rm(join(t.root, leaf));
@@ -178,20 +186,24 @@ describe.each(factories)('page tree pushes on $name', (factory) => {
     const rootId = frontmatter(t.files.get(rootFile)!.text).notion_id as string;
     const folder = join(t.root, rootFile.replace(/\.md$/, ''));
     await writeFile(join(folder, 'lost.md'), '---\ntitle: Lost answer\n---\n');
+    // No retry within the run: the item waits for the next sync.
+    const engine = t.engineWith({ retryWaitMs: 0 });
     t.emu.control.setFaults([
       { route: 'POST /v1/pages', applyThenFail: 'reset', count: 1 },
-      { method: 'GET', route: '/v1/blocks', status: 503, count: 4 },
+      { method: 'GET', route: '/v1/users/me', status: 503, count: 4 },
     ]);
     t.later();
-    const first = await t.engine.sync(['wiki']);
+    const first = await engine.sync(['wiki']);
     expect(first.push.sources[0]?.counts.failed).toBe(1);
+    expect(await childrenTitled(t, rootId, 'Lost answer')).toHaveLength(1);
     t.emu.control.setFaults([]);
     t.later();
     // The next sync's pull walks the tree and meets the page before the push looks it up.
-    const second = await t.engine.sync(['wiki'], {});
+    const second = await engine.sync(['wiki']);
     expect(second.ok).toBe(true);
+    expect(second.push.sources[0]?.counts).toMatchObject({ created: 0, adopted: 1 });
     t.later();
-    await t.engine.sync(['wiki']);
+    await engine.sync(['wiki']);
     expect(await childrenTitled(t, rootId, 'Lost answer')).toHaveLength(1);
     const files = await snapshot(t.root);
     const named = [...files.values()].filter((f) => f.text.includes('\ntitle: Lost answer\n'));

@@ -13,7 +13,9 @@ import { createPullHarness } from './pull-harness.ts';
 import { PUSH_TEST_START_MS } from './push-fixture.ts';
 
 /** Every file under `root` (path → text and modification time). */
-export async function snapshot(root: string): Promise<Map<string, { text: string; mtime: number }>> {
+export async function snapshot(
+  root: string,
+): Promise<Map<string, { text: string; mtime: number }>> {
   const out = new Map<string, { text: string; mtime: number }>();
   const walk = async (dir: string) => {
     for (const entry of await readdir(dir, { withFileTypes: true })) {
@@ -43,7 +45,10 @@ export interface FolderFixtureOptions {
   faultSeed?: number;
 }
 
-export async function createFolderFixture(factory: StoreFactory, options: FolderFixtureOptions = {}) {
+export async function createFolderFixture(
+  factory: StoreFactory,
+  options: FolderFixtureOptions = {},
+) {
   const clock = createManualClock(PUSH_TEST_START_MS);
   const emu = await createEmulator({
     clock,

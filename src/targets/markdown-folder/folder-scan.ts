@@ -99,7 +99,10 @@ export async function scanFolder(
       await scanItem(ctx, input, view, { ...item, itemKey: item.itemKey }, result, placement);
     } catch (error) {
       if (!(error instanceof NotionSyncError) || error.code !== 'file_invalid') throw error;
-      result.failed.push({ itemKey: moves.byRecord.get(item.recordId) ?? item.itemKey, error: error.message });
+      result.failed.push({
+        itemKey: moves.byRecord.get(item.recordId) ?? item.itemKey,
+        error: error.message,
+      });
     }
   }
   const created = fresh.filter((p) => !moves.byPath.has(p));
