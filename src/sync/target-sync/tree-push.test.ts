@@ -148,6 +148,23 @@ describe.each(factories)('page tree pushes on $name', (factory) => {
     expect((await snapshot(t.root)).has(renamed)).toBe(true);
   });
 
+  it('moves the file of a page moved in Notion', async () => {
+    const t = await setup(factory);
+    const deep = [...t.files.keys()].filter((p) => p.split('/').length === 3).sort();
+    const moving = deep[0]!;
+    const movingId = frontmatter(t.files.get(moving)!.text).notion_id as string;
+    const rootFile = [...t.files.keys()].find((p) => !p.includes('/'))!;
+    const rootId = frontmatter(t.files.get(rootFile)!.text).notion_id as string;
+    await t.emu.client().pages.move({ page_id: movingId, parent: { page_id: rootId } } as never);
+    t.later();
+    expect((await t.engine.sync(['wiki'])).ok).toBe(true);
+    const after = await snapshot(t.root);
+    const movedTo = `${rootFile.replace(/\.md$/, '')}/${moving.split('/').at(-1)}`;
+    expect(after.has(moving)).toBe(false);
+    expect(after.get(movedTo)?.text).toBe(t.files.get(moving)!.text);
+    expect(after.size).toBe(t.files.size);
+  });
+
   it('trashes the page of a deleted file', async () => {
     const t = await setup(factory);
     const leaf = [...t.files.keys()]
