@@ -10,7 +10,7 @@ import { isAmbiguousWriteError, isNotionApiError } from '../../notion/index.ts';
 import type { OutboxItem, StoreRecord } from '../store-api.ts';
 import type { PushContext } from './push-context.ts';
 import { pushCreate, pushDelete, pushUpdate } from './push-ops.ts';
-import { pushTreeCreate, pushTreeUpdate } from './tree-ops.ts';
+import { pushTreeCreate, pushTreeDelete, pushTreeUpdate } from './tree-ops.ts';
 import { treeItemReady } from './tree-parent.ts';
 
 function isPermanent(error: unknown): boolean {
@@ -30,6 +30,7 @@ async function runOp(ctx: PushContext, item: OutboxItem, record: StoreRecord): P
   const tree = ctx.source.kind === 'page';
   if (tree && item.op === 'create') await pushTreeCreate(ctx, item, record);
   else if (tree && item.op === 'update') await pushTreeUpdate(ctx, item, record);
+  else if (tree) await pushTreeDelete(ctx, item, record);
   else if (item.op === 'create') await pushCreate(ctx, item, record);
   else if (item.op === 'update') await pushUpdate(ctx, item, record);
   else await pushDelete(ctx, item, record);

@@ -6,14 +6,16 @@
 // - a move is Notion's move endpoint, sent only when the live page sits elsewhere, so repeating
 //   it after an ambiguous failure is harmless; the record's parent follows what Notion confirmed
 //   before the item completes;
-// - titles merge like any property (push-ops.ts), and deletes are the database path's.
+// - titles merge like any property (push-ops.ts), and deletes are the database path's; as in
+//   Notion, the pages under a trashed page go with it: their records are tombstoned too (those
+//   with a local edit still waiting excepted — that edit may take them out first).
 import type { PageObjectResponse } from '@notionhq/client';
 import { NotionSyncError } from '../../errors.ts';
 import { payloadOf } from '../records-api.ts';
 import type { OutboxItem, StoreRecord } from '../store-api.ts';
 import { livePageOf, notionStateOf, type PushContext, readLivePage } from './push-context.ts';
 import { noteNotionTime } from './push-freshness.ts';
-import { pushUpdate } from './push-ops.ts';
+import { pushDelete, pushUpdate } from './push-ops.ts';
 import { encodeWrites, mergeAndWrite } from './push-write.ts';
 import { findOurCreate, isSuspect } from './tree-create-lookup.ts';
 import { parentPageIdOf, parentPageOf } from './tree-parent.ts';
@@ -92,4 +94,42 @@ export async function pushTreeUpdate(
 ): Promise<void> {
   await moveIfAsked(ctx, item, record);
   await pushUpdate(ctx, item, record);
+}
+
+/** Records under `pageId` (any depth) with no local edit waiting. */
+async function descendantsOf(ctx: PushContext, pageId: string): Promise<string[]> {
+  const { store } = ctx.env;
+  const views = await store.targets.listRecords(ctx.source.id);
+  const waiting = new Set<number>();
+  for (const state of ['pending', 'in_flight', 'dead'] as const)
+    for (const i of await store.outbox.list({ sourceId: ctx.source.id, state }))
+      waiting.add(i.recordId);
+  const out: string[] = [];
+  const visit = (parent: string) => {
+    for (const { record } of views) {
+      if (record.parentId !== parent || !record.pageId || record.tombstone !== null) continue;
+      if (!waiting.has(record.id)) out.push(record.pageId);
+      visit(record.pageId);
+    }
+  };
+  visit(pageId);
+  return out;
+}
+
+export async function pushTreeDelete(
+  ctx: PushContext,
+  item: OutboxItem,
+  record: StoreRecord,
+): Promise<void> {
+  await pushDelete(ctx, item, record);
+  const after = await ctx.env.store.records.get(record.id);
+  if (ctx.options.preview || !record.pageId || after?.tombstone !== 'trashed') return;
+  const pageIds = await descendantsOf(ctx, record.pageId);
+  if (pageIds.length === 0) return;
+  await ctx.env.store.records.tombstone({
+    sourceId: record.sourceId,
+    pageIds,
+    state: 'trashed',
+    runId: ctx.runId,
+  });
 }

@@ -182,6 +182,33 @@ describe.each(factories)('page tree pushes on $name', (factory) => {
     expect((await page(t, id)).in_trash).toBe(true);
   });
 
+  it('trashes a page and the pages under it when only its file is deleted', async () => {
+    const t = await setup(factory);
+    const keys = [...t.files.keys()];
+    const parent = keys
+      .filter(
+        (p) => p.split('/').length === 2 && keys.some((q) => q.startsWith(p.replace(/\.md$/, '/'))),
+      )
+      .sort()[0]!;
+    const under = keys.filter((q) => q.startsWith(parent.replace(/\.md$/, '/')));
+    const ids = [parent, ...under].map(
+      (p) => frontmatter(t.files.get(p)!.text).notion_id as string,
+    );
+    await rm(join(t.root, parent));
+    t.later();
+    expect((await t.engine.sync(['wiki'])).ok).toBe(true);
+    t.later();
+    expect((await t.engine.sync(['wiki'])).ok).toBe(true);
+    const after = await snapshot(t.root);
+    for (const p of [parent, ...under]) expect(after.has(p)).toBe(false);
+    expect(after.size).toBe(t.files.size - 1 - under.length);
+    expect((await page(t, ids[0]!)).in_trash).toBe(true);
+    t.later();
+    const mark = t.emu.control.requestLog().length;
+    expect((await t.engine.sync(['wiki'])).ok).toBe(true);
+    expect(t.writesSince(mark)).toEqual([]);
+  });
+
   it('never duplicates a page whose create was applied but answered with a 504', async () => {
     const t = await setup(factory);
     const rootFile = [...t.files.keys()].find((p) => !p.includes('/'))!;
