@@ -74,8 +74,10 @@ async function syncOne(
   try {
     let source = await steps.prepare(config);
     // Never pulled: read Notion first, so rows find the pages that already carry their key
-    // (a scan against an empty store would create each of them again).
-    if (!(await deps.store.checkpoints.read(source.id))?.cursor) {
+    // (a scan against an empty store would create each of them again). A page tree keeps no
+    // cursor: its complete walk is its mark.
+    const checkpoint = await deps.store.checkpoints.read(source.id);
+    if (!checkpoint?.cursor && !checkpoint?.lastCompleteReconcileAt) {
       const first = await steps.pull([config.name]);
       out.pull.sources.push(...first.sources);
       if (!first.ok) return;
