@@ -20,10 +20,11 @@ async function setup(factory: (typeof factories)[number]) {
   expect((await t.engine.sync(['wiki'])).ok).toBe(true);
   const root = join(t.dir, 'wiki');
   const files = await snapshot(root);
-  /** The path of the file whose page has this title. */
-  const pathOf = (title: string) =>
-    [...files.keys()].find((p) => files.get(p)!.text.includes(`\ntitle: ${title}\n`))!;
-  return { ...t, root, files, pathOf };
+  // The wiki's own page: its file at the top, its sub-pages in the folder named like it.
+  const rootFile = [...files.keys()].find((p) => !p.includes('/'))!;
+  const rootId = frontmatter(files.get(rootFile)!.text).notion_id as string;
+  const folder = join(root, rootFile.replace(/\.md$/, ''));
+  return { ...t, root, files, rootFile, rootId, folder };
 }
 
 async function page(t: Fixture, id: string) {
@@ -71,9 +72,7 @@ describe.each(factories)('page tree pushes on $name', (factory) => {
 
   it('creates new files as child pages of their folder, nested ones in the same sync', async () => {
     const t = await setup(factory);
-    const rootFile = [...t.files.keys()].find((p) => !p.includes('/'))!;
-    const rootId = frontmatter(t.files.get(rootFile)!.text).notion_id as string;
-    const folder = join(t.root, rootFile.replace(/\.md$/, ''));
+    const { rootId, folder } = t;
     await writeFile(join(folder, 'ideas.md'), '---\ntitle: Ideas\n---\n');
     await mkdir(join(folder, 'ideas'));
     await writeFile(join(folder, 'ideas', 'first.md'), '---\n---\n');
@@ -118,8 +117,7 @@ describe.each(factories)('page tree pushes on $name', (factory) => {
     const deep = [...t.files.keys()].filter((p) => p.split('/').length === 3).sort();
     const moving = deep[0]!;
     const movingId = frontmatter(t.files.get(moving)!.text).notion_id as string;
-    const rootFile = [...t.files.keys()].find((p) => !p.includes('/'))!;
-    const rootId = frontmatter(t.files.get(rootFile)!.text).notion_id as string;
+    const { rootFile, rootId } = t;
     const movedTo = `${rootFile.replace(/\.md$/, '')}/${moving.split('/').at(-1)}`;
     await rename(join(t.root, moving), join(t.root, movedTo));
     const childFolder = join(t.root, moving.replace(/\.md$/, ''));
@@ -153,8 +151,7 @@ describe.each(factories)('page tree pushes on $name', (factory) => {
     const deep = [...t.files.keys()].filter((p) => p.split('/').length === 3).sort();
     const moving = deep[0]!;
     const movingId = frontmatter(t.files.get(moving)!.text).notion_id as string;
-    const rootFile = [...t.files.keys()].find((p) => !p.includes('/'))!;
-    const rootId = frontmatter(t.files.get(rootFile)!.text).notion_id as string;
+    const { rootFile, rootId } = t;
     await t.emu.client().pages.move({ page_id: movingId, parent: { page_id: rootId } } as never);
     t.later();
     expect((await t.engine.sync(['wiki'])).ok).toBe(true);
@@ -211,9 +208,7 @@ describe.each(factories)('page tree pushes on $name', (factory) => {
 
   it('never duplicates a page whose create was applied but answered with a 504', async () => {
     const t = await setup(factory);
-    const rootFile = [...t.files.keys()].find((p) => !p.includes('/'))!;
-    const rootId = frontmatter(t.files.get(rootFile)!.text).notion_id as string;
-    const folder = join(t.root, rootFile.replace(/\.md$/, ''));
+    const { rootId, folder } = t;
     await writeFile(join(folder, 'once.md'), '---\ntitle: Only once\n---\n');
     t.emu.control.setFaults([{ route: 'POST /v1/pages', applyThenFail: 504, count: 1 }]);
     t.later();
@@ -226,9 +221,7 @@ describe.each(factories)('page tree pushes on $name', (factory) => {
 
   it('lets a pull adopt the page of a lost create when the lookup failed too', async () => {
     const t = await setup(factory);
-    const rootFile = [...t.files.keys()].find((p) => !p.includes('/'))!;
-    const rootId = frontmatter(t.files.get(rootFile)!.text).notion_id as string;
-    const folder = join(t.root, rootFile.replace(/\.md$/, ''));
+    const { rootId, folder } = t;
     await writeFile(join(folder, 'lost.md'), '---\ntitle: Lost answer\n---\n');
     // No retry within the run: the item waits for the next sync.
     const engine = t.engineWith({ retryWaitMs: 0 });
