@@ -9,12 +9,16 @@ import { NotionSyncError } from '../errors.ts';
 import { hashValue, parseNotionId } from '../shared/index.ts';
 import { keepLocalFiles } from './files/local-files.ts';
 import { checkLocalValues } from './property-input.ts';
-import type { LocalEdit, LocalValues, RecordsApi } from './push/push-types.ts';
+import type { LocalEdit, LocalEditOptions, LocalValues, RecordsApi } from './push/push-types.ts';
 import type { JsonValue, Source, Store, StoreRecord } from './store-api.ts';
 import { unknownSourceError } from './unknown-source.ts';
 
 export interface OutboxPayload {
   set: Record<string, JsonValue>;
+  /** The local page body (Markdown) to merge into Notion's; absent when the body is untouched. */
+  content?: string;
+  /** The version the edit was made against, when not the record's base (see LocalEditOptions). */
+  base?: number;
   /** Take the page out of Notion's trash before writing (a remote delete resolved `local`). */
   restore?: boolean;
 }
@@ -25,6 +29,8 @@ export function payloadOf(value: JsonValue): OutboxPayload {
   const set = obj.set && typeof obj.set === 'object' && !Array.isArray(obj.set) ? obj.set : {};
   return {
     set: set as Record<string, JsonValue>,
+    ...(typeof obj.content === 'string' ? { content: obj.content } : {}),
+    ...(typeof obj.base === 'number' ? { base: obj.base } : {}),
     ...(obj.restore === true ? { restore: true } : {}),
   };
 }
@@ -93,6 +99,24 @@ async function pendingPayload(store: Store, record: StoreRecord): Promise<Outbox
   return absorbing ? payloadOf(absorbing.payload) : { set: {} };
 }
 
+/** The body a local edit carries, refused for a source that keeps no content. */
+function contentOf(
+  sources: SourceConfig[],
+  name: string,
+  options: LocalEditOptions,
+): { content?: string } {
+  if (options.content === undefined) return {};
+  const config = sources.find((s) => s.name === name);
+  if ((config?.content ?? (config?.page ? 'markdown' : 'none')) !== 'markdown') {
+    throw new NotionSyncError(
+      'value_invalid',
+      `Source "${name}" keeps no page content, so a page body cannot be pushed: set \`content: markdown\` on the source (and pull) to edit bodies locally.`,
+      { details: { source: name } },
+    );
+  }
+  return { content: options.content };
+}
+
 /** `engine.records`: create, update and delete rows locally; push sends them. */
 export function createRecordsApi(deps: RecordsDeps): RecordsApi {
   const { store } = deps;
@@ -109,8 +133,9 @@ export function createRecordsApi(deps: RecordsDeps): RecordsApi {
   });
 
   return {
-    async create(name: string, values: LocalValues, options: { localKey?: string } = {}) {
+    async create(name: string, values: LocalValues, options: LocalEditOptions = {}) {
       const source = await prepare(name);
+      const body = contentOf(deps.sources, name, options);
       const set = checkLocalValues(
         source.schema,
         await keepLocalFiles(store, source.schema, values),
@@ -119,29 +144,41 @@ export function createRecordsApi(deps: RecordsDeps): RecordsApi {
         sourceId: source.id,
         ...(options.localKey !== undefined ? { localKey: options.localKey } : {}),
         fields: set,
-        hash: hashValue({ local: set }),
-        payload: { set },
+        hash: hashValue({ local: set, ...body }),
+        ...body,
+        payload: { set, ...body },
         provenance: { trigger: deps.trigger },
       });
       return done(result);
     },
 
-    async update(name: string, ref: string, values: LocalValues) {
+    async update(
+      name: string,
+      ref: string,
+      values: LocalValues,
+      options: Omit<LocalEditOptions, 'localKey'> = {},
+    ) {
       const source = await prepare(name);
+      const body = contentOf(deps.sources, name, options);
       const set = checkLocalValues(
         source.schema,
         await keepLocalFiles(store, source.schema, values),
       );
       const record = await findRecord(store, source, ref);
-      // An absorbed edit keeps the pending item's `restore` (a resolved remote delete).
+      // An absorbed edit keeps the pending item's `restore` (a resolved remote delete) and base.
       const pending = await pendingPayload(store, record);
+      const base =
+        pending.base === undefined && options.baseVersionId !== undefined
+          ? { base: options.baseVersionId }
+          : {};
       const accumulated = { ...pending.set, ...set };
       const fields = { ...(await currentFields(store, record)), ...accumulated };
       const result = await store.local.appendVersion({
         recordId: record.id,
         fields,
-        hash: hashValue({ local: fields }),
-        payload: { ...pending, set: accumulated } as unknown as JsonValue,
+        hash: hashValue({ local: fields, ...(body.content !== undefined ? body : {}) }),
+        ...body,
+        payload: { ...pending, set: accumulated, ...body, ...base } as unknown as JsonValue,
         provenance: { trigger: deps.trigger },
       });
       return done(result);

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { NotionSyncError } from '../../errors.ts';
+import { unifiedDiff } from '../../shared/index.ts';
 import type { ConflictDetail } from '../../sync/index.ts';
 import type { CliContext } from '../context.ts';
 import { formatValue, renderTable } from '../format.ts';
@@ -30,6 +31,8 @@ function table(conflicts: ConflictDetail[], all = false): string {
 function resolvedText(d: ConflictDetail): string {
   const c = d.conflict;
   const head = `Resolved conflict #${c.id} (${c.resolution})`;
+  if (c.resolution === 'notion' && c.propertyId === BODY_CONFLICT_ID)
+    return `${head}; \`notion-sync sync ${d.source}\` writes Notion's body into the file.`;
   if (c.resolution === 'notion') return `${head}.`;
   if (c.propertyId === '__page__' && c.notionValue === 'missing') {
     return (
@@ -41,6 +44,20 @@ function resolvedText(d: ConflictDetail): string {
   if (c.propertyId === '__page__' && c.notionValue === 'trashed')
     return `${head}; \`notion-sync push ${d.source}\` takes the page out of Notion's trash and writes your values.`;
   return `${head}; run \`notion-sync push ${d.source}\` to write it.`;
+}
+
+/** The pseudo property of a page body conflict (push/content/body-push.ts). */
+const BODY_CONFLICT_ID = '__body__';
+
+/** A body conflict as two unified diffs from the base: Notion's edit, then the local one. */
+function bodyDiffs(d: ConflictDetail): string {
+  const text = (v: unknown) => (typeof v === 'string' ? v : '');
+  const base = text(d.conflict.baseValue);
+  const side = (value: unknown, label: string) =>
+    unifiedDiff(base, text(value), { before: 'base', after: label }) || `(${label}: same as base)`;
+  return [side(d.conflict.notionValue, 'notion'), '', side(d.conflict.localValue, 'local')].join(
+    '\n',
+  );
 }
 
 function parseTake(take: string): { take: 'notion' | 'local' } | { take: 'value'; value: string } {
@@ -97,12 +114,16 @@ export function registerConflictsCommand(program: Command, context: () => CliCon
       const d = await withEngine(ctx, ({ engine }) => engine.conflicts.get(conflictId(id)));
       if (ctx.json) return ctx.printJson(d);
       const c = d.conflict;
+      const head = [
+        `conflict #${c.id} (${c.state}${c.resolution ? `: took ${c.resolution} by ${c.resolvedBy}` : ''})`,
+        `  source:   ${d.source}`,
+        `  row:      ${d.pageId ?? d.localKey}`,
+        `  property: ${c.propertyName}`,
+      ];
+      if (c.propertyId === BODY_CONFLICT_ID) return ctx.out([...head, '', bodyDiffs(d)].join('\n'));
       ctx.out(
         [
-          `conflict #${c.id} (${c.state}${c.resolution ? `: took ${c.resolution} by ${c.resolvedBy}` : ''})`,
-          `  source:   ${d.source}`,
-          `  row:      ${d.pageId ?? d.localKey}`,
-          `  property: ${c.propertyName}`,
+          ...head,
           `  base:     ${formatValue(c.baseValue)}`,
           `  notion:   ${formatValue(c.notionValue)}`,
           `  local:    ${formatValue(c.localValue)}`,
