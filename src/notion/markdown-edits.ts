@@ -56,7 +56,9 @@ function anchoredUpdate(
   let to = start + removed;
   for (let grow = 0; ; grow += 1) {
     const old = lines.slice(from, to).join('\n');
-    if ((old !== '' && countOf(text, old) === 1) || (from === 0 && to === lines.length)) {
+    // Removed lines take a line break with them: only a context line around them carries it.
+    const breaks = added.length > 0 || from < start || to > start + removed;
+    if ((old !== '' && breaks && countOf(text, old) === 1) || (from === 0 && to === lines.length)) {
       const replaced = [...lines.slice(from, start), ...added, ...lines.slice(start + removed, to)];
       return { old_str: old, new_str: replaced.join('\n') };
     }
@@ -81,19 +83,21 @@ export function planContentUpdates(
 ): ContentUpdate[] {
   const lines = current.split('\n');
   const updates: ContentUpdate[] = [];
-  let shift = 0;
-  for (const hunk of diffPatch(lines, target.split('\n'))) {
-    const start = hunk.buffer1.offset + shift;
+  // Bottom up: the lines above a hunk are still the original ones, and the text never runs
+  // empty before the last update (an empty page has nothing to anchor on).
+  for (const hunk of diffPatch(lines, target.split('\n')).reverse()) {
     const pieces = chunked(hunk.buffer2.chunk as string[], limits.maxLinesPerUpdate);
-    let at = start;
+    let at = hunk.buffer1.offset as number;
     let removed = hunk.buffer1.length as number;
     for (const piece of pieces) {
-      updates.push(anchoredUpdate(lines, at, removed, piece));
+      const update = anchoredUpdate(lines, at, removed, piece);
+      // Only blank lines left to anchor on: one update of the whole (non-empty) body instead.
+      if (update.old_str === '') return [{ old_str: current, new_str: target }];
+      updates.push(update);
       lines.splice(at, removed, ...piece);
       at += piece.length;
       removed = 0;
     }
-    shift += (hunk.buffer2.length as number) - (hunk.buffer1.length as number);
   }
   return updates;
 }
