@@ -72,9 +72,9 @@ describe('page Markdown edits and block ids', () => {
 
   it('refuses more than 100 content updates in one request', async () => {
     const updates = Array.from({ length: 101 }, () => ({ old_str: 'One.', new_str: 'One.' }));
-    const error = await rejectionOf<APIResponseError>(
+    const error = (await rejectionOf(
       edit({ type: 'update_content', update_content: { content_updates: updates } }),
-    );
+    )) as APIResponseError;
     expect(error.status).toBe(400);
     expect(error.code).toBe('validation_error');
   });
