@@ -26,6 +26,21 @@ describe('mergeBodies', () => {
   });
 });
 
+describe('mergeBodies with a normalizer', () => {
+  it('compares lines by meaning and writes merged lines as Notion serves them', () => {
+    const link = (sig: string) => `![](https://files.example/a.png?sig=${sig})`;
+    const normalize = (line: string) => line.replace(/\?sig=\w+/, '');
+    const baseText = `intro\n${link('old')}\nend\n`;
+    const notion = `intro\n${link('new')}\nend\n`;
+    const local = `intro, edited\n${link('old')}\nend\n`;
+    expect(mergeBodies(baseText, notion, local)).toEqual({ ok: false });
+    expect(mergeBodies(baseText, notion, local, normalize)).toEqual({
+      ok: true,
+      merged: `intro, edited\n${link('new')}\nend\n`,
+    });
+  });
+});
+
 describe('canonicalText / inFormOf', () => {
   it('ends a non-empty body with one newline and gives it back in Notion’s form', () => {
     expect(canonicalText('a')).toBe('a\n');

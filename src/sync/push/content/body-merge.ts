@@ -16,9 +16,32 @@ export type BodyMerge = { ok: true; merged: string } | { ok: false };
 
 /**
  * Merges `local` and `notion` against `base` (null: no common ancestor, so any difference is a
- * conflict). All three in canonical form; the result too.
+ * conflict). All three in canonical form; the result too. `normalize` maps a line to what it
+ * means (a hosted file's link is signed anew on every read): lines compare by meaning, and a
+ * merged line is written as Notion has it, else as the file has it.
  */
-export function mergeBodies(base: string | null, notion: string, local: string): BodyMerge {
+export function mergeBodies(
+  base: string | null,
+  notion: string,
+  local: string,
+  normalize: (line: string) => string = (line) => line,
+): BodyMerge {
+  const rawOf = new Map<string, string>();
+  for (const line of [...local.split('\n'), ...notion.split('\n')])
+    rawOf.set(normalize(line), line);
+  const meaning = (text: string) => text.split('\n').map(normalize).join('\n');
+  const merged = mergeMeanings(
+    base === null ? null : meaning(base),
+    meaning(notion),
+    meaning(local),
+  );
+  if (!merged.ok) return merged;
+  if (merged.merged === meaning(notion)) return { ok: true, merged: notion };
+  const lines = merged.merged.split('\n').map((line) => rawOf.get(line) ?? line);
+  return { ok: true, merged: lines.join('\n') };
+}
+
+function mergeMeanings(base: string | null, notion: string, local: string): BodyMerge {
   if (local === notion) return { ok: true, merged: notion };
   if (base === null) return { ok: false };
   if (local === base) return { ok: true, merged: notion };

@@ -10,6 +10,7 @@
 // - the content recorded after the write is the Markdown Notion serves afterwards, so the next
 //   pull recognises our own write (echo) and the export writes Notion's form of the body.
 import { NotionSyncError } from '../../../errors.ts';
+import { normalizeNotionMarkdown } from '../../../notion/index.ts';
 import type { OutboxPayload } from '../../records-api.ts';
 import type { StoreRecord } from '../../store-api.ts';
 import { baseVersionOf, type PushContext } from '../push-context.ts';
@@ -72,7 +73,12 @@ export async function mergeBody(
   const notion = canonicalText(notionRaw);
   const local = canonicalText(payload.content);
   const base = adopted ? (notion === '' ? '' : local) : await baseContent(ctx, record, payload);
-  const merge = mergeBodies(base === null ? null : canonicalText(base), notion, local);
+  const merge = mergeBodies(
+    base === null ? null : canonicalText(base),
+    notion,
+    local,
+    normalizeNotionMarkdown,
+  );
   if (merge.ok) return { notionRaw, local, merged: merge.merged, conflict: null };
   const conflict: PropertyConflict = {
     propertyId: BODY_PROPERTY_ID,
