@@ -59,7 +59,19 @@ async function setup(factory: (typeof factories)[number], policy?: SourceConfig[
   const blockIds = async () =>
     (await notion.blocks.children.list({ block_id: page.id })).results.map((b) => b.id);
   const later = () => clock.advance(5 * 60_000);
-  return { ...h, emu, notion, pageId: page.id, dir, path, served, editInNotion, blockIds, later };
+  return {
+    ...h,
+    emu,
+    notion,
+    dsId,
+    pageId: page.id,
+    dir,
+    path,
+    served,
+    editInNotion,
+    blockIds,
+    later,
+  };
 }
 
 type Setup = Awaited<ReturnType<typeof setup>>;
@@ -208,6 +220,34 @@ describe.each(factories)('folder target bodies on $name', (factory) => {
     expect(result.openConflicts).toBe(1);
     expect(await readFile(t.path, 'utf8')).toBe(local);
     expect(await t.served()).toContain('Fifth, from Notion.');
+  });
+
+  it('an edit applied whose answer was lost is merged again, never applied twice', async () => {
+    const t = await setup(factory);
+    const text = await readFile(t.path, 'utf8');
+    await writeFile(t.path, text.replace('Second one.\n', 'Second one.\nInserted once.\n'));
+    await writeFile(join(t.dir, 'new.md'), '---\nName: Fresh\n---\n\nBody once.\n');
+    t.emu.control.setFaults([
+      { route: 'PATCH /v1/pages/{id}/markdown', applyThenFail: 504, count: 1 },
+      { route: 'POST /v1/pages', applyThenFail: 504, count: 1 },
+    ]);
+    await t.later();
+    const mark = t.emu.control.requestLog().length;
+    const result = await t.engine.sync(['docs']);
+    expect(result.ok).toBe(true);
+    expect(result.openConflicts).toBe(0);
+    const failed = writesSince(t, mark).filter((e) => e.status === 504);
+    expect(failed.map((e) => e.route).sort()).toEqual([
+      'PATCH /v1/pages/{id}/markdown',
+      'POST /v1/pages',
+    ]);
+    expect(await t.served()).toBe(
+      'First paragraph.\nSecond one.\nInserted once.\nThird one.\nFourth one.\nFifth one.',
+    );
+    const created = /notion_id: (\S+)/.exec(await readFile(join(t.dir, 'new.md'), 'utf8'))?.[1];
+    expect(await t.served(created)).toBe('Body once.');
+    const rows = await t.notion.dataSources.query({ data_source_id: t.dsId });
+    expect(rows.results).toHaveLength(2);
   });
 
   it('creates the page of a new file with its body once, titled by its first heading', async () => {
