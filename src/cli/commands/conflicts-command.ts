@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { NotionSyncError } from '../../errors.ts';
-import { unifiedDiff } from '../../shared/index.ts';
 import type { ConflictDetail } from '../../sync/index.ts';
+import { BODY_CONFLICT_ID, bodyConflictDiffs } from '../body-diff.ts';
 import type { CliContext } from '../context.ts';
 import { formatValue, renderTable } from '../format.ts';
 import { withEngine } from '../open-engine.ts';
@@ -44,20 +44,6 @@ function resolvedText(d: ConflictDetail): string {
   if (c.propertyId === '__page__' && c.notionValue === 'trashed')
     return `${head}; \`notion-sync push ${d.source}\` takes the page out of Notion's trash and writes your values.`;
   return `${head}; run \`notion-sync push ${d.source}\` to write it.`;
-}
-
-/** The pseudo property of a page body conflict (push/content/body-push.ts). */
-const BODY_CONFLICT_ID = '__body__';
-
-/** A body conflict as two unified diffs from the base: Notion's edit, then the local one. */
-function bodyDiffs(d: ConflictDetail): string {
-  const text = (v: unknown) => (typeof v === 'string' ? v : '');
-  const base = text(d.conflict.baseValue);
-  const side = (value: unknown, label: string) =>
-    unifiedDiff(base, text(value), { before: 'base', after: label }) || `(${label}: same as base)`;
-  return [side(d.conflict.notionValue, 'notion'), '', side(d.conflict.localValue, 'local')].join(
-    '\n',
-  );
 }
 
 function parseTake(take: string): { take: 'notion' | 'local' } | { take: 'value'; value: string } {
@@ -120,7 +106,10 @@ export function registerConflictsCommand(program: Command, context: () => CliCon
         `  row:      ${d.pageId ?? d.localKey}`,
         `  property: ${c.propertyName}`,
       ];
-      if (c.propertyId === BODY_CONFLICT_ID) return ctx.out([...head, '', bodyDiffs(d)].join('\n'));
+      if (c.propertyId === BODY_CONFLICT_ID)
+        return ctx.out(
+          [...head, '', bodyConflictDiffs(c.baseValue, c.notionValue, c.localValue)].join('\n'),
+        );
       ctx.out(
         [
           ...head,
