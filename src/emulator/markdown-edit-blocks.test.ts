@@ -59,6 +59,38 @@ describe('page Markdown edits and block ids', () => {
     expect(after).toHaveLength(7);
   });
 
+  it('keeps blocks Markdown cannot express, and child pages, through a targeted edit', async () => {
+    const doc = await notion.pages.create({
+      parent: { page_id: emu.rootPageId },
+      properties: { title: { title: [{ text: { content: 'Mixed' } }] } },
+      children: [
+        { paragraph: { rich_text: [{ text: { content: 'one' } }] } },
+        { bookmark: { url: 'https://example.com' } },
+        { paragraph: { rich_text: [{ text: { content: 'two' } }] } },
+      ],
+    } as never);
+    await notion.pages.create({
+      parent: { page_id: doc.id },
+      properties: { title: { title: [{ text: { content: 'Child' } }] } },
+    } as never);
+    const children = async () =>
+      (await notion.blocks.children.list({ block_id: doc.id })).results.map((b) => [b.type, b.id]);
+    const before = await children();
+    await notion.pages.updateMarkdown({
+      page_id: doc.id,
+      type: 'update_content',
+      update_content: { content_updates: [{ old_str: 'two', new_str: 'TWO' }] },
+    } as never);
+    const after = await children();
+    expect(after.map(([type]) => type)).toEqual([
+      'paragraph',
+      'bookmark',
+      'paragraph',
+      'child_page',
+    ]);
+    expect([after[0], after[1], after[3]]).toEqual([before[0], before[1], before[3]]);
+  });
+
   it('replace_content recreates every block', async () => {
     const before = await ids();
     await edit({

@@ -1,8 +1,9 @@
 // A Markdown edit of a page keeps the blocks it does not touch (Notion's targeted edits keep
 // block ids, comments and child pages of untouched content): the page's top-level blocks as
 // served are aligned with the blocks of the edited Markdown, equal blocks keep their ids and
-// places, the others are trashed or inserted. When the served Markdown does not parse back
-// block for block (content Markdown cannot express), the caller rebuilds the page instead.
+// places, the others are trashed or inserted. A block Markdown cannot express (served as an
+// `<unknown …/>` line, e.g. a bookmark) stays while its line stays. When the served Markdown
+// does not parse back block for block, the caller rebuilds the page instead.
 import type { BlockDraft } from '../block-input.ts';
 import { type BlockRequest, markdownToBlocks } from '../markdown/markdown.ts';
 import type { PageRecord } from '../state.ts';
@@ -48,6 +49,21 @@ function alignKeys(before: string[], after: string[]): Map<number, number> {
   return pairs;
 }
 
+/** An `<unknown …/>` line at the top level: a block that only its line can keep. */
+const UNKNOWN_LINE = /^<unknown [^\n]*\/>$/gm;
+const UNKNOWN_MARK = '\u2063unknown-block\u2063';
+
+/** The top-level blocks of `markdown`, an unknown block's line as a marked paragraph. */
+function blocksOf(markdown: string): BlockRequest[] {
+  return markdownToBlocks(
+    markdown.replace(UNKNOWN_LINE, (line) => `${UNKNOWN_MARK}${encodeURIComponent(line)}`),
+  );
+}
+
+function isUnknownMark(request: BlockRequest): boolean {
+  return JSON.stringify(request).includes(UNKNOWN_MARK);
+}
+
 function visibleChildren(ws: Workspace, page: PageRecord): string[] {
   return page.childIds.filter((id) => {
     const found = ws.findObject(id);
@@ -56,20 +72,21 @@ function visibleChildren(ws: Workspace, page: PageRecord): string[] {
 }
 
 /**
- * Applies `requests` (the edited page's top-level blocks) to `page`, keeping every block whose
- * Markdown did not change. False (nothing changed) when the served Markdown `current` does not
- * map onto the page's blocks one to one.
+ * Makes `page` hold `markdown` (the edited page), keeping every block whose Markdown did not
+ * change. False (nothing changed) when the served Markdown `current` does not map onto the
+ * page's blocks one to one.
  */
 export function applyKeepingBlocks(
   ws: Workspace,
   page: PageRecord,
   current: string,
-  requests: BlockRequest[],
+  markdown: string,
   actorId: string,
   toDrafts: (requests: BlockRequest[]) => BlockDraft[],
 ): boolean {
   const visible = visibleChildren(ws, page);
-  const before = markdownToBlocks(current);
+  const before = blocksOf(current);
+  const requests = blocksOf(markdown);
   if (before.length !== visible.length) return false;
   const pairs = alignKeys(
     before.map((b) => JSON.stringify(b)),
@@ -78,8 +95,9 @@ export function applyKeepingBlocks(
   // Every new block is validated before anything changes: a refused body leaves the page as is.
   const drafts = new Map<number, BlockDraft[]>();
   for (const [j, request] of requests.entries()) {
-    if (pairs.has(j) || request.type === 'child_page' || request.type === 'child_database')
-      continue;
+    const uncreatable =
+      request.type === 'child_page' || request.type === 'child_database' || isUnknownMark(request);
+    if (pairs.has(j) || uncreatable) continue;
     drafts.set(j, toDrafts([request]));
   }
   const keptOld = new Set(pairs.values());

@@ -235,7 +235,7 @@ function applyMarkdownEdit(request: ApiRequest, page: PageRecord): void {
   const toDrafts = (list: BlockRequest[]) => parseBlockArrayUnbounded(ws, list, 'body.markdown');
   // A targeted edit keeps untouched blocks; replacing the whole content recreates every block.
   if (body.type !== 'replace_content') {
-    if (applyKeepingBlocks(ws, page, current, requests, actor.id, toDrafts)) return;
+    if (applyKeepingBlocks(ws, page, current, markdown, actor.id, toDrafts)) return;
   }
   const drafts = toDrafts(
     requests.filter((b) => b.type !== 'child_page' && b.type !== 'child_database'),

@@ -33,7 +33,8 @@ async function exportedVersion(
 ): Promise<Version | null> {
   if (targetHash === null) return null;
   const versions = await ctx.versionsOf(view.record.id);
-  for (const version of versions.reverse()) {
+  // A Notion-side version only: a local one holds the edit itself, not a common ancestor.
+  for (const version of versions.reverse().filter((v) => v.origin !== 'local')) {
     const rendered = renderRecord(input.source, { ...view, ...version });
     if (textHash(rendered) === targetHash) return version;
   }
