@@ -74,7 +74,10 @@ describe('page Markdown edits and block ids', () => {
       properties: { title: { title: [{ text: { content: 'Child' } }] } },
     } as never);
     const children = async () =>
-      (await notion.blocks.children.list({ block_id: doc.id })).results.map((b) => [b.type, b.id]);
+      (await notion.blocks.children.list({ block_id: doc.id })).results.map((b) => [
+        (b as { type: string }).type,
+        b.id,
+      ]);
     const before = await children();
     await notion.pages.updateMarkdown({
       page_id: doc.id,
