@@ -20,7 +20,11 @@ const factories = storeFactories().filter((f) => f.name !== 'sqlite-memory');
 
 const PARAGRAPHS = ['First paragraph.', 'Second one.', 'Third one.', 'Fourth one.', 'Fifth one.'];
 
-async function setup(factory: (typeof factories)[number], policy?: SourceConfig['conflictPolicy']) {
+async function setup(
+  factory: (typeof factories)[number],
+  policy?: SourceConfig['conflictPolicy'],
+  content: 'markdown' | 'none' = 'markdown',
+) {
   const clock = createManualClock(PUSH_TEST_START_MS);
   const emu = await createEmulator({ clock });
   const notion = emu.client({ notionVersion: '2026-03-11' });
@@ -37,7 +41,7 @@ async function setup(factory: (typeof factories)[number], policy?: SourceConfig[
       name: 'docs',
       dataSource: dsId,
       direction: 'both',
-      content: 'markdown',
+      content,
       target: { folder: dir },
       ...(policy ? { conflictPolicy: policy } : {}),
     },
@@ -248,6 +252,20 @@ describe.each(factories)('folder target bodies on $name', (factory) => {
     expect(await t.served(created)).toBe('Body once.');
     const rows = await t.notion.dataSources.query({ data_source_id: t.dsId });
     expect(rows.results).toHaveLength(2);
+  });
+
+  it('a source that keeps no content reports a body edit and never writes over the file', async () => {
+    const t = await setup(factory, undefined, 'none');
+    const edited = `${await readFile(t.path, 'utf8')}\nA body nobody will read.\n`;
+    await writeFile(t.path, edited);
+    await t.later();
+    const mark = t.emu.control.requestLog().length;
+    const result = await t.engine.sync(['docs']);
+    expect(result.targets?.[0]?.scan?.failed.map((f) => f.error)).toEqual([
+      expect.stringContaining('content: markdown'),
+    ]);
+    expect(markdownEditsSince(t, mark)).toEqual([]);
+    expect(await readFile(t.path, 'utf8')).toBe(edited);
   });
 
   it('creates the page of a new file with its body once, titled by its first heading', async () => {
