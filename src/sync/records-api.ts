@@ -9,7 +9,13 @@ import { NotionSyncError } from '../errors.ts';
 import { hashValue, parseNotionId } from '../shared/index.ts';
 import { keepLocalFiles } from './files/local-files.ts';
 import { checkLocalValues } from './property-input.ts';
-import type { LocalEdit, LocalEditOptions, LocalValues, RecordsApi } from './push/push-types.ts';
+import type {
+  CreateOptions,
+  LocalEdit,
+  LocalValues,
+  RecordsApi,
+  UpdateOptions,
+} from './push/push-types.ts';
 import type { JsonValue, Source, Store, StoreRecord } from './store-api.ts';
 import { unknownSourceError } from './unknown-source.ts';
 
@@ -17,7 +23,7 @@ export interface OutboxPayload {
   set: Record<string, JsonValue>;
   /** The local page body (Markdown) to merge into Notion's; absent when the body is untouched. */
   content?: string;
-  /** The version the edit was made against, when not the record's base (see LocalEditOptions). */
+  /** The version the edit was made against, when not the record's base (see UpdateOptions). */
   base?: number;
   /** Take the page out of Notion's trash before writing (a remote delete resolved `local`). */
   restore?: boolean;
@@ -103,7 +109,7 @@ async function pendingPayload(store: Store, record: StoreRecord): Promise<Outbox
 function contentOf(
   sources: SourceConfig[],
   name: string,
-  options: LocalEditOptions,
+  options: { content?: string },
 ): { content?: string } {
   if (options.content === undefined) return {};
   const config = sources.find((s) => s.name === name);
@@ -133,7 +139,7 @@ export function createRecordsApi(deps: RecordsDeps): RecordsApi {
   });
 
   return {
-    async create(name: string, values: LocalValues, options: LocalEditOptions = {}) {
+    async create(name: string, values: LocalValues, options: CreateOptions = {}) {
       const source = await prepare(name);
       const body = contentOf(deps.sources, name, options);
       const set = checkLocalValues(
@@ -152,12 +158,7 @@ export function createRecordsApi(deps: RecordsDeps): RecordsApi {
       return done(result);
     },
 
-    async update(
-      name: string,
-      ref: string,
-      values: LocalValues,
-      options: Omit<LocalEditOptions, 'localKey'> = {},
-    ) {
+    async update(name: string, ref: string, values: LocalValues, options: UpdateOptions = {}) {
       const source = await prepare(name);
       const body = contentOf(deps.sources, name, options);
       const set = checkLocalValues(

@@ -136,12 +136,18 @@ export interface LocalEdit {
   cancelled?: true;
 }
 
-export interface LocalEditOptions {
+export interface CreateOptions {
+  /** The record's local key (and a database page's sync key) instead of a random UUID. */
   localKey?: string;
   /**
    * The page body as Markdown (a file's body): push merges it line by line with Notion's body
    * against the last synced one. Only for sources that keep content (`content: markdown`).
    */
+  content?: string;
+}
+
+export interface UpdateOptions {
+  /** The page body as Markdown (see CreateOptions). */
   content?: string;
   /**
    * The version the edit was made against (what a target last exported), when older than the
@@ -156,13 +162,13 @@ export interface RecordsApi {
    * `localKey` names the record (and the page's sync key) instead of a random UUID — a target
    * uses its item's key (a row's key), so the page and the row know each other.
    */
-  create(source: string, values: LocalValues, options?: LocalEditOptions): Promise<LocalEdit>;
+  create(source: string, values: LocalValues, options?: CreateOptions): Promise<LocalEdit>;
   /** `ref` is a page id or URL, or the record's local key. */
   update(
     source: string,
     ref: string,
     values: LocalValues,
-    options?: Omit<LocalEditOptions, 'localKey'>,
+    options?: UpdateOptions,
   ): Promise<LocalEdit>;
   delete(source: string, ref: string): Promise<LocalEdit>;
 }
