@@ -49,6 +49,7 @@ describe('planMarkdownEdits', () => {
       maxUpdatesPerRequest: 3,
       maxCharsPerRequest: 200,
       maxLinesPerUpdate: 5,
+      maxLinesPerRequest: 12,
     };
     const current = Array.from({ length: 40 }, (_, i) => `line ${i}`).join('\n');
     const lines = current.split('\n').map((l, i) => (i % 4 === 0 ? `${l} edited` : l));
@@ -62,6 +63,8 @@ describe('planMarkdownEdits', () => {
       const updates = request.update_content.content_updates;
       expect(updates.length).toBeLessThanOrEqual(3);
       for (const u of updates) expect(u.new_str.split('\n').length).toBeLessThanOrEqual(5 + 4);
+      const lines = updates.reduce((n, u) => n + u.new_str.split('\n').length, 0);
+      expect(lines).toBeLessThanOrEqual(12);
       text = apply(text, request);
     }
     expect(requests.length).toBeGreaterThan(4);
@@ -70,7 +73,12 @@ describe('planMarkdownEdits', () => {
 
   it('fills an empty page with insert_content, in pieces when long', () => {
     const target = Array.from({ length: 12 }, (_, i) => `p${i}`).join('\n');
-    const limits = { maxUpdatesPerRequest: 100, maxCharsPerRequest: 1000, maxLinesPerUpdate: 5 };
+    const limits = {
+      maxUpdatesPerRequest: 100,
+      maxCharsPerRequest: 1000,
+      maxLinesPerUpdate: 5,
+      maxLinesPerRequest: 900,
+    };
     const requests = planMarkdownEdits('', target, limits);
     expect(requests.map((r) => r.type)).toEqual(Array(3).fill('insert_content'));
     expect(requests.reduce(apply, '')).toBe(target);

@@ -3,8 +3,8 @@
 // each anchored on whole lines made unique by context, never a `replace_content` of the whole
 // body (which recreates every block: new ids, detached comments, lost child pages). An empty
 // page takes the body through `insert_content`. Limits (notion-api.md §5.2 and the OpenAPI of
-// the endpoint): at most 100 `content_updates` per request, a request well under 500 KB, and a
-// long insertion split into several pieces.
+// the endpoint): at most 100 `content_updates` per request, a request well under 500 KB and
+// under 1 000 blocks (lines), and a long insertion split into several pieces.
 import { diffPatch } from 'node-diff3';
 import type { NotionApi, UpdatePageMarkdownParameters } from './notion-api.ts';
 
@@ -15,12 +15,15 @@ export interface MarkdownEditLimits {
   maxCharsPerRequest: number;
   /** Lines of new text per update (a long insertion becomes several updates). */
   maxLinesPerUpdate: number;
+  /** Lines of new text per request (Notion takes at most 1 000 block elements per request). */
+  maxLinesPerRequest: number;
 }
 
 export const MARKDOWN_EDIT_LIMITS: MarkdownEditLimits = {
   maxUpdatesPerRequest: 100,
   maxCharsPerRequest: 200_000,
   maxLinesPerUpdate: 400,
+  maxLinesPerRequest: 900,
 };
 
 export interface ContentUpdate {
@@ -118,18 +121,26 @@ export function planMarkdownEdits(
   const requests: MarkdownEditRequest[] = [];
   let batch: ContentUpdate[] = [];
   let chars = 0;
+  let lines = 0;
   const flush = () => {
     if (batch.length > 0)
       requests.push({ type: 'update_content', update_content: { content_updates: batch } });
     batch = [];
     chars = 0;
+    lines = 0;
   };
   for (const update of planContentUpdates(current, target, limits)) {
     const size = update.old_str.length + update.new_str.length;
-    if (batch.length >= limits.maxUpdatesPerRequest || chars + size > limits.maxCharsPerRequest)
+    const added = update.new_str.split('\n').length;
+    if (
+      batch.length >= limits.maxUpdatesPerRequest ||
+      chars + size > limits.maxCharsPerRequest ||
+      lines + added > limits.maxLinesPerRequest
+    )
       flush();
     batch.push(update);
     chars += size;
+    lines += added;
   }
   flush();
   return requests;

@@ -7,7 +7,7 @@ import { isNotionApiError } from '../../notion/index.ts';
 import { recordPushedFiles, uploadLocalFiles } from '../files/local-files.ts';
 import { type OutboxPayload, payloadOf } from '../records-api.ts';
 import type { JsonValue, OutboxItem, StoreRecord } from '../store-api.ts';
-import { completeCreatedBody, createMarkdownOf } from './content/body-push.ts';
+import { bodyAfterCreate, markdownOnCreate } from './content/body-push.ts';
 import { bookkeepingWrites } from './push-bookkeeping.ts';
 import {
   type LivePage,
@@ -59,13 +59,12 @@ export async function pushCreate(
   const properties = { ...bookkeepingWrites(ctx, 'synced'), ...encodeWrites(ctx, writes) };
 
   properties[ctx.keyProperty] = { rich_text: [{ text: { content: record.localKey } }] };
-  const body = payload.content?.trim() ? payload.content : undefined;
   const page = (await ctx.env.notion.pages.create({
     parent: { data_source_id: ctx.source.notionId },
     properties,
-    ...(body !== undefined ? { markdown: createMarkdownOf(body) } : {}),
+    ...markdownOnCreate(payload),
   } as CreatePageParameters)) as PageObjectResponse;
-  const content = body !== undefined ? await completeCreatedBody(ctx, page.id, body) : undefined;
+  const content = await bodyAfterCreate(ctx, page.id, payload);
   const completed = await ctx.env.store.outbox.complete({
     outboxId: item.id,
     pageId: page.id,

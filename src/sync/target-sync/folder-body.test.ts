@@ -254,6 +254,24 @@ describe.each(factories)('folder target bodies on $name', (factory) => {
     expect(rows.results).toHaveLength(2);
   });
 
+  it('a new file with a long body: the create carries its start, targeted edits the rest', async () => {
+    const t = await setup(factory);
+    const body = `${Array.from({ length: 2500 }, (_, i) => `Line ${i} of a long page.`).join('\n')}\n`;
+    await writeFile(join(t.dir, 'long.md'), `---\nName: Long\n---\n\n${body}`);
+    await t.later();
+    const mark = t.emu.control.requestLog().length;
+    expect((await t.engine.sync(['docs'])).ok).toBe(true);
+    const creates = writesSince(t, mark).filter((e) => e.route === 'POST /v1/pages');
+    expect(creates).toHaveLength(1);
+    const edits = markdownEditsSince(t, mark);
+    expect(edits.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(edits)).toEqual(new Set(['update_content']));
+    const text = await readFile(join(t.dir, 'long.md'), 'utf8');
+    const id = /notion_id: (\S+)/.exec(text)?.[1] ?? '';
+    expect(await t.served(id)).toBe(body.trimEnd());
+    expect(text.endsWith(`---\n\n${body}`)).toBe(true);
+  });
+
   it('a source that keeps no content reports a body edit and never writes over the file', async () => {
     const t = await setup(factory, undefined, 'none');
     const edited = `${await readFile(t.path, 'utf8')}\nA body nobody will read.\n`;

@@ -21,8 +21,9 @@ import { canonicalText, inFormOf, mergeBodies } from './body-merge.ts';
 export const BODY_PROPERTY_ID = '__body__';
 export const BODY_PROPERTY_NAME = '(page body)';
 
-/** Characters of Markdown sent on a page create; the rest follows as targeted edits. */
+/** Markdown sent on a page create (characters, lines); the rest follows as targeted edits. */
 const CREATE_MARKDOWN_CHARS = 200_000;
+const CREATE_MARKDOWN_LINES = 900;
 
 export interface BodyStep {
   /** Notion's body as served just before. */
@@ -112,18 +113,39 @@ export async function writeBody(
 }
 
 /** The part of a new page's body sent with the create (cut at a blank line when long). */
-export function createMarkdownOf(body: string): string {
-  if (body.length <= CREATE_MARKDOWN_CHARS) return body;
-  const cut = body.lastIndexOf('\n\n', CREATE_MARKDOWN_CHARS);
-  return body.slice(0, cut > 0 ? cut : CREATE_MARKDOWN_CHARS);
+function createMarkdownOf(body: string): string {
+  const lines = body.split('\n');
+  if (body.length <= CREATE_MARKDOWN_CHARS && lines.length <= CREATE_MARKDOWN_LINES) return body;
+  let head = lines.slice(0, CREATE_MARKDOWN_LINES).join('\n');
+  if (head.length > CREATE_MARKDOWN_CHARS) head = head.slice(0, CREATE_MARKDOWN_CHARS);
+  // Whole lines, up to a blank line (a block boundary) when there is one.
+  const blank = head.lastIndexOf('\n\n');
+  const cut = blank > 0 ? blank : head.lastIndexOf('\n');
+  return cut > 0 ? head.slice(0, cut) : head;
 }
 
-/** After a create with (the start of) a body: the rest as targeted edits; Notion's body after. */
-export async function completeCreatedBody(
+/** A create's body, when it has one that is not blank. */
+function bodyOf(payload: OutboxPayload): string | undefined {
+  return payload.content?.trim() ? payload.content : undefined;
+}
+
+/** The `markdown` parameter of a page create for an item's body (none without a body). */
+export function markdownOnCreate(payload: OutboxPayload): { markdown?: string } {
+  const body = bodyOf(payload);
+  return body !== undefined ? { markdown: createMarkdownOf(body) } : {};
+}
+
+/**
+ * After a create sent with `markdownOnCreate`: the rest of a long body as targeted edits, and
+ * the body Notion serves (for the record's state; undefined without a body).
+ */
+export async function bodyAfterCreate(
   ctx: PushContext,
   pageId: string,
-  body: string,
-): Promise<string> {
+  payload: OutboxPayload,
+): Promise<string | undefined> {
+  const body = bodyOf(payload);
+  if (body === undefined) return undefined;
   const served = await readLiveBody(ctx, pageId);
   if (createMarkdownOf(body) === body) return served;
   const result = await ctx.env.notion.editPageMarkdown(pageId, served, inFormOf(served, body));
