@@ -71,6 +71,18 @@ describe('planMarkdownEdits', () => {
     expect(text).toBe(target);
   });
 
+  it('anchors away from a hosted file’s signed link when it can', () => {
+    const image =
+      '![](https://files.example/a.png?X-Amz-Date=20261127T000000Z&X-Amz-Signature=abc)';
+    const current = ['top', 'x', image, 'x'].join('\n');
+    const target = ['top', 'x changed', image, 'x'].join('\n');
+    const [request] = planMarkdownEdits(current, target);
+    if (request?.type !== 'update_content') throw new Error('expected update_content');
+    expect(request.update_content.content_updates).toEqual([
+      { old_str: 'top\nx', new_str: 'top\nx changed' },
+    ]);
+  });
+
   it('fills an empty page with insert_content, in pieces when long', () => {
     const target = Array.from({ length: 12 }, (_, i) => `p${i}`).join('\n');
     const limits = {

@@ -6,6 +6,7 @@
 // the endpoint): at most 100 `content_updates` per request, a request well under 500 KB and
 // under 1 000 blocks (lines), and a long insertion split into several pieces.
 import { diffPatch } from 'node-diff3';
+import { normalizeNotionMarkdown } from './file-refs.ts';
 import type { NotionApi, UpdatePageMarkdownParameters } from './notion-api.ts';
 
 export interface MarkdownEditLimits {
@@ -44,9 +45,15 @@ function countOf(text: string, part: string): number {
   return count;
 }
 
+/** A line Notion serves differently on every read (a hosted file's signed link). */
+function isVolatile(line: string | undefined): boolean {
+  return line !== undefined && normalizeNotionMarkdown(line) !== line;
+}
+
 /**
  * One update replacing `lines[start, start + removed)` with `added`: the old text is the changed
- * lines widened by context lines until it occurs exactly once in the current text.
+ * lines widened by context lines until it occurs exactly once in the current text — towards a
+ * line that reads the same next time when it can (a signed link in `old_str` would not match).
  */
 function anchoredUpdate(
   lines: string[],
@@ -65,8 +72,11 @@ function anchoredUpdate(
       const replaced = [...lines.slice(from, start), ...added, ...lines.slice(start + removed, to)];
       return { old_str: old, new_str: replaced.join('\n') };
     }
-    // Widen below first for an insertion at the top, above otherwise, alternating.
-    if ((grow % 2 === 0 && to < lines.length) || from === 0) to += 1;
+    // Alternate below and above, avoiding a volatile line while the other side has none.
+    const below = to < lines.length && !isVolatile(lines[to]);
+    const above = from > 0 && !isVolatile(lines[from - 1]);
+    const down = below && above ? grow % 2 === 0 : below || (!above && to < lines.length);
+    if (down || from === 0) to += 1;
     else from -= 1;
   }
 }
