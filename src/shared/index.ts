@@ -14,3 +14,4 @@ export { formatNotionId, isNotionId, parseNotionId } from './notion-id.ts';
 export { readAhead } from './read-ahead.ts';
 export { redactUrlCredentials, redactUrlCredentialsDeep } from './redact-url.ts';
 export { sanitizeIdentifier } from './sql-identifier.ts';
+export { unifiedDiff } from './unified-diff.ts';

@@ -22,6 +22,10 @@ import { unknownSourceError } from './unknown-source.ts';
 
 export interface OutboxPayload {
   set: Record<string, JsonValue>;
+  /** The local page body (Markdown) to merge into Notion's; absent when the body is untouched. */
+  content?: string;
+  /** The version the edit was made against, when not the record's base (see UpdateOptions). */
+  base?: number;
   /** Take the page out of Notion's trash before writing (a remote delete resolved `local`). */
   restore?: boolean;
   /** Page trees: the page to create the page under, or to move it to. */
@@ -42,6 +46,8 @@ export function payloadOf(value: JsonValue): OutboxPayload {
   const parent = parentOf(obj.parent);
   return {
     set: set as Record<string, JsonValue>,
+    ...(typeof obj.content === 'string' ? { content: obj.content } : {}),
+    ...(typeof obj.base === 'number' ? { base: obj.base } : {}),
     ...(obj.restore === true ? { restore: true } : {}),
     ...(parent ? { parent } : {}),
   };
@@ -121,6 +127,24 @@ async function placeUnder(store: Store, record: StoreRecord, parent: ParentPage 
     await store.records.setParent(record.id, parent.pageId);
 }
 
+/** The body a local edit carries, refused for a source that keeps no content. */
+function contentOf(
+  sources: SourceConfig[],
+  name: string,
+  options: { content?: string },
+): { content?: string } {
+  if (options.content === undefined) return {};
+  const config = sources.find((s) => s.name === name);
+  if ((config?.content ?? (config?.page ? 'markdown' : 'none')) !== 'markdown') {
+    throw new NotionSyncError(
+      'value_invalid',
+      `Source "${name}" keeps no page content, so a page body cannot be pushed: set \`content: markdown\` on the source (and pull) to edit bodies locally.`,
+      { details: { source: name } },
+    );
+  }
+  return { content: options.content };
+}
+
 /** `engine.records`: create, update and delete rows locally; push sends them. */
 export function createRecordsApi(deps: RecordsDeps): RecordsApi {
   const { store } = deps;
@@ -139,6 +163,7 @@ export function createRecordsApi(deps: RecordsDeps): RecordsApi {
   return {
     async create(name: string, values: LocalValues, options: CreateOptions = {}) {
       const source = await prepare(name);
+      const body = contentOf(deps.sources, name, options);
       const set = checkLocalValues(
         source.schema,
         await keepLocalFiles(store, source.schema, values),
@@ -147,8 +172,9 @@ export function createRecordsApi(deps: RecordsDeps): RecordsApi {
         sourceId: source.id,
         ...(options.localKey !== undefined ? { localKey: options.localKey } : {}),
         fields: set,
-        hash: hashValue({ local: set }),
-        payload: { set, ...(options.parent ? { parent: options.parent } : {}) },
+        hash: hashValue({ local: set, ...body }),
+        ...body,
+        payload: { set, ...body, ...(options.parent ? { parent: options.parent } : {}) },
         provenance: { trigger: deps.trigger },
       });
       await placeUnder(store, result.record, options.parent);
@@ -157,22 +183,30 @@ export function createRecordsApi(deps: RecordsDeps): RecordsApi {
 
     async update(name: string, ref: string, values: LocalValues, options: UpdateOptions = {}) {
       const source = await prepare(name);
+      const body = contentOf(deps.sources, name, options);
       const set = checkLocalValues(
         source.schema,
         await keepLocalFiles(store, source.schema, values),
       );
       const record = await findRecord(store, source, ref);
-      // An absorbed edit keeps the pending item's `restore` (a resolved remote delete).
+      // An absorbed edit keeps the pending item's `restore` (a resolved remote delete) and base.
       const pending = await pendingPayload(store, record);
+      const base =
+        pending.base === undefined && options.baseVersionId !== undefined
+          ? { base: options.baseVersionId }
+          : {};
       const accumulated = { ...pending.set, ...set };
       const fields = { ...(await currentFields(store, record)), ...accumulated };
       const result = await store.local.appendVersion({
         recordId: record.id,
         fields,
-        hash: hashValue({ local: fields }),
+        hash: hashValue({ local: fields, ...(body.content !== undefined ? body : {}) }),
+        ...body,
         payload: {
           ...pending,
           set: accumulated,
+          ...body,
+          ...base,
           ...(options.parent ? { parent: options.parent } : {}),
         } as unknown as JsonValue,
         provenance: { trigger: deps.trigger },

@@ -40,6 +40,11 @@ export type LocalChange =
       content?: string | null;
       /** Page trees: the item moved under another page (its `itemKey` is the new one). */
       parent?: ParentItem;
+      /**
+       * The store version the item was last exported from: the edit's common ancestor with
+       * Notion (a pull may have moved the record on while the item was being edited).
+       */
+      baseVersionId?: number;
       targetHash: string | null;
       storeHash: string;
     }
@@ -92,6 +97,11 @@ export interface TargetInput {
   records: TargetRecordView[];
   /** Property id of the source's sync key property, when the schema has it yet. */
   keyPropertyId: string | null;
+  /**
+   * Records whose item keeps its local text on export: an open conflict, or a local edit not
+   * yet in Notion (the store holds Notion's side meanwhile). Used by the folder target.
+   */
+  held?: ReadonlySet<number>;
 }
 
 /** One problem with a target's configuration against its live medium. */

@@ -142,11 +142,23 @@ export type ParentPage = { pageId: string } | { localKey: string };
 export interface CreateOptions {
   /** The record's local key (and a database page's sync key) instead of a random UUID. */
   localKey?: string;
+  /**
+   * The page body as Markdown (a file's body): push merges it line by line with Notion's body
+   * against the last synced one. Only for sources that keep content (`content: markdown`).
+   */
+  content?: string;
   /** Page trees: the page the new page goes under. */
   parent?: ParentPage;
 }
 
 export interface UpdateOptions {
+  /** The page body as Markdown (see CreateOptions). */
+  content?: string;
+  /**
+   * The version the edit was made against (what a target last exported), when older than the
+   * record's base: push merges against it, so Notion changes pulled meanwhile are not lost.
+   */
+  baseVersionId?: number;
   /** Page trees: move the page under this page. */
   parent?: ParentPage;
 }

@@ -13,6 +13,7 @@ import { resolveSource } from '../resolve-source.ts';
 import { createRunMeter, type RunLease, startRun, withRunMeter } from '../runs.ts';
 import { buildSourceSchema, PAGE_TREE_SCHEMA } from '../source-schema.ts';
 import type { OutboxItem, Source } from '../store-api.ts';
+import { BODY_PROPERTY_NAME } from './content/body-push.ts';
 import { emptyPushCounts, type PushContext, type PushEnvironment } from './push-context.ts';
 import { checkFreshness, emptyFreshness } from './push-freshness.ts';
 import { pushItem } from './push-item.ts';
@@ -60,13 +61,16 @@ export async function refreshSource(
 
 function planOf(ctx: PushContext, item: OutboxItem, keyChecked: boolean): PlannedWrite {
   const names = ctx.source.schema.properties;
+  const payload = payloadOf(item.payload);
   const values = Object.fromEntries(
-    Object.entries(payloadOf(item.payload).set).map(([id, v]) => [names[id]?.name ?? id, v]),
+    Object.entries(payload.set).map(([id, v]) => [names[id]?.name ?? id, v]),
   );
+  if (payload.content !== undefined) values[BODY_PROPERTY_NAME] = payload.content;
   const lookup = item.attempts > 0 || item.lastError !== null || item.state === 'in_flight' ? 1 : 0;
   // An update or delete is one write; rows the freshness check finds changed in Notion are
-  // read first (not known before the run).
-  const calls = item.op === 'create' ? 1 + lookup + (keyChecked ? 0 : 2) : 1;
+  // read first (not known before the run). A body is read (page and Markdown), then edited.
+  const body = payload.content !== undefined ? (item.op === 'create' ? 1 : 2) : 0;
+  const calls = (item.op === 'create' ? 1 + lookup + (keyChecked ? 0 : 2) : 1) + body;
   return {
     outboxId: item.id,
     op: item.op,

@@ -13,6 +13,7 @@ import type { PageObjectResponse } from '@notionhq/client';
 import { NotionSyncError } from '../../errors.ts';
 import { payloadOf } from '../records-api.ts';
 import type { OutboxItem, StoreRecord } from '../store-api.ts';
+import { bodyAfterCreate, markdownOnCreate } from './content/body-push.ts';
 import { livePageOf, notionStateOf, type PushContext, readLivePage } from './push-context.ts';
 import { noteNotionTime } from './push-freshness.ts';
 import { pushDelete, pushUpdate } from './push-ops.ts';
@@ -56,14 +57,16 @@ export async function pushTreeCreate(
   const page = (await ctx.env.notion.pages.create({
     parent: { page_id: parentId },
     properties: encodeWrites(ctx, payload.set),
+    ...markdownOnCreate(payload),
   } as Parameters<typeof ctx.env.notion.pages.create>[0])) as PageObjectResponse;
   noteNotionTime(ctx, page);
+  const content = await bodyAfterCreate(ctx, page.id, payload);
   // The parent first: the record has no page yet, so nothing is laid out by it before complete.
   if (record.parentId !== parentId) await ctx.env.store.records.setParent(record.id, parentId);
   await ctx.env.store.outbox.complete({
     outboxId: item.id,
     pageId: page.id,
-    notionState: await notionStateOf(ctx, await livePageOf(ctx, page), record),
+    notionState: await notionStateOf(ctx, await livePageOf(ctx, page), record, content),
     provenance: { runId: ctx.runId, trigger: ctx.trigger, requestId: null },
   });
   ctx.counts.created += 1;

@@ -162,6 +162,7 @@ async function applyChange(
     const localKey = free ? change.itemKey : `${change.itemKey}~${randomUUID()}`;
     const edit = await records.create(config.name, change.values as never, {
       localKey,
+      ...(typeof change.content === 'string' ? { content: change.content } : {}),
       ...(await parentOption(store, source, change)),
     });
     await remember(edit.record.id, change);
@@ -170,9 +171,19 @@ async function applyChange(
   }
   const record = await store.records.get(change.recordId);
   if (change.kind === 'update') {
+    const body = typeof change.content === 'string' ? { content: change.content } : {};
     const moved = await parentOption(store, source, change);
-    if (record && (Object.keys(change.values).length > 0 || moved.parent)) {
-      await records.update(config.name, refOf(record), change.values as never, moved);
+    if (
+      record &&
+      (Object.keys(change.values).length > 0 || body.content !== undefined || moved.parent)
+    ) {
+      const base =
+        change.baseVersionId !== undefined ? { baseVersionId: change.baseVersionId } : {};
+      await records.update(config.name, refOf(record), change.values as never, {
+        ...body,
+        ...base,
+        ...moved,
+      });
       summary.updated += 1;
     }
     await remember(change.recordId, change);
@@ -220,6 +231,17 @@ export async function scanStep(
   return summary;
 }
 
+/** Records with an open conflict or a local edit not yet in Notion: their files keep local text. */
+async function heldRecords(deps: TargetDeps, source: Source): Promise<Set<number>> {
+  const held = new Set<number>();
+  for (const c of await deps.store.conflicts.list({ sourceId: source.id, state: 'open' }))
+    held.add(c.recordId);
+  for (const state of ['pending', 'in_flight', 'dead'] as const)
+    for (const item of await deps.store.outbox.list({ sourceId: source.id, state }))
+      held.add(item.recordId);
+  return held;
+}
+
 /**
  * Export: write what changed in the store. Keys the target chose for rows created in Notion, and
  * `pending` for records it refused (with `bookkeeping.syncStatus`), go back as local edits;
@@ -231,7 +253,10 @@ export async function exportStep(
   config: SourceConfig,
   source: Source,
 ): Promise<ExportResult & { queued: number }> {
-  const input = await targetInput(deps, config, source);
+  const input = {
+    ...(await targetInput(deps, config, source)),
+    held: await heldRecords(deps, source),
+  };
   const result = await target.export(input);
   const edits: { recordId: number; values: Record<string, string> }[] = [];
   if (input.keyPropertyId) {

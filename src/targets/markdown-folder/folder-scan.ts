@@ -1,15 +1,16 @@
 // Scan of a folder target: every remembered file whose text is not what was last exported is
 // read back; its frontmatter values that differ from the record's become a property update
-// (only writable properties; `notion_id`/`notion_url` are ours). A body edit is not pushed yet:
-// its file keeps `targetHash` unchanged, so export never writes over it. A remembered file that
-// is gone → a delete per `onLocalDelete`, unless it is found moved elsewhere (tree-files.ts:
-// then it is read at its new path, and in a page tree a new folder moves the page). New files
-// become creates, a page tree's under their folder's page. Broken files are reported with path
-// and line and skipped; nothing else is held back. A scan writes nothing.
+// (only writable properties; `notion_id`/`notion_url` are ours) and an edited body becomes the
+// edit's content (push merges it with Notion's body, body-push.ts). A remembered file that is
+// gone → a delete per `onLocalDelete`, unless it is found moved elsewhere (tree-files.ts: then
+// it is read at its new path, and in a page tree a new folder moves the page). New files become
+// creates, a page tree's under their folder's page. Broken files are reported with path and
+// line and skipped; nothing else is held back. A scan writes nothing.
 import { NotionSyncError } from '../../errors.ts';
-import type { TargetItem, TargetRecordView } from '../../store/index.ts';
-import type { LocalChange, ScanResult, TargetInput } from '../target.ts';
+import type { TargetItem, TargetRecordView, Version } from '../../store/index.ts';
+import type { ScanResult, TargetInput } from '../target.ts';
 import { canonicalBody, fileError, parseDocument } from './document.ts';
+import { renderRecord } from './folder-export.ts';
 import type { FolderFiles } from './folder-files.ts';
 import { textHash } from './folder-files.ts';
 import { ID_KEY, writableEdits } from './frontmatter-values.ts';
@@ -20,6 +21,28 @@ export interface FolderScanContext {
   files: FolderFiles;
   onLocalDelete: 'trash' | 'keep';
   layout: 'tree' | 'flat';
+  /** A record's versions, oldest first (to find the one a file was exported from). */
+  versionsOf(recordId: number): Promise<Version[]>;
+}
+
+/**
+ * The version whose rendering is the text last exported to the file (`targetHash`): the base of
+ * the file's edit. Null when none renders to it any more (a schema change renamed a property).
+ */
+async function exportedVersion(
+  ctx: FolderScanContext,
+  input: TargetInput,
+  view: TargetRecordView,
+  targetHash: string | null,
+): Promise<Version | null> {
+  if (targetHash === null) return null;
+  const versions = await ctx.versionsOf(view.record.id);
+  // A Notion-side version only: a local one holds the edit itself, not a common ancestor.
+  for (const version of versions.reverse().filter((v) => v.origin !== 'local')) {
+    const rendered = renderRecord(input.source, { ...view, ...version });
+    if (textHash(rendered) === targetHash) return version;
+  }
+  return null;
 }
 
 export interface FolderScanResult extends ScanResult {
@@ -61,17 +84,19 @@ async function scanItem(
   const parent = movedTo ? moveTarget(placement, view.record.id, movedTo) : undefined;
   const values = writableEdits(input.source, doc.data, view.fields);
   const bodyEdited = doc.body !== canonicalBody(view.content ?? '');
-  const change: LocalChange = {
+  const base = await exportedVersion(ctx, input, view, item.targetHash);
+  result.changes.push({
     kind: 'update',
     recordId: view.record.id,
     itemKey: path,
     values,
     ...(parent ? { parent } : {}),
-    // A body edit waits for content push: the file stays "edited" and is not overwritten.
-    targetHash: bodyEdited ? item.targetHash : hash,
+    // The body goes to push, which merges it line by line with Notion's.
+    ...(bodyEdited ? { content: doc.body } : {}),
+    ...(base ? { baseVersionId: base.id } : {}),
+    targetHash: hash,
     storeHash: item.storeHash ?? hash,
-  };
-  if (Object.keys(values).length > 0 || !bodyEdited || movedTo) result.changes.push(change);
+  });
 }
 
 export async function scanFolder(

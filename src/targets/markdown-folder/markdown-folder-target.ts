@@ -29,8 +29,9 @@ export function createMarkdownFolderTarget(options: MarkdownFolderTargetOptions)
     dependencies: async () => [],
     async scan(input) {
       const items = await store.targets.list(input.source.id);
+      const versionsOf = (recordId: number) => store.history.listVersions(recordId);
       return scanFolder(
-        { files, onLocalDelete: options.onLocalDelete, layout: options.layout },
+        { files, onLocalDelete: options.onLocalDelete, layout: options.layout, versionsOf },
         input,
         items,
       );
