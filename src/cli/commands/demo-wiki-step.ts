@@ -1,9 +1,9 @@
 // The demo's Markdown step (issue 14): the wiki page tree is kept as a folder of Markdown files,
-// one page's file is edited as a person would in an editor, `sync wiki` pushes the edit, and
-// the demo shows the page as Notion (the emulator) now has it, then its history.
+// one page's body is edited in its file as a person would in an editor, `sync wiki` pushes the
+// edit (a targeted Markdown edit), and the demo shows the page as Notion (the emulator) now has
+// it, then its history.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { PageObjectResponse } from '@notionhq/client';
 import type { Emulator } from '../../emulator/index.ts';
 import { NotionSyncError } from '../../errors.ts';
 import type { CliContext } from '../context.ts';
@@ -40,6 +40,16 @@ function pickPage(folder: string, files: string[]) {
   return { path, id, title, text };
 }
 
+/** The file with one list item (else a new last line) edited as a person would in an editor. */
+function editBody(text: string): { text: string; line: string } {
+  const lines = text.split('\n');
+  const end = lines.indexOf('---', 1);
+  const at = lines.findIndex((l, i) => i > end && /^(\d+\.|-) \S/.test(l));
+  if (at >= 0) lines[at] = `${lines[at]} (edited in a file)`;
+  else lines.splice(lines.length - 1, 0, '', 'A line written in a file.');
+  return { text: lines.join('\n'), line: at >= 0 ? lines[at]! : 'A line written in a file.' };
+}
+
 export async function runWikiStep(w: WikiStepContext): Promise<string> {
   const files = listFiles(w.folder);
   w.step(
@@ -49,22 +59,23 @@ export async function runWikiStep(w: WikiStepContext): Promise<string> {
     w.ctx.out(`   ${'  '.repeat(file.split('/').length - 1)}${file.split('/').at(-1)}`);
 
   const page = pickPage(w.folder, files);
-  const title = `${page.title} (edited in a file)`;
-  writeFileSync(join(w.folder, page.path), page.text.replace(TITLE_LINE, `title: ${title}`));
-  w.step(`Edited ${page.path} in an editor: its title is now "${title}"`);
+  const edited = editBody(page.text);
+  writeFileSync(join(w.folder, page.path), edited.text);
+  w.step(`Edited the body of ${page.path} in an editor:`);
+  w.ctx.out(`   ${edited.line}`);
 
-  w.step('sync wiki: the scan finds the edit, push sends it, export writes nothing it need not');
+  w.step('sync wiki: the scan finds the edit, push sends it as a targeted Markdown edit');
   await w.cli(['sync', 'wiki']);
 
-  const live = (await w.emulator
-    .client()
-    .pages.retrieve({ page_id: page.id })) as PageObjectResponse;
-  const shown = (live.properties.title as { title: { plain_text: string }[] }).title
-    .map((t) => t.plain_text)
-    .join('');
-  w.step(`Notion has it: page ${page.id} is titled "${shown}"`);
+  const markdown = (await w.emulator.client().pages.retrieveMarkdown({ page_id: page.id })) as {
+    markdown: string;
+  };
+  const shown = markdown.markdown.split('\n').find((l) => l.includes(edited.line.trim()));
+  if (!shown) throw new NotionSyncError('internal', 'the demo edit did not reach the emulator');
+  w.step(`Notion has it: the body of "${page.title}" (${page.id}) now reads`);
+  w.ctx.out(`   ${shown}`);
 
-  w.step('History of that page: the pulled version, then the pushed one');
+  w.step('History of that page: the pulled version, the local edit, the pushed one');
   await w.cli(['history', page.id, '--diff']);
   return page.id;
 }
