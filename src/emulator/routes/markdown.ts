@@ -224,9 +224,11 @@ function applyMarkdownEdit(request: ApiRequest, page: PageRecord): void {
         : [],
     ),
   );
-  const lost = page.childIds.filter(
-    (id) => (ws.state.pages[id] || ws.state.databases[id]) && !kept.has(id),
-  );
+  // A child in the trash is not in the Markdown, so an edit cannot delete it.
+  const lost = page.childIds.filter((id) => {
+    const child = ws.state.pages[id] ?? ws.state.databases[id];
+    return child !== undefined && !child.inTrash && !kept.has(id);
+  });
   if (lost.length > 0 && !allowDeleting) {
     throw validationError(
       `The update would delete ${lost.length} child page(s) or database(s); set allow_deleting_content to true to allow it.`,

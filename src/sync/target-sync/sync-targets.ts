@@ -21,6 +21,7 @@ import {
   type TargetDeps,
   type TargetSyncResult,
 } from './target-sync.ts';
+import { staleParents } from './tree-refresh.ts';
 
 export interface TargetSteps {
   pull(names: string[]): Promise<PullResult>;
@@ -28,6 +29,8 @@ export interface TargetSteps {
   loadSource(config: SourceConfig): Promise<Source>;
   /** Makes sure the sync key property exists (rows and pages know each other by it). */
   prepare(config: SourceConfig): Promise<Source>;
+  /** Re-reads some pages of a source (a page tree's parents, tree-refresh.ts). */
+  refresh(name: string, pageIds: string[]): Promise<void>;
 }
 
 /** Adds the sync key property to the data source when missing; returns the fresh snapshot. */
@@ -88,6 +91,10 @@ async function syncOne(
     if (!pulled.ok) return;
     const pushed = await steps.push([config.name]);
     out.push.sources.push(...pushed.sources);
+    if (source.kind === 'page') {
+      const stale = await staleParents(deps.store, source);
+      if (stale.length > 0) await steps.refresh(config.name, stale);
+    }
     source = await steps.loadSource(config);
     const exported = await exportStep(deps, target, config, source);
     result.export = exported;

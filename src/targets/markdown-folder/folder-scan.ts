@@ -27,7 +27,11 @@ export interface FolderScanContext {
 
 /**
  * The version whose rendering is the text last exported to the file (`targetHash`): the base of
- * the file's edit. Null when none renders to it any more (a schema change renamed a property).
+ * the file's edit. A file remembered after a local edit (its text is that edit's version, and
+ * it stays as it is while the edit or a conflict holds it) has the Notion-side version before
+ * that edit as its base — never the edit itself, and never a Notion version the file never
+ * showed (its lines would read as deleted locally). Null when none renders to it any more (a
+ * schema change renamed a property).
  */
 async function exportedVersion(
   ctx: FolderScanContext,
@@ -37,10 +41,12 @@ async function exportedVersion(
 ): Promise<Version | null> {
   if (targetHash === null) return null;
   const versions = await ctx.versionsOf(view.record.id);
-  // A Notion-side version only: a local one holds the edit itself, not a common ancestor.
-  for (const version of versions.reverse().filter((v) => v.origin !== 'local')) {
+  for (let i = versions.length - 1; i >= 0; i--) {
+    const version = versions[i]!;
     const rendered = renderRecord(input.source, { ...view, ...version });
-    if (textHash(rendered) === targetHash) return version;
+    if (textHash(rendered) !== targetHash) continue;
+    if (version.origin !== 'local') return version;
+    return versions.slice(0, i).findLast((v) => v.origin !== 'local') ?? null;
   }
   return null;
 }
