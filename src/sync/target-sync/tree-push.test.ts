@@ -64,6 +64,9 @@ describe.each(factories)('page tree pushes on $name', (factory) => {
     expect(result.targets?.[0]?.scan?.updated).toBe(1);
     expect(titleOf(await page(t, id))).toBe('Renamed locally');
     expect(await readFile(join(t.root, path!), 'utf8')).toBe(edited);
+    // The parent's Markdown names its child pages: its file shows the new title too.
+    const parentFile = `${path!.slice(0, path!.lastIndexOf('/'))}.md`;
+    expect(await readFile(join(t.root, parentFile), 'utf8')).toContain('>Renamed locally</page>');
     t.later();
     const mark = t.emu.control.requestLog().length;
     expect((await t.engine.sync(['wiki'])).ok).toBe(true);
@@ -73,7 +76,10 @@ describe.each(factories)('page tree pushes on $name', (factory) => {
   it('creates new files as child pages of their folder, nested ones in the same sync', async () => {
     const t = await setup(factory);
     const { rootId, folder } = t;
-    await writeFile(join(folder, 'ideas.md'), '---\ntitle: Ideas\n---\n');
+    await writeFile(
+      join(folder, 'ideas.md'),
+      '---\ntitle: Ideas\n---\n\nA body written locally.\n',
+    );
     await mkdir(join(folder, 'ideas'));
     await writeFile(join(folder, 'ideas', 'first.md'), '---\n---\n');
     // Not ours: no frontmatter, another extension, a dot-folder.
@@ -90,6 +96,11 @@ describe.each(factories)('page tree pushes on $name', (factory) => {
     const ideasPage = await page(t, ideas.notion_id as string);
     const firstPage = await page(t, first.notion_id as string);
     expect(titleOf(ideasPage)).toBe('Ideas');
+    const ideasBody = await t.emu.client().pages.retrieveMarkdown({ page_id: ideasPage.id });
+    // Its body, then the line of its own new child page.
+    expect(ideasBody.markdown.split('\n')[0]).toBe('A body written locally.');
+    expect(ideasBody.markdown).toContain(`>first</page>`);
+    expect(await readFile(join(t.root, t.rootFile), 'utf8')).toContain('>Ideas</page>');
     expect(ideasPage.parent).toMatchObject({ type: 'page_id', page_id: rootId });
     expect(titleOf(firstPage)).toBe('first');
     expect(firstPage.parent).toMatchObject({ type: 'page_id', page_id: ideasPage.id });
