@@ -181,10 +181,8 @@ export async function editPageMarkdown(
   for (let budget = planned + 1; budget > 0 && planned > 0; budget -= 1) {
     const [next] = planMarkdownEdits(result.markdown, target, limits);
     if (!next) break;
-    const response = await api.pages.updateMarkdown({
-      page_id: pageId,
-      ...next,
-    } as UpdatePageMarkdownParameters);
+    const request: UpdatePageMarkdownParameters = { page_id: pageId, ...next };
+    const response = await api.pages.updateMarkdown(request);
     result.requests += 1;
     const unchanged = response.markdown === result.markdown;
     result.markdown = response.markdown;
