@@ -163,11 +163,19 @@ export interface EditPageMarkdownResult {
   requests: number;
 }
 
+/** The lines a request writes (its new text). */
+function linesOf(request: MarkdownEditRequest): string[] {
+  return request.type === 'insert_content'
+    ? request.insert_content.content.split('\n')
+    : request.update_content.content_updates.flatMap((u) => u.new_str.split('\n'));
+}
+
 /**
  * Brings a page's content from `current` (its Markdown as just read) to `target` with targeted
  * edits. After each request the rest is planned again from the Markdown Notion answered, so an
- * edit Notion normalised (`*x*` served as `_x_`) never leaves a later `old_str` unmatched; a
- * request that changes nothing ends the loop (Notion's form of the target is reached).
+ * edit Notion normalised (`*x*` served as `_x_`) never leaves a later `old_str` unmatched. A
+ * request would only write again lines Notion has already taken (and serves in its own form):
+ * the target is reached, in Notion's form, and the loop ends.
  */
 export async function editPageMarkdown(
   api: NotionApi,
@@ -177,21 +185,22 @@ export async function editPageMarkdown(
   limits: MarkdownEditLimits = MARKDOWN_EDIT_LIMITS,
 ): Promise<EditPageMarkdownResult> {
   const result: EditPageMarkdownResult = { markdown: current, truncated: false, requests: 0 };
-  let planned = planMarkdownEdits(current, target, limits).length;
-  for (let budget = planned + 1; budget > 0 && planned > 0; budget -= 1) {
+  const sent = new Set<string>();
+  for (;;) {
     const [next] = planMarkdownEdits(result.markdown, target, limits);
     if (!next) break;
-    const response = await api.pages.updateMarkdown({
-      page_id: pageId,
-      ...next,
-    } as UpdatePageMarkdownParameters);
+    const served = new Set(result.markdown.split('\n'));
+    const fresh = linesOf(next).filter((line) => !sent.has(line) && !served.has(line));
+    if (result.requests > 0 && fresh.length === 0) break;
+    for (const line of linesOf(next)) sent.add(line);
+    const request: UpdatePageMarkdownParameters = { page_id: pageId, ...next };
+    const response = await api.pages.updateMarkdown(request);
     result.requests += 1;
     const unchanged = response.markdown === result.markdown;
     result.markdown = response.markdown;
     result.truncated = response.truncated;
     // A truncated answer cannot be planned against: the caller reads the page again.
     if (unchanged || response.truncated) break;
-    planned = planMarkdownEdits(result.markdown, target, limits).length;
   }
   return result;
 }

@@ -152,12 +152,21 @@ describe.each(factories)('folder target bodies on $name', (factory) => {
     expect(await readFile(t.path, 'utf8')).toBe(local);
     expect(await t.served()).toContain('Third one, as Notion has it.');
 
-    // A later sync changes neither side while the conflict is open.
+    // A later sync changes neither side while the conflict is open, even after another edit.
     await t.later();
     await t.engine.sync(['docs']);
     expect(await readFile(t.path, 'utf8')).toBe(local);
+    const again = local.replace('Fourth one.', 'Fourth one, too.');
+    await writeFile(t.path, again);
+    await t.later();
+    expect((await t.engine.sync(['docs'])).openConflicts).toBe(1);
+    expect(await readFile(t.path, 'utf8')).toBe(again);
+    expect(await t.served()).toContain('Third one, as Notion has it.');
+    expect(await t.served()).not.toContain('Fourth one, too.');
+    const [reparked] = await t.engine.conflicts.list({ source: 'docs' });
+    expect(reparked?.conflict.localValue).toContain('Fourth one, too.');
 
-    await t.engine.conflicts.resolve(conflict!.conflict.id, { take: 'local' });
+    await t.engine.conflicts.resolve(reparked!.conflict.id, { take: 'local' });
     await t.later();
     const mark = t.emu.control.requestLog().length;
     const resolved = await t.engine.sync(['docs']);
@@ -166,8 +175,9 @@ describe.each(factories)('folder target bodies on $name', (factory) => {
     expect(markdownEditsSince(t, mark)).toEqual(['update_content']);
     const notion = await t.served();
     expect(notion).toContain('Third one, as the file has it.');
+    expect(notion).toContain('Fourth one, too.');
     expect(notion).not.toContain('as Notion has it');
-    expect(await readFile(t.path, 'utf8')).toBe(local);
+    expect(await readFile(t.path, 'utf8')).toBe(again);
   });
 
   it('take notion writes Notion’s body into the file; notion-wins decides without parking', async () => {

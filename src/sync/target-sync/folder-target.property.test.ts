@@ -100,6 +100,8 @@ async function editBodies(
   expect((await h.engine.sync(['docs'])).ok).toBe(true);
   const kinds = writesSince(emu, mark).map((e) => e.bodyType ?? e.route);
   expect(kinds.filter((k) => k === 'replace_content')).toEqual([]);
+  // One request per page: what Notion only re-renders (`*x*` served as `_x_`) is not sent again.
+  expect(kinds.filter((k) => k === 'update_content').length).toBeLessThanOrEqual(before.size);
   const synced = await files(dir);
   for (const [name, text] of synced) {
     const id = /notion_id: (\S+)/.exec(text)?.[1] ?? '';

@@ -6,7 +6,8 @@
 //   every block; a page created with a body gets it through `markdown` on create;
 // - overlapping edits are ONE conflict under the pseudo property `__body__` (base, Notion and
 //   local bodies), decided by the source's policy like any property; parked, Notion keeps its
-//   body and the file keeps the local text (the export holds it);
+//   body and the file keeps the local text (the export holds it); while it is open, a new edit
+//   merges against its base, so editing the file again never overwrites Notion's side;
 // - the content recorded after the write is the Markdown Notion serves afterwards, so the next
 //   pull recognises our own write (echo) and the export writes Notion's form of the body.
 import { NotionSyncError } from '../../../errors.ts';
@@ -47,6 +48,16 @@ async function baseContent(
   return version ? (version.content ?? '') : null;
 }
 
+/**
+ * The base of a body conflict still open for the record: a file edited again meanwhile is
+ * merged against it (and parks the conflict again), never taken as the resolution.
+ */
+async function parkedBase(ctx: PushContext, record: StoreRecord): Promise<string | null> {
+  const open = await ctx.env.store.conflicts.list({ recordId: record.id, state: 'open' });
+  const body = open.find((c) => c.propertyId === BODY_PROPERTY_ID);
+  return typeof body?.baseValue === 'string' ? body.baseValue : null;
+}
+
 async function readLiveBody(ctx: PushContext, pageId: string): Promise<string> {
   const read = await ctx.env.notion.getPageMarkdown(pageId);
   if (read.truncated || !read.complete) {
@@ -73,7 +84,11 @@ export async function mergeBody(
   const notionRaw = await readLiveBody(ctx, pageId);
   const notion = canonicalText(notionRaw);
   const local = canonicalText(payload.content);
-  const base = adopted ? (notion === '' ? '' : local) : await baseContent(ctx, record, payload);
+  const base = adopted
+    ? notion === ''
+      ? ''
+      : local
+    : ((await parkedBase(ctx, record)) ?? (await baseContent(ctx, record, payload)));
   const merge = mergeBodies(
     base === null ? null : canonicalText(base),
     notion,
