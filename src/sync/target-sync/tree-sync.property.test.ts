@@ -12,7 +12,7 @@
 // - 0 files rewritten that neither side changed: a page nobody touched (nor its children, whose
 //   titles its body shows) keeps its file byte for byte, with its modification time;
 // - one more sync writes nothing.
-// Default run: 12 schedules on SQLite + 3 on PostgreSQL; NOTION_SYNC_SOAK=1: 200 + 40
+// Default run: 25 schedules on SQLite + 5 on PostgreSQL; NOTION_SYNC_SOAK=1: 300 + 60
 // (TREE_RUNS=n overrides both).
 import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -579,8 +579,8 @@ const REGRESSIONS: Step[][] = [
 const soak = process.env.NOTION_SYNC_SOAK === '1';
 const override = Number(process.env.TREE_RUNS ?? '') || undefined;
 const RUNS: Record<string, number> = {
-  'sqlite-file': override ?? (soak ? 200 : 12),
-  postgres: override ?? (soak ? 40 : 3),
+  'sqlite-file': override ?? (soak ? 300 : 25),
+  postgres: override ?? (soak ? 60 : 5),
 };
 
 describe.each(storeFactories().filter((f) => f.name !== 'sqlite-memory'))(
