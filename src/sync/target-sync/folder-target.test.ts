@@ -5,15 +5,18 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { createDemoWorld } from '../../emulator/test-support.ts';
 import { storeFactories } from '../../store/test-support/store-factories.ts';
 import { fileNameFor } from '../../targets/markdown-folder/file-names.ts';
 import { createFolderFixture, frontmatter, snapshot } from '../test-support/folder-fixture.ts';
-import { title } from '../test-support/push-fixture.ts';
+import { PUSH_TEST_START_MS, title } from '../test-support/push-fixture.ts';
 
 const factories = storeFactories().filter((f) => f.name !== 'sqlite-memory');
 
 const setup = (factory: (typeof factories)[number], extra: { rename?: boolean } = {}) =>
-  createFolderFixture(factory, { tasks: extra });
+  createDemoWorld(PUSH_TEST_START_MS).then((world) =>
+    createFolderFixture(factory, world, { tasks: extra }),
+  );
 
 describe.each(factories)('folder target on $name', (factory) => {
   it('pull writes canonical files; a second pull and a sync change no byte and send nothing', async () => {

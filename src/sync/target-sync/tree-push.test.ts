@@ -8,15 +8,19 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PageObjectResponse } from '@notionhq/client';
 import { describe, expect, it } from 'vitest';
+import { createDemoWorld } from '../../emulator/test-support.ts';
 import { storeFactories } from '../../store/test-support/store-factories.ts';
 import { createFolderFixture, frontmatter, snapshot } from '../test-support/folder-fixture.ts';
+import { PUSH_TEST_START_MS } from '../test-support/push-fixture.ts';
 
 const factories = storeFactories().filter((f) => f.name !== 'sqlite-memory');
 
-type Fixture = Awaited<ReturnType<typeof createFolderFixture>>;
+type Fixture = Awaited<ReturnType<typeof setup>>;
 
 async function setup(factory: (typeof factories)[number]) {
-  const t = await createFolderFixture(factory, { wikiBoth: true });
+  const t = await createFolderFixture(factory, await createDemoWorld(PUSH_TEST_START_MS), {
+    wikiBoth: true,
+  });
   expect((await t.engine.sync(['wiki'])).ok).toBe(true);
   const root = join(t.dir, 'wiki');
   const files = await snapshot(root);

@@ -1,16 +1,15 @@
 // A page tree and the Tasks database of the emulator's demo workspace, each with a folder
-// target in a temp directory, over a store of the given dialect (folder target tests).
+// target in a temp directory, over a store of the given dialect (folder target tests). The
+// emulator and its demo workspace are the test's (sync's layering: taken structurally).
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { onTestFinished } from 'vitest';
 import { parse } from 'yaml';
 import type { SourceConfig } from '../../config/index.ts';
-import { createEmulator, seedDemoWorkspace } from '../../emulator/index.ts';
-import { createManualClock } from '../../shared/index.ts';
+import type { ManualClock } from '../../shared/index.ts';
 import type { StoreFactory } from '../../store/test-support/store-factories.ts';
-import { createPullHarness } from './pull-harness.ts';
-import { PUSH_TEST_START_MS } from './push-fixture.ts';
+import { createPullHarness, type EmulatorEndpoint } from './pull-harness.ts';
 
 /** Every file under `root` (path → text and modification time). */
 export async function snapshot(
@@ -42,22 +41,25 @@ export interface FolderFixtureOptions {
   tasks?: Record<string, unknown>;
   /** The wiki takes local edits (`direction: both`). */
   wikiBoth?: boolean;
-  faultSeed?: number;
 }
 
-export async function createFolderFixture(
+/** The emulator as the fixture uses it: an endpoint with a request log. */
+export interface FolderEmulator extends EmulatorEndpoint {
+  control: { requestLog(): { method: string; route: string | null }[] };
+}
+
+/** The demo workspace's ids the fixture needs. */
+export interface FolderDemo {
+  wikiPageId: string;
+  tasksDatabaseId: string;
+}
+
+export async function createFolderFixture<E extends FolderEmulator, D extends FolderDemo>(
   factory: StoreFactory,
+  world: { emu: E; demo: D; clock: ManualClock },
   options: FolderFixtureOptions = {},
 ) {
-  const clock = createManualClock(PUSH_TEST_START_MS);
-  const emu = await createEmulator({
-    clock,
-    ...(options.faultSeed !== undefined ? { faultSeed: options.faultSeed } : {}),
-  });
-  const demo = await seedDemoWorkspace(emu.client({ notionVersion: '2026-03-11' }), {
-    rootPageId: emu.rootPageId,
-    taskCount: 12,
-  });
+  const { emu, demo, clock } = world;
   const dir = await mkdtemp(join(tmpdir(), 'folder-target-'));
   onTestFinished(() => rm(dir, { recursive: true, force: true }));
   const sources = [
