@@ -510,6 +510,25 @@ async function runSchedule(factory: ReturnType<typeof storeFactories>[number], s
 
 /** Counterexamples found by earlier runs, kept as regression schedules. */
 const REGRESSIONS: Step[][] = [
+  // A file moved under a new file's page while Notion adds a page under the moved one: the move
+  // waits for the create in the same push, and the held file's children stay under it.
+  [
+    { kind: 'file-body', page: 2 },
+    { kind: 'advance', ms: 80542 },
+    { kind: 'notion-title', page: 5 },
+    { kind: 'file-create', under: 9 },
+    { kind: 'notion-title', page: 1 },
+    { kind: 'file-title', page: 3 },
+    { kind: 'file-move', page: 4, to: 6 },
+    { kind: 'notion-title', page: 6 },
+    { kind: 'notion-title', page: 7 },
+    { kind: 'notion-create', under: 4 },
+    { kind: 'notion-create', under: 3 },
+    { kind: 'notion-title', page: 7 },
+    { kind: 'notion-body', page: 1 },
+    { kind: 'notion-body', page: 7 },
+    { kind: 'file-move', page: 8, to: 5 },
+  ],
   // A file's body edited while Notion trashed a child page the file still lists: the edit no
   // longer counts the trashed child as deleted (emulator), and merges.
   [

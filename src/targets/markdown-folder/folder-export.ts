@@ -113,7 +113,7 @@ export async function exportFolder(
   items: TargetItem[],
 ): Promise<ExportResult> {
   const byRecord = new Map(items.map((i) => [i.recordId, i]));
-  const paths = layoutPaths(input.source, input.records, byRecord, ctx.layout);
+  const paths = layoutPaths(input.source, input.records, byRecord, ctx.layout, input.held);
   const out = { result: emptyExportResult(), puts: [] as TargetItemInput[] };
   for (const view of input.records) {
     const item = byRecord.get(view.record.id);

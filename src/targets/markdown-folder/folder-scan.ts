@@ -8,7 +8,7 @@
 // line and skipped; nothing else is held back. A scan writes nothing.
 import { NotionSyncError } from '../../errors.ts';
 import type { TargetItem, TargetRecordView, Version } from '../../store/index.ts';
-import type { ScanResult, TargetInput } from '../target.ts';
+import type { LocalChange, ScanResult, TargetInput } from '../target.ts';
 import { canonicalBody, fileError, parseDocument } from './document.ts';
 import { renderRecord } from './folder-export.ts';
 import type { FolderFiles } from './folder-files.ts';
@@ -120,7 +120,15 @@ export async function scanFolder(
   const remembered = new Set(items.flatMap((i) => (i.itemKey ? [i.itemKey] : [])));
   const fresh = (await listMarkdownFiles(ctx.files)).filter((p) => !remembered.has(p));
   const moves = await findMovedFiles(ctx.files, input, items, fresh);
-  const placement: TreePlacement = { input, items, moves, creating: new Set(), layout: ctx.layout };
+  const created = fresh.filter((p) => !moves.byPath.has(p));
+  // New files may be the pages moved files go under: their creates come first (see below).
+  const placement: TreePlacement = {
+    input,
+    items,
+    moves,
+    creating: new Set(created),
+    layout: ctx.layout,
+  };
   const views = new Map(input.records.map((v) => [v.record.id, v]));
   for (const item of items) {
     const view = views.get(item.recordId);
@@ -136,8 +144,12 @@ export async function scanFolder(
       });
     }
   }
-  const created = fresh.filter((p) => !moves.byPath.has(p));
+  // A move under a page created in this scan comes after that create (push sends items in order).
+  const underNew = (c: LocalChange) => c.kind === 'update' && c.parent && 'itemKey' in c.parent;
+  const later = result.changes.filter(underNew);
+  result.changes = result.changes.filter((c) => !underNew(c));
   await scanNewFiles(ctx, input, created, placement, result);
+  result.changes.push(...later);
   return result;
 }
 
@@ -159,7 +171,6 @@ async function scanNewFiles(
       result.scanned += 1;
       if (input.source.kind === 'page') {
         result.changes.push({ ...change, parent: parentOfPath(placement, path) });
-        placement.creating.add(path);
       } else result.changes.push(change);
     } catch (error) {
       if (!(error instanceof NotionSyncError) || error.code !== 'file_invalid') throw error;

@@ -61,7 +61,7 @@ export interface TreePlacement {
   input: TargetInput;
   items: TargetItem[];
   moves: FileMoves;
-  /** New files whose creates come first in this scan (parents before children). */
+  /** New files of this scan: their creates come first (parents before children, then moves). */
   creating: Set<string>;
   layout: 'tree' | 'flat';
 }
