@@ -3,6 +3,7 @@
 // iterator for the whole run, so answers typed ahead are not lost.
 import { createInterface, type Interface } from 'node:readline';
 import type { ConflictChoice, PendingConflict } from '../sync/index.ts';
+import { BODY_CONFLICT_ID, bodyConflictDiffs } from './body-diff.ts';
 import type { CliContext } from './context.ts';
 import { formatValue } from './format.ts';
 
@@ -29,10 +30,14 @@ export function createConflictPrompt(ctx: CliContext): ConflictPrompt | undefine
   return {
     async ask(conflict) {
       if (all) return all;
-      ctx.err(
-        `Conflict in ${conflict.source} ${conflict.pageId ?? conflict.localKey}, "${conflict.propertyName}":\n` +
-          `  base:   ${formatValue(conflict.base)}\n  notion: ${formatValue(conflict.notion)}\n  local:  ${formatValue(conflict.local)}`,
-      );
+      const where = `Conflict in ${conflict.source} ${conflict.pageId ?? conflict.localKey}, "${conflict.propertyName}":\n`;
+      if (conflict.propertyId === BODY_CONFLICT_ID)
+        ctx.err(where + bodyConflictDiffs(conflict.base, conflict.notion, conflict.local));
+      else
+        ctx.err(
+          where +
+            `  base:   ${formatValue(conflict.base)}\n  notion: ${formatValue(conflict.notion)}\n  local:  ${formatValue(conflict.local)}`,
+        );
       for (;;) {
         ctx.io.stderr.write(QUESTION);
         const line = await nextLine();

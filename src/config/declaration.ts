@@ -294,12 +294,12 @@ export const sourceSchema = z
           : 'a table target is kept two-way — set `direction: both` on this source',
       });
     }
-    if (isFolderTarget(source.target) && source.page && source.direction === 'both') {
+    if (source.page && !isFolderTarget(source.target) && (source.direction ?? 'pull') !== 'pull') {
       ctx.addIssue({
         code: 'custom',
         path: ['direction'],
         message:
-          'a page tree is exported to its folder on pull; pushing its files back is not supported yet — use `direction: pull`',
+          'a page tree takes local edits from a folder target only — add `target: { folder: … }` or use `direction: pull`',
       });
     }
     const given = (['database', 'dataSource', 'page'] as const).filter((k) => source[k]);

@@ -144,6 +144,9 @@ describe('loadConfig', () => {
         `    page: ${DB}`,
         '    direction: both',
         '    target: { folder: ./wiki2 }',
+        '  - name: wikiWithoutFolder',
+        `    page: ${DB}`,
+        '    direction: both',
         '  - name: mixed',
         `    database: ${DB}`,
         '    direction: both',
@@ -152,9 +155,9 @@ describe('loadConfig', () => {
     );
     const { errors, config } = loadConfig({ cwd });
     expect(errors.map((e) => e.path)).toEqual([
-      'sources[2].direction',
-      'sources[3].target.table',
-      'sources[3].target.key',
+      'sources[3].direction',
+      'sources[4].target.table',
+      'sources[4].target.key',
     ]);
     expect(errors[1]?.message).toMatch(/belongs to a table target/);
     expect(config).toBeUndefined();

@@ -36,6 +36,8 @@ export interface RequestLogEntry {
   /** ISO time on the emulator's clock. */
   time: string;
   requestId: string;
+  /** The `type` a JSON body names, when it names one (e.g. a Markdown edit's `update_content`). */
+  bodyType?: string;
 }
 
 export interface ApiAppOptions {
@@ -230,6 +232,7 @@ async function answer(
     query: url.searchParams,
     body: match.route.multipart ? await readForm(raw) : await readBody(raw, method),
   };
+  if (typeof request.body.type === 'string') entry.bodyType = request.body.type;
   const writes = method !== 'GET' && !match.route.readOnly;
   if (writes) options.ws.touch();
   const run = () => match.route.handler(request);

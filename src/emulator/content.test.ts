@@ -112,6 +112,28 @@ describe('blocks and page Markdown', () => {
     expect(done).toMatchObject({ status: 'succeeded', result: { markdown: 'text' } });
   });
 
+  it('lets a Markdown edit through when the only child page it leaves out is in the trash', async () => {
+    const child = await notion.pages.create({
+      parent: { page_id: pageId },
+      properties: { title: title('Child') },
+    });
+    await notion.pages.updateMarkdown({
+      page_id: pageId,
+      type: 'insert_content',
+      insert_content: { content: 'first line' },
+    });
+    await notion.pages.update({ page_id: child.id, in_trash: true });
+    expect(await markdown()).not.toContain('<page');
+    const edited = await notion.pages.updateMarkdown({
+      page_id: pageId,
+      type: 'update_content',
+      update_content: {
+        content_updates: [{ old_str: 'first line', new_str: 'first line, edited' }],
+      },
+    } as never);
+    expect((edited as unknown as { markdown: string }).markdown).toContain('first line, edited');
+  });
+
   it('creates a page from Markdown and moves pages between parents', async () => {
     const created = await notion.pages.create({
       parent: { page_id: emu.rootPageId },

@@ -1,4 +1,7 @@
 import type { Client } from '@notionhq/client';
+import { createManualClock } from '../shared/index.ts';
+import { createEmulator } from './emulator.ts';
+import { seedDemoWorkspace } from './seed/seed-demo.ts';
 
 /** Any client with the SDK's `databases.create` (the SDK itself, or a wrapper around it). */
 type DatabaseCreator = { databases: { create: Client['databases']['create'] } };
@@ -31,4 +34,18 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
     return error;
   }
   throw new Error('expected the call to fail');
+}
+
+/**
+ * An emulator on a manual clock starting at `startMs`, with the demo workspace seeded (a wiki
+ * page tree, Projects, and `taskCount` tasks) — the world of the folder target tests.
+ */
+export async function createDemoWorld(startMs: number, taskCount = 12) {
+  const clock = createManualClock(startMs);
+  const emu = await createEmulator({ clock });
+  const demo = await seedDemoWorkspace(emu.client({ notionVersion: '2026-03-11' }), {
+    rootPageId: emu.rootPageId,
+    taskCount,
+  });
+  return { emu, demo, clock };
 }

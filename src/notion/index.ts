@@ -27,6 +27,12 @@ export {
   workspaceFileLimit,
 } from './file-upload.ts';
 export type { SearchOptions } from './list-iterators.ts';
+export {
+  type EditPageMarkdownResult,
+  editPageMarkdown,
+  type MarkdownEditRequest,
+  planMarkdownEdits,
+} from './markdown-edits.ts';
 export { listMarkdownReferences, type MarkdownReferences } from './markdown-references.ts';
 export { ENDPOINTS, type FileUploadResponse, type NotionApi } from './notion-api.ts';
 export {

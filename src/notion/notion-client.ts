@@ -26,6 +26,7 @@ import {
   iterateUsers,
   type SearchOptions,
 } from './list-iterators.ts';
+import { type EditPageMarkdownResult, editPageMarkdown } from './markdown-edits.ts';
 import { createNotionApi, type NotionApi } from './notion-api.ts';
 import { createPacer, type Pacer, type PacerState } from './pacer.ts';
 import {
@@ -138,6 +139,12 @@ export interface NotionClient extends NotionApi {
     options?: CompletePageOptions,
   ): Promise<CompletedPage>;
   getPageMarkdown(pageId: string, options?: PageMarkdownOptions): Promise<PageMarkdownResult>;
+  /** Targeted edits from `current` to `target` (markdown-edits.ts); never `replace_content`. */
+  editPageMarkdown(
+    pageId: string,
+    current: string,
+    target: string,
+  ): Promise<EditPageMarkdownResult>;
   replacePageMarkdown(
     pageId: string,
     markdown: string,
@@ -260,6 +267,7 @@ export function createNotionClient(options: NotionClientOptions): NotionClient {
     collectPropertyItems: (pageId, propertyId) => collectPropertyItems(api, pageId, propertyId),
     completePageProperties: (page, o) => completePageProperties(api, page, o),
     getPageMarkdown: (id, o) => getPageMarkdown(api, id, o),
+    editPageMarkdown: (id, current, target) => editPageMarkdown(api, id, current, target),
     replacePageMarkdown: (id, markdown, o) => replacePageMarkdown(api, id, markdown, o),
     openFile: (url) =>
       openFileDownload((options.fetch as typeof fetch | undefined) ?? globalThis.fetch, url, {

@@ -15,3 +15,4 @@ export { PageIdSet } from './page-id-set.ts';
 export { readAhead } from './read-ahead.ts';
 export { redactUrlCredentials, redactUrlCredentialsDeep } from './redact-url.ts';
 export { sanitizeIdentifier } from './sql-identifier.ts';
+export { unifiedDiff } from './unified-diff.ts';

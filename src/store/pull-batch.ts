@@ -127,10 +127,17 @@ async function commitChunk(
       restored,
       versionId: null,
     });
+    // A page moved in Notion keeps its hash; its new parent is taken unless a local edit
+    // (which may be a local move) is pending.
+    const parentId =
+      row.parentId && row.parentId !== record.parent_id && !pending.has(record.id)
+        ? row.parentId
+        : record.parent_id;
     if (
       restored ||
       record.notion_last_edited_time !== row.notionLastEditedTime ||
-      record.notion_hash !== row.hash
+      record.notion_hash !== row.hash ||
+      parentId !== record.parent_id
     ) {
       await trx
         .updateTable('records')
@@ -139,6 +146,7 @@ async function commitChunk(
           tombstoned_at: null,
           notion_last_edited_time: row.notionLastEditedTime,
           notion_hash: row.hash,
+          parent_id: parentId,
           updated_at: now,
         })
         .where('id', '=', record.id)
@@ -294,7 +302,7 @@ async function advanceRecords(
           notion_hash = v.hash,
           notion_last_edited_time = v.edited,
           created_time = v.created,
-          parent_id = coalesce(v.parent_id, r.parent_id),
+          parent_id = case when v.keep_base = 1 then r.parent_id else coalesce(v.parent_id, r.parent_id) end,
           tombstone = null,
           tombstoned_at = null,
           updated_at = v.now

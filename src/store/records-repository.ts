@@ -58,6 +58,11 @@ export interface RecordsRepository {
   tombstone(input: TombstoneInput): Promise<number>;
   /** Clears a tombstone; returns false when the record was not tombstoned. */
   restore(recordId: number): Promise<boolean>;
+  /**
+   * Sets the page a record sits under in a page tree (a local move, or the parent a pushed
+   * create or move reached in Notion).
+   */
+  setParent(recordId: number, parentId: string): Promise<void>;
 }
 
 export function createRecordsRepository(ctx: RepositoryContext): RecordsRepository {
@@ -205,5 +210,13 @@ export function createRecordsRepository(ctx: RepositoryContext): RecordsReposito
           .execute();
         return true;
       }),
+
+    setParent: async (recordId, parentId) => {
+      await db
+        .updateTable('records')
+        .set({ parent_id: parentId, updated_at: ctx.now() })
+        .where('id', '=', recordId)
+        .execute();
+    },
   };
 }

@@ -399,6 +399,8 @@ export function createEngine(options: EngineOptions): Engine {
                 { store, notion: connection(), logger },
                 await withDeclaredId(store, c),
               ),
+            refresh: async (n, ids) =>
+              void (await refresh(n, ids, { trigger: syncOptions.trigger ?? 'api' })),
           })
         : null;
     if (selected.length === 0 && targeted) return targeted;

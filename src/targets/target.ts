@@ -16,6 +16,9 @@ import type { JsonValue, Source, TargetRecordView } from '../store/index.ts';
  * `storeHash` are what to remember once the edit is committed (`targetHash` null: part of the
  * item waits for something, scan it again next time).
  */
+/** A page tree's parent page: by id, or by the target item (a file) of a page not yet created. */
+export type ParentItem = { pageId: string } | { itemKey: string };
+
 export type LocalChange =
   | {
       kind: 'create';
@@ -23,6 +26,8 @@ export type LocalChange =
       itemKey: string;
       values: Record<string, JsonValue>;
       content?: string | null;
+      /** Page trees: the page to create the page under. */
+      parent?: ParentItem;
       targetHash: string | null;
       storeHash: string;
     }
@@ -33,6 +38,13 @@ export type LocalChange =
       itemKey: string;
       values: Record<string, JsonValue>;
       content?: string | null;
+      /** Page trees: the item moved under another page (its `itemKey` is the new one). */
+      parent?: ParentItem;
+      /**
+       * The store version the item was last exported from: the edit's common ancestor with
+       * Notion (a pull may have moved the record on while the item was being edited).
+       */
+      baseVersionId?: number;
       targetHash: string | null;
       storeHash: string;
     }
@@ -85,6 +97,11 @@ export interface TargetInput {
   records: TargetRecordView[];
   /** Property id of the source's sync key property, when the schema has it yet. */
   keyPropertyId: string | null;
+  /**
+   * Records whose item keeps its local text on export: an open conflict, or a local edit not
+   * yet in Notion (the store holds Notion's side meanwhile). Used by the folder target.
+   */
+  held?: ReadonlySet<number>;
 }
 
 /** One problem with a target's configuration against its live medium. */

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { NotionSyncError } from '../../errors.ts';
 import type { ConflictDetail } from '../../sync/index.ts';
+import { BODY_CONFLICT_ID, bodyConflictDiffs } from '../body-diff.ts';
 import type { CliContext } from '../context.ts';
 import { formatValue, renderTable } from '../format.ts';
 import { withEngine } from '../open-engine.ts';
@@ -30,6 +31,8 @@ function table(conflicts: ConflictDetail[], all = false): string {
 function resolvedText(d: ConflictDetail): string {
   const c = d.conflict;
   const head = `Resolved conflict #${c.id} (${c.resolution})`;
+  if (c.resolution === 'notion' && c.propertyId === BODY_CONFLICT_ID)
+    return `${head}; \`notion-sync sync ${d.source}\` writes Notion's body into the file.`;
   if (c.resolution === 'notion') return `${head}.`;
   if (c.propertyId === '__page__' && c.notionValue === 'missing') {
     return (
@@ -97,12 +100,19 @@ export function registerConflictsCommand(program: Command, context: () => CliCon
       const d = await withEngine(ctx, ({ engine }) => engine.conflicts.get(conflictId(id)));
       if (ctx.json) return ctx.printJson(d);
       const c = d.conflict;
+      const head = [
+        `conflict #${c.id} (${c.state}${c.resolution ? `: took ${c.resolution} by ${c.resolvedBy}` : ''})`,
+        `  source:   ${d.source}`,
+        `  row:      ${d.pageId ?? d.localKey}`,
+        `  property: ${c.propertyName}`,
+      ];
+      if (c.propertyId === BODY_CONFLICT_ID)
+        return ctx.out(
+          [...head, '', bodyConflictDiffs(c.baseValue, c.notionValue, c.localValue)].join('\n'),
+        );
       ctx.out(
         [
-          `conflict #${c.id} (${c.state}${c.resolution ? `: took ${c.resolution} by ${c.resolvedBy}` : ''})`,
-          `  source:   ${d.source}`,
-          `  row:      ${d.pageId ?? d.localKey}`,
-          `  property: ${c.propertyName}`,
+          ...head,
           `  base:     ${formatValue(c.baseValue)}`,
           `  notion:   ${formatValue(c.notionValue)}`,
           `  local:    ${formatValue(c.localValue)}`,

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 const BIN = new URL('../../../bin/notion-sync.js', import.meta.url).pathname;
 
 describe('notion-sync demo', () => {
-  it('pulls the demo workspace, edits, pulls again and leaves a queryable SQLite file', () => {
+  it('pulls the demo workspace, edits, pulls again, pushes a body edited in a wiki file and leaves a queryable SQLite file', () => {
     const cwd = mkdtempSync(join(tmpdir(), 'ns-demo-'));
     const run = spawnSync(process.execPath, [BIN, 'demo', '--rate-limit', '0'], {
       cwd,
@@ -18,7 +18,12 @@ describe('notion-sync demo', () => {
     });
     expect(run.stderr).not.toMatch(/error:/);
     expect(run.status).toBe(0);
-    expect(run.stdout).toContain('8. Done.');
+    expect(run.stdout).toContain('13. Done.');
+    // The wiki step: a file's body edit pushed, seen in Notion and in the page's history.
+    expect(run.stdout).toMatch(
+      /Notion has it: the body of ".*" \([0-9a-f-]{36}\) now reads\n.*\(edited in a file\)/,
+    );
+    expect(run.stdout).toMatch(/local edit via cli\n\s+\(content changed\)/);
     const dbFile = join(cwd, 'notion-sync-demo', 'notion-sync.db');
     expect(existsSync(dbFile)).toBe(true);
 

@@ -1,5 +1,5 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import type { DemoWorkspace, Emulator } from '../../emulator/index.ts';
@@ -15,6 +15,8 @@ function parseWorkers(text: string): number {
   return n;
 }
 
+import { runWikiStep } from './demo-wiki-step.ts';
+
 interface DemoOptions {
   dir: string;
   rateLimit: string;
@@ -24,7 +26,8 @@ interface DemoOptions {
 /**
  * `notion-sync demo`: the whole product on its embedded defaults, offline. An emulated Notion
  * workspace is served on a loopback port, and the demo drives the real CLI against it exactly
- * as a user would: config file, `pull`, edits made in "Notion", `pull` again, `status`, `history`.
+ * as a user would: config file, `pull`, edits made in "Notion", `pull` again, `status`, `history`,
+ * then the wiki as Markdown files: a file edited, `sync`, the change in Notion and in history.
  */
 export function registerDemoCommand(program: Command, context: () => CliContext): void {
   program
@@ -54,6 +57,7 @@ async function runDemo(ctx: CliContext, options: DemoOptions): Promise<void> {
   mkdirSync(dir, { recursive: true });
   // A previous demo's store points at another emulated workspace; start from a clean file.
   for (const suffix of ['', '-wal', '-shm']) rmSync(`${dbFile}${suffix}`, { force: true });
+  rmSync(join(dir, 'wiki'), { recursive: true, force: true });
 
   step(ctx, 1, 'Starting the Notion API emulator with the demo workspace');
   // Loaded on use: the emulator (hono, its routes) stays out of every other command's process.
@@ -106,12 +110,19 @@ async function runDemo(ctx: CliContext, options: DemoOptions): Promise<void> {
     step(ctx, 7, `History of one edited task, with what changed`);
     await cli(['history', first, '--diff']);
 
-    step(ctx, 8, 'Done. Your data is a plain SQLite file with one view per source:');
+    let n = 8;
+    const folder = join(dir, 'wiki');
+    await runWikiStep({ ctx, emulator, folder, cli, step: (text) => step(ctx, n++, text) });
+
+    step(ctx, n, 'Done. Your data is a plain SQLite file with one view per source:');
     ctx.out(`   ${dbFile}`);
     ctx.out(
       `   sqlite3 ${shown(ctx, dbFile)} 'select "Name", "Status", "Priority" from tasks limit 5'`,
     );
     ctx.out(`   npx notion-sync --config ${shown(ctx, configFile)} history ${first} --diff`);
+    ctx.out(
+      `   and the wiki as Markdown files in ${shown(ctx, folder)} (edit one, then \`sync wiki\`)`,
+    );
   } finally {
     await server.close();
   }
@@ -124,7 +135,13 @@ function writeDemoConfig(file: string, dbFile: string, baseUrl: string, demo: De
     sources: [
       { name: 'tasks', database: demo.tasksDatabaseId },
       { name: 'projects', database: demo.projectsDatabaseId },
-      { name: 'wiki', page: demo.wikiPageId, content: 'markdown' },
+      {
+        name: 'wiki',
+        page: demo.wikiPageId,
+        content: 'markdown',
+        direction: 'both',
+        target: { folder: join(dirname(file), 'wiki') },
+      },
     ],
   };
   const header =

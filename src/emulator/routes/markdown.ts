@@ -15,6 +15,10 @@ import type { JsonObject, PageRecord } from '../state.ts';
 import type { Workspace } from '../workspace.ts';
 import { startAsyncTask } from './async-tasks.ts';
 import { insertDrafts, trashSubtree } from './block-tree.ts';
+import { applyKeepingBlocks } from './markdown-block-reuse.ts';
+
+/** Search-and-replace pairs one `update_content` request may carry (the endpoint's OpenAPI). */
+export const MAX_CONTENT_UPDATES = 100;
 
 /** Pages longer than this many blocks come back with `truncated: true`. */
 export const MARKDOWN_BLOCK_LIMIT = 20_000;
@@ -157,6 +161,12 @@ function editedMarkdown(
     case 'update_content': {
       let markdown = current;
       const updates = Array.isArray(args.content_updates) ? args.content_updates : [];
+      if (updates.length > MAX_CONTENT_UPDATES) {
+        throw bodyValidationError(
+          'body.update_content.content_updates.length',
+          `should be ≤ \`${MAX_CONTENT_UPDATES}\`, instead was \`${updates.length}\``,
+        );
+      }
       for (const [index, update] of updates.entries()) {
         if (
           !isObject(update) ||
@@ -214,18 +224,23 @@ function applyMarkdownEdit(request: ApiRequest, page: PageRecord): void {
         : [],
     ),
   );
-  const lost = page.childIds.filter(
-    (id) => (ws.state.pages[id] || ws.state.databases[id]) && !kept.has(id),
-  );
+  // A child in the trash is not in the Markdown, so an edit cannot delete it.
+  const lost = page.childIds.filter((id) => {
+    const child = ws.state.pages[id] ?? ws.state.databases[id];
+    return child !== undefined && !child.inTrash && !kept.has(id);
+  });
   if (lost.length > 0 && !allowDeleting) {
     throw validationError(
       `The update would delete ${lost.length} child page(s) or database(s); set allow_deleting_content to true to allow it.`,
     );
   }
-  const drafts = parseBlockArrayUnbounded(
-    ws,
+  const toDrafts = (list: BlockRequest[]) => parseBlockArrayUnbounded(ws, list, 'body.markdown');
+  // A targeted edit keeps untouched blocks; replacing the whole content recreates every block.
+  if (body.type !== 'replace_content') {
+    if (applyKeepingBlocks(ws, page, current, markdown, actor.id, toDrafts)) return;
+  }
+  const drafts = toDrafts(
     requests.filter((b) => b.type !== 'child_page' && b.type !== 'child_database'),
-    'body.markdown',
   );
   for (const id of page.childIds) if (!kept.has(id)) trashSubtree(ws, id);
   const childObjects = page.childIds.filter((id) => kept.has(id));

@@ -27,6 +27,7 @@ import {
 } from './pull-run.ts';
 import { confirmDeletions } from './reconcile.ts';
 import { isSettled, type RowPipelineContext } from './row-pipeline.ts';
+import { treeAdoption } from './tree-adopt.ts';
 
 type PageResolved = Extract<ResolvedSource, { kind: 'page' }>;
 
@@ -131,12 +132,17 @@ export async function pullPageTree(state: RunState, source: Source, resolved: Pa
   const parents = new Map<string, string | null>();
   const contents = new Map<string, ContentRead>();
   const settled = await settledBefore(state, source.id);
+  const adopt =
+    (state.config.direction ?? 'pull') === 'pull'
+      ? undefined
+      : await treeAdoption(state.env.notion, state.env.store, source.id, state.env.overlapMs);
   const ctx = rowContext(
     state,
     source,
     {
       parentOf: (page) => parents.get(page.id) ?? null,
       contentOf: (pageId) => contents.get(pageId),
+      ...(adopt ? { syncKeyOf: adopt } : {}),
     },
     settled,
   );

@@ -58,6 +58,8 @@ export interface RowPipelineContext {
   readThisRun: Map<string, string>;
   /** Name of the property holding push's sync key (pages push created carry it). */
   syncKeyProperty?: string;
+  /** The local key of the record a page without a sync key was created for (page trees). */
+  syncKeyOf?: (page: PageObjectResponse, stored: RecordState | undefined) => string | null;
 }
 
 export interface PreparedBatch {
@@ -215,7 +217,9 @@ async function prepareRow(
   if (stored?.notionHash && stored.notionHash !== row.hash)
     row = { ...row, equivalentHash: hashWithEmpties(full, decoded, ctx.schema, content) };
   // Lets the store attach a page whose create answer was lost to its local record.
-  const syncKey = ctx.syncKeyProperty ? readSyncKey(full, ctx.syncKeyProperty) : null;
+  const syncKey =
+    ctx.syncKeyOf?.(full, stored) ??
+    (ctx.syncKeyProperty ? readSyncKey(full, ctx.syncKeyProperty) : null);
   return syncKey ? { ...row, syncKey } : row;
 }
 

@@ -10,6 +10,7 @@ import { refuseLocalFiles } from '../files/local-files.ts';
 import { checkLocalValues, parsePropertyText } from '../property-input.ts';
 import { currentFields } from '../records-api.ts';
 import type { Conflict, JsonValue, SourceSchema, Store } from '../store-api.ts';
+import { BODY_PROPERTY_ID } from './content/body-push.ts';
 import type { ConflictDetail, ConflictsApi } from './push-types.ts';
 
 /** A whole-page conflict's values keyed by property id (stored by name; older rows by id). */
@@ -86,6 +87,17 @@ async function queueLocal(store: Store, conflict: Conflict, value: JsonValue): P
       fields,
       hash: hashValue({ local: fields }),
       payload: { set, restore: true },
+    });
+    return;
+  }
+  if (conflict.propertyId === BODY_PROPERTY_ID) {
+    const content = typeof value === 'string' ? value : '';
+    await store.local.appendVersion({
+      recordId: record.id,
+      fields: current,
+      content,
+      hash: hashValue({ local: current, content }),
+      payload: { set: {}, content },
     });
     return;
   }

@@ -11,6 +11,7 @@ import {
 } from '../../notion/index.ts';
 import type { Clock, Logger } from '../../shared/index.ts';
 import { buildPulledRow } from '../pull/row-pipeline.ts';
+import type { OutboxPayload } from '../records-api.ts';
 import type { RunMeter } from '../runs.ts';
 import type { Conflict, JsonValue, NotionState, Source, Store, StoreRecord } from '../store-api.ts';
 import type { FreshnessState } from './push-freshness.ts';
@@ -119,21 +120,26 @@ export async function readLivePage(ctx: PushContext, pageId: string): Promise<Li
   }
 }
 
-/** Content of the record's latest Notion-side version (push never changes content). */
+/** Content of the record's latest Notion-side version (when push did not read the body). */
 async function notionContent(ctx: PushContext, record: StoreRecord): Promise<string | null> {
   const versions = await ctx.env.store.history.listVersions(record.id);
   return versions.filter((v) => v.origin !== 'local').at(-1)?.content ?? null;
 }
 
-/** Notion's state after our write, hashed exactly as the next pull will hash it. */
+/**
+ * Notion's state after our write, hashed exactly as the next pull will hash it. `body`: the
+ * page's Markdown as Notion serves it after a body push (else the last pulled content).
+ */
 export async function notionStateOf(
   ctx: PushContext,
   live: LivePage,
   record: StoreRecord,
+  body?: string,
 ): Promise<NotionState> {
   if (live.snapshot) return live.snapshot;
-  const keepsContent = (ctx.config.content ?? 'none') === 'markdown';
-  const content = keepsContent ? await notionContent(ctx, record) : undefined;
+  const keepsContent =
+    (ctx.config.content ?? (ctx.config.page ? 'markdown' : 'none')) === 'markdown';
+  const content = keepsContent ? (body ?? (await notionContent(ctx, record))) : undefined;
   const row = buildPulledRow(live.page, live.decoded, ctx.source.schema, content, record.parentId);
   return {
     fields: row.fields,
@@ -143,6 +149,11 @@ export async function notionStateOf(
     notionLastEditedTime: row.notionLastEditedTime,
     createdTime: row.createdTime,
   };
+}
+
+/** The base of an edit: the version its payload names (a target's export), else the record's. */
+export function baseVersionOf(record: StoreRecord, payload?: OutboxPayload): number | null {
+  return payload?.base ?? record.baseVersionId;
 }
 
 /** Property name (current in Notion when known) and type of a property id of the snapshot. */

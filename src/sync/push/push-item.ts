@@ -10,6 +10,8 @@ import { isAmbiguousWriteError, isNotionApiError } from '../../notion/index.ts';
 import type { OutboxItem, StoreRecord } from '../store-api.ts';
 import type { PushContext } from './push-context.ts';
 import { pushCreate, pushDelete, pushUpdate } from './push-ops.ts';
+import { pushTreeCreate, pushTreeDelete, pushTreeUpdate } from './tree-ops.ts';
+import { treeItemReady } from './tree-parent.ts';
 
 function isPermanent(error: unknown): boolean {
   if (isNotionApiError(error))
@@ -25,7 +27,11 @@ function isPermanent(error: unknown): boolean {
  * store itself fails.
  */
 async function runOp(ctx: PushContext, item: OutboxItem, record: StoreRecord): Promise<void> {
-  if (item.op === 'create') await pushCreate(ctx, item, record);
+  const tree = ctx.source.kind === 'page';
+  if (tree && item.op === 'create') await pushTreeCreate(ctx, item, record);
+  else if (tree && item.op === 'update') await pushTreeUpdate(ctx, item, record);
+  else if (tree) await pushTreeDelete(ctx, item, record);
+  else if (item.op === 'create') await pushCreate(ctx, item, record);
   else if (item.op === 'update') await pushUpdate(ctx, item, record);
   else await pushDelete(ctx, item, record);
 }
@@ -96,6 +102,7 @@ export async function pushItem(ctx: PushContext, item: OutboxItem): Promise<bool
   if (!record) return false;
   if (item.op !== 'create' && record.pageId === null && (await createWaits(ctx, item)))
     return false;
+  if (ctx.source.kind === 'page' && !(await treeItemReady(ctx, item))) return false;
   if (!ctx.options.preview && !(await ctx.env.store.outbox.claim(item.id))) return false;
   ctx.counts.items += 1;
   try {

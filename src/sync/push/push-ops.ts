@@ -7,6 +7,7 @@ import { isNotionApiError } from '../../notion/index.ts';
 import { recordPushedFiles, uploadLocalFiles } from '../files/local-files.ts';
 import { type OutboxPayload, payloadOf } from '../records-api.ts';
 import type { JsonValue, OutboxItem, StoreRecord } from '../store-api.ts';
+import { bodyAfterCreate, markdownOnCreate } from './content/body-push.ts';
 import { bookkeepingWrites } from './push-bookkeeping.ts';
 import {
   type LivePage,
@@ -61,11 +62,13 @@ export async function pushCreate(
   const page = (await ctx.env.notion.pages.create({
     parent: { data_source_id: ctx.source.notionId },
     properties,
+    ...markdownOnCreate(payload),
   } as CreatePageParameters)) as PageObjectResponse;
+  const content = await bodyAfterCreate(ctx, page.id, payload);
   const completed = await ctx.env.store.outbox.complete({
     outboxId: item.id,
     pageId: page.id,
-    notionState: await notionStateOf(ctx, await livePageOf(ctx, page), record),
+    notionState: await notionStateOf(ctx, await livePageOf(ctx, page), record, content),
     provenance: { runId: ctx.runId, trigger: ctx.trigger, requestId: null },
   });
   await recordPushedFiles(
@@ -165,7 +168,7 @@ async function viaSnapshot(
   const snapshot = await freshSnapshot(ctx, item, record);
   if (!snapshot) return false;
   try {
-    return await write(snapshot, await baseFields(ctx, record));
+    return await write(snapshot, await baseFields(ctx, record, payloadOf(item.payload)));
   } catch (error) {
     if (isNotionApiError(error) && REFUSED.has(error.code)) return false;
     throw error;
@@ -198,7 +201,8 @@ export async function pushUpdate(
     await updateLive(ctx, item, record, snapshot, payload, base);
     return true;
   };
-  if (await viaSnapshot(ctx, item, record, viaStore)) return;
+  // A body is merged with the live page's Markdown: never against the store's snapshot.
+  if (payload.content === undefined && (await viaSnapshot(ctx, item, record, viaStore))) return;
   let live = await readLivePage(ctx, record.pageId!);
   if (live?.page.in_trash && payload.restore && !ctx.options.preview) {
     const page = (await ctx.env.notion.pages.update({
@@ -208,7 +212,7 @@ export async function pushUpdate(
     live = await livePageOf(ctx, page);
   }
   if (!live || live.page.in_trash) return remoteDeleted(ctx, item, record, live, payload);
-  await updateLive(ctx, item, record, live, payload, await baseFields(ctx, record));
+  await updateLive(ctx, item, record, live, payload, await baseFields(ctx, record, payload));
 }
 
 /** Properties Notion changed since the base (a local delete would throw them away). */

@@ -136,15 +136,47 @@ export interface LocalEdit {
   cancelled?: true;
 }
 
+/** A parent page of a page tree: by id, or by the local key of a record not yet created. */
+export type ParentPage = { pageId: string } | { localKey: string };
+
+export interface CreateOptions {
+  /** The record's local key (and a database page's sync key) instead of a random UUID. */
+  localKey?: string;
+  /**
+   * The page body as Markdown (a file's body): push merges it line by line with Notion's body
+   * against the last synced one. Only for sources that keep content (`content: markdown`).
+   */
+  content?: string;
+  /** Page trees: the page the new page goes under. */
+  parent?: ParentPage;
+}
+
+export interface UpdateOptions {
+  /** The page body as Markdown (see CreateOptions). */
+  content?: string;
+  /**
+   * The version the edit was made against (what a target last exported), when older than the
+   * record's base: push merges against it, so Notion changes pulled meanwhile are not lost.
+   */
+  baseVersionId?: number;
+  /** Page trees: move the page under this page. */
+  parent?: ParentPage;
+}
+
 /** Local edits on the store target: each commits a version and its outbox row together. */
 export interface RecordsApi {
   /**
    * `localKey` names the record (and the page's sync key) instead of a random UUID — a target
    * uses its item's key (a row's key), so the page and the row know each other.
    */
-  create(source: string, values: LocalValues, options?: { localKey?: string }): Promise<LocalEdit>;
+  create(source: string, values: LocalValues, options?: CreateOptions): Promise<LocalEdit>;
   /** `ref` is a page id or URL, or the record's local key. */
-  update(source: string, ref: string, values: LocalValues): Promise<LocalEdit>;
+  update(
+    source: string,
+    ref: string,
+    values: LocalValues,
+    options?: UpdateOptions,
+  ): Promise<LocalEdit>;
   delete(source: string, ref: string): Promise<LocalEdit>;
 }
 

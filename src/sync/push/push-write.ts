@@ -12,8 +12,10 @@ import {
 } from '../files/local-files.ts';
 import type { OutboxPayload } from '../records-api.ts';
 import type { JsonValue, OutboxItem, StoreRecord } from '../store-api.ts';
+import { BODY_PROPERTY_ID, BODY_PROPERTY_NAME, mergeBody, writeBody } from './content/body-push.ts';
 import { bookkeepingWrites } from './push-bookkeeping.ts';
 import {
+  baseVersionOf,
   type LivePage,
   livePageOf,
   notionStateOf,
@@ -44,9 +46,11 @@ export function encodeWrites(
 export async function baseFields(
   ctx: PushContext,
   record: StoreRecord,
+  payload?: OutboxPayload,
 ): Promise<Record<string, JsonValue> | null> {
-  if (record.baseVersionId === null) return null;
-  return (await ctx.env.store.history.getVersionById(record.baseVersionId))?.fields ?? null;
+  const id = baseVersionOf(record, payload);
+  if (id === null) return null;
+  return (await ctx.env.store.history.getVersionById(id))?.fields ?? null;
 }
 
 /** Merges, applies the policy, writes what is left to write and completes the item. */
@@ -63,18 +67,32 @@ export async function mergeAndWrite(
   );
   const liveValues = await recognizeWrittenFiles(ctx.env.store, ctx.env.notion, set, live);
   const merged = mergeProperties(set, base, liveValues);
-  const names = { ...live.names };
+  const body =
+    payload.content !== undefined
+      ? await mergeBody(
+          ctx,
+          record,
+          { ...payload, content: payload.content },
+          live.page.id,
+          item.op === 'create',
+        )
+      : null;
+  const names = { ...live.names, [BODY_PROPERTY_ID]: BODY_PROPERTY_NAME };
   const decision = await decideConflicts(
     ctx,
     item,
     record,
-    merged.conflicts,
+    body?.conflict ? [...merged.conflicts, body.conflict] : merged.conflicts,
     names,
     live.page.last_edited_time,
   );
   const writes = { ...merged.writes };
-  for (const c of decision.local) writes[c.propertyId] = c.local;
+  for (const c of decision.local)
+    if (c.propertyId !== BODY_PROPERTY_ID) writes[c.propertyId] = c.local;
   if (ctx.options.preview) return 'unchanged';
+  // The body first: a properties write after it answers with the page's latest edit time.
+  const bodyWins = decision.local.some((c) => c.propertyId === BODY_PROPERTY_ID);
+  const wrote = body ? await writeBody(ctx, live.page.id, body, bodyWins) : null;
   let after = live;
   let uploaded = new Map<string, string>();
   const parked = decision.parked.length > 0;
@@ -96,7 +114,7 @@ export async function mergeAndWrite(
   const completed = await ctx.env.store.outbox.complete({
     outboxId: item.id,
     ...(record.pageId === null ? { pageId: live.page.id } : {}),
-    notionState: await notionStateOf(ctx, after, record),
+    notionState: await notionStateOf(ctx, after, record, wrote?.content),
     provenance: { runId: ctx.runId, trigger: ctx.trigger, requestId: null },
   });
   await recordPushedFiles(
@@ -107,7 +125,7 @@ export async function mergeAndWrite(
     after.page,
     uploaded,
   );
-  return Object.keys(writes).length > 0 ? 'written' : 'unchanged';
+  return Object.keys(writes).length > 0 || wrote?.written ? 'written' : 'unchanged';
 }
 
 /** The page of a create that may already exist (adopted by a pull, or found by its sync key). */

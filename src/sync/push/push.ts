@@ -11,8 +11,9 @@ import { isInterrupted, sleepUnlessAborted, throwIfInterrupted } from '../interr
 import { payloadOf } from '../records-api.ts';
 import { resolveSource } from '../resolve-source.ts';
 import { createRunMeter, type RunLease, startRun, withRunMeter } from '../runs.ts';
-import { buildSourceSchema } from '../source-schema.ts';
+import { buildSourceSchema, PAGE_TREE_SCHEMA } from '../source-schema.ts';
 import type { OutboxItem, Source } from '../store-api.ts';
+import { BODY_PROPERTY_NAME } from './content/body-push.ts';
 import { emptyPushCounts, type PushContext, type PushEnvironment } from './push-context.ts';
 import { checkFreshness, emptyFreshness } from './push-freshness.ts';
 import { pushItem } from './push-item.ts';
@@ -33,11 +34,17 @@ export async function refreshSource(
 ): Promise<Source> {
   const resolved = await resolveSource(env.notion, config);
   if (resolved.kind !== 'data_source') {
-    throw new NotionSyncError(
-      'usage',
-      `Source "${config.name}" is a page tree; push writes rows of databases only.`,
-      { details: { source: config.name } },
-    );
+    // A page tree pushed from its folder target: pages have a title and nothing else.
+    const upserted = await env.store.sources.upsert({
+      name: config.name,
+      kind: 'page',
+      notionId: resolved.notionId,
+      databaseId: null,
+      direction: config.direction ?? 'pull',
+      schema: PAGE_TREE_SCHEMA,
+      runId,
+    });
+    return upserted.source;
   }
   const { schema } = buildSourceSchema(resolved.properties, config.properties);
   const upserted = await env.store.sources.upsert({
@@ -54,13 +61,16 @@ export async function refreshSource(
 
 function planOf(ctx: PushContext, item: OutboxItem, keyChecked: boolean): PlannedWrite {
   const names = ctx.source.schema.properties;
+  const payload = payloadOf(item.payload);
   const values = Object.fromEntries(
-    Object.entries(payloadOf(item.payload).set).map(([id, v]) => [names[id]?.name ?? id, v]),
+    Object.entries(payload.set).map(([id, v]) => [names[id]?.name ?? id, v]),
   );
+  if (payload.content !== undefined) values[BODY_PROPERTY_NAME] = payload.content;
   const lookup = item.attempts > 0 || item.lastError !== null || item.state === 'in_flight' ? 1 : 0;
   // An update or delete is one write; rows the freshness check finds changed in Notion are
-  // read first (not known before the run).
-  const calls = item.op === 'create' ? 1 + lookup + (keyChecked ? 0 : 2) : 1;
+  // read first (not known before the run). A body is read (page and Markdown), then edited.
+  const body = payload.content !== undefined ? (item.op === 'create' ? 1 : 2) : 0;
+  const calls = (item.op === 'create' ? 1 + lookup + (keyChecked ? 0 : 2) : 1) + body;
   return {
     outboxId: item.id,
     op: item.op,
@@ -92,6 +102,8 @@ async function planRun(ctx: PushContext): Promise<void> {
 
 async function prepareKey(ctx: PushContext, due: OutboxItem[]): Promise<void> {
   if (ctx.keyReady || ctx.options.preview || !due.some((i) => i.op === 'create')) return;
+  // A page tree's creates are found again by their parent's children (tree-create-lookup.ts).
+  if (ctx.source.kind === 'page') return;
   const created = await ensureSyncKeyProperty(ctx.env.notion, ctx.source.notionId, ctx.keyProperty);
   ctx.keyReady = true;
   if (!created) return;
@@ -120,7 +132,8 @@ async function drain(ctx: PushContext, lease: RunLease | null): Promise<void> {
       continue;
     }
     await prepareKey(ctx, due);
-    if (!ctx.options.preview) await checkFreshness(ctx, due);
+    // Page trees have no query to learn edits by: every item reads its page.
+    if (!ctx.options.preview && ctx.source.kind !== 'page') await checkFreshness(ctx, due);
     for (const item of due) {
       throwIfInterrupted(ctx.options.signal, what);
       if (!(await pushItem(ctx, item))) skipped.add(item.id);

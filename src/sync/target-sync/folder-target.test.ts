@@ -2,79 +2,21 @@
 // demo workspace: pull writes one file per page (page trees as nested folders) in canonical form,
 // so a second pull and a sync's scan change no byte and send nothing; names stay stable when a
 // title changes; frontmatter edits reach Notion; files we do not manage are never touched.
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { parse } from 'yaml';
-import type { SourceConfig } from '../../config/index.ts';
-import { createEmulator, seedDemoWorkspace } from '../../emulator/index.ts';
-import { createManualClock } from '../../shared/index.ts';
+import { createDemoWorld } from '../../emulator/test-support.ts';
 import { storeFactories } from '../../store/test-support/store-factories.ts';
 import { fileNameFor } from '../../targets/markdown-folder/file-names.ts';
-import { createPullHarness } from '../test-support/pull-harness.ts';
+import { createFolderFixture, frontmatter, snapshot } from '../test-support/folder-fixture.ts';
 import { PUSH_TEST_START_MS, title } from '../test-support/push-fixture.ts';
 
 const factories = storeFactories().filter((f) => f.name !== 'sqlite-memory');
 
-/** Every file under `root` (path → text and modification time). */
-async function snapshot(root: string): Promise<Map<string, { text: string; mtime: number }>> {
-  const out = new Map<string, { text: string; mtime: number }>();
-  const walk = async (dir: string) => {
-    for (const entry of await readdir(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) await walk(path);
-      else
-        out.set(relative(root, path).split('\\').join('/'), {
-          text: await readFile(path, 'utf8'),
-          mtime: (await stat(path)).mtimeMs,
-        });
-    }
-  };
-  await walk(root);
-  return out;
-}
-
-function frontmatter(text: string): Record<string, unknown> {
-  const end = text.indexOf('\n---\n', 4);
-  return parse(text.slice(4, end + 1)) as Record<string, unknown>;
-}
-
-async function setup(factory: (typeof factories)[number], extra: { rename?: boolean } = {}) {
-  const clock = createManualClock(PUSH_TEST_START_MS);
-  const emu = await createEmulator({ clock });
-  const demo = await seedDemoWorkspace(emu.client({ notionVersion: '2026-03-11' }), {
-    rootPageId: emu.rootPageId,
-    taskCount: 12,
-  });
-  const dir = await mkdtemp(join(tmpdir(), 'folder-target-'));
-  onTestFinished(() => rm(dir, { recursive: true, force: true }));
-  const sources = [
-    {
-      name: 'wiki',
-      page: demo.wikiPageId,
-      content: 'markdown',
-      target: { folder: join(dir, 'wiki') },
-    },
-    {
-      name: 'tasks',
-      database: demo.tasksDatabaseId,
-      direction: 'both',
-      target: { folder: join(dir, 'tasks'), ...extra },
-    },
-  ] as SourceConfig[];
-  const h = await createPullHarness(factory, emu, sources, clock);
-  onTestFinished(() => h.store.close());
-  /** Write requests since `mark` (search is a read, like a query). */
-  const writesSince = (mark: number) =>
-    emu.control
-      .requestLog()
-      .slice(mark)
-      .filter((e) => e.method !== 'GET' && !/\/(query|search)$/.test(e.route ?? ''))
-      .map((e) => e.route);
-  const later = () => clock.advance(5 * 60_000);
-  return { ...h, emu, demo, dir, clock, writesSince, later };
-}
+const setup = (factory: (typeof factories)[number], extra: { rename?: boolean } = {}) =>
+  createDemoWorld(PUSH_TEST_START_MS).then((world) =>
+    createFolderFixture(factory, world, { tasks: extra }),
+  );
 
 describe.each(factories)('folder target on $name', (factory) => {
   it('pull writes canonical files; a second pull and a sync change no byte and send nothing', async () => {

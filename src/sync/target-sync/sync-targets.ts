@@ -21,6 +21,7 @@ import {
   type TargetDeps,
   type TargetSyncResult,
 } from './target-sync.ts';
+import { staleParents } from './tree-refresh.ts';
 
 export interface TargetSteps {
   pull(names: string[]): Promise<PullResult>;
@@ -28,6 +29,8 @@ export interface TargetSteps {
   loadSource(config: SourceConfig): Promise<Source>;
   /** Makes sure the sync key property exists (rows and pages know each other by it). */
   prepare(config: SourceConfig): Promise<Source>;
+  /** Re-reads some pages of a source (a page tree's parents, tree-refresh.ts). */
+  refresh(name: string, pageIds: string[]): Promise<void>;
 }
 
 /** Adds the sync key property to the data source when missing; returns the fresh snapshot. */
@@ -37,6 +40,8 @@ export async function prepareKeyProperty(
 ): Promise<Source> {
   const source =
     (await env.store.sources.getByName(config.name)) ?? (await refreshSource(env, config));
+  // A page tree has no properties to add: its creates are found by title (tree-create-lookup.ts).
+  if (source.kind === 'page') return source;
   const name = keyPropertyOf(config);
   const bookkeeping = Object.values(bookkeepingOf(config.target) ?? {}).filter(
     (b): b is string => typeof b === 'string',
@@ -72,8 +77,10 @@ async function syncOne(
   try {
     let source = await steps.prepare(config);
     // Never pulled: read Notion first, so rows find the pages that already carry their key
-    // (a scan against an empty store would create each of them again).
-    if (!(await deps.store.checkpoints.read(source.id))?.cursor) {
+    // (a scan against an empty store would create each of them again). A page tree keeps no
+    // cursor: its complete walk is its mark.
+    const checkpoint = await deps.store.checkpoints.read(source.id);
+    if (!checkpoint?.cursor && !checkpoint?.lastCompleteReconcileAt) {
       const first = await steps.pull([config.name]);
       out.pull.sources.push(...first.sources);
       if (!first.ok) return;
@@ -84,6 +91,10 @@ async function syncOne(
     if (!pulled.ok) return;
     const pushed = await steps.push([config.name]);
     out.push.sources.push(...pushed.sources);
+    if (source.kind === 'page') {
+      const stale = await staleParents(deps.store, source);
+      if (stale.length > 0) await steps.refresh(config.name, stale);
+    }
     source = await steps.loadSource(config);
     const exported = await exportStep(deps, target, config, source);
     result.export = exported;

@@ -30,6 +30,7 @@ import {
 } from '../../targets/index.ts';
 import { DEFAULT_SYNC_KEY_PROPERTY, type RecordsApi } from '../push/push-types.ts';
 import type { Source, Store, StoreRecord } from '../store-api.ts';
+import { parentOption } from './tree-changes.ts';
 
 export interface TargetDeps {
   store: Store;
@@ -159,15 +160,30 @@ async function applyChange(
     // (the next scan then writes the row's key into the page's key property).
     const free = await store.targets.releaseLocalKey(source.id, change.itemKey);
     const localKey = free ? change.itemKey : `${change.itemKey}~${randomUUID()}`;
-    const edit = await records.create(config.name, change.values as never, { localKey });
+    const edit = await records.create(config.name, change.values as never, {
+      localKey,
+      ...(typeof change.content === 'string' ? { content: change.content } : {}),
+      ...(await parentOption(store, source, change)),
+    });
     await remember(edit.record.id, change);
     summary.created += 1;
     return;
   }
   const record = await store.records.get(change.recordId);
   if (change.kind === 'update') {
-    if (record && Object.keys(change.values).length > 0) {
-      await records.update(config.name, refOf(record), change.values as never);
+    const body = typeof change.content === 'string' ? { content: change.content } : {};
+    const moved = await parentOption(store, source, change);
+    if (
+      record &&
+      (Object.keys(change.values).length > 0 || body.content !== undefined || moved.parent)
+    ) {
+      const base =
+        change.baseVersionId !== undefined ? { baseVersionId: change.baseVersionId } : {};
+      await records.update(config.name, refOf(record), change.values as never, {
+        ...body,
+        ...base,
+        ...moved,
+      });
       summary.updated += 1;
     }
     await remember(change.recordId, change);
@@ -206,12 +222,24 @@ export async function scanStep(
     try {
       await applyChange(deps, config, source, change, summary);
     } catch (error) {
-      if (!(error instanceof NotionSyncError) || error.code !== 'value_invalid') throw error;
+      if (!(error instanceof NotionSyncError)) throw error;
+      if (error.code !== 'value_invalid' && error.code !== 'file_invalid') throw error;
       summary.failed.push({ itemKey: change.itemKey, error: error.message });
     }
   }
   if (result.cursor !== undefined) await deps.store.targets.writeCursor(source.id, result.cursor);
   return summary;
+}
+
+/** Records with an open conflict or a local edit not yet in Notion: their files keep local text. */
+async function heldRecords(deps: TargetDeps, source: Source): Promise<Set<number>> {
+  const held = new Set<number>();
+  for (const c of await deps.store.conflicts.list({ sourceId: source.id, state: 'open' }))
+    held.add(c.recordId);
+  for (const state of ['pending', 'in_flight', 'dead'] as const)
+    for (const item of await deps.store.outbox.list({ sourceId: source.id, state }))
+      held.add(item.recordId);
+  return held;
 }
 
 /**
@@ -225,7 +253,10 @@ export async function exportStep(
   config: SourceConfig,
   source: Source,
 ): Promise<ExportResult & { queued: number }> {
-  const input = await targetInput(deps, config, source);
+  const input = {
+    ...(await targetInput(deps, config, source)),
+    held: await heldRecords(deps, source),
+  };
   const result = await target.export(input);
   const edits: { recordId: number; values: Record<string, string> }[] = [];
   if (input.keyPropertyId) {

@@ -29,14 +29,18 @@ export const FAULT_RULES: Record<WriteFault, FaultRule[]> = {
   'apply-504': [
     { route: 'POST /v1/pages', applyThenFail: 504, probability: 0.5 },
     { route: 'PATCH /v1/pages/{id}', applyThenFail: 504, probability: 0.5 },
+    { route: 'POST /v1/pages/{id}/move', applyThenFail: 504, probability: 0.5 },
   ],
   'apply-reset': [
     { route: 'POST /v1/pages', applyThenFail: 'reset', probability: 0.5 },
     { route: 'PATCH /v1/pages/{id}', applyThenFail: 'reset', probability: 0.5 },
+    { route: 'POST /v1/pages/{id}/move', applyThenFail: 'reset', probability: 0.5 },
   ],
   '503': [
     { route: 'POST /v1/pages', status: 503, probability: 0.5 },
     { route: 'PATCH /v1/pages/{id}', status: 503, probability: 0.5 },
+    { route: 'POST /v1/pages/{id}/move', status: 503, probability: 0.5 },
+    { route: 'GET /v1/blocks/{id}/children', status: 503, probability: 0.3 },
   ],
   '529': [{ route: '/v1/', status: 529, probability: 0.2 }],
 };

@@ -1,7 +1,8 @@
 // Export of a folder target: each live record's file is rendered in canonical form and written
 // only when its text differs from the file on disk; a file the user edited since the last export
 // (its hash is not the remembered one) is never written over — the scan brings that edit in
-// first. A crash between a write and its bookkeeping is adopted by the next export (the file
+// first; nor is a file whose record is held (an open conflict, a local edit Notion does not have
+// yet: the file keeps the local text). A crash between a write and its bookkeeping is adopted by the next export (the file
 // already holds the text). Records tombstoned in Notion lose their file per `onNotionDelete`,
 // unless the file was edited locally (then it stays, detached).
 import type {
@@ -59,6 +60,7 @@ async function exportLive(
   item: TargetItem | undefined,
   out: { result: ExportResult; puts: TargetItemInput[] },
 ): Promise<void> {
+  if (input.held?.has(view.record.id) && item) return;
   if (await editedLocally(ctx.files, item)) return;
   const text = renderRecord(input.source, view);
   const hash = textHash(text);
@@ -111,7 +113,7 @@ export async function exportFolder(
   items: TargetItem[],
 ): Promise<ExportResult> {
   const byRecord = new Map(items.map((i) => [i.recordId, i]));
-  const paths = layoutPaths(input.source, input.records, byRecord, ctx.layout);
+  const paths = layoutPaths(input.source, input.records, byRecord, ctx.layout, input.held);
   const out = { result: emptyExportResult(), puts: [] as TargetItemInput[] };
   for (const view of input.records) {
     const item = byRecord.get(view.record.id);

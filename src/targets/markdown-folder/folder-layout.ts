@@ -21,6 +21,8 @@ export function layoutPaths(
   views: TargetRecordView[],
   items: Map<number, TargetItem>,
   options: LayoutOptions,
+  /** Records whose files stay as they are (export.ts): they, and so their children, stay put. */
+  held: ReadonlySet<number> = new Set(),
 ): Map<number, string> {
   const byPage = new Map<string, TargetRecordView>();
   for (const view of views) if (view.record.pageId) byPage.set(view.record.pageId, view);
@@ -33,6 +35,10 @@ export function layoutPaths(
     const remembered = items.get(id)?.itemKey ?? null;
     const pageId = view.record.pageId;
     if (!pageId) return remembered;
+    if (remembered && held.has(id)) {
+      paths.set(id, remembered);
+      return remembered;
+    }
     const name =
       remembered && !options.rename
         ? baseName(remembered)

@@ -29,7 +29,12 @@ export function createMarkdownFolderTarget(options: MarkdownFolderTargetOptions)
     dependencies: async () => [],
     async scan(input) {
       const items = await store.targets.list(input.source.id);
-      return scanFolder({ files, onLocalDelete: options.onLocalDelete }, input, items);
+      const versionsOf = (recordId: number) => store.history.listVersions(recordId);
+      return scanFolder(
+        { files, onLocalDelete: options.onLocalDelete, layout: options.layout, versionsOf },
+        input,
+        items,
+      );
     },
     async export(input) {
       const items = await store.targets.list(input.source.id);

@@ -1,11 +1,10 @@
 // New files of a folder target: Markdown files with frontmatter but no `notion_id`, which the
-// scan turns into creates (the file's path becomes the record's local key, so the page's sync
+// scan turns into creates (the body, if any, becomes the new page's content) (the file's path becomes the record's local key, so the page's sync
 // key and a retried create find it again — never a second page). The walk skips dot-folders
 // (`.git`), other extensions, files without frontmatter and files already remembered. A file
 // whose `notion_id` names a page that already has a file (a copy) is reported, never created.
 import type { Dirent } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { NotionSyncError } from '../../errors.ts';
 import type { JsonValue, Source } from '../../store/index.ts';
 import type { LocalChange } from '../target.ts';
 import { fileError, parseDocument } from './document.ts';
@@ -32,12 +31,19 @@ export async function listMarkdownFiles(files: FolderFiles, dir = ''): Promise<s
   return out.sort();
 }
 
-/** The title of a new page: the title property, else `title`, else the file name. (A first
- * heading would come next, once new files may carry a body.) */
-function newTitle(source: Source, path: string, data: Record<string, JsonValue>): string {
+/** The title of a new page: the title property, else `title`, else the body's first heading,
+ * else the file name. */
+function newTitle(
+  source: Source,
+  path: string,
+  data: Record<string, JsonValue>,
+  body: string,
+): string {
   const property = Object.values(source.schema.properties).find((p) => p.type === 'title');
   const given = (property && data[property.name]) ?? data.title;
   if (typeof given === 'string' && given.trim() !== '') return given;
+  const heading = /^#{1,6}[ \t]+(.+?)[ \t#]*$/m.exec(body)?.[1];
+  if (heading) return heading;
   return path.slice(path.lastIndexOf('/') + 1).replace(/\.md$/, '');
 }
 
@@ -47,7 +53,7 @@ export async function newFileChange(
   source: Source,
   path: string,
   known: Set<string>,
-): Promise<LocalChange | null> {
+): Promise<Extract<LocalChange, { kind: 'create' }> | null> {
   const text = (await files.read(path)) ?? '';
   const doc = parseDocument(text, path);
   if (!doc) return null;
@@ -61,16 +67,10 @@ export async function newFileChange(
         : `its ${ID_KEY} is no page of this source — remove the line to create a new page`,
     );
   }
-  if (doc.body.trim() !== '') {
-    throw new NotionSyncError(
-      'file_invalid',
-      `${path}: a new file's body is not sent to Notion yet — create the page with frontmatter only, then write the body in Notion`,
-      { details: { path } },
-    );
-  }
   const values = writableEdits(source, doc.data, {});
   const title = Object.values(source.schema.properties).find((p) => p.type === 'title');
-  if (title) values[title.id] = newTitle(source, path, doc.data);
+  if (title) values[title.id] = newTitle(source, path, doc.data, doc.body);
   const hash = textHash(text);
-  return { kind: 'create', itemKey: path, values, targetHash: hash, storeHash: hash };
+  const content = doc.body.trim() !== '' ? { content: doc.body } : {};
+  return { kind: 'create', itemKey: path, values, ...content, targetHash: hash, storeHash: hash };
 }
