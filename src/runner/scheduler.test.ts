@@ -102,6 +102,40 @@ describe.each(storeFactories())('scheduler on $name', (factory) => {
     expect(runs.every((r) => r.status === 'ok')).toBe(true);
   });
 
+  it('schedules a source discovered while it runs (an import), and stops when it goes away', async () => {
+    const { clock, h, sources } = await setup(factory);
+    const jobs = slowJobs(clock, 0);
+    const runner = createLocalRunner({ engine: h.engine, clock, execute: jobs.execute });
+    let imported: SourceConfig[] = [];
+    const scheduler = createScheduler({
+      sources: [],
+      defaults: { ...defaults, schedule: '* * * * *' },
+      runner,
+      store: h.store,
+      clock,
+      discover: async () => imported,
+      discoverEveryMs: 10 * MINUTE,
+    });
+    await scheduler.start();
+    await runFor(clock, 2 * MINUTE, jobs.idle);
+    expect(jobs.probe.starts).toEqual([]);
+
+    imported = [{ name: 'tasks', dataSource: sources[0]!.dataSource! }];
+    await scheduler.refresh(); // what serve does when an import finishes
+    expect(scheduler.list().map((s) => s.source)).toEqual(['tasks']);
+    await runFor(clock, 3 * MINUTE, jobs.idle);
+    expect(jobs.probe.starts.length).toBe(3);
+
+    imported = []; // the installation was disconnected: found by the next rediscovery
+    await runFor(clock, 6 * MINUTE, jobs.idle);
+    expect(scheduler.list()).toEqual([]);
+    const after = jobs.probe.starts.length;
+    await runFor(clock, 3 * MINUTE, jobs.idle);
+    expect(jobs.probe.starts.length).toBe(after);
+    await scheduler.stop();
+    await runner.stop(MINUTE);
+  });
+
   it('after a 5-minute stop runs one catch-up run, then follows the schedule', async () => {
     const { clock, h, sources } = await setup(factory);
     const jobs = slowJobs(clock, 0);

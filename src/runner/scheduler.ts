@@ -6,6 +6,9 @@
 //   run started, so slots that passed while it ran, or while `serve` was down (the last
 //   scheduled run is read from the store at start), collapse into one catch-up run right away;
 // - `janitor` runs on its own schedule in a lane of its own, planned the same way;
+// - sources that appear while it runs (imports through OAuth installations, from `discover`)
+//   are planned when they appear — on `refresh()` and every `discoverEveryMs` — and the ones
+//   that disappear (a disconnected installation, a detached source) stop being planned;
 // - all waiting is on the injected clock, so tests move time instead of waiting for it.
 import type { Config, SourceConfig } from '../config/index.ts';
 import { type Clock, type Logger, silentLogger, systemClock } from '../shared/index.ts';
@@ -32,6 +35,10 @@ export interface SchedulerOptions {
    * from another instance then plans after that job, not after the last run that started.
    */
   lastQueuedMs?: (lane: string) => Promise<number | null>;
+  /** Sources beyond `sources` that come and go at run time (imported ones), on the default schedule. */
+  discover?: () => Promise<SourceConfig[]>;
+  /** How often `discover` is asked again (default 60 s). */
+  discoverEveryMs?: number;
 }
 
 export interface ScheduledSource {
@@ -47,6 +54,8 @@ export interface Scheduler {
   start(): Promise<void>;
   /** Stops planning; a run in progress is the runner's to stop. */
   stop(): Promise<void>;
+  /** Asks `discover` now: plans the sources that appeared, stops planning the ones gone. */
+  refresh(): Promise<void>;
   list(): ScheduledSource[];
 }
 
@@ -95,6 +104,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   const random = options.random ?? Math.random;
   const stopper = new AbortController();
   const planned = new Map<string, ScheduledSource>();
+  /** Each planned loop's own stop (a discovered source that went away). */
+  const loopStops = new Map<string, AbortController>();
 
   async function loop(
     name: string,
@@ -103,11 +114,12 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     firstAt: number | null,
   ) {
     const entry = planned.get(name)!;
+    const signal = AbortSignal.any([stopper.signal, loopStops.get(name)!.signal]);
     let slot = firstAt;
-    while (slot !== null && !stopper.signal.aborted) {
+    while (slot !== null && !signal.aborted) {
       const fireAt = slot + Math.floor(random() * schedule.jitterMs);
       entry.nextRunAt = new Date(fireAt).toISOString();
-      if (!(await sleepOn(clock, fireAt - clock.now(), stopper.signal))) return;
+      if (!(await sleepOn(clock, fireAt - clock.now(), signal))) return;
       const startedMs = clock.now();
       entry.nextRunAt = null;
       try {
@@ -145,26 +157,63 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       timezone: schedule.timezone,
       nextRunAt: null,
     });
+    loopStops.set(name, new AbortController());
     void loop(name, job, schedule, first);
+  }
+
+  async function planSource(config: SourceConfig) {
+    const schedule = scheduleOf(config, options.defaults);
+    if (!schedule) return;
+    const first = planNextRun(
+      schedule,
+      await latest(lastScheduledRunMs(options.store, config.name), config.name),
+      clock.now(),
+    );
+    plan(
+      config.name,
+      { kind: jobKindFor(config), source: config.name, trigger: 'schedule' },
+      schedule,
+      first,
+    );
+  }
+
+  const configured = new Set(options.sources.map((s) => s.name));
+  let discovering: Promise<void> = Promise.resolve();
+
+  /** Plans discovered sources not planned yet; stops those no longer discovered. */
+  function discoverSources(): Promise<void> {
+    const discover = options.discover;
+    if (!discover || stopper.signal.aborted) return discovering;
+    // One discovery at a time: two refreshes never plan one source twice.
+    discovering = discovering.then(async () => {
+      let found: SourceConfig[];
+      try {
+        found = (await discover()).filter((s) => !configured.has(s.name));
+      } catch (error) {
+        logger.warn({ err: error }, 'could not list imported sources to schedule; will try again');
+        return;
+      }
+      const names = new Set(found.map((s) => s.name));
+      for (const name of [...planned.keys()]) {
+        if (configured.has(name) || name === JANITOR_LANE || names.has(name)) continue;
+        loopStops.get(name)?.abort();
+        loopStops.delete(name);
+        planned.delete(name);
+      }
+      for (const source of found) if (!planned.has(source.name)) await planSource(source);
+    });
+    return discovering;
+  }
+
+  async function rediscoverLoop(everyMs: number) {
+    while (await sleepOn(clock, everyMs, stopper.signal)) await discoverSources();
   }
 
   return {
     async start() {
-      for (const config of options.sources) {
-        const schedule = scheduleOf(config, options.defaults);
-        if (!schedule) continue;
-        const first = planNextRun(
-          schedule,
-          await latest(lastScheduledRunMs(options.store, config.name), config.name),
-          clock.now(),
-        );
-        plan(
-          config.name,
-          { kind: jobKindFor(config), source: config.name, trigger: 'schedule' },
-          schedule,
-          first,
-        );
-      }
+      for (const config of options.sources) await planSource(config);
+      await discoverSources();
+      if (options.discover) void rediscoverLoop(options.discoverEveryMs ?? 60_000);
       if (options.janitorSchedule) {
         const schedule = parseSchedule(options.janitorSchedule, options.defaults.timezone ?? 'UTC');
         const [last] = await options.store.runs.list({
@@ -187,6 +236,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       // A loop waiting for its run ends with that run; the runner's stop bounds that wait.
       stopper.abort();
     },
+    refresh: discoverSources,
     list: () => [...planned.values()].map((entry) => ({ ...entry })),
   };
 }

@@ -30,7 +30,7 @@ import {
 } from '../runner/index.ts';
 import { type Clock, type Logger, silentLogger, systemClock } from '../shared/index.ts';
 import type { Store } from '../store/index.ts';
-import { createEngine, type Engine, type EngineOptions } from '../sync/index.ts';
+import { createEngine, type Engine, type EngineOptions, importedSources } from '../sync/index.ts';
 import { isLoopbackHost } from './api/auth.ts';
 import { createServerApp } from './app.ts';
 import { createConsoleApp } from './console/console-app.ts';
@@ -128,6 +128,8 @@ export function createServeService(options: ServeOptions): ServeService {
       ...(options.random ? { random: options.random } : {}),
       ...(config.janitor?.schedule ? { janitorSchedule: config.janitor.schedule } : {}),
       ...(queue ? { lastQueuedMs: (lane: string) => lastQueuedScheduleMs(queue, lane) } : {}),
+      // Imported sources of working installations run on the default schedule from their import on.
+      discover: () => importedSources(store, config.sources, { activeOnly: true }),
     });
   const scheduler = queue
     ? createLeaderScheduler(
@@ -220,6 +222,7 @@ export function createServeService(options: ServeOptions): ServeService {
     });
   }
 
+  let unsubscribeImports = () => {};
   return {
     app,
     engine,
@@ -231,6 +234,8 @@ export function createServeService(options: ServeOptions): ServeService {
       assertSafeExposure(config);
       const port = await listen();
       await scheduler.start();
+      // A source imported just now is scheduled at once, not at the next rediscovery.
+      unsubscribeImports = engine.onImportFinished(() => void scheduler.refresh());
       processor.start();
       const host = config.server.host.includes(':')
         ? `[${config.server.host}]`
@@ -247,6 +252,7 @@ export function createServeService(options: ServeOptions): ServeService {
         server ? server.close(() => resolve()) : resolve(),
       );
       if (server && 'closeIdleConnections' in server) server.closeIdleConnections();
+      unsubscribeImports();
       await scheduler.stop();
       const timeoutMs = config.server.shutdownTimeoutMs;
       const { abandoned } = await runner.stop(timeoutMs);

@@ -18,6 +18,7 @@ export {
   type ImportPick,
   type ImportResult,
   importedSourceName,
+  importedSources,
 } from './connections/import.ts';
 export { createEngine } from './engine.ts';
 export type {

@@ -28,5 +28,8 @@ export function createLeaderScheduler(
       await leadership.stop();
     },
     list: () => current?.list() ?? [],
+    refresh: async () => {
+      await current?.refresh();
+    },
   };
 }

@@ -37,7 +37,7 @@ async function setup() {
   };
   const h = await createServeHarness(sqlite!, emu, [], clock, {
     oauth: app.oauth,
-    config: { webhooks: {}, notion },
+    config: { webhooks: {}, notion, schedule: '6h' },
   });
   const { service } = h;
   // Two app users, each connecting the one page tree they picked in Notion's consent screen.
@@ -106,6 +106,11 @@ const childOf = async (emu: Emulator, parent: string) => {
 describe('webhooks of OAuth installations', () => {
   it('an edit refreshes only the sources of the installation that can see the page', async () => {
     const { emu, service, store, wiki, notes, alice, bob, refreshed, close } = await setup();
+    // Imported sources run on the default schedule too.
+    const scheduled = service.scheduler.list().map((s) => s.source);
+    expect(scheduled.filter((s) => s !== '(janitor)').sort()).toEqual(
+      [alice.source, bob.source].sort(),
+    );
     const page = await childOf(emu, wiki);
     emu.control.editAsUser(page, { title: { title: [{ text: { content: 'Renamed by Alice' } }] } });
     await emu.control.webhooks.flush();
@@ -151,6 +156,8 @@ describe('webhooks of OAuth installations', () => {
       accessible_by: [{ id: alice.info.ownerUserId, type: 'person' }],
     };
     await service.engine.connections.disconnect(alice.info.name);
+    await service.scheduler.refresh();
+    expect(service.scheduler.list().map((s) => s.source)).not.toContain(alice.source);
     const token = (await store.webhookTokens.readAccepted('oauth'))!;
     const before = (await refreshed()).length;
     const res = await h.deliver(JSON.stringify(event), { path: '/webhooks/notion/oauth', token });

@@ -61,13 +61,19 @@ export function sourcesOfPicks(connection: string, picks: ImportPick[]): SourceC
   });
 }
 
-/** Sources imported through OAuth installations (in the store, not in the config). */
+/**
+ * Sources imported through OAuth installations (in the store, not in the config); `activeOnly`:
+ * only those of installations that work now (not disconnected, no reconnect pending).
+ */
 export async function importedSources(
   store: Store,
   configured: readonly SourceConfig[],
+  options: { activeOnly?: boolean } = {},
 ): Promise<SourceConfig[]> {
   const installations = new Map(
-    (await store.connections.list()).filter((c) => c.kind === 'oauth').map((c) => [c.id, c.name]),
+    (await store.connections.list())
+      .filter((c) => c.kind === 'oauth' && (!options.activeOnly || c.status === 'active'))
+      .map((c) => [c.id, c.name]),
   );
   const names = new Set(configured.map((s) => s.name));
   const out: SourceConfig[] = [];
