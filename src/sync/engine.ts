@@ -27,7 +27,7 @@ import type {
 import { createFilesApi } from './files/files-api.ts';
 import { DEFAULT_FILES_SETTINGS } from './files/files-settings.ts';
 import { withDeclaredId, withDeclaredIds } from './init/declared-ids.ts';
-import { runInit } from './init/init.ts';
+import { initConnection, runInit } from './init/init.ts';
 import type { InitOptions, InitResult } from './init/init-types.ts';
 import { throwIfAborted } from './interrupt.ts';
 import { type JanitorOptions, type JanitorReport, runJanitor } from './janitor/janitor.ts';
@@ -148,13 +148,6 @@ export function createEngine(options: EngineOptions): Engine {
   /** The client of the connection a source uses, metered into the run that calls it. */
   const clientFor = async (source: Pick<SourceConfig, 'connection'>): Promise<NotionClient> => {
     const notion = await clients.client(source.connection);
-    meterRequests(notion);
-    return notion;
-  };
-  // TODO(issue 12): init, janitor, table/folder targets and watch still use the default
-  // connection only; sources of named connections are pulled, pushed and refreshed through theirs.
-  const connection = (): NotionClient => {
-    const notion = (defaultClient ?? defaultClientOf(undefined, undefined))();
     meterRequests(notion);
     return notion;
   };
@@ -396,7 +389,7 @@ export function createEngine(options: EngineOptions): Engine {
             loadSource,
             prepare: async (c) =>
               prepareKeyProperty(
-                { store, notion: connection(), logger },
+                { store, notion: await clientFor(c), logger },
                 await withDeclaredId(store, c),
               ),
             refresh: async (n, ids) =>
@@ -428,11 +421,11 @@ export function createEngine(options: EngineOptions): Engine {
     });
 
   // Creating a gone database again is an explicit rebind: its old history is detached.
-  const init = (names?: string[], initOptions: InitOptions = {}): Promise<InitResult> =>
+  const init = async (names?: string[], initOptions: InitOptions = {}): Promise<InitResult> =>
     runInit(
       {
         store,
-        notion: connection(),
+        notion: await clientFor({ connection: initConnection(config.sources, names) }),
         rebind: (name) => rebind(name, { trigger: 'init' }),
         tables: targetDeps(),
       },
@@ -445,7 +438,7 @@ export function createEngine(options: EngineOptions): Engine {
     runJanitor(
       {
         store,
-        notion: connection,
+        notion: clientFor,
         outbox,
         clock,
         sources: config.sources,
@@ -502,7 +495,10 @@ export function createEngine(options: EngineOptions): Engine {
   const files = createFilesApi(store, () => clock.now());
   const checkTargets = async (): Promise<TargetProblem[]> =>
     checkTargetConfigs(targetDeps(), config.sources, async (c) =>
-      prepareKeyProperty({ store, notion: connection(), logger }, await withDeclaredId(store, c)),
+      prepareKeyProperty(
+        { store, notion: await clientFor(c), logger },
+        await withDeclaredId(store, c),
+      ),
     );
   async function watch(names?: string[], watchOptions: WatchOptions = {}): Promise<FolderWatch> {
     const { trigger, signal, onNotice, ...rest } = watchOptions;

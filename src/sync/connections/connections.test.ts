@@ -48,6 +48,41 @@ describe.each(storeFactories())('connections on $name', (factory: StoreFactory) 
     ]);
   });
 
+  it("init and janitor work through the source's connection; init refuses two connections at once", async () => {
+    const clock = createManualClock(Date.UTC(2026, 6, 1, 9));
+    const emu = await createEmulator({ clock });
+    const { store } = await factory.create({ clock, secretKey: KEY });
+    const acme = emu.control.createIntegration('Acme');
+    // A page only Acme's integration can see: the default connection could not create under it.
+    const crmHome = await pageTree(emu, 'CRM', 0);
+    emu.control.unshare(crmHome);
+    emu.control.share(crmHome, acme.id);
+    const sources = [
+      { name: 'wiki', page: emu.rootPageId },
+      {
+        name: 'crm',
+        parent: crmHome,
+        schema: { Name: 'title' as const },
+        connection: 'acme',
+        direction: 'both' as const,
+      },
+    ];
+    const { engine } = engineOver(emu, store, clock, sources, {
+      token: emu.token,
+      env: { ACME_NOTION_TOKEN: acme.token },
+    });
+    const made = await engine.init(['crm']);
+    expect(made.plan.sources.map((s) => s.source)).toEqual(['crm']);
+    expect(made.applied).toBe(true);
+    expect((await engine.pull(['crm'])).ok).toBe(true);
+    const report = await engine.janitor({ dryRun: true });
+    expect(report.errors).toEqual([]);
+
+    const both = await engine.init(['crm', 'wiki']).catch((e: unknown) => e);
+    expect(codeOf(both)).toBe('usage');
+    expect(String((both as Error).message)).toContain('one connection at a time');
+  });
+
   it('names what is missing: an unset tokenEnv and an unknown connection', async () => {
     const clock = createManualClock(Date.UTC(2026, 6, 1, 9));
     const emu = await createEmulator({ clock });

@@ -3,9 +3,10 @@
 // records every created id in the store (never in the user's config); a database created again
 // because the old one is gone (404) is an explicit rebind of the source; applying the same
 // declaration twice changes nothing the second time.
-import { declaresTitle, type SourceConfig } from '../../config/index.ts';
+import { declaresTitle, isTableTarget, type SourceConfig } from '../../config/index.ts';
 import { NotionSyncError } from '../../errors.ts';
 import type { NotionClient } from '../../notion/index.ts';
+import { DEFAULT_CONNECTION } from '../connections/connection-clients.ts';
 import type { Store } from '../store-api.ts';
 import { findConfiguredSource } from '../unknown-source.ts';
 import { type TableDeps, withTableSchemas } from './from-table.ts';
@@ -26,6 +27,29 @@ export interface InitEnvironment {
   rebind?: (sourceName: string) => Promise<unknown>;
   /** Where the sources' target tables are read from (`init --from-table`). */
   tables?: Omit<TableDeps, 'sources'>;
+}
+
+/**
+ * The one connection `init` creates and alters databases through: that of the named sources (of
+ * every source that declares a schema or a table target when none is named). Sources of several
+ * connections are refused — their databases live in different workspaces.
+ */
+export function initConnection(all: SourceConfig[], names: string[] = []): string | undefined {
+  const candidates =
+    names.length > 0
+      ? all.filter((s) => names.includes(s.name))
+      : all.filter((s) => s.schema || isTableTarget(s.target));
+  const connections = [...new Set(candidates.map((s) => s.connection ?? DEFAULT_CONNECTION))];
+  if (connections.length > 1)
+    throw new NotionSyncError(
+      'usage',
+      `init works through one connection at a time, and these sources use ${connections.map((c) => `"${c}"`).join(', ')}: name the sources of one connection, e.g. \`notion-sync init ${candidates
+        .filter((s) => (s.connection ?? DEFAULT_CONNECTION) === connections[0])
+        .map((s) => s.name)
+        .join(' ')}\`.`,
+      { details: { connections } },
+    );
+  return connections[0];
 }
 
 /** The sources `init` works on: the named ones (which must declare a schema), or every declaring one. */

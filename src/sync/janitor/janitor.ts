@@ -60,7 +60,8 @@ export interface JanitorReport {
 
 export interface JanitorEnvironment {
   store: Store;
-  notion: () => NotionClient;
+  /** The client of a source's connection. */
+  notion: (source: SourceConfig) => Promise<NotionClient>;
   outbox: OutboxApi;
   clock: Clock;
   sources: SourceConfig[];
@@ -112,9 +113,10 @@ async function duplicates(env: JanitorEnvironment, options: JanitorOptions, repo
     if (source?.kind !== 'data_source' || source.accessState !== 'ok') continue;
     const key = config.syncKeyProperty ?? DEFAULT_SYNC_KEY_PROPERTY;
     try {
-      const groups = await findDuplicatePages(env.notion(), env.store, source, key);
+      const notion = await env.notion(config);
+      const groups = await findDuplicatePages(notion, env.store, source, key);
       const trash = options.trashDuplicates === true && !options.dryRun;
-      if (trash) await trashDuplicatePages(env.notion(), env.store, source, groups);
+      if (trash) await trashDuplicatePages(notion, env.store, source, groups);
       report.duplicates.push(...groups.map((g) => ({ ...g, trashed: trash })));
     } catch (error) {
       report.errors.push({
