@@ -9,7 +9,12 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DEAD_LETTER_QUEUE, JOB_QUEUE } from '../runner/distributed/index.ts';
 import { runCliCaptured } from './test-support.ts';
 import { configDir, until } from './worker-test-support.ts';
-import { lastRun, startWorkerEmulator, tally, type WorkerEmulator } from './worker-workspace.ts';
+import {
+  lastRun,
+  startWorkerEmulator,
+  tally,
+  type WorkerEmulator,
+} from './worker-workspace-test-support.ts';
 
 const ROWS = 300;
 

@@ -13,7 +13,7 @@ import {
   startWorkerEmulator,
   tally,
   type WorkerEmulator,
-} from './worker-workspace.ts';
+} from './worker-workspace-test-support.ts';
 
 const KILLS = process.env.NOTION_SYNC_SOAK === '1' ? 20 : 3;
 // A pull commits a batch of up to 100 rows at a time; each kill lands after one more batch.

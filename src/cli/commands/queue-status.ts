@@ -28,9 +28,9 @@ export interface QueueStatus {
 
 const DEAD_SHOWN = 10;
 
-/** Jobs of the queue by state, counted now (pg-boss's own queue counts are cached stats). */
+/** Jobs of both queues by state, counted now (pg-boss's own queue counts are cached stats). */
 const COUNT_BY_STATE = (schema: string) =>
-  `select state, count(*)::int as n from ${schema}.job where name = $1 group by state`;
+  `select state, count(*)::int as n from ${schema}.job where name = any($1) group by state`;
 
 /**
  * `lastRuns`: each source's last run (a running one is a job in progress, its lease names the
@@ -41,14 +41,14 @@ export async function queueStatus(
   logger: Logger,
   lastRuns: { source: string; run: Run | null }[],
 ): Promise<QueueStatus> {
-  const { DEAD_LETTER_QUEUE, JOB_QUEUE, failureMessage } = await import(
+  const { DEAD_LETTER_QUEUE, JOB_QUEUES, failureMessage } = await import(
     '../../runner/distributed/index.ts'
   );
   const queue = await openConfiguredQueue(config, logger, 'status');
   try {
     const { boss } = queue;
     const [counted, instances, dead] = await Promise.all([
-      boss.getDb().executeSql(COUNT_BY_STATE(`"${queue.schema}"`), [JOB_QUEUE]),
+      boss.getDb().executeSql(COUNT_BY_STATE(`"${queue.schema}"`), [[...JOB_QUEUES]]),
       boss.getInstances(),
       boss.findJobs<{ kind: string; source: string; trigger: string }>(DEAD_LETTER_QUEUE, {
         queued: true,
@@ -56,8 +56,10 @@ export async function queueStatus(
       }),
     ]);
     const originals = await Promise.all(
-      dead.map((d) =>
-        d.sourceId ? boss.findJobs(JOB_QUEUE, { id: d.sourceId }) : Promise.resolve([]),
+      dead.map(async (d) =>
+        d.sourceId
+          ? (await Promise.all(JOB_QUEUES.map((q) => boss.findJobs(q, { id: d.sourceId! })))).flat()
+          : [],
       ),
     );
     return {

@@ -1,8 +1,8 @@
 // Invariants of the distributed runner, in one process on a real PostgreSQL queue with a real
 // engine against the emulator: a queued job is run by a worker and its caller gets the run's
 // outcome; a job whose source another process holds is handed on and the caller follows it to
-// the run that happened; `start` refuses a source that is running; interactive jobs are fetched
-// before scheduled ones; a queued row that is no notion-sync job is refused as `job_invalid`.
+// the run that happened; `start` refuses a source that is running; interactive jobs run in
+// worker slots of their own, so they never wait behind bulk jobs; a queued row that is no notion-sync job is refused as `job_invalid`.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SourceConfig } from '../../config/index.ts';
 import { createEmulator } from '../../emulator/index.ts';
@@ -11,9 +11,15 @@ import { NotionSyncError } from '../../errors.ts';
 import { systemClock } from '../../shared/index.ts';
 import { storeFactories } from '../../store/test-support/store-factories.ts';
 import { createPullHarness } from '../../sync/test-support/pull-harness.ts';
+import { executeJob } from '../job.ts';
 import { createDistributedRunner } from './distributed-runner.ts';
-import { JOB_QUEUE, type JobQueue, openJobQueue } from './job-queue.ts';
-import { createJobWorker, type JobWorker, parseQueuedJob } from './job-worker.ts';
+import { type JobQueue, openJobQueue } from './job-queue.ts';
+import {
+  createJobWorker,
+  type JobWorker,
+  type JobWorkerOptions,
+  parseQueuedJob,
+} from './job-worker.ts';
 
 const postgres = storeFactories().find((f) => f.name === 'postgres')!;
 const opened: { queue: JobQueue; worker?: JobWorker }[] = [];
@@ -45,13 +51,14 @@ async function setup() {
   const entry: { queue: JobQueue; worker?: JobWorker } = { queue };
   opened.push(entry);
   const runner = createDistributedRunner({ queue, store: h.store, pollMs: 50 });
-  const startWorker = async () => {
+  const startWorker = async (execute?: JobWorkerOptions['execute']) => {
     const worker = createJobWorker({
       queue,
       engine: h.engine,
       concurrency: 1,
       handOnDelaySeconds: 1,
       pollingSeconds: 0.5,
+      ...(execute ? { execute } : {}),
     });
     entry.worker = worker;
     await worker.start();
@@ -100,14 +107,38 @@ describe('distributed runner', () => {
     expect(runner.isBusy('tasks')).toBe(false);
   });
 
-  it('fetches interactive jobs before scheduled ones', async () => {
-    const { queue, runner } = await setup();
-    void runner.enqueue({ kind: 'pull', source: 'tasks', trigger: 'schedule' });
-    void runner.enqueue({ kind: 'push', source: 'tasks', trigger: 'mcp' });
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    const [first] = await queue.boss.fetch<{ trigger: string }>(JOB_QUEUE);
-    expect(first?.data.trigger).toBe('mcp');
-    await runner.stop(0);
+  it('an interactive job runs in a slot of its own while bulk jobs hold every bulk slot', async () => {
+    const { runner, startWorker } = await setup();
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const started: string[] = [];
+    // Bulk jobs stand for a long backfill: they hold the worker's one bulk slot until released.
+    await startWorker(async (engine, job, context) => {
+      started.push(`${job.trigger}:${job.source}`);
+      if (job.trigger !== 'schedule') return executeJob(engine, job, context);
+      await gate;
+      return {
+        job,
+        status: 'ok',
+        runId: null,
+        errors: [],
+        rows: { created: 0, updated: 0, deleted: 0 },
+      };
+    });
+    const backfills = [
+      runner.enqueue({ kind: 'pull', source: 'backfill-a', trigger: 'schedule' }),
+      runner.enqueue({ kind: 'pull', source: 'backfill-b', trigger: 'schedule' }),
+    ];
+    while (started.length === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+    const outcome = await runner.enqueue({ kind: 'pull', source: 'tasks', trigger: 'api' });
+    expect(outcome).toMatchObject({ status: 'ok', rows: { created: 30 } });
+    // The second backfill still waits for the bulk slot; the API pull did not.
+    expect(started).toEqual(['schedule:backfill-a', 'api:tasks']);
+    release();
+    await Promise.all(backfills);
+    expect(started).toHaveLength(3);
   });
 
   it('refuses a queued row that is no notion-sync job', () => {

@@ -1,7 +1,8 @@
 // The distributed runner: `serve` (and anything else holding a Runner) sends jobs to the
 // PostgreSQL queue instead of running them; `notion-sync worker` processes run them. Invariants:
 // a job sent is never lost (it is a row before `enqueue` returns its promise); interactive jobs
-// (API, MCP, console, webhook refreshes) go before scheduled ones; a job a worker handed back
+// (API, MCP, console, webhook refreshes) go to a queue of their own, which workers serve in slots
+// of their own, so they never wait behind scheduled ones or a backfill; a job a worker handed back
 // (its source was busy, or the worker stopped) is followed to the copy that replaced it, so the
 // caller learns the outcome of the run that actually happened.
 import { NotionSyncError } from '../../errors.ts';
@@ -9,7 +10,7 @@ import { type Logger, silentLogger } from '../../shared/index.ts';
 import type { Store } from '../../store/index.ts';
 import type { Job, JobOutcome } from '../job.ts';
 import type { Runner, RunnerStopResult, StartedJob } from '../runner.ts';
-import { JOB_QUEUE, type JobQueue } from './job-queue.ts';
+import { INTERACTIVE_QUEUE, JOB_QUEUE, type JobQueue } from './job-queue.ts';
 import { type JobResult, outcomeOfFailure } from './job-result.ts';
 
 export interface DistributedRunnerOptions {
@@ -25,6 +26,11 @@ export function priorityOf(job: Job): number {
   if (job.trigger === 'schedule') return 0;
   if (job.kind === 'janitor') return 0;
   return 10;
+}
+
+/** The queue a job goes to: interactive ones have worker slots of their own. */
+export function queueOf(job: Job): string {
+  return priorityOf(job) > 0 ? INTERACTIVE_QUEUE : JOB_QUEUE;
 }
 
 const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
@@ -44,7 +50,7 @@ export function createDistributedRunner(options: DistributedRunnerOptions): Runn
         `The server is shutting down; job ${job.kind} of "${job.source}" was not queued.`,
         { details: { source: job.source } },
       );
-    const id = await queue.boss.send(JOB_QUEUE, { ...job }, { priority: priorityOf(job) });
+    const id = await queue.boss.send(queueOf(job), { ...job }, { priority: priorityOf(job) });
     if (!id) throw new NotionSyncError('internal', `The job queue refused job ${job.kind}.`);
     logger.debug({ jobId: id, job: job.kind, source: job.source }, 'job queued');
     return id;
@@ -58,7 +64,7 @@ export function createDistributedRunner(options: DistributedRunnerOptions): Runn
       if (stopper.signal.aborted) return interrupted(job, 'the runner stopped waiting');
       let row: Awaited<ReturnType<typeof queue.boss.findJobs<Job>>>[number] | undefined;
       try {
-        [row] = await queue.boss.findJobs<Job>(JOB_QUEUE, { id });
+        [row] = await queue.boss.findJobs<Job>(queueOf(job), { id });
       } catch (error) {
         // The database went away for a moment: the job is safe in it; look again later.
         logger.warn({ jobId: id, err: (error as Error).message }, 'job queue unreachable');

@@ -4,11 +4,14 @@ export {
   type DistributedRunnerOptions,
   lastQueuedScheduleMs,
   priorityOf,
+  queueOf,
 } from './distributed-runner.ts';
 export {
   DEAD_LETTER_QUEUE,
   DEFAULT_QUEUE_SCHEMA,
+  INTERACTIVE_QUEUE,
   JOB_QUEUE,
+  JOB_QUEUES,
   type JobQueue,
   type JobQueueOptions,
   openJobQueue,

@@ -1,5 +1,7 @@
 // The PostgreSQL job queue of the distributed runner: pg-boss in a schema of its own beside the
-// store's tables, one queue of jobs and its dead letter queue. Invariants: a job is plain data
+// store's tables, a queue of bulk jobs (schedules, backfills), a queue of interactive jobs (API,
+// MCP, console, webhook refreshes) that workers take in slots of their own so a person never
+// waits behind a backfill, and one dead letter queue. Invariants: a job is plain data
 // (the `Job` of job.ts) so any process can run it; a job whose worker stops heartbeating is handed
 // to another worker (the source's lease and checkpoint make that a resume, not a redo); a job that
 // fails `retryLimit + 1` times lands in the dead letter queue with its error, where `status`
@@ -8,9 +10,11 @@ import { PgBoss } from 'pg-boss';
 import { NotionSyncError } from '../../errors.ts';
 import { type Logger, redactUrlCredentials, silentLogger } from '../../shared/index.ts';
 
-/** Queue names: every job goes to one queue; poison jobs end in the second. */
+/** Queue names: bulk jobs, interactive jobs; poison jobs of either end in the third. */
 export const JOB_QUEUE = 'notion-sync-jobs';
+export const INTERACTIVE_QUEUE = 'notion-sync-interactive';
 export const DEAD_LETTER_QUEUE = 'notion-sync-dead';
+export const JOB_QUEUES = [JOB_QUEUE, INTERACTIVE_QUEUE] as const;
 /** The pg-boss schema when the store lives in the default `notion_sync` schema. */
 export const DEFAULT_QUEUE_SCHEMA = 'notion_sync_jobs';
 
@@ -105,11 +109,13 @@ async function ensureQueues(boss: PgBoss, options: JobQueueOptions): Promise<voi
     retryLimit: options.retryLimit,
     retryDelay: options.retryDelaySeconds,
   };
-  if (!queues.has(JOB_QUEUE))
-    await boss.createQueue(JOB_QUEUE, { ...settings, deadLetter: DEAD_LETTER_QUEUE });
-  else {
-    const { heartbeatSeconds: _fixedAtCreation, ...updatable } = settings;
-    await boss.updateQueue(JOB_QUEUE, updatable);
+  for (const name of JOB_QUEUES) {
+    if (!queues.has(name))
+      await boss.createQueue(name, { ...settings, deadLetter: DEAD_LETTER_QUEUE });
+    else {
+      const { heartbeatSeconds: _fixedAtCreation, ...updatable } = settings;
+      await boss.updateQueue(name, updatable);
+    }
   }
 }
 

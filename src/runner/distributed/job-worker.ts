@@ -1,5 +1,6 @@
-// The worker side of the distributed runner: takes jobs from the PostgreSQL queue, `concurrency`
-// at a time, and runs each through the engine. Invariants:
+// The worker side of the distributed runner: takes bulk jobs from the PostgreSQL queue,
+// `concurrency` at a time, and interactive ones from theirs in `interactiveConcurrency` slots of
+// their own, and runs each through the engine. Invariants:
 // - a job whose source another process is running is handed on (a copy queued a little later),
 //   never run beside it; a scheduled one is dropped instead (the running one does its work);
 // - stop() aborts the running jobs (they stop at a batch boundary with their checkpoint) and
@@ -11,14 +12,17 @@ import { NotionSyncError } from '../../errors.ts';
 import { type Logger, silentLogger } from '../../shared/index.ts';
 import type { Engine } from '../../sync/index.ts';
 import { executeJob, type Job, type JobContext, type JobOutcome } from '../job.ts';
-import { priorityOf } from './distributed-runner.ts';
-import { JOB_QUEUE, type JobQueue } from './job-queue.ts';
+import { priorityOf, queueOf } from './distributed-runner.ts';
+import { INTERACTIVE_QUEUE, JOB_QUEUE, JOB_QUEUES, type JobQueue } from './job-queue.ts';
 import { JobFailedError, type JobResult } from './job-result.ts';
 
 export interface JobWorkerOptions {
   queue: JobQueue;
   engine: Engine;
+  /** Bulk jobs (schedules, backfills) run at once. */
   concurrency: number;
+  /** Interactive jobs (API, MCP, console, webhook refreshes) run at once, beside the bulk ones. */
+  interactiveConcurrency?: number;
   logger?: Logger;
   /** Seconds before a handed-on job may run again. */
   handOnDelaySeconds?: number;
@@ -88,7 +92,7 @@ export function createJobWorker(options: JobWorkerOptions): JobWorker {
 
   async function handOn(job: Job, why: string): Promise<JobResult> {
     const id = await queue.boss.send(
-      JOB_QUEUE,
+      queueOf(job),
       { ...job },
       { priority: priorityOf(job), startAfter: handOnDelay },
     );
@@ -127,18 +131,19 @@ export function createJobWorker(options: JobWorkerOptions): JobWorker {
 
   return {
     async start() {
-      await queue.boss.work<unknown, JobResult>(
-        JOB_QUEUE,
-        {
-          localConcurrency: options.concurrency,
-          batchSize: 1,
-          pollingIntervalSeconds: options.pollingSeconds ?? 1,
-        },
-        async ([pgJob]) => {
-          if (!pgJob) throw new Error('empty batch');
-          return run(pgJob.id, pgJob.data, pgJob.signal);
-        },
-      );
+      const lanes: [string, number][] = [
+        [JOB_QUEUE, options.concurrency],
+        [INTERACTIVE_QUEUE, options.interactiveConcurrency ?? 1],
+      ];
+      for (const [name, localConcurrency] of lanes)
+        await queue.boss.work<unknown, JobResult>(
+          name,
+          { localConcurrency, batchSize: 1, pollingIntervalSeconds: options.pollingSeconds ?? 1 },
+          async ([pgJob]) => {
+            if (!pgJob) throw new Error('empty batch');
+            return run(pgJob.id, pgJob.data, pgJob.signal);
+          },
+        );
     },
     running: () => [...active.values()].map((entry) => ({ ...entry })),
     onJobDone(listener) {
@@ -149,7 +154,9 @@ export function createJobWorker(options: JobWorkerOptions): JobWorker {
       stopper.abort();
       // Waits until the running handlers returned and pg-boss recorded their results (a handed-on
       // job completed), so closing the queue afterwards cannot fail a job that had finished.
-      const drained = queue.boss.offWork(JOB_QUEUE, { wait: true }).then(
+      const drained = Promise.all(
+        JOB_QUEUES.map((name) => queue.boss.offWork(name, { wait: true })),
+      ).then(
         () => true,
         () => true,
       );

@@ -66,6 +66,7 @@ export function createWorkerService(options: WorkerServiceOptions): WorkerServic
     queue,
     engine,
     concurrency: config.worker.concurrency,
+    interactiveConcurrency: config.worker.interactiveConcurrency,
     logger,
   });
   worker.onJobDone((outcome, ms) => metrics.observeJob(outcome, ms));
