@@ -16,6 +16,8 @@ export interface WorkerPool {
   readonly processes: number;
   /** Pulls every source once, spread over the processes; resolves with what each job reported. */
   run(sources: string[]): Promise<JobReport[]>;
+  /** Queues a push of `source` as `trigger` for the workers (the worker driver only). */
+  queuePush?(source: string, trigger: string): Promise<string>;
   stop(): Promise<void>;
 }
 

@@ -56,6 +56,9 @@ export async function startWorkerPool(options: PoolOptions): Promise<WorkerPool>
         rows: o.rows.created,
       }));
     },
+    async queuePush(source, trigger) {
+      return (await runner.enqueue({ kind: 'push', source, trigger })).status;
+    },
     async stop() {
       await Promise.all(
         children.map(

@@ -8,7 +8,9 @@
 //              with per-process pacing (`rateBudget: local`) for comparison;
 //   latency    a backfill (--backfill-rows, default 20,000) running on a workspace while this
 //              process pushes one edit to another source of it, as the console or MCP would
-//              (interactive lane), then as bulk work would (trigger `schedule`): latency of each.
+//              (interactive lane), then as bulk work would (trigger `schedule`), and (driver
+//              worker) queued as `serve` queues a console push, for the worker's interactive
+//              slot while its bulk slot runs the backfill: latency of each.
 // Options: --workspaces 8 --rows 2400 --workers 1,2,4 --backfill-rows 20000 --edits 5
 //          --only scale|one-ws|latency --driver self|worker
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -220,11 +222,20 @@ async function latencyPart() {
   const backfill = pool.run(['ws1_backfill']);
   // Let the backfill take the budget first.
   while ((emus.counts()[0]?.calls ?? 0) < 10) await new Promise((r) => setTimeout(r, 100));
-  const lanes: Record<string, number[]> = { console: [], schedule: [] };
-  for (let i = 0; i < EDITS * 2; i++) {
-    const trigger = i % 2 === 0 ? 'console' : 'schedule';
+  const lanes: Record<string, number[]> = { console: [], schedule: [], queued: [] };
+  for (let i = 0; i < EDITS * 3; i++) {
+    const trigger = ['console', 'schedule', 'queued'][i % 3]!;
     await engine.records.update('ws1_edit', record!.page_id as string, { Estimate: 100 + i });
     const started = performance.now();
+    if (trigger === 'queued') {
+      // As `serve` does under runner: distributed: the push is a job for a worker's
+      // interactive slot, while the worker's one bulk slot runs the backfill.
+      if (!pool.queuePush) continue;
+      const status = await pool.queuePush('ws1_edit', 'console');
+      lanes.queued!.push(performance.now() - started);
+      if (status !== 'ok') console.error(`  queued push ended ${status}`);
+      continue;
+    }
     const pushed = await engine.push(['ws1_edit'], { trigger });
     lanes[trigger]!.push(performance.now() - started);
     if (!pushed.ok)
@@ -240,6 +251,10 @@ async function latencyPart() {
   };
   console.log(`push of one edit, interactive lane (trigger console): ${stats(lanes.console!)}`);
   console.log(`push of one edit, bulk lane (trigger schedule):       ${stats(lanes.schedule!)}`);
+  if (lanes.queued!.length > 0)
+    console.log(
+      `push of one edit queued for a worker (trigger console, its interactive slot): ${stats(lanes.queued!)}`,
+    );
   console.log(
     `backfill: ${reports[0]?.rows ?? 0} rows, ${backfillCalls.calls} calls on ws1 during the run, ${backfillCalls.rateLimited} × 429`,
   );
