@@ -136,6 +136,27 @@ describe.each(factories)('folder target on $name', (factory) => {
     expect(t.writesSince(mark)).toEqual([]);
   });
 
+  it('onLocalDelete: keep — a file deleted locally stays deleted and its page stays live', async () => {
+    const t = await createDemoWorld(PUSH_TEST_START_MS).then((world) =>
+      createFolderFixture(factory, world, { tasks: { onLocalDelete: 'keep' } }),
+    );
+    expect((await t.engine.sync(['tasks'])).ok).toBe(true);
+    const before = await snapshot(join(t.dir, 'tasks'));
+    const [gone] = [...before.keys()].sort();
+    const goneId = frontmatter(before.get(gone!)!.text).notion_id as string;
+    await rm(join(t.dir, 'tasks', gone!));
+    t.later();
+    expect((await t.engine.sync(['tasks'])).ok).toBe(true);
+    const page = await t.emu.client().pages.retrieve({ page_id: goneId });
+    expect((page as { in_trash: boolean }).in_trash).toBe(false);
+    expect((await snapshot(join(t.dir, 'tasks'))).has(gone!)).toBe(false);
+    // An edit of the page in Notion later does not bring the file back either.
+    t.emu.control.editAsUser(goneId, { Name: title('Edited in Notion') });
+    t.later();
+    expect((await t.engine.sync(['tasks'])).ok).toBe(true);
+    expect((await snapshot(join(t.dir, 'tasks'))).has(gone!)).toBe(false);
+  });
+
   it('creates a page for a new file once, and writes its notion_id back into the same file', async () => {
     const t = await setup(factory);
     expect((await t.engine.sync(['tasks'])).ok).toBe(true);

@@ -127,6 +127,24 @@ describe.each(factories)('page tree pushes on $name', (factory) => {
     expect(await readFile(join(t.root, 'stray.md'), 'utf8')).toBe('---\ntitle: Stray\n---\n');
   });
 
+  it('a file moved into a folder of no page is reported and not written back where it was', async () => {
+    const t = await setup(factory);
+    const deep = [...t.files.keys()].filter((p) => p.split('/').length === 3).sort();
+    const moving = deep[0]!;
+    const movingId = frontmatter(t.files.get(moving)!.text).notion_id as string;
+    const parentBefore = (await page(t, movingId)).parent;
+    await mkdir(join(t.root, 'drafts'));
+    const movedTo = `drafts/${moving.split('/').at(-1)}`;
+    await rename(join(t.root, moving), join(t.root, movedTo));
+    t.later();
+    const result = await t.engine.sync(['wiki']);
+    expect(result.targets?.[0]?.scan?.failed.map((f) => f.itemKey)).toEqual([movedTo]);
+    expect((await page(t, movingId)).parent).toEqual(parentBefore);
+    const after = await snapshot(t.root);
+    expect(after.has(moving)).toBe(false); // one file for the page: where the user put it
+    expect(after.get(movedTo)?.text).toBe(t.files.get(moving)!.text);
+  });
+
   it('moves the page of a file moved to another page folder, and only renames within one', async () => {
     const t = await setup(factory);
     const deep = [...t.files.keys()].filter((p) => p.split('/').length === 3).sort();

@@ -61,6 +61,12 @@ async function exportLive(
   out: { result: ExportResult; puts: TargetItemInput[] },
 ): Promise<void> {
   if (input.held?.has(view.record.id) && item) return;
+  // Detached (deleted locally under `onLocalDelete: keep`, or kept after a Notion delete): the
+  // file is no longer this target's to write.
+  if (item?.state === 'detached') return;
+  // A remembered file that is gone was deleted or moved after the scan, or its move was refused
+  // (a folder that belongs to no page): the next scan decides; export never brings it back.
+  if (item?.itemKey && (await ctx.files.read(item.itemKey)) === null) return;
   if (await editedLocally(ctx.files, item)) return;
   const text = renderRecord(input.source, view);
   const hash = textHash(text);
