@@ -11,7 +11,7 @@ import type { Hono } from 'hono';
 import type { Config } from '../config/index.ts';
 import { NotionSyncError } from '../errors.ts';
 import { createMcpHttpHandler, createMcpServer, createRunnerRunJob } from '../mcp/index.ts';
-import { type NotionClient, type NotionOAuth, notionOAuthFromConfig } from '../notion/index.ts';
+import type { NotionClient, NotionOAuth } from '../notion/index.ts';
 import {
   createDistributedRunner,
   createLeaderScheduler,
@@ -30,15 +30,16 @@ import {
 } from '../runner/index.ts';
 import { type Clock, type Logger, silentLogger, systemClock } from '../shared/index.ts';
 import type { Store } from '../store/index.ts';
-import { createEngine, type Engine, type EngineOptions, importedSources } from '../sync/index.ts';
+import { type Engine, importedSources } from '../sync/index.ts';
 import { isLoopbackHost } from './api/auth.ts';
 import { createServerApp } from './app.ts';
 import { createConsoleApp } from './console/console-app.ts';
 import { createImportJobs } from './console/import-jobs.ts';
 import { createSessions } from './console/sessions.ts';
-import { createServerMetrics, type ServerMetrics } from './metrics.ts';
+import type { ServerMetrics } from './metrics.ts';
 import { createOAuthRoutes, importStepUrl } from './oauth/oauth-routes.ts';
 import { createOAuthStates } from './oauth/oauth-states.ts';
+import { createServiceEngine, type EngineTuning } from './service-engine.ts';
 import {
   DEFAULT_CONNECTION,
   type WebhookConnection,
@@ -53,7 +54,7 @@ export interface ServeOptions {
   logger?: Logger;
   clock?: Clock;
   /** Engine tuning (tests shorten heartbeats and overlaps). */
-  engine?: Partial<Omit<EngineOptions, 'config' | 'store' | 'notion' | 'clock' | 'logger'>>;
+  engine?: EngineTuning;
   /** Source of schedule jitter in [0, 1). */
   random?: () => number;
   /** The OAuth client of the connect flow (default: from `oauth.*`; null turns the flow off). */
@@ -94,19 +95,15 @@ export function createServeService(options: ServeOptions): ServeService {
   const { config, store, notion } = options;
   const logger = options.logger ?? silentLogger;
   const clock = options.clock ?? systemClock;
-  const oauth = options.oauth !== undefined ? options.oauth : notionOAuthFromConfig(config);
-  const engine = createEngine({
-    oauth,
-    janitor: config.janitor,
-    ...options.engine,
+  const { engine, metrics, oauth } = createServiceEngine({
     config,
     store,
     notion,
     clock,
     logger,
+    ...(options.oauth !== undefined ? { oauth: options.oauth } : {}),
+    ...(options.engine ? { engine: options.engine } : {}),
   });
-  const metrics = createServerMetrics(store);
-  metrics.watch(notion);
   const { queue } = options;
   const runner = queue
     ? createDistributedRunner({ queue, store, logger })

@@ -11,9 +11,10 @@ import type { NotionClient } from '../../notion/index.ts';
 import { createJobWorker, type JobQueue, type JobWorker } from '../../runner/distributed/index.ts';
 import { type Clock, type Logger, silentLogger, systemClock } from '../../shared/index.ts';
 import type { Store } from '../../store/index.ts';
-import { createEngine, type Engine, type EngineOptions } from '../../sync/index.ts';
+import type { Engine } from '../../sync/index.ts';
 import { createHealthRoutes } from '../health.ts';
-import { createServerMetrics, type ServerMetrics } from '../metrics.ts';
+import type { ServerMetrics } from '../metrics.ts';
+import { createServiceEngine, type EngineTuning } from '../service-engine.ts';
 
 export interface WorkerServiceOptions {
   config: Config;
@@ -22,7 +23,7 @@ export interface WorkerServiceOptions {
   queue: JobQueue;
   logger?: Logger;
   clock?: Clock;
-  engine?: Partial<Omit<EngineOptions, 'config' | 'store' | 'notion' | 'clock' | 'logger'>>;
+  engine?: EngineTuning;
 }
 
 export interface WorkerService {
@@ -51,17 +52,15 @@ export function createWorkerService(options: WorkerServiceOptions): WorkerServic
   const { config, store, notion, queue } = options;
   const logger = options.logger ?? silentLogger;
   const clock = options.clock ?? systemClock;
-  const engine = createEngine({
-    janitor: config.janitor,
-    ...options.engine,
+  // With the OAuth client of `oauth.*`: an installation's expired token is refreshed here too.
+  const { engine, metrics } = createServiceEngine({
     config,
     store,
     notion,
     clock,
     logger,
+    ...(options.engine ? { engine: options.engine } : {}),
   });
-  const metrics = createServerMetrics(store);
-  metrics.watch(notion);
   const worker = createJobWorker({
     queue,
     engine,
