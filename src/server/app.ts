@@ -18,7 +18,8 @@ export interface ServerAppOptions extends ApiOptions {
   store: Store;
   metrics: ServerMetrics;
   logger: Logger;
-  connections: () => Promise<readonly WebhookConnection[]>;
+  /** The webhook URLs answered (no I/O: every request, forged ones too, resolves one). */
+  connections: () => readonly WebhookConnection[];
   keyFor: (connection: string) => Promise<string | null>;
   maxBodyBytes: number;
   onWebhookAccepted?: () => void;

@@ -40,11 +40,7 @@ import type { ServerMetrics } from './metrics.ts';
 import { createOAuthRoutes, importStepUrl } from './oauth/oauth-routes.ts';
 import { createOAuthStates } from './oauth/oauth-states.ts';
 import { createServiceEngine, type EngineTuning } from './service-engine.ts';
-import {
-  DEFAULT_CONNECTION,
-  type WebhookConnection,
-  webhookConnectionsOf,
-} from './webhooks/connections.ts';
+import { DEFAULT_CONNECTION, webhookConnectionsOf, webhookUrlsOf } from './webhooks/connections.ts';
 import { createWebhookProcessor, type WebhookProcessor } from './webhooks/processor.ts';
 
 export interface ServeOptions {
@@ -134,17 +130,17 @@ export function createServeService(options: ServeOptions): ServeService {
         newScheduler,
       )
     : newScheduler();
-  // Read per use (two small queries): an installation made a moment ago receives its events.
-  const connections = async (): Promise<WebhookConnection[]> =>
-    webhookConnectionsOf(await engine.connections.list(), config.sources, oauth !== null);
+  // Read per processing batch: an installation made a moment ago receives its events.
   const processor = createWebhookProcessor({
     store,
     runner,
     metrics,
     logger,
     clock,
-    connections,
+    connections: async () =>
+      webhookConnectionsOf(await engine.connections.list(), config.sources, oauth !== null),
   });
+  const urls = webhookUrlsOf(config.connections, oauth !== null);
   const keyFor = async (connection: string) =>
     connection === DEFAULT_CONNECTION && config.webhooks?.verificationToken
       ? config.webhooks?.verificationToken
@@ -169,7 +165,7 @@ export function createServeService(options: ServeOptions): ServeService {
     config,
     metrics,
     logger,
-    connections,
+    connections: () => urls,
     keyFor,
     apiToken: config.server.apiToken,
     maxBodyBytes: config.server.maxBodyBytes,

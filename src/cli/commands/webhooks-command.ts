@@ -4,7 +4,7 @@ import { NotionSyncError } from '../../errors.ts';
 import {
   connectionForUrl,
   DEFAULT_CONNECTION,
-  webhookConnectionsOf,
+  webhookUrlsOf,
 } from '../../server/webhooks/connections.ts';
 import type { CliContext } from '../context.ts';
 import { withEngine } from '../open-engine.ts';
@@ -22,16 +22,7 @@ export function registerWebhooksCommand(program: Command, context: () => CliCont
     .action(async (name: string | undefined, options: { accept?: boolean }) => {
       const ctx = context();
       const config = ctx.config();
-      // The URLs `serve` answers: default, each token connection, and `oauth` with a public integration.
-      const listed = config.connections.map((c) => ({
-        name: c.name,
-        kind: 'env' as const,
-        status: 'active',
-        ownerUserId: null,
-        workspaceId: null,
-        sources: [],
-      }));
-      const urls = webhookConnectionsOf(listed, [], Boolean(config.oauth?.clientId));
+      const urls = webhookUrlsOf(config.connections, Boolean(config.oauth?.clientId));
       const connection = connectionForUrl(name, urls).name;
       await withEngine(ctx, async ({ store }) => {
         if (options.accept) {

@@ -99,6 +99,22 @@ export function recipientsOf(
   return candidates.filter((c) => isEventForConnection(event, c));
 }
 
+/**
+ * The webhook URLs a server answers, from its config alone (no I/O, so a forged request costs no
+ * query): `default`, each token connection of `connections:`, and `oauth` with a public
+ * integration. Installations have no URL of their own.
+ */
+export function webhookUrlsOf(
+  connections: readonly { name: string }[],
+  hasPublicIntegration: boolean,
+): WebhookConnection[] {
+  return [
+    { name: DEFAULT_CONNECTION, sources: [] },
+    ...connections.map((c) => ({ name: c.name, sources: [] })),
+    ...(hasPublicIntegration ? [{ name: OAUTH_WEBHOOK_CONNECTION, sources: [] }] : []),
+  ];
+}
+
 /** What an engine connection listing looks like to the webhook routes. */
 export interface ListedConnection {
   name: string;

@@ -84,8 +84,7 @@ export function createWebhookProcessor(options: WebhookProcessorOptions): Webhoo
   let started = false;
   let kicked = false;
 
-  async function jobsFor(group: Group): Promise<Job[]> {
-    const connections = await options.connections();
+  async function jobsFor(group: Group, connections: readonly WebhookConnection[]): Promise<Job[]> {
     let at: WebhookConnection;
     try {
       at = connectionForUrl(group.connection, connections);
@@ -126,8 +125,11 @@ export function createWebhookProcessor(options: WebhookProcessorOptions): Webhoo
     return [];
   }
 
-  async function processGroup(group: Group): Promise<string[]> {
-    const jobs = await jobsFor(group);
+  async function processGroup(
+    group: Group,
+    connections: readonly WebhookConnection[],
+  ): Promise<string[]> {
+    const jobs = await jobsFor(group, connections);
     if (jobs.length === 0)
       logger.debug(
         { eventId: group.newest.id, type: group.newest.type },
@@ -150,7 +152,9 @@ export function createWebhookProcessor(options: WebhookProcessorOptions): Webhoo
         invalid.map((e) => e.eventId),
         { error: 'not a Notion event' },
       );
-      const done = await Promise.all(groups.map(processGroup));
+      // One read of the connections (and their sources) for the whole batch.
+      const connections = groups.length > 0 ? await options.connections() : [];
+      const done = await Promise.all(groups.map((group) => processGroup(group, connections)));
       await store.webhookEvents.markProcessed(done.flat());
     }
   }

@@ -19,7 +19,8 @@ export interface WebhookReceiverOptions {
   store: Store;
   metrics: ServerMetrics;
   logger: Logger;
-  connections: () => Promise<readonly WebhookConnection[]>;
+  /** The URLs it answers (webhookUrlsOf): resolved without I/O. */
+  connections: () => readonly WebhookConnection[];
   /** The HMAC key of a connection: the accepted token (or NOTION_WEBHOOK_VERIFICATION_TOKEN). */
   keyFor: (connection: string) => Promise<string | null>;
   maxBodyBytes: number;
@@ -59,7 +60,7 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): Hono {
     let connection: WebhookConnection;
     let bytes: Uint8Array;
     try {
-      connection = connectionForUrl(urlName, await options.connections());
+      connection = connectionForUrl(urlName, options.connections());
       bytes = await readLimitedBody(request, options.maxBodyBytes);
     } catch (error) {
       const reason = error instanceof NotionSyncError ? REJECTIONS[error.code] : undefined;
