@@ -21,16 +21,12 @@ export interface DistributedRunnerOptions {
   pollMs?: number;
 }
 
-/** Interactive work first: pg-boss fetches higher priorities first. */
-export function priorityOf(job: Job): number {
-  if (job.trigger === 'schedule') return 0;
-  if (job.kind === 'janitor') return 0;
-  return 10;
-}
-
-/** The queue a job goes to: interactive ones have worker slots of their own. */
+/**
+ * The queue a job goes to: interactive ones (API, MCP, console, webhook refreshes) have worker
+ * slots of their own; scheduled runs and janitor are bulk.
+ */
 export function queueOf(job: Job): string {
-  return priorityOf(job) > 0 ? INTERACTIVE_QUEUE : JOB_QUEUE;
+  return job.trigger === 'schedule' || job.kind === 'janitor' ? JOB_QUEUE : INTERACTIVE_QUEUE;
 }
 
 const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
@@ -50,7 +46,7 @@ export function createDistributedRunner(options: DistributedRunnerOptions): Runn
         `The server is shutting down; job ${job.kind} of "${job.source}" was not queued.`,
         { details: { source: job.source } },
       );
-    const id = await queue.boss.send(queueOf(job), { ...job }, { priority: priorityOf(job) });
+    const id = await queue.boss.send(queueOf(job), { ...job });
     if (!id) throw new NotionSyncError('internal', `The job queue refused job ${job.kind}.`);
     logger.debug({ jobId: id, job: job.kind, source: job.source }, 'job queued');
     return id;

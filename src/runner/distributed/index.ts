@@ -3,7 +3,6 @@ export {
   createDistributedRunner,
   type DistributedRunnerOptions,
   lastQueuedScheduleMs,
-  priorityOf,
   queueOf,
 } from './distributed-runner.ts';
 export {

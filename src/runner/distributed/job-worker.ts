@@ -12,7 +12,7 @@ import { NotionSyncError } from '../../errors.ts';
 import { type Logger, silentLogger } from '../../shared/index.ts';
 import type { Engine } from '../../sync/index.ts';
 import { executeJob, type Job, type JobContext, type JobOutcome } from '../job.ts';
-import { priorityOf, queueOf } from './distributed-runner.ts';
+import { queueOf } from './distributed-runner.ts';
 import { INTERACTIVE_QUEUE, JOB_QUEUE, JOB_QUEUES, type JobQueue } from './job-queue.ts';
 import { JobFailedError, type JobResult } from './job-result.ts';
 
@@ -91,11 +91,7 @@ export function createJobWorker(options: JobWorkerOptions): JobWorker {
   const listeners = new Set<(outcome: JobOutcome, durationMs: number) => void>();
 
   async function handOn(job: Job, why: string): Promise<JobResult> {
-    const id = await queue.boss.send(
-      queueOf(job),
-      { ...job },
-      { priority: priorityOf(job), startAfter: handOnDelay },
-    );
+    const id = await queue.boss.send(queueOf(job), { ...job }, { startAfter: handOnDelay });
     logger.info({ job: job.kind, source: job.source, requeuedAs: id, why }, 'job handed on');
     return { requeuedAs: id as string };
   }
