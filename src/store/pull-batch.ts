@@ -12,7 +12,7 @@ import { type FileRefInput, insertVersionFilesIn } from './files/version-files-r
 import { toJsonText, toNullableJsonText } from './json-columns.ts';
 import type { RepositoryContext, Row } from './repository-context.ts';
 import { provenanceColumns } from './row-mappers.ts';
-import type { Database, EngineTable } from './schema.ts';
+import type { Database } from './schema.ts';
 import type { CheckpointUpdate, JsonValue, Provenance } from './store-types.ts';
 
 export interface PulledRow {
@@ -105,7 +105,6 @@ async function commitChunk(
 ): Promise<PullRowResult[]> {
   const records = await loadRecords(ctx, trx, input, now);
   const pending = await pendingLocalRecords(
-    ctx,
     trx,
     [...records.values()].map((r) => r.id),
   );
@@ -196,12 +195,16 @@ async function loadRecords(
 ): Promise<Map<string, RecordRow>> {
   const records = new Map<string, RecordRow>();
   if (input.rows.length === 0) return records;
-  const rows = (await selectWhereIn(
-    ctx,
-    trx,
-    { table: 'records', columns: '*', where: sourceIs(input.sourceId), column: 'page_id' },
-    input.rows.map((r) => r.pageId),
-  )) as RecordRow[];
+  const rows = await trx
+    .selectFrom('records')
+    .selectAll()
+    .where('source_id', '=', input.sourceId)
+    .where(
+      'page_id',
+      'in',
+      input.rows.map((r) => r.pageId),
+    )
+    .execute();
   for (const row of rows) if (row.page_id) records.set(row.page_id, row);
   await adoptBySyncKey(trx, input, records, now);
   await insertMissingRecords(ctx, trx, input, records, now);
@@ -344,29 +347,17 @@ function assertUniquePages(rows: PulledRow[]): void {
 
 /** Records among `recordIds` with a local edit not yet pushed. */
 async function pendingLocalRecords(
-  ctx: RepositoryContext,
   trx: Kysely<Database>,
   recordIds: number[],
 ): Promise<Set<number>> {
   if (recordIds.length === 0) return new Set();
-  const rows = await selectWhereIn(
-    ctx,
-    trx,
-    {
-      table: 'outbox',
-      columns: 'record_id',
-      where: "state in ('pending', 'in_flight', 'dead')",
-      column: 'record_id',
-    },
-    recordIds,
-  );
-  return new Set(rows.map((r) => r.record_id as number));
-}
-
-/** The condition `source_id = <id>`; the id is an integer the store assigned, written inline. */
-export function sourceIs(sourceId: number): string {
-  if (!Number.isSafeInteger(sourceId)) throw new TypeError(`Not a source id: ${sourceId}`);
-  return `source_id = ${sourceId}`;
+  const rows = await trx
+    .selectFrom('outbox')
+    .select('record_id')
+    .where('record_id', 'in', recordIds)
+    .where('state', 'in', ['pending', 'in_flight', 'dead'])
+    .execute();
+  return new Set(rows.map((r) => r.record_id));
 }
 
 /** Attaches new pages to the locally created records their sync key names. */
@@ -402,29 +393,6 @@ async function adoptBySyncKey(
 }
 
 const columnList = (columns: readonly string[]) => columns.map(quoteIdentifier).join(', ');
-
-/**
- * `select <columns> from <table> where <condition> and <column> in (<values>)` as plain SQL (see
- * `StoreDialect.executeValues`): a pull runs these lookups for every batch, and building them
- * through Kysely cost more than running them. `condition` is SQL without parameters.
- */
-export function selectWhereIn(
-  ctx: RepositoryContext,
-  trx: Kysely<Database>,
-  query: { table: EngineTable; columns: string; where: string; column: string },
-  values: readonly (string | number)[],
-): Promise<Record<string, unknown>[]> {
-  const from = `select ${query.columns} from ${ctx.dialect.tableRef(query.table)}`;
-  return ctx.dialect.executeValues(
-    trx,
-    {
-      sql: (list) =>
-        `${from} where ${query.where} and ${quoteIdentifier(query.column)} in (${list})`,
-      tuple: ['?'],
-    },
-    values.map((v) => [v]),
-  );
-}
 
 const RECORD_COLUMNS = [
   'source_id',

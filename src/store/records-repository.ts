@@ -7,10 +7,8 @@ import {
   type CommitPullBatchInput,
   type CommitPullBatchResult,
   commitPullBatchIn,
-  selectWhereIn,
-  sourceIs,
 } from './pull-batch.ts';
-import type { RepositoryContext, Row } from './repository-context.ts';
+import type { RepositoryContext } from './repository-context.ts';
 import { toRecord } from './row-mappers.ts';
 import type { StoreRecord, Tombstone } from './store-types.ts';
 
@@ -77,18 +75,19 @@ export function createRecordsRepository(ctx: RepositoryContext): RecordsReposito
       const states = new Map<string, RecordState>();
       for (let i = 0; i < pageIds.length; i += 500) {
         const chunk = pageIds.slice(i, i + 500);
-        const rows = (await selectWhereIn(
-          ctx,
-          db,
-          {
-            table: 'records',
-            columns:
-              'id, page_id, notion_hash, notion_last_edited_time, tombstone, current_version_id',
-            where: sourceIs(sourceId),
-            column: 'page_id',
-          },
-          chunk,
-        )) as Row<'records'>[];
+        const rows = await db
+          .selectFrom('records')
+          .select([
+            'id',
+            'page_id',
+            'notion_hash',
+            'notion_last_edited_time',
+            'tombstone',
+            'current_version_id',
+          ])
+          .where('source_id', '=', sourceId)
+          .where('page_id', 'in', chunk)
+          .execute();
         for (const r of rows) {
           if (!r.page_id) continue;
           states.set(r.page_id, {
