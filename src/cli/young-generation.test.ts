@@ -8,18 +8,20 @@ import { describe, expect, it } from 'vitest';
 
 const MODULE = fileURLToPath(new URL('../../bin/young-generation.js', import.meta.url));
 
-// Churns through short-lived rows while keeping a window of them alive (what a pull does).
+// Churns through short-lived rows while keeping a window of them alive (what a pull does), and
+// yields to the timers between small batches as a pull does between responses: the launcher's
+// check runs on a timer, so a process that never yields would outgrow it before it looks.
 const CHURN = `
 import v8 from 'node:v8';
 const { capYoungGeneration } = await import(${JSON.stringify(MODULE)});
 const armed = process.env.ARM === '1' ? capYoungGeneration(0) : false;
 let window = [];
-for (let round = 0; round < 30; round++) {
-  for (let i = 0; i < 100_000; i++) {
+for (let round = 0; round < 300; round++) {
+  for (let i = 0; i < 10_000; i++) {
     window.push({ i, s: 'row ' + i, a: [i, i + 1] });
     if (window.length > 40_000) window = window.slice(20_000);
   }
-  await new Promise((resolve) => setImmediate(resolve));
+  await new Promise((resolve) => setTimeout(resolve, 1));
 }
 const space = v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
 console.log(JSON.stringify({ armed, newSpaceMiB: space.space_size / 2 ** 20 }));
